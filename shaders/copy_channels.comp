@@ -1,0 +1,25 @@
+#version 450
+// The concat fallback: copies a whole tensor into a channel slice of another, for the rare
+// producer that cannot write its slice directly (see graph/builder.cpp).
+#extension GL_GOOGLE_include_directive : require
+#include "common.glsl"
+
+VKC_WORKGROUP_FROM_SPEC
+
+layout(std430, binding = 0) readonly buffer Input { float x[]; };
+layout(std430, binding = 1) buffer Output { float y[]; };
+layout(push_constant) uniform Params {
+  int batch, channels, hw;
+  int inCTotal, inCOffset;
+  int outCTotal, outCOffset;
+} p;
+
+void main() {
+  int index = int(gl_GlobalInvocationID.x);
+  if (index >= p.batch * p.channels * p.hw) return;
+  int pixel = index % p.hw;
+  int c = (index / p.hw) % p.channels;
+  int n = index / (p.hw * p.channels);
+  y[sliceIndex(n, c, p.outCTotal, p.outCOffset, p.hw, pixel)] =
+      x[sliceIndex(n, c, p.inCTotal, p.inCOffset, p.hw, pixel)];
+}

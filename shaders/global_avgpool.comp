@@ -1,0 +1,25 @@
+#version 450
+// Mean over H x W per (n, c): [N, C, H, W] -> [N, C] (= [N, C, 1, 1]). One invocation per
+// output; the grids it sees are small (8 x 8 at 299 input).
+#extension GL_GOOGLE_include_directive : require
+#include "common.glsl"
+
+VKC_WORKGROUP_FROM_SPEC
+
+layout(std430, binding = 0) readonly buffer Input { float x[]; };
+layout(std430, binding = 1) buffer Output { float y[]; };
+
+layout(push_constant) uniform Params {
+  int batch, channels, hw;
+  int inCTotal, inCOffset;
+} p;
+
+void main() {
+  int index = int(gl_GlobalInvocationID.x);
+  if (index >= p.batch * p.channels) return;
+  int n = index / p.channels, c = index % p.channels;
+  int base = sliceIndex(n, c, p.inCTotal, p.inCOffset, p.hw, 0);
+  float sum = 0.0;
+  for (int i = 0; i < p.hw; ++i) sum += x[base + i];
+  y[index] = sum / float(p.hw);
+}

@@ -1,0 +1,48 @@
+#version 450
+// Max or average pooling over NCHW, one invocation per output element. Average pooling
+// either divides by the taps inside the image (count_include_pad=False: timm's Inception-v4
+// and IR-v2) or always by KH*KW (count_include_pad=True: Inception-v3).
+#extension GL_GOOGLE_include_directive : require
+#include "common.glsl"
+
+VKC_WORKGROUP_FROM_SPEC
+layout(constant_id = 3) const int MODE = 0;  // 0 max, 1 average excluding pad, 2 average including pad
+
+layout(std430, binding = 0) readonly buffer Input { float x[]; };
+layout(std430, binding = 1) buffer Output { float y[]; };
+
+layout(push_constant) uniform Params {
+  int batch, channels, inH, inW;
+  int outH, outW;
+  int kernelH, kernelW, strideH, strideW, padTop, padLeft;
+  int inCTotal, inCOffset;
+  int outCTotal, outCOffset;
+} p;
+
+void main() {
+  int index = int(gl_GlobalInvocationID.x);
+  int outHW = p.outH * p.outW;
+  if (index >= p.batch * p.channels * outHW) return;
+  int pixel = index % outHW;
+  int c = (index / outHW) % p.channels;
+  int n = index / (outHW * p.channels);
+  int oh = pixel / p.outW, ow = pixel % p.outW;
+  int base = sliceIndex(n, c, p.inCTotal, p.inCOffset, p.inH * p.inW, 0);
+
+  float acc = MODE == 0 ? -3.402823466e38 : 0.0;
+  int taps = 0;
+  for (int ky = 0; ky < p.kernelH; ++ky) {
+    int ih = oh * p.strideH - p.padTop + ky;
+    if (ih < 0 || ih >= p.inH) continue;
+    for (int kx = 0; kx < p.kernelW; ++kx) {
+      int iw = ow * p.strideW - p.padLeft + kx;
+      if (iw < 0 || iw >= p.inW) continue;
+      float v = x[base + ih * p.inW + iw];
+      acc = MODE == 0 ? max(acc, v) : acc + v;
+      ++taps;
+    }
+  }
+  if (MODE == 1) acc /= float(taps);
+  if (MODE == 2) acc /= float(p.kernelH * p.kernelW);
+  y[sliceIndex(n, c, p.outCTotal, p.outCOffset, outHW, pixel)] = acc;
+}

@@ -1,0 +1,27 @@
+#version 450
+// 8-bit interleaved RGB images (already resized/cropped on the host) -> float NCHW,
+// y = (pixel / 255 - mean[c]) / std[c]. Bytes arrive packed four to a uint.
+#extension GL_GOOGLE_include_directive : require
+#include "common.glsl"
+
+VKC_WORKGROUP_FROM_SPEC
+
+layout(std430, binding = 0) readonly buffer Pixels { uint bytes[]; };
+layout(std430, binding = 1) buffer Output { float y[]; };
+layout(push_constant) uniform Params {
+  int batch, height, width;
+  vec4 mean;
+  vec4 invStd;
+} p;
+
+void main() {
+  int index = int(gl_GlobalInvocationID.x);
+  int hw = p.height * p.width;
+  if (index >= p.batch * 3 * hw) return;
+  int pixel = index % hw;
+  int c = (index / hw) % 3;
+  int n = index / (3 * hw);
+  int byteIndex = (n * hw + pixel) * 3 + c;
+  uint value = (bytes[byteIndex >> 2] >> (8 * (byteIndex & 3))) & 0xFFu;
+  y[index] = (float(value) / 255.0 - p.mean[c]) * p.invStd[c];
+}

@@ -1,0 +1,42 @@
+#version 450
+// Row-wise softmax over [N, classes], one workgroup per row, max-subtracted for stability.
+#extension GL_GOOGLE_include_directive : require
+#include "common.glsl"
+
+VKC_WORKGROUP_FROM_SPEC
+
+layout(std430, binding = 0) readonly buffer Input { float x[]; };
+layout(std430, binding = 1) buffer Output { float y[]; };
+layout(push_constant) uniform Params { int rows, classes; } p;
+
+shared float partial[gl_WorkGroupSize.x];
+
+float reduce(float value, bool takeMax) {
+  uint lane = gl_LocalInvocationID.x;
+  partial[lane] = value;
+  barrier();
+  for (uint stride = gl_WorkGroupSize.x / 2; stride > 0; stride /= 2) {
+    if (lane < stride) {
+      float other = partial[lane + stride];
+      partial[lane] = takeMax ? max(partial[lane], other) : partial[lane] + other;
+    }
+    barrier();
+  }
+  float result = partial[0];
+  barrier();
+  return result;
+}
+
+void main() {
+  int row = int(gl_WorkGroupID.x);
+  int lanes = int(gl_WorkGroupSize.x);
+  int lane = int(gl_LocalInvocationID.x);
+  int base = row * p.classes;
+  float m = -3.402823466e38;
+  for (int i = lane; i < p.classes; i += lanes) m = max(m, x[base + i]);
+  m = reduce(m, true);
+  float s = 0.0;
+  for (int i = lane; i < p.classes; i += lanes) s += exp(x[base + i] - m);
+  s = reduce(s, false);
+  for (int i = lane; i < p.classes; i += lanes) y[base + i] = exp(x[base + i] - m) / s;
+}

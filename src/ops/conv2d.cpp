@@ -1,0 +1,144 @@
+#include "ops/conv2d.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "vkception/error.hpp"
+
+namespace vkc::ops {
+namespace {
+
+constexpr int kChannelBlock = 8;  // output channels per invocation (two vec4 accumulators)
+constexpr uint32_t kLanes = 64;
+
+struct ConvPush {
+  int batch, inC, inH, inW;
+  int outC, outH, outW;
+  int padTop, padLeft;
+  int inCTotal, inCOffset;
+  int outCTotal, outCOffset;
+  int resCTotal, resCOffset;
+  int flags;
+  float scale;
+};
+
+int samePadTotal(int in, int kernel, int stride) {
+  int out = (in + stride - 1) / stride;
+  return std::max((out - 1) * stride + kernel - in, 0);
+}
+
+// Pixels per invocation: enough independent work per lane on big grids, but enough
+// workgroups to keep every core busy on the small 8x8 and 17x17 grids.
+int pixelsPerInvocation(int pixels, int channelBlocks) {
+  if (pixels >= 4 * 256 && channelBlocks * pixels / (4 * 64) >= 64) return 4;
+  if (pixels >= 2 * 64) return 2;
+  return 1;
+}
+
+}  // namespace
+
+ConvGeometry validGeometry(int kernelH, int kernelW, int stride) {
+  return {kernelH, kernelW, stride, stride, 0, 0, 0, 0};
+}
+
+ConvGeometry sameGeometry(int kernelH, int kernelW, int stride, int inH, int inW) {
+  int totalH = samePadTotal(inH, kernelH, stride), totalW = samePadTotal(inW, kernelW, stride);
+  return {kernelH, kernelW, stride, stride, totalH / 2, totalH - totalH / 2, totalW / 2,
+          totalW - totalW / 2};
+}
+
+int convOutputSize(int in, int kernel, int stride, int padBefore, int padAfter) {
+  int span = in + padBefore + padAfter - kernel;
+  return span < 0 ? 0 : span / stride + 1;
+}
+
+std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC,
+                                   int kernelH, int kernelW) {
+  const size_t K = static_cast<size_t>(inC) * kernelH * kernelW;
+  if (weights.size() != K * outC) throw Error("packConvWeights: weight count does not match shape");
+  const int blocks = (outC + kChannelBlock - 1) / kChannelBlock;
+  std::vector<float> packed(static_cast<size_t>(blocks) * K * kChannelBlock, 0.0f);
+  for (int co = 0; co < outC; ++co) {
+    const int block = co / kChannelBlock, lane = co % kChannelBlock;
+    for (size_t k = 0; k < K; ++k) {
+      packed[(block * K + k) * kChannelBlock + lane] = weights[co * K + k];
+    }
+  }
+  return packed;
+}
+
+std::vector<float> padBias(const std::vector<float>& bias, int outC) {
+  std::vector<float> padded(((outC + kChannelBlock - 1) / kChannelBlock) * kChannelBlock, 0.0f);
+  for (int i = 0; i < outC && i < static_cast<int>(bias.size()); ++i) padded[i] = bias[i];
+  return padded;
+}
+
+void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
+                   const std::vector<float>& gamma, const std::vector<float>& beta,
+                   const std::vector<float>& mean, const std::vector<float>& var, double eps) {
+  const size_t outC = gamma.size();
+  if (beta.size() != outC || mean.size() != outC || var.size() != outC || outC == 0 ||
+      weights.size() % outC != 0) {
+    throw Error("foldBatchNorm: batch-norm parameters do not match the convolution");
+  }
+  bias.resize(outC, 0.0f);
+  const size_t perChannel = weights.size() / outC;
+  for (size_t c = 0; c < outC; ++c) {
+    double g = gamma[c] / std::sqrt(static_cast<double>(var[c]) + eps);
+    for (size_t k = 0; k < perChannel; ++k) {
+      weights[c * perChannel + k] = static_cast<float>(weights[c * perChannel + k] * g);
+    }
+    bias[c] = static_cast<float>(beta[c] + (static_cast<double>(bias[c]) - mean[c]) * g);
+  }
+}
+
+vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& /*device*/,
+                            const TensorRef& in, const ConvGeometry& g,
+                            vk::BufferSlice packedWeights, vk::BufferSlice bias,
+                            const TensorRef& out, const ConvEpilogue& epilogue) {
+  int outH = convOutputSize(in.height, g.kernelH, g.strideH, g.padTop, g.padBottom);
+  int outW = convOutputSize(in.width, g.kernelW, g.strideW, g.padLeft, g.padRight);
+  if (outH != out.height || outW != out.width || in.batch != out.batch) {
+    throw Error("conv2d: output tensor is " + std::to_string(out.height) + "x" +
+                std::to_string(out.width) + ", the convolution gives " + std::to_string(outH) +
+                "x" + std::to_string(outW));
+  }
+  const int pixels = out.batch * outH * outW;
+  const int channelBlocks = (out.channels + kChannelBlock - 1) / kChannelBlock;
+  const int tn = pixelsPerInvocation(pixels, channelBlocks);
+  const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
+
+  vk::KernelKey key{"conv2d",
+                    {kLanes, 1, 1},
+                    {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH),
+                     uint32_t(g.strideW), uint32_t(tn), uint32_t(padded)},
+                    5,
+                    sizeof(ConvPush)};
+  vk::Dispatch d;
+  d.kernel = &kernels.get(key);
+  const TensorRef* residual = epilogue.residual;
+  d.buffers = {in.slice, packedWeights, bias, out.slice, residual ? residual->slice : bias};
+  ConvPush push{in.batch,
+                in.channels,
+                in.height,
+                in.width,
+                out.channels,
+                outH,
+                outW,
+                g.padTop,
+                g.padLeft,
+                in.cTotal,
+                in.cOffset,
+                out.cTotal,
+                out.cOffset,
+                residual ? residual->cTotal : 0,
+                residual ? residual->cOffset : 0,
+                (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
+                epilogue.residualScale};
+  d.setPush(push);
+  d.groups = {vk::divUp(pixels, kLanes * tn), uint32_t(channelBlocks), 1};
+  return d;
+}
+
+}  // namespace vkc::ops

@@ -1,0 +1,25 @@
+#pragma once
+// The small ops around the network: concat fallback copy, softmax, image preprocessing.
+#include <array>
+
+#include "ops/tensor_ref.hpp"
+
+namespace vkc::ops {
+
+// Copies `in` into the channel slice described by `out` (same batch, channels, grid).
+vk::Dispatch copyChannelsDispatch(vk::KernelCache& kernels, const TensorRef& in,
+                                  const TensorRef& out);
+
+// Row-wise softmax of [rows, classes] plain tensors.
+vk::Dispatch softmaxDispatch(vk::KernelCache& kernels, const TensorRef& in, const TensorRef& out);
+
+// Interleaved 8-bit RGB images [N, H, W, 3] (bytes packed in `pixels`) -> float NCHW
+// (v / 255 - mean[c]) / std[c].
+struct Normalization {
+  std::array<float, 3> mean{0.5f, 0.5f, 0.5f};
+  std::array<float, 3> std{0.5f, 0.5f, 0.5f};
+};
+vk::Dispatch preprocessDispatch(vk::KernelCache& kernels, vk::BufferSlice pixels,
+                                const Normalization& norm, const TensorRef& out);
+
+}  // namespace vkc::ops

@@ -1,0 +1,61 @@
+#include "ops/pool2d.hpp"
+
+#include <string>
+
+#include "vkception/error.hpp"
+
+namespace vkc::ops {
+namespace {
+constexpr uint32_t kLanes = 64;
+
+struct PoolPush {
+  int batch, channels, inH, inW;
+  int outH, outW;
+  int kernelH, kernelW, strideH, strideW, padTop, padLeft;
+  int inCTotal, inCOffset;
+  int outCTotal, outCOffset;
+};
+
+struct GlobalPoolPush {
+  int batch, channels, hw;
+  int inCTotal, inCOffset;
+};
+}  // namespace
+
+int poolOutputSize(int in, const PoolGeometry& g) {
+  int span = in + 2 * g.pad - g.kernel;
+  return span < 0 ? 0 : span / g.stride + 1;
+}
+
+vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const TensorRef& in, const PoolGeometry& g,
+                            PoolMode mode, const TensorRef& out) {
+  if (out.height != poolOutputSize(in.height, g) || out.width != poolOutputSize(in.width, g) ||
+      out.channels != in.channels || out.batch != in.batch) {
+    throw Error("pool2d: output shape does not match the pooling of the input");
+  }
+  vk::Dispatch d;
+  d.kernel = &kernels.get({"pool2d", {kLanes, 1, 1}, {uint32_t(mode)}, 2, sizeof(PoolPush)});
+  d.buffers = {in.slice, out.slice};
+  d.setPush(PoolPush{in.batch, in.channels, in.height, in.width, out.height, out.width, g.kernel,
+                     g.kernel, g.stride, g.stride, g.pad, g.pad, in.cTotal, in.cOffset, out.cTotal,
+                     out.cOffset});
+  d.groups = {vk::divUp(uint64_t(out.batch) * out.channels * out.height * out.width, kLanes), 1,
+              1};
+  return d;
+}
+
+vk::Dispatch globalAvgPoolDispatch(vk::KernelCache& kernels, const TensorRef& in,
+                                   const TensorRef& out) {
+  if (out.height != 1 || out.width != 1 || out.channels != in.channels ||
+      out.cTotal != out.channels || out.batch != in.batch) {
+    throw Error("global average pool: output must be a plain [N, C, 1, 1] tensor");
+  }
+  vk::Dispatch d;
+  d.kernel = &kernels.get({"global_avgpool", {kLanes, 1, 1}, {}, 2, sizeof(GlobalPoolPush)});
+  d.buffers = {in.slice, out.slice};
+  d.setPush(GlobalPoolPush{in.batch, in.channels, in.height * in.width, in.cTotal, in.cOffset});
+  d.groups = {vk::divUp(uint64_t(in.batch) * in.channels, kLanes), 1, 1};
+  return d;
+}
+
+}  // namespace vkc::ops

@@ -1,0 +1,122 @@
+#include "vk/device.hpp"
+
+#include <cstring>
+#include <vector>
+
+#include "vk/check.hpp"
+#include "vkception/error.hpp"
+
+namespace vkc::vk {
+
+Device::Device(const DeviceOptions& options) {
+  instance_ = std::make_unique<Instance>(InstanceOptions{options.validation, true});
+  std::vector<DeviceInfo> devices = enumerateDevices(instance_->handle());
+  info_ = chooseDevice(devices, options.deviceIndex);
+
+  float priority = 1.0f;
+  VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+  queueInfo.queueFamilyIndex = static_cast<uint32_t>(info_.computeQueueFamily);
+  queueInfo.queueCount = 1;
+  queueInfo.pQueuePriorities = &priority;
+
+  // Enable what fp16 kernels may use, when the device has it.
+  VkPhysicalDeviceShaderFloat16Int8Features f16{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
+  f16.shaderFloat16 = info_.shaderFloat16;
+  VkPhysicalDevice16BitStorageFeatures storage16{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  storage16.storageBuffer16BitAccess = info_.storageBuffer16BitAccess;
+  storage16.pNext = &f16;
+  VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  features.pNext = &storage16;
+  std::vector<const char*> extensions;
+  if (info_.shaderFloat16 && info_.apiVersion < VK_API_VERSION_1_2) {
+    extensions.push_back("VK_KHR_shader_float16_int8");
+  }
+
+  VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+  info.pNext = &features;
+  info.queueCreateInfoCount = 1;
+  info.pQueueCreateInfos = &queueInfo;
+  info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+  info.ppEnabledExtensionNames = extensions.data();
+  VKC_CHECK(vkCreateDevice(info_.handle, &info, nullptr, &device_));
+  vkGetDeviceQueue(device_, queueInfo.queueFamilyIndex, 0, &queue_);
+
+  VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+  poolInfo.queueFamilyIndex = queueInfo.queueFamilyIndex;
+  VKC_CHECK(vkCreateCommandPool(device_, &poolInfo, nullptr, &commandPool_));
+
+  memory_ = std::make_unique<MemoryAllocator>(info_.handle, device_);
+  std::string cachePath;
+  if (options.pipelineCacheOnDisk) {
+    cachePath = defaultPipelineCachePath(info_.vendorId, info_.deviceId, info_.driverVersion);
+  }
+  kernels_ = std::make_unique<KernelCache>(device_, cachePath);
+}
+
+Device::~Device() {
+  if (device_ == VK_NULL_HANDLE) return;
+  vkDeviceWaitIdle(device_);
+  if (kernels_) kernels_->save();
+  kernels_.reset();
+  memory_.reset();
+  vkDestroyCommandPool(device_, commandPool_, nullptr);
+  vkDestroyDevice(device_, nullptr);
+}
+
+void Device::submit(VkCommandBuffer commands, VkFence fence) {
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &commands;
+  std::lock_guard<std::mutex> lock(queueMutex_);
+  VKC_CHECK(vkQueueSubmit(queue_, 1, &submit, fence));
+}
+
+void Device::upload(const Buffer& dst, const void* data, VkDeviceSize bytes,
+                    VkDeviceSize dstOffset) {
+  if (bytes == 0) return;
+  Buffer staging = memory_->createBuffer(bytes, MemoryUsage::Upload);
+  std::memcpy(staging.mapped(), data, bytes);
+  OneShotCommands commands(*this);
+  VkBufferCopy region{0, dstOffset, bytes};
+  vkCmdCopyBuffer(commands.handle(), staging.handle(), dst.handle(), 1, &region);
+  commands.submitAndWait();
+}
+
+void Device::download(const Buffer& src, void* data, VkDeviceSize bytes, VkDeviceSize srcOffset) {
+  if (bytes == 0) return;
+  Buffer staging = memory_->createBuffer(bytes, MemoryUsage::Readback);
+  OneShotCommands commands(*this);
+  VkBufferCopy region{srcOffset, 0, bytes};
+  vkCmdCopyBuffer(commands.handle(), src.handle(), staging.handle(), 1, &region);
+  commands.submitAndWait();
+  std::memcpy(data, staging.mapped(), bytes);
+}
+
+OneShotCommands::OneShotCommands(Device& device) : device_(device) {
+  VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  alloc.commandPool = device.commandPool();
+  alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  alloc.commandBufferCount = 1;
+  VKC_CHECK(vkAllocateCommandBuffers(device.handle(), &alloc, &commands_));
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  VKC_CHECK(vkBeginCommandBuffer(commands_, &begin));
+  VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  VKC_CHECK(vkCreateFence(device.handle(), &fenceInfo, nullptr, &fence_));
+}
+
+OneShotCommands::~OneShotCommands() {
+  vkDestroyFence(device_.handle(), fence_, nullptr);
+  vkFreeCommandBuffers(device_.handle(), device_.commandPool(), 1, &commands_);
+}
+
+void OneShotCommands::submitAndWait() {
+  VKC_CHECK(vkEndCommandBuffer(commands_));
+  device_.submit(commands_, fence_);
+  VKC_CHECK(vkWaitForFences(device_.handle(), 1, &fence_, VK_TRUE, UINT64_MAX));
+}
+
+}  // namespace vkc::vk

@@ -1,0 +1,67 @@
+#pragma once
+// A logical device with one compute queue, its memory allocator and its kernel cache.
+#include <vulkan/vulkan.h>
+
+#include <memory>
+#include <mutex>
+
+#include "vk/device_info.hpp"
+#include "vk/instance.hpp"
+#include "vk/kernels.hpp"
+#include "vk/memory.hpp"
+
+namespace vkc::vk {
+
+struct DeviceOptions {
+  int deviceIndex = -1;           // -1: VKC_DEVICE, else the preferred device
+  bool validation = false;        // Khronos validation incl. synchronization validation
+  bool pipelineCacheOnDisk = true;
+};
+
+class Device {
+ public:
+  explicit Device(const DeviceOptions& options = {});
+  ~Device();
+  Device(const Device&) = delete;
+  Device& operator=(const Device&) = delete;
+
+  VkDevice handle() const { return device_; }
+  VkQueue queue() const { return queue_; }
+  const DeviceInfo& info() const { return info_; }
+  const Instance& instance() const { return *instance_; }
+  MemoryAllocator& memory() { return *memory_; }
+  KernelCache& kernels() { return *kernels_; }
+  VkCommandPool commandPool() const { return commandPool_; }
+
+  // Queue submission is externally synchronised in Vulkan; all submits go through here.
+  void submit(VkCommandBuffer commands, VkFence fence);
+  // Synchronous helpers for set-up work (weight upload) and tests.
+  void upload(const Buffer& dst, const void* data, VkDeviceSize bytes, VkDeviceSize dstOffset = 0);
+  void download(const Buffer& src, void* data, VkDeviceSize bytes, VkDeviceSize srcOffset = 0);
+
+ private:
+  std::unique_ptr<Instance> instance_;
+  DeviceInfo info_;
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkQueue queue_ = VK_NULL_HANDLE;
+  VkCommandPool commandPool_ = VK_NULL_HANDLE;
+  std::unique_ptr<MemoryAllocator> memory_;
+  std::unique_ptr<KernelCache> kernels_;
+  std::mutex queueMutex_;
+};
+
+// A one-shot command buffer: begin on construction, submitAndWait() ends and waits.
+class OneShotCommands {
+ public:
+  explicit OneShotCommands(Device& device);
+  ~OneShotCommands();
+  VkCommandBuffer handle() const { return commands_; }
+  void submitAndWait();
+
+ private:
+  Device& device_;
+  VkCommandBuffer commands_ = VK_NULL_HANDLE;
+  VkFence fence_ = VK_NULL_HANDLE;
+};
+
+}  // namespace vkc::vk

@@ -1,0 +1,169 @@
+#include "vk/device_info.hpp"
+
+#include <cstdlib>
+#include <string>
+
+#include "vk/check.hpp"
+#include "vkception/error.hpp"
+
+namespace vkc::vk {
+namespace {
+
+std::string typeName(VkPhysicalDeviceType type) {
+  switch (type) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+      return "discrete";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      return "integrated";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+      return "virtual";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+      return "cpu";
+    default:
+      return "other";
+  }
+}
+
+int typeRank(const std::string& type) {
+  if (type == "discrete") return 0;
+  if (type == "integrated") return 1;
+  if (type == "virtual") return 2;
+  if (type == "cpu") return 3;
+  return 4;
+}
+
+DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
+  DeviceInfo info;
+  info.index = index;
+  info.handle = device;
+
+  VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+  VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
+  subgroup.pNext = &driver;
+  VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  props.pNext = &subgroup;
+  vkGetPhysicalDeviceProperties2(device, &props);
+  const VkPhysicalDeviceLimits& limits = props.properties.limits;
+
+  info.name = props.properties.deviceName;
+  info.type = typeName(props.properties.deviceType);
+  info.vendorId = props.properties.vendorID;
+  info.deviceId = props.properties.deviceID;
+  info.driverVersion = props.properties.driverVersion;
+  info.apiVersion = props.properties.apiVersion;
+  if (info.apiVersion >= VK_API_VERSION_1_2) {
+    info.driverName = driver.driverName;
+    info.driverInfo = driver.driverInfo;
+  }
+  info.subgroupSize = subgroup.subgroupSize;
+  info.maxSharedMemoryBytes = limits.maxComputeSharedMemorySize;
+  info.maxWorkgroupInvocations = limits.maxComputeWorkGroupInvocations;
+  for (int i = 0; i < 3; ++i) {
+    info.maxWorkgroupSize[i] = limits.maxComputeWorkGroupSize[i];
+    info.maxWorkgroupCount[i] = limits.maxComputeWorkGroupCount[i];
+  }
+  info.maxStorageBufferRange = limits.maxStorageBufferRange;
+  info.maxMemoryAllocationCount = limits.maxMemoryAllocationCount;
+  info.maxPushConstantsSize = limits.maxPushConstantsSize;
+  info.minStorageBufferOffsetAlignment = limits.minStorageBufferOffsetAlignment;
+  info.nonCoherentAtomSize = limits.nonCoherentAtomSize;
+  info.timestampPeriodNs = limits.timestampPeriod;
+
+  VkPhysicalDeviceShaderFloat16Int8Features f16i8{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
+  VkPhysicalDevice16BitStorageFeatures storage16{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  storage16.pNext = &f16i8;
+  VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  features.pNext = &storage16;
+  vkGetPhysicalDeviceFeatures2(device, &features);
+  info.storageBuffer16BitAccess = storage16.storageBuffer16BitAccess;
+  info.shaderFloat16 = f16i8.shaderFloat16;
+  info.shaderInt8 = f16i8.shaderInt8;
+
+  VkPhysicalDeviceMemoryProperties memory;
+  vkGetPhysicalDeviceMemoryProperties(device, &memory);
+  for (uint32_t i = 0; i < memory.memoryHeapCount; ++i) {
+    info.heaps.push_back({memory.memoryHeaps[i].size,
+                          (memory.memoryHeaps[i].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) != 0});
+  }
+
+  uint32_t familyCount = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(device, &familyCount, nullptr);
+  std::vector<VkQueueFamilyProperties> families(familyCount);
+  vkGetPhysicalDeviceQueueFamilyProperties(device, &familyCount, families.data());
+  // Prefer a compute-only family (async compute on desktop GPUs), else any with compute.
+  for (uint32_t pass = 0; pass < 2 && info.computeQueueFamily < 0; ++pass) {
+    for (uint32_t i = 0; i < familyCount; ++i) {
+      bool compute = families[i].queueFlags & VK_QUEUE_COMPUTE_BIT;
+      bool graphics = families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT;
+      if (compute && (pass == 1 || !graphics)) {
+        info.computeQueueFamily = static_cast<int>(i);
+        info.timestampsSupported = families[i].timestampValidBits > 0;
+        break;
+      }
+    }
+  }
+  return info;
+}
+
+}  // namespace
+
+std::vector<DeviceInfo> enumerateDevices(VkInstance instance) {
+  uint32_t count = 0;
+  VKC_CHECK(vkEnumeratePhysicalDevices(instance, &count, nullptr));
+  std::vector<VkPhysicalDevice> handles(count);
+  VKC_CHECK(vkEnumeratePhysicalDevices(instance, &count, handles.data()));
+  std::vector<DeviceInfo> devices;
+  for (uint32_t i = 0; i < count; ++i) devices.push_back(query(handles[i], i));
+  return devices;
+}
+
+const DeviceInfo& chooseDevice(const std::vector<DeviceInfo>& devices, int requested) {
+  if (devices.empty()) {
+    throw Error("no Vulkan device found (install a driver, e.g. Debian's mesa-vulkan-drivers)");
+  }
+  if (requested < 0) {
+    if (const char* env = std::getenv("VKC_DEVICE"); env && *env) {
+      char* end = nullptr;
+      long value = std::strtol(env, &end, 10);
+      if (*end != '\0' || value < 0) {
+        throw Error(std::string("VKC_DEVICE='") + env + "' is not a device index");
+      }
+      requested = static_cast<int>(value);
+    }
+  }
+  if (requested >= 0) {
+    if (static_cast<size_t>(requested) >= devices.size()) {
+      throw Error("device index " + std::to_string(requested) + " does not exist (" +
+                  std::to_string(devices.size()) + " Vulkan device(s); see vkc-info)");
+    }
+    if (devices[requested].computeQueueFamily < 0) {
+      throw Error("device " + std::to_string(requested) + " has no compute queue");
+    }
+    return devices[requested];
+  }
+  const DeviceInfo* best = nullptr;
+  for (const auto& device : devices) {
+    if (device.computeQueueFamily < 0 || device.apiVersion < VK_API_VERSION_1_1) continue;
+    if (!best || typeRank(device.type) < typeRank(best->type)) best = &device;
+  }
+  if (!best) throw Error("no Vulkan 1.1 device with a compute queue found");
+  return *best;
+}
+
+std::string apiVersionString(uint32_t v) {
+  return std::to_string(VK_API_VERSION_MAJOR(v)) + "." + std::to_string(VK_API_VERSION_MINOR(v)) +
+         "." + std::to_string(VK_API_VERSION_PATCH(v));
+}
+
+std::string driverVersionString(const DeviceInfo& info) {
+  uint32_t v = info.driverVersion;
+  if (info.vendorId == 0x10DE) {  // NVIDIA packs 10.8.8.6 bits
+    return std::to_string(v >> 22) + "." + std::to_string((v >> 14) & 0xFF) + "." +
+           std::to_string((v >> 6) & 0xFF);
+  }
+  return apiVersionString(v);
+}
+
+}  // namespace vkc::vk

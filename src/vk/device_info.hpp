@@ -1,0 +1,54 @@
+#pragma once
+// What vkception needs to know about a physical device: identity, compute limits, features.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vkc::vk {
+
+struct MemoryHeapInfo {
+  uint64_t size = 0;
+  bool deviceLocal = false;
+};
+
+struct DeviceInfo {
+  uint32_t index = 0;
+  VkPhysicalDevice handle = VK_NULL_HANDLE;
+  std::string name;
+  std::string type;  // "discrete", "integrated", "virtual", "cpu", "other"
+  uint32_t vendorId = 0, deviceId = 0;
+  std::string driverName, driverInfo;
+  uint32_t driverVersion = 0;
+  uint32_t apiVersion = 0;
+  uint32_t subgroupSize = 0;
+  uint32_t maxSharedMemoryBytes = 0;
+  uint32_t maxWorkgroupInvocations = 0;
+  uint32_t maxWorkgroupSize[3] = {0, 0, 0};
+  uint32_t maxWorkgroupCount[3] = {0, 0, 0};
+  uint64_t maxStorageBufferRange = 0;
+  uint32_t maxMemoryAllocationCount = 0;
+  uint32_t maxPushConstantsSize = 0;
+  uint64_t minStorageBufferOffsetAlignment = 0;
+  uint64_t nonCoherentAtomSize = 0;
+  float timestampPeriodNs = 0;
+  bool timestampsSupported = false;
+  bool storageBuffer16BitAccess = false;
+  bool shaderFloat16 = false;
+  bool shaderInt8 = false;
+  std::vector<MemoryHeapInfo> heaps;
+  int computeQueueFamily = -1;
+};
+
+// Every physical device the loader reports, in loader order (index = position).
+std::vector<DeviceInfo> enumerateDevices(VkInstance instance);
+
+// The preferred device: discrete > integrated > virtual > CPU; overridden by `requested` >= 0,
+// else by the VKC_DEVICE environment variable. Throws vkc::Error for a bad index or no device.
+const DeviceInfo& chooseDevice(const std::vector<DeviceInfo>& devices, int requested);
+
+std::string apiVersionString(uint32_t version);
+std::string driverVersionString(const DeviceInfo& info);
+
+}  // namespace vkc::vk

@@ -1,0 +1,78 @@
+#include "vk/dispatch.hpp"
+
+#include <algorithm>
+
+#include "vk/check.hpp"
+
+namespace vkc::vk {
+namespace {
+constexpr uint32_t kSetsPerPool = 256;
+constexpr uint32_t kBuffersPerPool = kSetsPerPool * 6;
+}  // namespace
+
+DescriptorArena::~DescriptorArena() {
+  for (VkDescriptorPool pool : pools_) vkDestroyDescriptorPool(device_, pool, nullptr);
+}
+
+VkDescriptorSet DescriptorArena::allocate(const Dispatch& dispatch) {
+  uint32_t count = static_cast<uint32_t>(dispatch.buffers.size());
+  if (pools_.empty() || setsLeft_ == 0 || buffersLeft_ < count) {
+    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::max(kBuffersPerPool, count)};
+    VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    info.maxSets = kSetsPerPool;
+    info.poolSizeCount = 1;
+    info.pPoolSizes = &size;
+    VkDescriptorPool pool;
+    VKC_CHECK(vkCreateDescriptorPool(device_, &info, nullptr, &pool));
+    pools_.push_back(pool);
+    setsLeft_ = kSetsPerPool;
+    buffersLeft_ = size.descriptorCount;
+  }
+  VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  alloc.descriptorPool = pools_.back();
+  alloc.descriptorSetCount = 1;
+  alloc.pSetLayouts = &dispatch.kernel->setLayout;
+  VkDescriptorSet set;
+  VKC_CHECK(vkAllocateDescriptorSets(device_, &alloc, &set));
+  --setsLeft_;
+  buffersLeft_ -= count;
+
+  std::vector<VkDescriptorBufferInfo> infos(count);
+  std::vector<VkWriteDescriptorSet> writes(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const BufferSlice& slice = dispatch.buffers[i];
+    infos[i] = {slice.buffer, slice.offset, slice.range};
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = set;
+    writes[i].dstBinding = i;
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkUpdateDescriptorSets(device_, count, writes.data(), 0, nullptr);
+  return set;
+}
+
+void recordDispatch(VkCommandBuffer commands, VkDescriptorSet set, const Dispatch& dispatch) {
+  const Kernel& kernel = *dispatch.kernel;
+  vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.pipeline);
+  vkCmdBindDescriptorSets(commands, VK_PIPELINE_BIND_POINT_COMPUTE, kernel.layout, 0, 1, &set, 0,
+                          nullptr);
+  if (!dispatch.push.empty()) {
+    vkCmdPushConstants(commands, kernel.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                       static_cast<uint32_t>(dispatch.push.size()), dispatch.push.data());
+  }
+  vkCmdDispatch(commands, dispatch.groups[0], dispatch.groups[1], dispatch.groups[2]);
+}
+
+void recordMemoryBarrier(VkCommandBuffer commands) {
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT |
+                          VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT;
+  barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+                          VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  VkPipelineStageFlags stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+  vkCmdPipelineBarrier(commands, stages, stages, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+}
+
+}  // namespace vkc::vk

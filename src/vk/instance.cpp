@@ -1,0 +1,115 @@
+#include "vk/instance.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+#include "vk/check.hpp"
+#include "vkception/error.hpp"
+
+namespace vkc::vk {
+namespace {
+
+constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
+
+bool hasLayer(const char* name) {
+  uint32_t count = 0;
+  vkEnumerateInstanceLayerProperties(&count, nullptr);
+  std::vector<VkLayerProperties> layers(count);
+  vkEnumerateInstanceLayerProperties(&count, layers.data());
+  for (const auto& layer : layers) {
+    if (std::strcmp(layer.layerName, name) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Instance::Instance(const InstanceOptions& options) : print_(options.printValidation) {
+  uint32_t apiVersion = VK_API_VERSION_1_0;
+  if (vkEnumerateInstanceVersion(&apiVersion) != VK_SUCCESS || apiVersion < VK_API_VERSION_1_1) {
+    throw Error("Vulkan 1.1 or newer is required; the installed loader offers only 1.0");
+  }
+
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.pApplicationName = "vkception";
+  app.pEngineName = "vkception";
+  app.apiVersion = VK_API_VERSION_1_1;
+
+  std::vector<const char*> layers;
+  std::vector<const char*> extensions;
+  VkValidationFeatureEnableEXT syncValidation =
+      VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT;
+  VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
+  features.enabledValidationFeatureCount = 1;
+  features.pEnabledValidationFeatures = &syncValidation;
+
+  VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  info.pApplicationInfo = &app;
+  if (options.validation) {
+    if (!hasLayer(kValidationLayer)) {
+      throw Error(std::string(kValidationLayer) +
+                  " is not installed (Debian: apt-get install vulkan-validationlayers)");
+    }
+    layers.push_back(kValidationLayer);
+    extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+    info.pNext = &features;
+  }
+  info.enabledLayerCount = static_cast<uint32_t>(layers.size());
+  info.ppEnabledLayerNames = layers.data();
+  info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+  info.ppEnabledExtensionNames = extensions.data();
+  VkResult result = vkCreateInstance(&info, nullptr, &instance_);
+  if (result == VK_ERROR_INCOMPATIBLE_DRIVER) {
+    throw Error(
+        "no Vulkan driver found (vkCreateInstance: VK_ERROR_INCOMPATIBLE_DRIVER); install one, "
+        "e.g. Debian's mesa-vulkan-drivers for the CPU driver lavapipe");
+  }
+  if (result != VK_SUCCESS) throwVkError("vkCreateInstance", result);
+
+  if (options.validation) {
+    auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
+        vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
+    VkDebugUtilsMessengerCreateInfoEXT messenger{
+        VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+    messenger.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                                VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+    messenger.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                            VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
+    messenger.pfnUserCallback = &Instance::onMessage;
+    messenger.pUserData = this;
+    VkResult r = create ? create(instance_, &messenger, nullptr, &messenger_)
+                        : VK_ERROR_EXTENSION_NOT_PRESENT;
+    if (r != VK_SUCCESS) {
+      vkDestroyInstance(instance_, nullptr);
+      throwVkError("vkCreateDebugUtilsMessengerEXT", r);
+    }
+  }
+}
+
+Instance::~Instance() {
+  if (messenger_ != VK_NULL_HANDLE) {
+    auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
+        vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
+    if (destroy) destroy(instance_, messenger_, nullptr);
+  }
+  if (instance_ != VK_NULL_HANDLE) vkDestroyInstance(instance_, nullptr);
+}
+
+std::string Instance::lastValidationMessage() const { return lastMessage_; }
+
+VkBool32 Instance::onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                             VkDebugUtilsMessageTypeFlagsEXT /*types*/,
+                             const VkDebugUtilsMessengerCallbackDataEXT* data, void* self) {
+  auto* instance = static_cast<Instance*>(self);
+  const char* text = data && data->pMessage ? data->pMessage : "(no message)";
+  instance->messages_.fetch_add(1);
+  instance->lastMessage_ = text;
+  if (instance->print_) {
+    std::fprintf(stderr, "[vulkan validation %s] %s\n",
+                 severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? "error" : "warning",
+                 text);
+  }
+  return VK_FALSE;
+}
+
+}  // namespace vkc::vk

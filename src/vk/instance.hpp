@@ -1,0 +1,42 @@
+#pragma once
+// The Vulkan instance, with optional Khronos validation (synchronization validation included)
+// whose messages are counted so tests can fail on any of them.
+#include <vulkan/vulkan.h>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace vkc::vk {
+
+struct InstanceOptions {
+  bool validation = false;       // enable VK_LAYER_KHRONOS_validation; error if it is missing
+  bool printValidation = true;   // print each validation message to stderr
+};
+
+class Instance {
+ public:
+  explicit Instance(const InstanceOptions& options = {});
+  ~Instance();
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  VkInstance handle() const { return instance_; }
+  bool validationEnabled() const { return messenger_ != VK_NULL_HANDLE; }
+  // Validation warnings and errors seen so far (performance hints are not counted).
+  int validationMessageCount() const { return messages_.load(); }
+  std::string lastValidationMessage() const;
+
+ private:
+  static VKAPI_ATTR VkBool32 VKAPI_CALL onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                  VkDebugUtilsMessageTypeFlagsEXT types,
+                                                  const VkDebugUtilsMessengerCallbackDataEXT* data,
+                                                  void* self);
+  VkInstance instance_ = VK_NULL_HANDLE;
+  VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
+  std::atomic<int> messages_{0};
+  bool print_ = true;
+  std::string lastMessage_;
+};
+
+}  // namespace vkc::vk

@@ -1,0 +1,150 @@
+#include "vk/kernels.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <tuple>
+
+#include "vk/check.hpp"
+#include "vk/shader_registry.hpp"
+#include "vkception/error.hpp"
+
+namespace vkc::vk {
+
+bool KernelKey::operator<(const KernelKey& o) const {
+  return std::tie(shader, localSize, constants, bindings, pushBytes) <
+         std::tie(o.shader, o.localSize, o.constants, o.bindings, o.pushBytes);
+}
+
+std::string defaultPipelineCachePath(uint32_t vendorId, uint32_t deviceId,
+                                     uint32_t driverVersion) {
+  std::string dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    dir = xdg;
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    dir = std::string(home) + "/.cache";
+  } else {
+    return "";
+  }
+  dir += "/vkception";
+  return dir + "/pipelines-" + std::to_string(vendorId) + "-" + std::to_string(deviceId) + "-" +
+         std::to_string(driverVersion) + ".bin";
+}
+
+KernelCache::KernelCache(VkDevice device, std::string cachePath)
+    : device_(device), path_(std::move(cachePath)) {
+  std::vector<char> data;
+  if (!path_.empty()) {
+    std::ifstream in(path_, std::ios::binary);
+    if (in) data.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  VkPipelineCacheCreateInfo info{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
+  info.initialDataSize = data.size();
+  info.pInitialData = data.data();
+  // The driver validates the header (vendor, device, UUID); a stale or foreign file is ignored.
+  if (vkCreatePipelineCache(device_, &info, nullptr, &cache_) != VK_SUCCESS) {
+    info.initialDataSize = 0;
+    info.pInitialData = nullptr;
+    VKC_CHECK(vkCreatePipelineCache(device_, &info, nullptr, &cache_));
+  }
+}
+
+KernelCache::~KernelCache() {
+  for (auto& [key, kernel] : kernels_) {
+    vkDestroyPipeline(device_, kernel->pipeline, nullptr);
+    vkDestroyPipelineLayout(device_, kernel->layout, nullptr);
+  }
+  for (auto& [n, layout] : setLayouts_) vkDestroyDescriptorSetLayout(device_, layout, nullptr);
+  for (auto& [name, module] : modules_) vkDestroyShaderModule(device_, module, nullptr);
+  vkDestroyPipelineCache(device_, cache_, nullptr);
+}
+
+void KernelCache::save() const {
+  if (path_.empty()) return;
+  size_t size = 0;
+  if (vkGetPipelineCacheData(device_, cache_, &size, nullptr) != VK_SUCCESS || size == 0) return;
+  std::vector<char> data(size);
+  if (vkGetPipelineCacheData(device_, cache_, &size, data.data()) != VK_SUCCESS) return;
+  std::string dir = path_.substr(0, path_.rfind('/'));
+  std::string parent = dir.substr(0, dir.rfind('/'));
+  ::mkdir(parent.c_str(), 0755);
+  ::mkdir(dir.c_str(), 0755);
+  // Write then rename, so a concurrent reader never sees half a file.
+  std::string tmp = path_ + ".tmp" + std::to_string(reinterpret_cast<uintptr_t>(this));
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) return;
+    out.write(data.data(), static_cast<std::streamsize>(size));
+    if (!out) return;
+  }
+  std::rename(tmp.c_str(), path_.c_str());
+}
+
+const Kernel& KernelCache::get(const KernelKey& key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = kernels_.find(key); it != kernels_.end()) return *it->second;
+
+  VkShaderModule& module = modules_[key.shader];
+  if (module == VK_NULL_HANDLE) {
+    const auto& shaders = embeddedShaders();
+    auto it = shaders.find(key.shader);
+    if (it == shaders.end()) throw Error("no embedded shader named '" + key.shader + "'");
+    VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+    info.codeSize = it->second.wordCount * sizeof(uint32_t);
+    info.pCode = it->second.words;
+    VKC_CHECK(vkCreateShaderModule(device_, &info, nullptr, &module));
+  }
+
+  VkDescriptorSetLayout& setLayout = setLayouts_[key.bindings];
+  if (setLayout == VK_NULL_HANDLE) {
+    std::vector<VkDescriptorSetLayoutBinding> bindings(key.bindings);
+    for (uint32_t i = 0; i < key.bindings; ++i) {
+      bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT,
+                     nullptr};
+    }
+    VkDescriptorSetLayoutCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    info.bindingCount = key.bindings;
+    info.pBindings = bindings.data();
+    VKC_CHECK(vkCreateDescriptorSetLayout(device_, &info, nullptr, &setLayout));
+  }
+
+  auto kernel = std::make_unique<Kernel>();
+  kernel->key = key;
+  kernel->setLayout = setLayout;
+  VkPushConstantRange push{VK_SHADER_STAGE_COMPUTE_BIT, 0, key.pushBytes};
+  VkPipelineLayoutCreateInfo layoutInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  layoutInfo.setLayoutCount = 1;
+  layoutInfo.pSetLayouts = &setLayout;
+  layoutInfo.pushConstantRangeCount = key.pushBytes ? 1 : 0;
+  layoutInfo.pPushConstantRanges = &push;
+  VKC_CHECK(vkCreatePipelineLayout(device_, &layoutInfo, nullptr, &kernel->layout));
+
+  std::vector<uint32_t> values(key.localSize.begin(), key.localSize.end());
+  values.insert(values.end(), key.constants.begin(), key.constants.end());
+  std::vector<VkSpecializationMapEntry> entries(values.size());
+  for (uint32_t i = 0; i < values.size(); ++i) {
+    entries[i] = {i, i * 4u, 4};
+  }
+  VkSpecializationInfo spec{static_cast<uint32_t>(entries.size()), entries.data(),
+                            values.size() * 4, values.data()};
+  VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+  info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+  info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+  info.stage.module = module;
+  info.stage.pName = "main";
+  info.stage.pSpecializationInfo = &spec;
+  info.layout = kernel->layout;
+  VkResult result = vkCreateComputePipelines(device_, cache_, 1, &info, nullptr,
+                                             &kernel->pipeline);
+  if (result != VK_SUCCESS) {
+    vkDestroyPipelineLayout(device_, kernel->layout, nullptr);
+    throw Error(std::string("vkCreateComputePipelines failed for shader '") + key.shader +
+                "': " + resultName(result));
+  }
+  ++created_;
+  return *kernels_.emplace(key, std::move(kernel)).first->second;
+}
+
+}  // namespace vkc::vk

@@ -1,0 +1,62 @@
+#pragma once
+// Compute pipelines built from the embedded SPIR-V. A kernel is a shader plus specialization
+// constants; ids 0..2 are always the workgroup size (local_size_x_id = 0 ...), the rest are
+// the shader's own. Every kernel binds N storage buffers at set 0 and takes push constants.
+// Pipelines go through a VkPipelineCache that is persisted on disk between runs.
+#include <vulkan/vulkan.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace vkc::vk {
+
+struct KernelKey {
+  std::string shader;                  // file name of shaders/<shader>.comp without extension
+  std::array<uint32_t, 3> localSize;   // spec constants 0..2
+  std::vector<uint32_t> constants;     // spec constants 3.. (int/uint/float bits)
+  uint32_t bindings = 0;               // storage buffers at bindings 0..N-1
+  uint32_t pushBytes = 0;
+  bool operator<(const KernelKey& o) const;
+};
+
+struct Kernel {
+  KernelKey key;
+  VkPipeline pipeline = VK_NULL_HANDLE;
+  VkPipelineLayout layout = VK_NULL_HANDLE;
+  VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
+};
+
+class KernelCache {
+ public:
+  // cachePath empty: no on-disk cache.
+  KernelCache(VkDevice device, std::string cachePath);
+  ~KernelCache();
+  KernelCache(const KernelCache&) = delete;
+  KernelCache& operator=(const KernelCache&) = delete;
+
+  const Kernel& get(const KernelKey& key);
+  void save() const;  // writes the VkPipelineCache to cachePath (best effort)
+  size_t pipelinesCreated() const { return created_; }
+  const std::string& cachePath() const { return path_; }
+
+ private:
+  VkDevice device_;
+  std::string path_;
+  VkPipelineCache cache_ = VK_NULL_HANDLE;
+  std::map<uint32_t, VkDescriptorSetLayout> setLayouts_;
+  std::map<KernelKey, std::unique_ptr<Kernel>> kernels_;
+  std::map<std::string, VkShaderModule> modules_;
+  size_t created_ = 0;
+  std::mutex mutex_;
+};
+
+// $XDG_CACHE_HOME/vkception (or ~/.cache/vkception)/pipelines-<vendor>-<device>-<driver>.bin;
+// empty if neither variable is set.
+std::string defaultPipelineCachePath(uint32_t vendorId, uint32_t deviceId, uint32_t driverVersion);
+
+}  // namespace vkc::vk

@@ -1,0 +1,84 @@
+#pragma once
+// Buffers sub-allocated from a few large VkDeviceMemory blocks: drivers cap the number of
+// allocations (maxMemoryAllocationCount can be 4096) and each one is slow, so every tensor,
+// weight and staging buffer is a VkBuffer bound at an offset inside a shared block.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace vkc::vk {
+
+enum class MemoryUsage {
+  DeviceLocal,  // tensors and weights
+  Upload,       // host-visible, coherent: staging for uploads
+  Readback,     // host-visible, coherent, cached if possible: downloads
+};
+
+class MemoryAllocator;
+
+// A VkBuffer with its memory. Host-visible buffers stay mapped for their whole life.
+class Buffer {
+ public:
+  Buffer() = default;
+  ~Buffer();
+  Buffer(Buffer&& other) noexcept;
+  Buffer& operator=(Buffer&& other) noexcept;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  VkBuffer handle() const { return buffer_; }
+  VkDeviceSize size() const { return size_; }
+  void* mapped() const { return mapped_; }
+  explicit operator bool() const { return buffer_ != VK_NULL_HANDLE; }
+
+ private:
+  friend class MemoryAllocator;
+  void release();
+  MemoryAllocator* owner_ = nullptr;
+  VkBuffer buffer_ = VK_NULL_HANDLE;
+  VkDeviceSize size_ = 0;
+  void* mapped_ = nullptr;
+  uint32_t block_ = 0;
+  VkDeviceSize offset_ = 0, reserved_ = 0;
+};
+
+class MemoryAllocator {
+ public:
+  MemoryAllocator(VkPhysicalDevice physical, VkDevice device);
+  ~MemoryAllocator();
+  MemoryAllocator(const MemoryAllocator&) = delete;
+  MemoryAllocator& operator=(const MemoryAllocator&) = delete;
+
+  Buffer createBuffer(VkDeviceSize size, MemoryUsage usage);
+
+  uint64_t bytesInUse() const;        // sum of live buffers' reservations
+  uint64_t bytesAllocated() const;    // sum of VkDeviceMemory blocks
+  size_t blockCount() const;
+
+ private:
+  friend class Buffer;
+  struct Range {
+    VkDeviceSize offset, size;
+  };
+  struct Block {
+    VkDeviceMemory memory = VK_NULL_HANDLE;
+    uint32_t memoryType = 0;
+    VkDeviceSize size = 0;
+    void* mapped = nullptr;
+    std::vector<Range> free;  // sorted by offset, coalesced
+  };
+  uint32_t findMemoryType(uint32_t typeBits, MemoryUsage usage) const;
+  bool tryReserve(Block& block, VkDeviceSize size, VkDeviceSize alignment, VkDeviceSize* offset);
+  void free(uint32_t block, VkDeviceSize offset, VkDeviceSize size);
+
+  VkDevice device_;
+  VkPhysicalDeviceMemoryProperties properties_{};
+  std::vector<Block> blocks_;
+  uint64_t inUse_ = 0;
+  mutable std::mutex mutex_;
+};
+
+}  // namespace vkc::vk

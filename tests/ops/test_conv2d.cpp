@@ -1,0 +1,190 @@
+// Convolution shader vs. the double-precision CPU reference, over every kernel shape the
+// Inception networks use, odd sizes, strides, paddings, channel slices and the residual epilogue.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "ops/conv2d.hpp"
+#include "support/cpu_reference.hpp"
+#include "support/gpu_runner.hpp"
+#include "support/vulkan_env.hpp"
+
+namespace vkc::test {
+namespace {
+
+struct ConvCase {
+  std::string name;
+  int batch, inC, inH, inW, outC, kh, kw, stride;
+  enum Pad { Valid, Same, Explicit } pad;
+  int explicitPad[4];  // top, bottom, left, right
+  bool relu;
+  bool residual;
+  float scale;
+  int outCTotal, outCOffset;  // write into a slice of a larger tensor when outCTotal > outC
+};
+
+struct ConvOutcome {
+  double maxError = 0, maxRatio = 0;  // worst |gpu - ref| and worst |gpu - ref| / bound
+};
+
+constexpr float kSentinel = -12345.0f;
+
+ConvOutcome runConvCase(const ConvCase& tc) {
+  vk::Device& device = sharedDevice();
+  ops::ConvGeometry g;
+  switch (tc.pad) {
+    case ConvCase::Valid:
+      g = ops::validGeometry(tc.kh, tc.kw, tc.stride);
+      break;
+    case ConvCase::Same:
+      g = ops::sameGeometry(tc.kh, tc.kw, tc.stride, tc.inH, tc.inW);
+      break;
+    case ConvCase::Explicit:
+      g = {tc.kh, tc.kw, tc.stride, tc.stride, tc.explicitPad[0], tc.explicitPad[1],
+           tc.explicitPad[2], tc.explicitPad[3]};
+      break;
+  }
+  RefConv rc{tc.batch, tc.inC, tc.inH, tc.inW, tc.outC, tc.kh, tc.kw, g.strideH, g.strideW,
+             g.padTop, g.padBottom, g.padLeft, g.padRight};
+  const int oh = rc.outH(), ow = rc.outW();
+  const int outCTotal = std::max(tc.outCTotal, tc.outC);
+
+  auto x = randomVector(size_t(tc.batch) * tc.inC * tc.inH * tc.inW, 1);
+  auto w = randomVector(size_t(tc.outC) * tc.inC * tc.kh * tc.kw, 2,
+                        -1.0f / std::sqrt(float(tc.inC * tc.kh * tc.kw)),
+                        1.0f / std::sqrt(float(tc.inC * tc.kh * tc.kw)));
+  auto bias = randomVector(tc.outC, 3, -0.1f, 0.1f);
+  std::vector<float> residual;
+  if (tc.residual) residual = randomVector(size_t(tc.batch) * tc.outC * oh * ow, 4);
+  RefResult ref = referenceConv(rc, x, w, bias, residual, tc.scale, tc.relu);
+
+  // The residual lives in the same channel slice of its own larger tensor as the output.
+  auto placeInSlice = [&](const std::vector<float>& plain, float fill) {
+    std::vector<float> big(size_t(tc.batch) * outCTotal * oh * ow, fill);
+    for (int n = 0; n < tc.batch; ++n)
+      for (int c = 0; c < tc.outC; ++c)
+        for (int i = 0; i < oh * ow; ++i)
+          big[(size_t(n) * outCTotal + tc.outCOffset + c) * oh * ow + i] =
+              plain[(size_t(n) * tc.outC + c) * oh * ow + i];
+    return big;
+  };
+
+  vk::Buffer xb = upload(device, x);
+  vk::Buffer wb = upload(device, ops::packConvWeights(w, tc.outC, tc.inC, tc.kh, tc.kw));
+  vk::Buffer bb = upload(device, ops::padBias(bias, tc.outC));
+  vk::Buffer yb = upload(device, std::vector<float>(size_t(tc.batch) * outCTotal * oh * ow, kSentinel));
+  vk::Buffer rb = upload(device, tc.residual ? placeInSlice(residual, 0.0f) : std::vector<float>{0});
+  ops::TensorRef in = tensorRef(xb, tc.batch, tc.inC, tc.inH, tc.inW);
+  ops::TensorRef out = tensorRef(yb, tc.batch, tc.outC, oh, ow, outCTotal, tc.outCOffset);
+  ops::TensorRef res = tensorRef(rb, tc.batch, tc.outC, oh, ow, outCTotal, tc.outCOffset);
+  ops::ConvEpilogue epilogue{tc.relu ? ops::Activation::Relu : ops::Activation::None, tc.scale,
+                             tc.residual ? &res : nullptr};
+  runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, whole(wb),
+                                             whole(bb), out, epilogue)});
+  auto y = download(device, yb, size_t(tc.batch) * outCTotal * oh * ow);
+
+  ConvOutcome outcome;
+  for (int n = 0; n < tc.batch; ++n)
+    for (int c = 0; c < outCTotal; ++c)
+      for (int i = 0; i < oh * ow; ++i) {
+        float got = y[(size_t(n) * outCTotal + c) * oh * ow + i];
+        int local = c - tc.outCOffset;
+        if (local < 0 || local >= tc.outC) {
+          // Channels outside this op's slice belong to its siblings: untouched.
+          if (got != kSentinel) {
+            ADD_FAILURE() << tc.name << ": wrote outside its slice at n=" << n << " c=" << c;
+            return outcome;
+          }
+          continue;
+        }
+        size_t o = (size_t(n) * tc.outC + local) * oh * ow + i;
+        double err = std::fabs(double(got) - ref.value[o]);
+        double bound = fp32Bound(ref.magnitude[o], ref.terms[o]);
+        outcome.maxError = std::max(outcome.maxError, err);
+        outcome.maxRatio = std::max(outcome.maxRatio, err / bound);
+        if (err > bound) {
+          ADD_FAILURE() << tc.name << ": n=" << n << " c=" << local << " pixel=" << i
+                        << " gpu=" << got << " ref=" << ref.value[o] << " bound=" << bound;
+          return outcome;
+        }
+      }
+  return outcome;
+}
+
+class Conv2dTest : public testing::TestWithParam<ConvCase> {};
+
+TEST_P(Conv2dTest, MatchesCpuReference) {
+  // Tolerance per element: 2 * (K + 4) * 2^-24 * sum|x_i w_i| (fp32 accumulation of K products
+  // plus the bias/scale/residual roundings; see tests/support/cpu_reference.hpp).
+  ConvOutcome o = runConvCase(GetParam());
+  RecordProperty("max_abs_error", std::to_string(o.maxError));
+  std::printf("[ conv ] %-34s max |err| %.3g (%.3f of bound)\n", GetParam().name.c_str(),
+              o.maxError, o.maxRatio);
+}
+
+const ConvCase kCases[] = {
+    // name, N, Cin, H, W, Cout, kh, kw, stride, pad, explicit, relu, residual, scale, total, off
+    {"k1x1_s1_odd", 1, 7, 17, 17, 13, 1, 1, 1, ConvCase::Valid, {}, true, false, 1, 0, 0},
+    {"k3x3_same_batch3", 3, 5, 7, 7, 9, 3, 3, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+    {"k3x3_valid_s1_35", 1, 6, 35, 35, 11, 3, 3, 1, ConvCase::Valid, {}, true, false, 1, 0, 0},
+    {"k3x3_s2_valid_149", 1, 3, 149, 149, 32, 3, 3, 2, ConvCase::Valid, {}, true, false, 1, 0, 0},
+    {"k3x3_s2_valid_147", 2, 3, 147, 147, 10, 3, 3, 2, ConvCase::Valid, {}, true, false, 1, 0, 0},
+    {"k3x3_s2_valid_even_16", 1, 4, 16, 16, 8, 3, 3, 2, ConvCase::Valid, {}, true, false, 1, 0, 0},
+    {"k3x3_s2_valid_73", 1, 5, 73, 73, 9, 3, 3, 2, ConvCase::Valid, {}, false, false, 1, 0, 0},
+    {"k3x3_s2_same_asym_even", 2, 3, 16, 16, 5, 3, 3, 2, ConvCase::Same, {}, true, false, 1, 0, 0},
+    {"k5x5_same", 1, 6, 17, 17, 7, 5, 5, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+    {"k1x7_same", 1, 9, 17, 17, 10, 1, 7, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+    {"k7x1_same", 3, 9, 17, 17, 10, 7, 1, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+    {"k1x3_same", 1, 7, 8, 8, 6, 1, 3, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+    {"k3x1_same", 2, 7, 8, 8, 6, 3, 1, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+    {"k7x1_nonsquare", 1, 4, 19, 11, 5, 7, 1, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+    {"k3x3_explicit_pad", 1, 3, 9, 13, 4, 3, 3, 1, ConvCase::Explicit, {2, 0, 1, 3}, true, false,
+     1, 0, 0},
+    {"k3x3_s2_explicit_pad", 1, 3, 12, 10, 4, 3, 3, 2, ConvCase::Explicit, {1, 1, 0, 2}, false,
+     false, 1, 0, 0},
+    {"slice_write_1x7", 2, 5, 17, 17, 6, 1, 7, 1, ConvCase::Same, {}, true, false, 1, 23, 9},
+    {"slice_write_3x3_s2", 1, 4, 35, 35, 7, 3, 3, 2, ConvCase::Valid, {}, true, false, 1, 20, 13},
+    {"residual_relu_scale017", 2, 9, 35, 35, 19, 1, 1, 1, ConvCase::Valid, {}, true, true, 0.17f,
+     0, 0},
+    {"residual_noact_scale1", 1, 12, 8, 8, 21, 1, 1, 1, ConvCase::Valid, {}, false, true, 1.0f, 0,
+     0},
+    {"residual_in_slice", 1, 6, 17, 17, 11, 1, 1, 1, ConvCase::Valid, {}, true, true, 0.1f, 30, 5},
+    {"fc_as_1x1", 3, 100, 1, 1, 37, 1, 1, 1, ConvCase::Valid, {}, false, false, 1, 0, 0},
+    {"large_1x1_2080_to_1536", 1, 2080, 8, 8, 1536, 1, 1, 1, ConvCase::Valid, {}, true, false, 1,
+     0, 0},
+    {"large_3x3_384_to_384_35", 1, 384, 35, 35, 384, 3, 3, 1, ConvCase::Same, {}, true, false, 1,
+     0, 0},
+};
+
+INSTANTIATE_TEST_SUITE_P(Ops, Conv2dTest, testing::ValuesIn(kCases),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(Conv2dGeometry, SamePaddingFollowsTensorFlow) {
+  // Stride 2 on an even size: total pad 1, all of it at the bottom/right.
+  ops::ConvGeometry g = ops::sameGeometry(3, 3, 2, 16, 16);
+  EXPECT_EQ(g.padTop, 0);
+  EXPECT_EQ(g.padBottom, 1);
+  // Stride 1, 1x7: (0, 3) like PyTorch's padding=(0, 3).
+  g = ops::sameGeometry(1, 7, 1, 17, 17);
+  EXPECT_EQ(g.padTop + g.padBottom, 0);
+  EXPECT_EQ(g.padLeft, 3);
+  EXPECT_EQ(g.padRight, 3);
+  EXPECT_EQ(ops::convOutputSize(299, 3, 2, 0, 0), 149);
+  EXPECT_EQ(ops::convOutputSize(2, 3, 1, 0, 0), 0);
+}
+
+TEST(Conv2dFold, BatchNormFoldMatchesEvalFormula) {
+  std::vector<float> w = {1.0f, -2.0f, 0.5f, 4.0f}, bias;
+  std::vector<float> gamma = {2.0f, 0.5f}, beta = {0.1f, -0.2f}, mean = {0.3f, -1.0f},
+                     var = {4.0f - 0.001f, 1.0f - 0.001f};
+  ops::foldBatchNorm(w, bias, gamma, beta, mean, var, 0.001);
+  // channel 0: g = 2 / sqrt(4) = 1; channel 1: g = 0.5 / 1 = 0.5
+  EXPECT_NEAR(w[0], 1.0f, 1e-6);
+  EXPECT_NEAR(w[3], 2.0f, 1e-6);
+  EXPECT_NEAR(bias[0], 0.1 - 0.3, 1e-6);
+  EXPECT_NEAR(bias[1], -0.2 + 0.5, 1e-6);
+}
+
+}  // namespace
+}  // namespace vkc::test

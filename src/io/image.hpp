@@ -1,0 +1,30 @@
+#pragma once
+// 8-bit RGB images: decoding (stb_image) and the resize/crop steps of the usual ImageNet
+// preprocessing, written to match PIL and torchvision so that results agree with Python.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vkc::io {
+
+struct Image {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgb;  // HWC, 3 channels, row-major
+};
+
+// Any format stb_image reads (PNG, JPEG, BMP, ...), converted to RGB; at most 16384 px a side.
+Image loadImage(const std::string& path);
+// PIL's Image.resize(BICUBIC): a = -0.5, support widened by the downscale factor (antialias),
+// horizontal pass then vertical, 22-bit fixed-point weights, rounded and clamped to uint8.
+Image resizeBicubic(const Image& in, int width, int height);
+// torch interpolate(mode='bilinear', align_corners=False, antialias=False) in float, then
+// rounded half-to-even (torch.round) and clamped to uint8.
+Image resizeBilinear(const Image& in, int width, int height);
+// torchvision Resize(shorter): the shorter side becomes `shorter`, the other keeps the aspect
+// ratio (truncated).
+Image resizeShorterSide(const Image& in, int shorter, bool bicubic);
+// torchvision CenterCrop: offset round((H - h) / 2) (half-to-even, as Python); a crop larger
+// than the image is zero-padded as torchvision does.
+Image centerCrop(const Image& in, int width, int height);
+
+}  // namespace vkc::io

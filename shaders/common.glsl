@@ -1,10 +1,13 @@
-// Shared by every vkception shader. Tensors are plain NCHW fp32 buffers. A tensor may be a
-// channel slice of a larger one (a branch writing into its part of a concat): element
-// (n, c, h, w) of the slice lives at ((n * cTotal + cOffset + c) * H + h) * W + w.
+// Shared by every vkception shader. Tensors are fp32 in "CNHW" order: element (n, c, h, w)
+// of a [N, C, H, W] tensor lives at ((c * N + n) * H + h) * W + w, i.e. the batch sits inside
+// the channel. Any channel slice of a tensor (a branch's part of a concat) is then one
+// contiguous range for every batch size, so each dispatch binds exactly the bytes it touches.
+// `offset` is the slice's first element inside the bound range (bindings must start at
+// minStorageBufferOffsetAlignment).
 
 #define VKC_WORKGROUP_FROM_SPEC \
   layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 
-int sliceIndex(int n, int c, int cTotal, int cOffset, int hw, int pixel) {
-  return (n * cTotal + cOffset + c) * hw + pixel;
+int tensorIndex(int offset, int c, int n, int batch, int hw, int pixel) {
+  return offset + (c * batch + n) * hw + pixel;
 }

@@ -1,5 +1,5 @@
 #version 450
-// Convolution as implicit GEMM over NCHW: M = output channels, N = output pixels x batch,
+// Convolution as implicit GEMM over CNHW (see common.glsl): M = output channels, N = output pixels x batch,
 // K = input channels x KH x KW. Each invocation computes 8 output channels (two vec4
 // accumulators) for TN output pixels spaced one workgroup-width apart, so neighbouring lanes
 // read neighbouring pixels. Weights are pre-packed per block of 8 output channels as
@@ -27,9 +27,7 @@ layout(push_constant) uniform Params {
   int batch, inC, inH, inW;
   int outC, outH, outW;
   int padTop, padLeft;
-  int inCTotal, inCOffset;
-  int outCTotal, outCOffset;
-  int resCTotal, resCOffset;
+  int inOffset, outOffset, resOffset;
   int flags;  // bit 0: ReLU, bit 1: residual
   float scale;
 } p;
@@ -51,14 +49,14 @@ void main() {
     int n = pixel / outHW, rem = pixel % outHW;
     ih0[t] = (rem / p.outW) * SH - p.padTop;
     iw0[t] = (rem % p.outW) * SW - p.padLeft;
-    inBase[t] = (n * p.inCTotal + p.inCOffset) * inHW + ih0[t] * p.inW + iw0[t];
+    inBase[t] = tensorIndex(p.inOffset, 0, n, p.batch, inHW, ih0[t] * p.inW + iw0[t]);
     acc0[t] = vec4(0.0);
     acc1[t] = vec4(0.0);
   }
 
   int wi = block * K * 2;
   for (int ci = 0; ci < p.inC; ++ci) {
-    const int channelBase = ci * inHW;
+    const int channelBase = ci * p.batch * inHW;
     for (int ky = 0; ky < KH; ++ky) {
       for (int kx = 0; kx < KW; ++kx) {
         vec4 w0 = w[wi], w1 = w[wi + 1];
@@ -90,10 +88,10 @@ void main() {
       if (co >= p.outC) break;
       float v = (j < 4 ? acc0[t][j] : acc1[t][j - 4]) + bias[co];
       if (residual) {
-        v = res[sliceIndex(n, co, p.resCTotal, p.resCOffset, outHW, rem)] + p.scale * v;
+        v = res[tensorIndex(p.resOffset, co, n, p.batch, outHW, rem)] + p.scale * v;
       }
       if (relu) v = max(v, 0.0);
-      y[sliceIndex(n, co, p.outCTotal, p.outCOffset, outHW, rem)] = v;
+      y[tensorIndex(p.outOffset, co, n, p.batch, outHW, rem)] = v;
     }
   }
 }

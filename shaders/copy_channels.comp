@@ -10,8 +10,7 @@ layout(std430, binding = 0) readonly buffer Input { float x[]; };
 layout(std430, binding = 1) buffer Output { float y[]; };
 layout(push_constant) uniform Params {
   int batch, channels, hw;
-  int inCTotal, inCOffset;
-  int outCTotal, outCOffset;
+  int inOffset, outOffset;
 } p;
 
 void main() {
@@ -20,6 +19,6 @@ void main() {
   int pixel = index % p.hw;
   int c = (index / p.hw) % p.channels;
   int n = index / (p.hw * p.channels);
-  y[sliceIndex(n, c, p.outCTotal, p.outCOffset, p.hw, pixel)] =
-      x[sliceIndex(n, c, p.inCTotal, p.inCOffset, p.hw, pixel)];
+  y[tensorIndex(p.outOffset, c, n, p.batch, p.hw, pixel)] =
+      x[tensorIndex(p.inOffset, c, n, p.batch, p.hw, pixel)];
 }

@@ -11,15 +11,15 @@ layout(std430, binding = 1) buffer Output { float y[]; };
 
 layout(push_constant) uniform Params {
   int batch, channels, hw;
-  int inCTotal, inCOffset;
+  int inOffset, outOffset;
 } p;
 
 void main() {
   int index = int(gl_GlobalInvocationID.x);
   if (index >= p.batch * p.channels) return;
   int n = index / p.channels, c = index % p.channels;
-  int base = sliceIndex(n, c, p.inCTotal, p.inCOffset, p.hw, 0);
+  int base = tensorIndex(p.inOffset, c, n, p.batch, p.hw, 0);
   float sum = 0.0;
   for (int i = 0; i < p.hw; ++i) sum += x[base + i];
-  y[index] = sum / float(p.hw);
+  y[tensorIndex(p.outOffset, c, n, p.batch, 1, 0)] = sum / float(p.hw);
 }

@@ -1,5 +1,5 @@
 #version 450
-// Max or average pooling over NCHW, one invocation per output element. Average pooling
+// Max or average pooling (CNHW, see common.glsl), one invocation per output element. Average pooling
 // either divides by the taps inside the image (count_include_pad=False: timm's Inception-v4
 // and IR-v2) or always by KH*KW (count_include_pad=True: Inception-v3).
 #extension GL_GOOGLE_include_directive : require
@@ -15,8 +15,7 @@ layout(push_constant) uniform Params {
   int batch, channels, inH, inW;
   int outH, outW;
   int kernelH, kernelW, strideH, strideW, padTop, padLeft;
-  int inCTotal, inCOffset;
-  int outCTotal, outCOffset;
+  int inOffset, outOffset;
 } p;
 
 void main() {
@@ -27,7 +26,7 @@ void main() {
   int c = (index / outHW) % p.channels;
   int n = index / (outHW * p.channels);
   int oh = pixel / p.outW, ow = pixel % p.outW;
-  int base = sliceIndex(n, c, p.inCTotal, p.inCOffset, p.inH * p.inW, 0);
+  int base = tensorIndex(p.inOffset, c, n, p.batch, p.inH * p.inW, 0);
 
   float acc = MODE == 0 ? -3.402823466e38 : 0.0;
   int taps = 0;
@@ -44,5 +43,5 @@ void main() {
   }
   if (MODE == 1) acc /= float(taps);
   if (MODE == 2) acc /= float(p.kernelH * p.kernelW);
-  y[sliceIndex(n, c, p.outCTotal, p.outCOffset, outHW, pixel)] = acc;
+  y[tensorIndex(p.outOffset, c, n, p.batch, outHW, pixel)] = acc;
 }

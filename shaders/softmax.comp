@@ -1,5 +1,5 @@
 #version 450
-// Row-wise softmax over [N, classes], one workgroup per row, max-subtracted for stability.
+// Softmax over the classes of each image; [classes, N] in CNHW order (class-major), one workgroup per row, max-subtracted for stability.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -7,7 +7,7 @@ VKC_WORKGROUP_FROM_SPEC
 
 layout(std430, binding = 0) readonly buffer Input { float x[]; };
 layout(std430, binding = 1) buffer Output { float y[]; };
-layout(push_constant) uniform Params { int rows, classes; } p;
+layout(push_constant) uniform Params { int rows, classes, inOffset, outOffset; } p;
 
 shared float partial[gl_WorkGroupSize.x];
 
@@ -31,12 +31,11 @@ void main() {
   int row = int(gl_WorkGroupID.x);
   int lanes = int(gl_WorkGroupSize.x);
   int lane = int(gl_LocalInvocationID.x);
-  int base = row * p.classes;
   float m = -3.402823466e38;
-  for (int i = lane; i < p.classes; i += lanes) m = max(m, x[base + i]);
+  for (int i = lane; i < p.classes; i += lanes) m = max(m, x[p.inOffset + i * p.rows + row]);
   m = reduce(m, true);
   float s = 0.0;
-  for (int i = lane; i < p.classes; i += lanes) s += exp(x[base + i] - m);
+  for (int i = lane; i < p.classes; i += lanes) s += exp(x[p.inOffset + i * p.rows + row] - m);
   s = reduce(s, false);
-  for (int i = lane; i < p.classes; i += lanes) y[base + i] = exp(x[base + i] - m) / s;
+  for (int i = lane; i < p.classes; i += lanes) y[p.outOffset + i * p.rows + row] = exp(x[p.inOffset + i * p.rows + row] - m) / s;
 }

@@ -16,9 +16,7 @@ struct ConvPush {
   int batch, inC, inH, inW;
   int outC, outH, outW;
   int padTop, padLeft;
-  int inCTotal, inCOffset;
-  int outCTotal, outCOffset;
-  int resCTotal, resCOffset;
+  int inOffset, outOffset, resOffset;
   int flags;
   float scale;
 };
@@ -128,12 +126,9 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& /*de
                 outW,
                 g.padTop,
                 g.padLeft,
-                in.cTotal,
-                in.cOffset,
-                out.cTotal,
-                out.cOffset,
-                residual ? residual->cTotal : 0,
-                residual ? residual->cOffset : 0,
+                in.elementOffset,
+                out.elementOffset,
+                residual ? residual->elementOffset : 0,
                 (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
                 epilogue.residualScale};
   d.setPush(push);

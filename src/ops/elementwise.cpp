@@ -8,14 +8,13 @@ constexpr uint32_t kLanes = 64;
 
 struct CopyPush {
   int batch, channels, hw;
-  int inCTotal, inCOffset;
-  int outCTotal, outCOffset;
+  int inOffset, outOffset;
 };
 struct SoftmaxPush {
-  int rows, classes;
+  int rows, classes, inOffset, outOffset;
 };
 struct PreprocessPush {
-  int batch, height, width, pad;
+  int batch, height, width, outOffset;
   float mean[4];
   float invStd[4];
 };
@@ -30,8 +29,8 @@ vk::Dispatch copyChannelsDispatch(vk::KernelCache& kernels, const TensorRef& in,
   vk::Dispatch d;
   d.kernel = &kernels.get({"copy_channels", {kLanes, 1, 1}, {}, 2, sizeof(CopyPush)});
   d.buffers = {in.slice, out.slice};
-  d.setPush(CopyPush{in.batch, in.channels, in.height * in.width, in.cTotal, in.cOffset,
-                     out.cTotal, out.cOffset});
+  d.setPush(CopyPush{in.batch, in.channels, in.height * in.width, in.elementOffset,
+                     out.elementOffset});
   d.groups = {vk::divUp(uint64_t(in.batch) * in.channels * in.height * in.width, kLanes), 1, 1};
   return d;
 }
@@ -40,15 +39,16 @@ vk::Dispatch softmaxDispatch(vk::KernelCache& kernels, const TensorRef& in, cons
   vk::Dispatch d;
   d.kernel = &kernels.get({"softmax", {kLanes, 1, 1}, {}, 2, sizeof(SoftmaxPush)});
   d.buffers = {in.slice, out.slice};
-  d.setPush(SoftmaxPush{in.batch, in.channels * in.height * in.width});
+  d.setPush(SoftmaxPush{in.batch, in.channels * in.height * in.width, in.elementOffset,
+                        out.elementOffset});
   d.groups = {uint32_t(in.batch), 1, 1};
   return d;
 }
 
 vk::Dispatch preprocessDispatch(vk::KernelCache& kernels, vk::BufferSlice pixels,
                                 const Normalization& norm, const TensorRef& out) {
-  if (out.channels != 3 || out.cTotal != 3) throw Error("preprocess: output must have 3 channels");
-  PreprocessPush push{out.batch, out.height, out.width, 0, {}, {}};
+  if (out.channels != 3) throw Error("preprocess: output must have 3 channels");
+  PreprocessPush push{out.batch, out.height, out.width, out.elementOffset, {}, {}};
   for (int c = 0; c < 3; ++c) {
     if (!(norm.std[c] > 0.0f)) throw Error("preprocess: std must be positive");
     push.mean[c] = norm.mean[c];

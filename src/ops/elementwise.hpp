@@ -10,7 +10,7 @@ namespace vkc::ops {
 vk::Dispatch copyChannelsDispatch(vk::KernelCache& kernels, const TensorRef& in,
                                   const TensorRef& out);
 
-// Row-wise softmax of [rows, classes] plain tensors.
+// Softmax over the channels of [N, classes, 1, 1] tensors.
 vk::Dispatch softmaxDispatch(vk::KernelCache& kernels, const TensorRef& in, const TensorRef& out);
 
 // Interleaved 8-bit RGB images [N, H, W, 3] (bytes packed in `pixels`) -> float NCHW

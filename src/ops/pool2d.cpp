@@ -12,13 +12,12 @@ struct PoolPush {
   int batch, channels, inH, inW;
   int outH, outW;
   int kernelH, kernelW, strideH, strideW, padTop, padLeft;
-  int inCTotal, inCOffset;
-  int outCTotal, outCOffset;
+  int inOffset, outOffset;
 };
 
 struct GlobalPoolPush {
   int batch, channels, hw;
-  int inCTotal, inCOffset;
+  int inOffset, outOffset;
 };
 }  // namespace
 
@@ -37,8 +36,7 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const TensorRef& in, const
   d.kernel = &kernels.get({"pool2d", {kLanes, 1, 1}, {uint32_t(mode)}, 2, sizeof(PoolPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(PoolPush{in.batch, in.channels, in.height, in.width, out.height, out.width, g.kernel,
-                     g.kernel, g.stride, g.stride, g.pad, g.pad, in.cTotal, in.cOffset, out.cTotal,
-                     out.cOffset});
+                     g.kernel, g.stride, g.stride, g.pad, g.pad, in.elementOffset, out.elementOffset});
   d.groups = {vk::divUp(uint64_t(out.batch) * out.channels * out.height * out.width, kLanes), 1,
               1};
   return d;
@@ -46,14 +44,14 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const TensorRef& in, const
 
 vk::Dispatch globalAvgPoolDispatch(vk::KernelCache& kernels, const TensorRef& in,
                                    const TensorRef& out) {
-  if (out.height != 1 || out.width != 1 || out.channels != in.channels ||
-      out.cTotal != out.channels || out.batch != in.batch) {
-    throw Error("global average pool: output must be a plain [N, C, 1, 1] tensor");
+  if (out.height != 1 || out.width != 1 || out.channels != in.channels || out.batch != in.batch) {
+    throw Error("global average pool: output must be [N, C, 1, 1]");
   }
   vk::Dispatch d;
   d.kernel = &kernels.get({"global_avgpool", {kLanes, 1, 1}, {}, 2, sizeof(GlobalPoolPush)});
   d.buffers = {in.slice, out.slice};
-  d.setPush(GlobalPoolPush{in.batch, in.channels, in.height * in.width, in.cTotal, in.cOffset});
+  d.setPush(GlobalPoolPush{in.batch, in.channels, in.height * in.width, in.elementOffset,
+                                 out.elementOffset});
   d.groups = {vk::divUp(uint64_t(in.batch) * in.channels, kLanes), 1, 1};
   return d;
 }

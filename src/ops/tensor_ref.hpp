@@ -1,15 +1,22 @@
 #pragma once
-// What an op sees of a tensor on the device: a buffer range holding an NCHW fp32 tensor of
-// shape [batch, cTotal, height, width], of which this tensor is channels
-// [cOffset, cOffset + channels). A plain tensor has cOffset 0 and cTotal == channels.
+// What an op sees of a tensor on the device: a [batch, channels, height, width] fp32 tensor in
+// CNHW order (element (n, c, h, w) at ((c * batch + n) * height + h) * width + w), starting
+// `elementOffset` floats into the bound buffer range. A channel slice of a larger tensor (a
+// branch's part of a concat) is contiguous in this order, so it is bound on its own.
 #include "vk/dispatch.hpp"
 
 namespace vkc::ops {
 
 struct TensorRef {
   vk::BufferSlice slice;
+  int elementOffset = 0;
   int batch = 1, channels = 1, height = 1, width = 1;
-  int cTotal = 1, cOffset = 0;
 };
+
+// The binding for channels [cOffset, cOffset + channels) of a tensor with `cTotal` channels
+// stored at [baseOffset, ...) of `buffer`: the range starts at the slice aligned down to
+// `alignment` (minStorageBufferOffsetAlignment) and ends where the slice ends.
+TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignment, int batch,
+                   int channels, int height, int width, int cOffset);
 
 }  // namespace vkc::ops

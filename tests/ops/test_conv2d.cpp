@@ -70,19 +70,24 @@ ConvOutcome runConvCase(const ConvCase& tc) {
     return big;
   };
 
-  vk::Buffer xb = upload(device, x);
+  const int inHW = tc.inH * tc.inW, ohw = oh * ow;
+  vk::Buffer xb = upload(device, toDevice(x, tc.batch, tc.inC, inHW));
   vk::Buffer wb = upload(device, ops::packConvWeights(w, tc.outC, tc.inC, tc.kh, tc.kw));
   vk::Buffer bb = upload(device, ops::padBias(bias, tc.outC));
-  vk::Buffer yb = upload(device, std::vector<float>(size_t(tc.batch) * outCTotal * oh * ow, kSentinel));
-  vk::Buffer rb = upload(device, tc.residual ? placeInSlice(residual, 0.0f) : std::vector<float>{0});
+  vk::Buffer yb =
+      upload(device, std::vector<float>(size_t(tc.batch) * outCTotal * ohw, kSentinel));
+  vk::Buffer rb = upload(device, tc.residual
+                                     ? toDevice(placeInSlice(residual, 0.0f), tc.batch, outCTotal, ohw)
+                                     : std::vector<float>{0});
   ops::TensorRef in = tensorRef(xb, tc.batch, tc.inC, tc.inH, tc.inW);
-  ops::TensorRef out = tensorRef(yb, tc.batch, tc.outC, oh, ow, outCTotal, tc.outCOffset);
-  ops::TensorRef res = tensorRef(rb, tc.batch, tc.outC, oh, ow, outCTotal, tc.outCOffset);
+  ops::TensorRef out = tensorRef(yb, tc.batch, tc.outC, oh, ow, tc.outCOffset);
+  ops::TensorRef res = tensorRef(rb, tc.batch, tc.outC, oh, ow, tc.outCOffset);
   ops::ConvEpilogue epilogue{tc.relu ? ops::Activation::Relu : ops::Activation::None, tc.scale,
                              tc.residual ? &res : nullptr};
   runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, whole(wb),
                                              whole(bb), out, epilogue)});
-  auto y = download(device, yb, size_t(tc.batch) * outCTotal * oh * ow);
+  auto y = fromDevice(download(device, yb, size_t(tc.batch) * outCTotal * ohw), tc.batch,
+                      outCTotal, ohw);
 
   ConvOutcome outcome;
   for (int n = 0; n < tc.batch; ++n)

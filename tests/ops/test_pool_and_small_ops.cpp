@@ -36,14 +36,15 @@ TEST_P(Pool2dTest, MatchesCpuReference) {
   auto ref = referencePool(x, tc.batch, tc.channels, tc.size, tc.size, tc.kernel, tc.stride,
                            tc.pad, mode, &oh, &ow);
   const int total = std::max(tc.outCTotal, tc.channels);
-  vk::Buffer xb = upload(device, x);
+  vk::Buffer xb = upload(device, toDevice(x, tc.batch, tc.channels, tc.size * tc.size));
   vk::Buffer yb = upload(device, std::vector<float>(size_t(tc.batch) * total * oh * ow, kSentinel));
   runDispatches(device, {ops::pool2dDispatch(device.kernels(),
                                              tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size),
                                              {tc.kernel, tc.stride, tc.pad}, tc.mode,
-                                             tensorRef(yb, tc.batch, tc.channels, oh, ow, total,
+                                             tensorRef(yb, tc.batch, tc.channels, oh, ow,
                                                        tc.outCOffset))});
-  auto y = download(device, yb, size_t(tc.batch) * total * oh * ow);
+  auto y = fromDevice(download(device, yb, size_t(tc.batch) * total * oh * ow), tc.batch, total,
+                      oh * ow);
   double maxErr = 0;
   for (int n = 0; n < tc.batch; ++n)
     for (int c = 0; c < total; ++c)
@@ -85,11 +86,11 @@ TEST(GlobalAvgPoolTest, MatchesMeanOverGrid) {
   vk::Device& device = sharedDevice();
   const int n = 3, c = 37, hw = 8 * 8;
   auto x = randomVector(size_t(n) * c * hw, 5);
-  vk::Buffer xb = upload(device, x);
+  vk::Buffer xb = upload(device, toDevice(x, n, c, hw));
   vk::Buffer yb = upload(device, std::vector<float>(n * c, kSentinel));
   runDispatches(device, {ops::globalAvgPoolDispatch(device.kernels(), tensorRef(xb, n, c, 8, 8),
                                                     tensorRef(yb, n, c, 1, 1))});
-  auto y = download(device, yb, n * c);
+  auto y = fromDevice(download(device, yb, n * c), n, c, 1);
   for (int i = 0; i < n * c; ++i) {
     double want = 0;
     for (int k = 0; k < hw; ++k) want += x[size_t(i) * hw + k];
@@ -103,11 +104,11 @@ TEST(CopyChannelsTest, ConcatFallbackWritesOnlyItsSlice) {
   vk::Device& device = sharedDevice();
   const int n = 2, c = 5, total = 12, offset = 6, h = 7, w = 3;
   auto x = randomVector(size_t(n) * c * h * w, 6);
-  vk::Buffer xb = upload(device, x);
+  vk::Buffer xb = upload(device, toDevice(x, n, c, h * w));
   vk::Buffer yb = upload(device, std::vector<float>(size_t(n) * total * h * w, kSentinel));
   runDispatches(device, {ops::copyChannelsDispatch(device.kernels(), tensorRef(xb, n, c, h, w),
-                                                   tensorRef(yb, n, c, h, w, total, offset))});
-  auto y = download(device, yb, size_t(n) * total * h * w);
+                                                   tensorRef(yb, n, c, h, w, offset))});
+  auto y = fromDevice(download(device, yb, size_t(n) * total * h * w), n, total, h * w);
   for (int b = 0; b < n; ++b)
     for (int ch = 0; ch < total; ++ch)
       for (int i = 0; i < h * w; ++i) {
@@ -122,11 +123,11 @@ TEST(SoftmaxTest, RowsSumToOneAndMatchReference) {
   vk::Device& device = sharedDevice();
   const int rows = 3, classes = 1000;
   auto x = randomVector(size_t(rows) * classes, 7, -30.0f, 30.0f);
-  vk::Buffer xb = upload(device, x);
+  vk::Buffer xb = upload(device, toDevice(x, rows, classes, 1));
   vk::Buffer yb = upload(device, std::vector<float>(rows * classes, 0));
   runDispatches(device, {ops::softmaxDispatch(device.kernels(), tensorRef(xb, rows, classes, 1, 1),
                                               tensorRef(yb, rows, classes, 1, 1))});
-  auto y = download(device, yb, size_t(rows) * classes);
+  auto y = fromDevice(download(device, yb, size_t(rows) * classes), rows, classes, 1);
   for (int r = 0; r < rows; ++r) {
     double m = -1e300, s = 0, sum = 0;
     for (int i = 0; i < classes; ++i) m = std::max(m, double(x[r * classes + i]));
@@ -152,7 +153,7 @@ TEST(PreprocessTest, BytesToNormalisedNchw) {
   vk::Buffer yb = upload(device, std::vector<float>(size_t(n) * 3 * h * w, kSentinel));
   runDispatches(device, {ops::preprocessDispatch(device.kernels(), whole(pb), norm,
                                                  tensorRef(yb, n, 3, h, w))});
-  auto y = download(device, yb, size_t(n) * 3 * h * w);
+  auto y = fromDevice(download(device, yb, size_t(n) * 3 * h * w), n, 3, h * w);
   for (int b = 0; b < n; ++b)
     for (int c = 0; c < 3; ++c)
       for (int i = 0; i < h * w; ++i) {

@@ -25,17 +25,28 @@ std::vector<float> download(vk::Device& device, const vk::Buffer& buffer, size_t
 
 vk::BufferSlice whole(const vk::Buffer& buffer) { return {buffer.handle(), 0, buffer.size()}; }
 
-ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cTotal,
-                         int cOffset) {
-  ops::TensorRef ref;
-  ref.slice = whole(buffer);
-  ref.batch = n;
-  ref.channels = c;
-  ref.height = h;
-  ref.width = w;
-  ref.cTotal = cTotal < 0 ? c : cTotal;
-  ref.cOffset = cOffset;
-  return ref;
+ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset) {
+  // Alignment 256 is the largest minStorageBufferOffsetAlignment Vulkan allows, so the
+  // element-offset path of the shaders is exercised on every device.
+  return ops::sliceRef(buffer.handle(), 0, 256, n, c, h, w, cOffset);
+}
+
+std::vector<float> toDevice(const std::vector<float>& nchw, int n, int c, int hw) {
+  std::vector<float> out(nchw.size());
+  for (int b = 0; b < n; ++b)
+    for (int ch = 0; ch < c; ++ch)
+      for (int i = 0; i < hw; ++i)
+        out[(size_t(ch) * n + b) * hw + i] = nchw[(size_t(b) * c + ch) * hw + i];
+  return out;
+}
+
+std::vector<float> fromDevice(const std::vector<float>& cnhw, int n, int c, int hw) {
+  std::vector<float> out(cnhw.size());
+  for (int b = 0; b < n; ++b)
+    for (int ch = 0; ch < c; ++ch)
+      for (int i = 0; i < hw; ++i)
+        out[(size_t(b) * c + ch) * hw + i] = cnhw[(size_t(ch) * n + b) * hw + i];
+  return out;
 }
 
 void runDispatches(vk::Device& device, const std::vector<vk::Dispatch>& dispatches) {

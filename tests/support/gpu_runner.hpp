@@ -12,9 +12,12 @@ vk::Buffer uploadBytes(vk::Device& device, const std::vector<uint8_t>& data);
 std::vector<float> download(vk::Device& device, const vk::Buffer& buffer, size_t count);
 vk::BufferSlice whole(const vk::Buffer& buffer);
 
-// A plain or sliced NCHW view of a whole buffer.
-ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cTotal = -1,
-                         int cOffset = 0);
+// Channels [cOffset, cOffset + c) of a tensor stored (CNHW) from the start of `buffer`.
+ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset = 0);
+
+// The device order (ops/tensor_ref.hpp) from and to the NCHW order of the references.
+std::vector<float> toDevice(const std::vector<float>& nchw, int n, int c, int hw);
+std::vector<float> fromDevice(const std::vector<float>& cnhw, int n, int c, int hw);
 
 // Records the dispatches in order with a full barrier between consecutive ones, submits, waits.
 void runDispatches(vk::Device& device, const std::vector<vk::Dispatch>& dispatches);

@@ -1,0 +1,30 @@
+#pragma once
+// Static activation memory plan: every root tensor (one that is not a slice of another) gets a
+// byte range in one arena; tensors whose lifetimes do not overlap share bytes.
+#include <cstdint>
+#include <vector>
+
+#include "graph/graph.hpp"
+
+namespace vkc::graph {
+
+struct Lifetime {
+  int first = -1, last = -1;  // dependency levels (-1: written by the upload before level 0)
+};
+
+struct MemoryPlan {
+  int batch = 1;
+  uint64_t alignment = 16;         // every binding starts at a multiple of this
+  std::vector<uint64_t> offset;    // per tensor: byte offset of its root in the arena
+  std::vector<uint64_t> bytes;     // per tensor: bytes of its root
+  std::vector<Lifetime> lifetime;  // per root tensor
+  uint64_t arenaBytes = 0;         // peak: what the arena needs
+  uint64_t naiveBytes = 0;         // sum of all root tensors, no reuse
+  uint64_t largestTensorBytes = 0;
+};
+
+// alignment: the device's minStorageBufferOffsetAlignment (every root starts at a multiple).
+// reuse=false places every root at its own range (for debugging aliasing problems).
+MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool reuse = true);
+
+}  // namespace vkc::graph

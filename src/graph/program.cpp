@@ -1,0 +1,243 @@
+#include "graph/program.hpp"
+
+#include <cstring>
+
+#include "ops/elementwise.hpp"
+#include "vk/check.hpp"
+#include "vkception/error.hpp"
+
+namespace vkc::graph {
+namespace {
+
+// The device keeps tensors in CNHW order (see ops/tensor_ref.hpp); callers use NCHW.
+void nchwToCnhw(const float* src, float* dst, int batch, int channels, int hw) {
+  for (int n = 0; n < batch; ++n)
+    for (int c = 0; c < channels; ++c)
+      std::memcpy(dst + (size_t(c) * batch + n) * hw, src + (size_t(n) * channels + c) * hw,
+                  hw * sizeof(float));
+}
+
+void cnhwToNchw(const float* src, float* dst, int batch, int channels, int hw) {
+  for (int n = 0; n < batch; ++n)
+    for (int c = 0; c < channels; ++c)
+      std::memcpy(dst + (size_t(n) * channels + c) * hw, src + (size_t(c) * batch + n) * hw,
+                  hw * sizeof(float));
+}
+
+}  // namespace
+
+struct Program::Frame {
+  vk::Buffer arena, input, output;
+  VkCommandBuffer commands = VK_NULL_HANDLE;
+  VkFence fence = VK_NULL_HANDLE;
+  VkQueryPool queries = VK_NULL_HANDLE;
+  std::unique_ptr<vk::DescriptorArena> descriptors;
+  std::vector<int> timedNodes;
+  int ticket = -1;  // the run in flight on this frame, -1 if none
+};
+
+Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weights, int batch,
+                 const ProgramOptions& options)
+    : device_(device), graph_(graph), weights_(weights), batch_(batch), options_(options) {
+  if (batch < 1) throw Error("batch size must be at least 1");
+  plan_ = planMemory(graph, batch, device.info().minStorageBufferOffsetAlignment,
+                     options.reuseMemory);
+  if (plan_.largestTensorBytes > device.info().maxStorageBufferRange) {
+    throw Error("batch " + std::to_string(batch) + " needs a " +
+                std::to_string(plan_.largestTensorBytes >> 20) +
+                " MiB tensor, over this device's maxStorageBufferRange of " +
+                std::to_string(device.info().maxStorageBufferRange >> 20) +
+                " MiB; use a smaller batch");
+  }
+  schedule_ = scheduleByLevels(graph, plan_);
+  stats_.levels = static_cast<int>(schedule_.levels.size());
+  stats_.dispatches = schedule_.dispatchCount();
+  stats_.arenaBytes = plan_.arenaBytes;
+  stats_.naiveBytes = plan_.naiveBytes;
+
+  for (int f = 0; f < std::max(1, options.framesInFlight); ++f) {
+    auto frame = std::make_unique<Frame>();
+    frame->arena = device.memory().createBuffer(plan_.arenaBytes, vk::MemoryUsage::DeviceLocal);
+    frame->input = device.memory().createBuffer(inputCount() * sizeof(float), vk::MemoryUsage::Upload);
+    frame->output =
+        device.memory().createBuffer(outputCount() * sizeof(float), vk::MemoryUsage::Readback);
+    frame->descriptors = std::make_unique<vk::DescriptorArena>(device.handle());
+    VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    alloc.commandPool = device.commandPool();
+    alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    alloc.commandBufferCount = 1;
+    VKC_CHECK(vkAllocateCommandBuffers(device.handle(), &alloc, &frame->commands));
+    VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VKC_CHECK(vkCreateFence(device.handle(), &fenceInfo, nullptr, &frame->fence));
+    if (options.profile) {
+      if (!device.info().timestampsSupported) throw Error("this device has no GPU timestamps");
+      VkQueryPoolCreateInfo q{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+      q.queryType = VK_QUERY_TYPE_TIMESTAMP;
+      q.queryCount = 2 * static_cast<uint32_t>(graph.nodes.size());
+      VKC_CHECK(vkCreateQueryPool(device.handle(), &q, nullptr, &frame->queries));
+    }
+    record(*frame);
+    frames_.push_back(std::move(frame));
+  }
+}
+
+Program::~Program() {
+  for (auto& frame : frames_) {
+    if (frame->ticket >= 0) vkWaitForFences(device_.handle(), 1, &frame->fence, VK_TRUE, UINT64_MAX);
+    vkDestroyFence(device_.handle(), frame->fence, nullptr);
+    vkFreeCommandBuffers(device_.handle(), device_.commandPool(), 1, &frame->commands);
+    if (frame->queries) vkDestroyQueryPool(device_.handle(), frame->queries, nullptr);
+  }
+}
+
+size_t Program::inputCount() const {
+  return size_t(batch_) * graph_.tensors[graph_.input].elementsPerImage();
+}
+
+size_t Program::outputCount() const {
+  return size_t(batch_) * graph_.tensors[graph_.output].elementsPerImage();
+}
+
+ops::TensorRef Program::ref(const Frame& frame, int tensor) const {
+  return bindingOf(graph_, plan_, tensor, frame.arena.handle());
+}
+
+void Program::record(Frame& frame) {
+  VkCommandBuffer cb = frame.commands;
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  VKC_CHECK(vkBeginCommandBuffer(cb, &begin));
+  if (frame.queries) vkCmdResetQueryPool(cb, frame.queries, 0, 2 * graph_.nodes.size());
+  int barriers = 0;
+
+  const int in = graph_.input;
+  VkBufferCopy upload{0, plan_.offset[in], inputCount() * sizeof(float)};
+  vkCmdCopyBuffer(cb, frame.input.handle(), frame.arena.handle(), 1, &upload);
+
+  auto& kernels = device_.kernels();
+  uint32_t query = 0;
+  for (const auto& level : schedule_.levels) {
+    vk::recordMemoryBarrier(cb);
+    ++barriers;
+    for (size_t k = 0; k < level.size(); ++k) {
+      int index = level[k];
+      const Node& node = graph_.nodes[index];
+      vk::Dispatch d;
+      switch (node.kind) {
+        case OpKind::Conv: {
+          ops::TensorRef residual;
+          ops::ConvEpilogue epilogue{node.activation, node.residualScale, nullptr};
+          if (node.inputs.size() > 1) {
+            residual = ref(frame, node.inputs[1]);
+            epilogue.residual = &residual;
+          }
+          d = ops::conv2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
+                                  node.geometry, weights_.weights(node.weights),
+                                  weights_.bias(node.weights), ref(frame, node.output), epilogue);
+          break;
+        }
+        case OpKind::Pool:
+          d = ops::pool2dDispatch(kernels, ref(frame, node.inputs[0]), node.pool, node.poolMode,
+                                  ref(frame, node.output));
+          break;
+        case OpKind::GlobalAvgPool:
+          d = ops::globalAvgPoolDispatch(kernels, ref(frame, node.inputs[0]),
+                                         ref(frame, node.output));
+          break;
+        case OpKind::CopyChannels:
+          d = ops::copyChannelsDispatch(kernels, ref(frame, node.inputs[0]),
+                                        ref(frame, node.output));
+          break;
+        case OpKind::Softmax:
+          d = ops::softmaxDispatch(kernels, ref(frame, node.inputs[0]), ref(frame, node.output));
+          break;
+        case OpKind::Concat:
+          continue;
+      }
+      if (frame.queries) {
+        // Profiling serialises the nodes so each timestamp pair brackets one node alone.
+        if (k > 0) {
+          vk::recordMemoryBarrier(cb);
+          ++barriers;
+        }
+        vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, frame.queries, query);
+      }
+      vk::recordDispatch(cb, frame.descriptors->allocate(d), d);
+      if (frame.queries) {
+        vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, frame.queries, query + 1);
+        frame.timedNodes.push_back(index);
+        query += 2;
+      }
+    }
+  }
+  vk::recordMemoryBarrier(cb);
+  ++barriers;
+  const int out = graph_.output;
+  VkBufferCopy download{plan_.offset[out], 0, outputCount() * sizeof(float)};
+  vkCmdCopyBuffer(cb, frame.arena.handle(), frame.output.handle(), 1, &download);
+  // Make the transfer's writes visible to the host reading the mapped readback buffer.
+  VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+  toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
+                       &toHost, 0, nullptr, 0, nullptr);
+  ++barriers;
+  VKC_CHECK(vkEndCommandBuffer(cb));
+  stats_.barriers = barriers;
+}
+
+int Program::submit(const float* input) {
+  int ticket = nextTicket_++;
+  Frame& frame = *frames_[ticket % frames_.size()];
+  if (frame.ticket >= 0) {
+    VKC_CHECK(vkWaitForFences(device_.handle(), 1, &frame.fence, VK_TRUE, UINT64_MAX));
+  }
+  VKC_CHECK(vkResetFences(device_.handle(), 1, &frame.fence));
+  const Tensor& in = graph_.tensors[graph_.input];
+  nchwToCnhw(input, static_cast<float*>(frame.input.mapped()), batch_, in.channels,
+             in.height * in.width);
+  device_.submit(frame.commands, frame.fence);
+  frame.ticket = ticket;
+  return ticket;
+}
+
+void Program::wait(int ticket, float* output) {
+  Frame& frame = *frames_[ticket % frames_.size()];
+  if (frame.ticket != ticket) {
+    throw Error("run " + std::to_string(ticket) + " is no longer pending (too many in flight)");
+  }
+  VkResult result = vkWaitForFences(device_.handle(), 1, &frame.fence, VK_TRUE, UINT64_MAX);
+  if (result != VK_SUCCESS) vk::throwVkError("vkWaitForFences", result);
+  const Tensor& out = graph_.tensors[graph_.output];
+  cnhwToNchw(static_cast<const float*>(frame.output.mapped()), output, batch_, out.channels,
+             out.height * out.width);
+  frame.ticket = -1;
+  lastFrame_ = static_cast<int>(ticket % frames_.size());
+  if (frame.queries) collectTimings(frame);
+}
+
+void Program::run(const float* input, float* output) { wait(submit(input), output); }
+
+void Program::collectTimings(Frame& frame) {
+  std::vector<uint64_t> stamps(2 * frame.timedNodes.size());
+  VKC_CHECK(vkGetQueryPoolResults(device_.handle(), frame.queries, 0,
+                                  static_cast<uint32_t>(stamps.size()),
+                                  stamps.size() * sizeof(uint64_t), stamps.data(),
+                                  sizeof(uint64_t), VK_QUERY_RESULT_64_BIT));
+  timings_.clear();
+  const double period = device_.info().timestampPeriodNs;
+  for (size_t i = 0; i < frame.timedNodes.size(); ++i) {
+    timings_.push_back({frame.timedNodes[i], (stamps[2 * i + 1] - stamps[2 * i]) * period * 1e-6});
+  }
+}
+
+std::vector<float> Program::readTensor(int tensor) const {
+  const Frame& frame = *frames_[lastFrame_];
+  const Tensor& t = graph_.tensors[tensor];
+  ops::TensorRef r = ref(frame, tensor);
+  std::vector<float> bound(r.slice.range / sizeof(float)), out(bound.size() - r.elementOffset);
+  device_.download(frame.arena, bound.data(), r.slice.range, r.slice.offset);
+  cnhwToNchw(bound.data() + r.elementOffset, out.data(), batch_, t.channels, t.height * t.width);
+  return out;
+}
+
+}  // namespace vkc::graph

@@ -1,0 +1,83 @@
+#pragma once
+// A graph compiled for one batch size: its activation arena, and per frame in flight one
+// command buffer recorded once (upload, every dispatch by dependency level, download) and
+// replayed with a single vkQueueSubmit per inference.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/memory_plan.hpp"
+#include "graph/schedule.hpp"
+#include "graph/weight_store.hpp"
+#include "vk/device.hpp"
+
+namespace vkc::graph {
+
+struct ProgramOptions {
+  int framesInFlight = 1;   // >1: submit() can run ahead while earlier results are read back
+  bool profile = false;     // per-node GPU timestamps (adds a barrier after every dispatch)
+  bool reuseMemory = true;  // alias activations by liveness
+};
+
+struct ProgramStats {
+  int dispatches = 0;
+  int barriers = 0;  // pipeline barriers per inference, upload and download included
+  int levels = 0;
+  int submits = 1;
+  uint64_t arenaBytes = 0, naiveBytes = 0;
+};
+
+struct NodeTiming {
+  int node;
+  double ms;
+};
+
+class Program {
+ public:
+  Program(vk::Device& device, const Graph& graph, const WeightStore& weights, int batch,
+          const ProgramOptions& options = {});
+  ~Program();
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+
+  int batch() const { return batch_; }
+  size_t inputCount() const;   // floats per batch
+  size_t outputCount() const;  // floats per batch
+  const ProgramStats& stats() const { return stats_; }
+  const MemoryPlan& plan() const { return plan_; }
+  const Schedule& schedule() const { return schedule_; }
+
+  // Synchronous: upload, run, download.
+  void run(const float* input, float* output);
+  // Streaming: submit returns a ticket; wait() copies that run's output. At most
+  // framesInFlight runs can be pending; submit() on a busy frame waits for it first.
+  int submit(const float* input);
+  void wait(int ticket, float* output);
+
+  // Per-node GPU time of the last finished run (profile mode only).
+  std::vector<NodeTiming> nodeTimings() const { return timings_; }
+  // Reads a tensor of the last run (debugging and per-block checks). Only tensors whose
+  // memory has not been reused yet hold their values: use reuseMemory=false for all of them.
+  std::vector<float> readTensor(int tensor) const;
+
+ private:
+  struct Frame;
+  void record(Frame& frame);
+  ops::TensorRef ref(const Frame& frame, int tensor) const;
+  void collectTimings(Frame& frame);
+
+  vk::Device& device_;
+  const Graph& graph_;
+  const WeightStore& weights_;
+  int batch_;
+  ProgramOptions options_;
+  MemoryPlan plan_;
+  Schedule schedule_;
+  ProgramStats stats_;
+  std::vector<std::unique_ptr<Frame>> frames_;
+  std::vector<NodeTiming> timings_;
+  int nextTicket_ = 0;
+  int lastFrame_ = 0;
+};
+
+}  // namespace vkc::graph

@@ -1,0 +1,28 @@
+#pragma once
+// Every convolution's packed weights and bias in device-local memory, uploaded once through a
+// staging buffer and shared by the programs compiled for different batch sizes.
+#include <vector>
+
+#include "graph/graph.hpp"
+#include "vk/device.hpp"
+#include "vk/dispatch.hpp"
+
+namespace vkc::graph {
+
+class WeightStore {
+ public:
+  WeightStore(vk::Device& device, const Graph& graph);
+  vk::BufferSlice weights(int index) const { return entries_[index].weights; }
+  vk::BufferSlice bias(int index) const { return entries_[index].bias; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  struct Entry {
+    vk::BufferSlice weights, bias;
+  };
+  std::vector<vk::Buffer> buffers_;
+  std::vector<Entry> entries_;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace vkc::graph

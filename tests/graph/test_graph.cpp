@@ -1,0 +1,232 @@
+// Graph IR, memory planner, level scheduler and program: a miniature Inception network with
+// parallel branches, nested concats, a concat copy, residual joins and a reduction block runs
+// on the GPU (aliasing on, synchronization validation on) and matches the CPU graph runner.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+#include "graph/builder.hpp"
+#include "graph/program.hpp"
+#include "support/cpu_graph.hpp"
+#include "support/gpu_runner.hpp"
+#include "support/vulkan_env.hpp"
+#include "vkception/error.hpp"
+
+namespace vkc::test {
+namespace {
+
+using graph::ConvSpec;
+using graph::GraphBuilder;
+using graph::Padding;
+
+uint32_t seedCounter = 100;
+
+int addConv(GraphBuilder& b, const std::string& name, int x, int outC, int kh, int kw,
+            int stride = 1, Padding pad = Padding::Same) {
+  int inC = b.tensor(x).channels;
+  float s = 1.0f / std::sqrt(float(inC * kh * kw));
+  auto weights = randomVector(size_t(outC) * inC * kh * kw, seedCounter++, -s, s);
+  auto bias = randomVector(outC, seedCounter++, -0.1f, 0.1f);
+  return b.conv(name, x, {outC, kh, kw, stride, pad, ops::Activation::Relu}, std::move(weights),
+                std::move(bias));
+}
+
+struct MiniNet {
+  graph::Graph graph;
+  std::vector<int> branchHeads;  // first node of each branch of the first block
+};
+
+// odd=true uses channel counts like 5 and 7, whose concat slices do not start at a 16-byte
+// boundary: the binding then starts earlier and siblings must be ordered (the fallback path).
+// odd=false uses multiples of 4 like the real networks, where siblings are independent.
+MiniNet buildMiniInception(bool odd = true) {
+  auto ch = [odd](int c) { return odd ? c : (c + 3) / 4 * 4; };
+  GraphBuilder b;
+  MiniNet net;
+  int x = b.input(odd ? 3 : 4, 19, 19);
+  int copied = b.concat("input_concat", {x, addConv(b, "side", x, ch(2), 1, 1)});  // input is copied
+  int stem = addConv(b, "stem", copied, ch(12), 3, 3, 1, Padding::Valid);           // 17x17
+  for (int block = 0; block < 2; ++block) {
+    std::string p = "block" + std::to_string(block);
+    int b0 = addConv(b, p + ".b0", stem, ch(5), 1, 1);
+    int b1a = addConv(b, p + ".b1.0", stem, ch(4), 1, 1);
+    int b1b = addConv(b, p + ".b1.1", b1a, ch(6), 1, 7);
+    int b1c = addConv(b, p + ".b1.2", b1b, ch(7), 7, 1);
+    int b2a = b.avgPool(p + ".b2.pool", stem, 3, 1, 1, false);
+    int b2 = addConv(b, p + ".b2.1", b2a, ch(3), 1, 1);
+    int b3 = b.maxPool(p + ".b3.pool", stem, 3, 1, 1);
+    // Nested concat: like Inception-C's [1x3 | 3x1] pair inside the block concat.
+    int n0 = addConv(b, p + ".b4.a", b0, ch(2), 1, 3);
+    int n1 = addConv(b, p + ".b4.b", b0, ch(3), 3, 1);
+    int nested = b.concat(p + ".b4", {n0, n1});
+    int cat = b.concat(p + ".cat", {b0, b1c, b2, b3, nested});
+    if (block == 0) {
+      for (int t : {b0, b1a, b2a, b3}) net.branchHeads.push_back(b.tensor(t).producer);
+    }
+    int catC = b.tensor(cat).channels, outC = b.tensor(stem).channels;
+    auto up = randomVector(size_t(outC) * catC, seedCounter++, -0.2f, 0.2f);
+    auto upBias = randomVector(outC, seedCounter++, -0.1f, 0.1f);
+    stem = b.residualConv(p + ".up", cat, stem, 0.2f, ops::Activation::Relu, std::move(up),
+                          std::move(upBias));
+    b.markBoundary(p, stem);
+  }
+  int r0 = addConv(b, "red.b0", stem, 8, 3, 3, 2, Padding::Valid);
+  int r1 = b.maxPool("red.pool", stem, 3, 2, 0);
+  int red = b.concat("red", {r0, r1});
+  int pooled = b.globalAvgPool("gap", red);
+  int c = b.tensor(pooled).channels;
+  int logits = b.linear("fc", pooled, 10, randomVector(size_t(10) * c, 77, -0.3f, 0.3f),
+                        randomVector(10, 78, -0.1f, 0.1f));
+  int probs = b.softmax("softmax", logits);
+  net.graph = b.finish(probs);
+  return net;
+}
+
+double maxAbs(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m = std::max(m, std::fabs(x));
+  return m;
+}
+
+TEST(GraphProgram, MiniInceptionMatchesCpuWithAliasing) {
+  vk::Device& device = sharedDevice();
+  MiniNet net = buildMiniInception();
+  const int batch = 3;
+  graph::WeightStore weights(device, net.graph);
+  graph::Program program(device, net.graph, weights, batch);
+  EXPECT_LT(program.stats().arenaBytes, program.stats().naiveBytes);  // aliasing happened
+
+  auto input = randomVector(program.inputCount(), 9);
+  std::vector<float> output(program.outputCount());
+  program.run(input.data(), output.data());
+  auto ref = runGraphOnCpu(net.graph, input, batch);
+  const auto& want = ref[net.graph.output];
+  // The deepest path has 9 fp32 layers with at most K = 252 terms each; their worst-case
+  // error sum is ~9 * 252 * 2^-24 = 1.4e-4 of the magnitudes involved. Softmax outputs are <= 1.
+  double err = 0;
+  for (size_t i = 0; i < want.size(); ++i) err = std::max(err, std::fabs(output[i] - want[i]));
+  EXPECT_LE(err, 1.4e-4) << "max |gpu - cpu| of the softmax output";
+  // Rows differ per sample: a batch mix-up would show.
+  std::printf("[ graph ] max |err| %.3g, arena %llu B vs naive %llu B, %d levels, %d barriers\n",
+              err, (unsigned long long)program.stats().arenaBytes,
+              (unsigned long long)program.stats().naiveBytes, program.stats().levels,
+              program.stats().barriers);
+}
+
+TEST(GraphProgram, BlockOutputsMatchWithoutReuse) {
+  vk::Device& device = sharedDevice();
+  MiniNet net = buildMiniInception();
+  graph::WeightStore weights(device, net.graph);
+  graph::Program program(device, net.graph, weights, 2, {1, false, false});
+  auto input = randomVector(program.inputCount(), 10);
+  std::vector<float> output(program.outputCount());
+  program.run(input.data(), output.data());
+  auto ref = runGraphOnCpu(net.graph, input, 2);
+  for (const auto& [name, tensor] : net.graph.boundaries) {
+    auto got = program.readTensor(tensor);
+    const auto& want = ref[tensor];
+    ASSERT_EQ(got.size(), want.size());
+    double err = 0;
+    for (size_t i = 0; i < got.size(); ++i) err = std::max(err, std::fabs(got[i] - want[i]));
+    // Same bound as above, relative to the block's largest value.
+    EXPECT_LE(err, 1.4e-4 * maxAbs(want)) << name;
+  }
+}
+
+TEST(GraphSchedule, SiblingBranchesShareALevelAndLevelsFollowTheLongestPath) {
+  vk::Device& device = sharedDevice();
+  MiniNet net = buildMiniInception(false);
+  const auto& g = net.graph;
+  for (bool reuse : {false, true}) {
+    auto plan = graph::planMemory(g, 1, device.info().minStorageBufferOffsetAlignment, reuse);
+    auto schedule = graph::scheduleByLevels(g, plan);
+    std::vector<int> levelOf(g.nodes.size(), -1);
+    for (size_t l = 0; l < schedule.levels.size(); ++l)
+      for (int n : schedule.levels[l]) levelOf[n] = static_cast<int>(l);
+    // The first node of every branch of block 0 runs in one level: no barrier between them.
+    for (int head : net.branchHeads) EXPECT_EQ(levelOf[head], levelOf[net.branchHeads[0]]);
+    // Longest chain of data dependencies (in dispatches) through the DAG.
+    std::vector<int> depth(g.nodes.size(), 0);
+    int longest = 0;
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      if (g.nodes[i].kind == graph::OpKind::Concat) continue;
+      std::function<int(int)> producerDepth = [&](int tensor) {
+        int p = g.tensors[tensor].producer;
+        if (p < 0) return 0;
+        if (g.nodes[p].kind != graph::OpKind::Concat) return depth[p];
+        int d = 0;
+        for (int in : g.nodes[p].inputs) d = std::max(d, producerDepth(in));
+        return d;
+      };
+      int d = 0;
+      for (int in : g.nodes[i].inputs) d = std::max(d, producerDepth(in));
+      depth[i] = d + 1;
+      longest = std::max(longest, depth[i]);
+    }
+    // Aliasing is planned on the levels, so it adds none.
+    EXPECT_EQ(static_cast<int>(schedule.levels.size()), longest) << "reuse=" << reuse;
+  }
+  graph::WeightStore weights(device, g);
+  graph::Program program(device, g, weights, 1);
+  // One barrier before each level (the first orders the upload), one before the download and
+  // one for the host read: levels + 2, never one per dispatch.
+  EXPECT_EQ(program.stats().barriers, program.stats().levels + 2);
+  EXPECT_LT(program.stats().levels, program.stats().dispatches);
+}
+
+TEST(MemoryPlan, ChainOfEqualLayersUsesConstantMemory) {
+  uint64_t first = 0, naivePrev = 0;
+  for (int layers = 2; layers <= 12; layers += 2) {
+    GraphBuilder b;
+    int x = b.input(8, 16, 16);
+    for (int i = 0; i < layers; ++i) x = addConv(b, "conv" + std::to_string(i), x, 8, 3, 3);
+    graph::Graph g = b.finish(x);
+    auto plan = graph::planMemory(g, 2, 64);
+    if (layers == 2) first = plan.arenaBytes;
+    EXPECT_EQ(plan.arenaBytes, first) << layers << " layers";
+    EXPECT_EQ(plan.arenaBytes, 2 * plan.largestTensorBytes);  // ping-pong of two buffers
+    EXPECT_GT(plan.naiveBytes, naivePrev);
+    naivePrev = plan.naiveBytes;
+  }
+}
+
+TEST(MemoryPlan, LiveTensorsNeverShareBytes) {
+  MiniNet net = buildMiniInception();
+  const auto& g = net.graph;
+  auto plan = graph::planMemory(g, 3, 256);
+  int checkedPairs = 0;
+  for (size_t a = 0; a < g.tensors.size(); ++a) {
+    if (g.tensors[a].parent >= 0 || plan.bytes[a] == 0) continue;
+    EXPECT_EQ(plan.offset[a] % 256, 0u);
+    for (size_t b = a + 1; b < g.tensors.size(); ++b) {
+      if (g.tensors[b].parent >= 0 || plan.bytes[b] == 0) continue;
+      const auto &la = plan.lifetime[a], &lb = plan.lifetime[b];
+      if (la.first > lb.last || lb.first > la.last) continue;
+      ++checkedPairs;
+      bool disjoint = plan.offset[a] + plan.bytes[a] <= plan.offset[b] ||
+                      plan.offset[b] + plan.bytes[b] <= plan.offset[a];
+      EXPECT_TRUE(disjoint) << g.tensors[a].name << " and " << g.tensors[b].name;
+    }
+  }
+  EXPECT_GT(checkedPairs, 10);
+}
+
+TEST(GraphBuilder, ShapeErrorsNameTheNode) {
+  GraphBuilder b;
+  int x = b.input(3, 5, 5);
+  int y = addConv(b, "shrink", x, 4, 3, 3, 2, Padding::Valid);  // 2x2
+  try {
+    addConv(b, "too_small", y, 4, 3, 3, 1, Padding::Valid);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("too_small"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(b.conv("bad_weights", x, {4, 3, 3, 1, Padding::Same, ops::Activation::Relu},
+                      std::vector<float>(5), {}),
+               Error);
+  EXPECT_THROW(b.input(3, 4, 4), Error);  // one input per graph
+}
+
+}  // namespace
+}  // namespace vkc::test

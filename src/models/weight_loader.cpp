@@ -1,0 +1,92 @@
+#include "models/weight_loader.hpp"
+
+#include "ops/conv2d.hpp"
+#include "vkception/error.hpp"
+
+namespace vkc::models {
+namespace {
+
+// Every BatchNorm in the supported models (timm's norm_eps=1e-3, facenet's explicit eps).
+constexpr double kBatchNormEps = 1e-3;
+
+std::string shapeString(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+size_t numel(const std::vector<int64_t>& shape) {
+  size_t n = 1;
+  for (int64_t d : shape) n *= static_cast<size_t>(d);
+  return n;
+}
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::vector<float> WeightLoader::tensor(const std::string& name,
+                                        const std::vector<int64_t>& shape) {
+  requested_.insert(name);
+  if (!source_.has(name)) {
+    problems_.push_back("missing tensor '" + name + "' " + shapeString(shape));
+    return std::vector<float>(numel(shape), 0.0f);
+  }
+  if (auto actual = source_.shape(name); actual && *actual != shape) {
+    problems_.push_back("tensor '" + name + "' has shape " + shapeString(*actual) + ", expected " +
+                        shapeString(shape));
+    return std::vector<float>(numel(shape), 0.0f);
+  }
+  return source_.read(name, shape);
+}
+
+FoldedConv WeightLoader::plain(const std::string& prefix, int outC, int inC, int kh, int kw,
+                               bool withBias) {
+  FoldedConv conv;
+  std::vector<int64_t> shape = {outC, inC, kh, kw};
+  if (kh == 0) shape = {outC, inC};  // linear layer
+  conv.weights = tensor(prefix + ".weight", shape);
+  conv.bias = withBias ? tensor(prefix + ".bias", {outC}) : std::vector<float>(outC, 0.0f);
+  return conv;
+}
+
+void WeightLoader::foldBatchNorm(const std::string& prefix, FoldedConv& conv) {
+  const int64_t c = static_cast<int64_t>(conv.bias.size());
+  auto gamma = tensor(prefix + ".weight", {c});
+  auto beta = tensor(prefix + ".bias", {c});
+  auto mean = tensor(prefix + ".running_mean", {c});
+  auto var = tensor(prefix + ".running_var", {c});
+  requested_.insert(prefix + ".num_batches_tracked");
+  ops::foldBatchNorm(conv.weights, conv.bias, gamma, beta, mean, var, kBatchNormEps);
+}
+
+FoldedConv WeightLoader::convUnit(const std::string& prefix, int outC, int inC, int kh, int kw) {
+  FoldedConv conv = plain(prefix + ".conv", outC, inC, kh, kw, false);
+  foldBatchNorm(prefix + ".bn", conv);
+  return conv;
+}
+
+int WeightLoader::outFeatures(const std::string& name, int fallback) const {
+  auto shape = source_.has(name) ? source_.shape(name) : std::nullopt;
+  return shape && !shape->empty() && (*shape)[0] > 0 ? static_cast<int>((*shape)[0]) : fallback;
+}
+
+void WeightLoader::finish() const {
+  std::vector<std::string> all = problems_;
+  for (const std::string& name : source_.names()) {
+    if (!requested_.count(name) && !endsWith(name, "num_batches_tracked")) {
+      all.push_back("unexpected tensor '" + name + "'");
+    }
+  }
+  if (all.empty()) return;
+  std::string message = source_.describe() + ": the weights do not match the model (" +
+                        std::to_string(all.size()) + " problem(s)):";
+  const size_t shown = 20;
+  for (size_t i = 0; i < all.size() && i < shown; ++i) message += "\n  " + all[i];
+  if (all.size() > shown) message += "\n  ... and " + std::to_string(all.size() - shown) + " more";
+  throw Error(message);
+}
+
+}  // namespace vkc::models

@@ -1,0 +1,41 @@
+#pragma once
+// Reads a network's tensors by name from a WeightSource and folds batch-norm into the
+// convolutions. Problems do not stop the build: every missing or mis-shaped tensor is recorded
+// (zeros stand in) and finish() reports them all in one error, with the unexpected ones.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "io/weight_source.hpp"
+
+namespace vkc::models {
+
+struct FoldedConv {
+  std::vector<float> weights;  // [outC, inC, kh, kw]
+  std::vector<float> bias;     // [outC]
+};
+
+class WeightLoader {
+ public:
+  explicit WeightLoader(const io::WeightSource& source) : source_(source) {}
+
+  std::vector<float> tensor(const std::string& name, const std::vector<int64_t>& shape);
+  // "<prefix>.conv.weight" (no bias) followed by "<prefix>.bn.*" (eval, eps 0.001).
+  FoldedConv convUnit(const std::string& prefix, int outC, int inC, int kh, int kw);
+  // "<prefix>.weight" and, if withBias, "<prefix>.bias" (conv with bias / linear layer).
+  FoldedConv plain(const std::string& prefix, int outC, int inC, int kh, int kw, bool withBias);
+  // Folds a BatchNorm1d/2d "<prefix>.{weight,bias,running_mean,running_var}" into `conv`.
+  void foldBatchNorm(const std::string& prefix, FoldedConv& conv);
+  // Output count of a classifier tensor in the source, or `fallback` if unknown.
+  int outFeatures(const std::string& name, int fallback) const;
+
+  void finish() const;  // throws vkc::Error listing every problem
+  const std::set<std::string>& requested() const { return requested_; }
+
+ private:
+  const io::WeightSource& source_;
+  std::set<std::string> requested_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace vkc::models

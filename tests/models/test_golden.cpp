@@ -1,0 +1,105 @@
+// Whole networks vs. the goldens of independent reference code (timm, facenet-pytorch): the
+// model is built from detweights under the upstream state-dict names, run at 299x299 batch 2,
+// and its logits and every recorded block output are compared with the float64 reference.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "graph/program.hpp"
+#include "io/detweights.hpp"
+#include "models/models.hpp"
+#include "support/golden.hpp"
+#include "support/vulkan_env.hpp"
+
+namespace vkc::test {
+namespace {
+
+class GoldenTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
+  const std::string name = GetParam();
+  const std::string dir = goldenDir(name);
+  auto weights = goldenWeights(name);
+  models::ModelConfig config;  // 299x299, 1000 classes: the goldens' setting
+  models::Model model = models::buildModel(name, *weights, config);
+  const int batch = 2;
+
+  vk::Device& device = sharedDevice();
+  graph::WeightStore store(device, model.graph);
+  // No memory reuse, so every block output can be read back after the run.
+  graph::Program program(device, model.graph, store, batch, {1, false, false});
+  auto input = io::detweightsInput({batch, 3, 299, 299});
+  std::vector<float> logits(program.outputCount());
+  program.run(input.data(), logits.data());
+
+  // Logits. Bound: 1e-4 * max|golden| (the criterion). An fp32 engine accumulating in
+  // a different order than PyTorch lands ~1e-6 relative (PyTorch's own fp32 run: meta.json);
+  // the bound leaves two orders of magnitude for deeper accumulation chains (K up to 20k terms
+  // in the 1x1 convs) without letting a wrong op, padding or weight through (those move
+  // logits by O(1)).
+  auto golden = readF64(dir + "/logits.f64");
+  ASSERT_EQ(golden.size(), logits.size());
+  double maxGolden = 0, maxErr = 0;
+  for (size_t i = 0; i < golden.size(); ++i) {
+    maxGolden = std::max(maxGolden, std::fabs(golden[i]));
+    maxErr = std::max(maxErr, std::fabs(logits[i] - golden[i]));
+  }
+  auto meta = readJson(dir + "/meta.json");
+  double torchErr = meta["torch_fp32_vs_fp64"]["max_abs_err"];
+  std::printf("[ golden ] %s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f); torch fp32: %.3g\n",
+              name.c_str(), maxErr, maxErr / maxGolden, maxGolden, torchErr);
+  EXPECT_LE(maxErr, 1e-4 * maxGolden);
+  // Top-1 per sample.
+  const int classes = static_cast<int>(golden.size()) / batch;
+  for (int n = 0; n < batch; ++n) {
+    auto argmax = [&](auto&& v) {
+      int best = 0;
+      for (int c = 1; c < classes; ++c)
+        if (v[n * classes + c] > v[n * classes + best]) best = c;
+      return best;
+    };
+    EXPECT_EQ(argmax(logits), argmax(golden)) << "sample " << n;
+  }
+
+  // Block statistics: a wrong block is named here even when the logits would hide it.
+  // Relative 1e-4 as the README suggests for fp32 engines; samples against the block's max|x|.
+  std::map<std::string, int> boundaries(model.graph.boundaries.begin(),
+                                        model.graph.boundaries.end());
+  int checked = 0;
+  for (const auto& block : readJson(dir + "/activations.json")) {
+    const std::string blockName = block["name"];
+    auto it = boundaries.find(blockName);
+    ASSERT_NE(it, boundaries.end()) << "no boundary named " << blockName;
+    std::vector<float> values = program.readTensor(it->second);
+    size_t numel = 1;
+    for (int d : block["shape"]) numel *= d;
+    ASSERT_EQ(values.size(), numel) << blockName;
+    double sum = 0, maxAbs = 0;
+    for (float v : values) {
+      sum += v;
+      maxAbs = std::max(maxAbs, double(std::fabs(v)));
+    }
+    double mean = sum / numel, var = 0;
+    for (float v : values) var += (v - mean) * (v - mean);
+    double stdev = std::sqrt(var / numel);
+    double gMean = block["mean"], gStd = block["std"], gMax = block["max_abs"];
+    EXPECT_LE(std::fabs(mean - gMean), 1e-4 * (std::fabs(gMean) + gStd)) << blockName << " mean";
+    EXPECT_LE(std::fabs(stdev - gStd), 1e-4 * gStd) << blockName << " std";
+    EXPECT_LE(std::fabs(maxAbs - gMax), 1e-4 * gMax) << blockName << " max_abs";
+    auto index = block["sample_index"].get<std::vector<size_t>>();
+    auto samples = block["samples"].get<std::vector<double>>();
+    for (size_t k = 0; k < index.size(); ++k) {
+      EXPECT_LE(std::fabs(values[index[k]] - samples[k]), 1e-4 * gMax)
+          << blockName << " sample " << k << " (flat index " << index[k] << ")";
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 5);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, GoldenTest,
+                         testing::ValuesIn(models::modelNames()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace vkc::test

@@ -16,6 +16,8 @@ const std::map<std::string, Builder>& builders() {
   static const std::map<std::string, Builder> all = {
       {"inception_v4", buildInceptionV4},
       {"inception_resnet_v2", buildInceptionResNetV2},
+      {"inception_resnet_v1", buildInceptionResNetV1},
+      {"inception_v3", buildInceptionV3},
   };
   return all;
 }

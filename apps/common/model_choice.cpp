@@ -1,0 +1,96 @@
+#include "common/model_choice.hpp"
+
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "vkception/error.hpp"
+
+namespace vkc::app {
+namespace {
+
+std::array<float, 3> parseTriple(const std::string& text, const std::string& key) {
+  std::array<float, 3> v{};
+  std::stringstream ss(text);
+  std::string part;
+  for (float& x : v) {
+    if (!std::getline(ss, part, ',')) throw Error("weights metadata '" + key + "' needs 3 numbers");
+    x = std::strtof(part.c_str(), nullptr);
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string assetsDir() {
+  if (std::filesystem::is_directory(VKC_ASSETS_DIR)) return VKC_ASSETS_DIR;
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n > 0) {
+    exe[n] = '\0';
+    auto installed = std::filesystem::path(exe).parent_path() / "../share/vkception/assets";
+    if (std::filesystem::is_directory(installed)) return installed.string();
+  }
+  return VKC_ASSETS_DIR;
+}
+
+ModelChoice chooseModel(std::string model, std::string weights, std::string labels) {
+  if (model.empty() && weights.empty()) {
+    model = kDefaultModel;
+    weights = assetsDir() + "/" + kDefaultWeights;
+  }
+  if (model.empty()) model = kDefaultModel;
+  if (labels.empty() && (model == "inception_v4" || model == "inception_resnet_v2" ||
+                         model == "inception_v3") &&
+      weights.find(kDefaultWeights) == std::string::npos) {
+    labels = assetsDir() + "/imagenet_classes.txt";
+  }
+  return {model, weights, labels};
+}
+
+Preprocess preprocessFor(const std::string& model, const std::map<std::string, std::string>& meta) {
+  Preprocess pre;
+  if (auto it = meta.find("vkception.resize"); it != meta.end()) {
+    pre.cropBicubic = it->second != "bilinear";
+  }
+  if (model == "inception_resnet_v1") {  // facenet's fixed_image_standardization
+    pre.cropBicubic = false;
+    pre.mean = {127.5f / 255, 127.5f / 255, 127.5f / 255};
+    pre.std = {128.0f / 255, 128.0f / 255, 128.0f / 255};
+  }
+  if (auto it = meta.find("vkception.mean"); it != meta.end()) {
+    pre.mean = parseTriple(it->second, it->first);
+  }
+  if (auto it = meta.find("vkception.std"); it != meta.end()) {
+    pre.std = parseTriple(it->second, it->first);
+  }
+  return pre;
+}
+
+std::vector<float> toInput(const io::Image& image, int size, const Preprocess& pre) {
+  io::Image resized = pre.cropBicubic
+                          ? io::centerCrop(io::resizeShorterSide(image, int(size / 0.875), true),
+                                           size, size)
+                          : io::resizeBilinear(image, size, size);
+  const size_t plane = size_t(size) * size;
+  std::vector<float> out(3 * plane);
+  for (size_t i = 0; i < plane; ++i) {
+    for (int c = 0; c < 3; ++c) {
+      out[c * plane + i] = (resized.rgb[i * 3 + c] / 255.0f - pre.mean[c]) / pre.std[c];
+    }
+  }
+  return out;
+}
+
+bool parsePositiveInt(const std::string& text, int* value) {
+  char* end = nullptr;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v <= 0 || v > 1000000) return false;
+  *value = static_cast<int>(v);
+  return true;
+}
+
+}  // namespace vkc::app

@@ -1,0 +1,265 @@
+// vkc-classify: top-K labels for images (or raw tensors) with an Inception network on Vulkan.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "common/model_choice.hpp"
+#include "io/image.hpp"
+#include "io/labels.hpp"
+#include "vkception/vkception.hpp"
+
+namespace fs = std::filesystem;
+using vkc::app::parsePositiveInt;
+
+namespace {
+
+const char* kUsage =
+    "usage: vkc-classify [options] IMAGE|DIR...\n"
+    "       vkc-classify --model NAME --weights FILE --input-tensor IN --save-logits OUT\n"
+    "Classifies images with an Inception network on a Vulkan GPU (or the CPU driver lavapipe).\n"
+    "With no --model and no --weights it uses the bundled Fashion-MNIST model.\n\n"
+    "  --model NAME         inception_v4, inception_resnet_v2, inception_resnet_v1, inception_v3\n"
+    "  --weights FILE       .safetensors weights (timm / facenet-pytorch tensor names)\n"
+    "  --labels FILE        class names, one per line (default: bundled for known models)\n"
+    "  --top K              labels printed per image (default 5)\n"
+    "  --batch N            images per GPU submit (default 8)\n"
+    "  --size S             input size (default: the model's, e.g. 299)\n"
+    "  --device N           Vulkan device index (see vkc-info; default: best, or VKC_DEVICE)\n"
+    "  --json               one JSON object per image (JSON Lines)\n"
+    "  --input-tensor FILE  raw little-endian float32 NCHW input instead of images\n"
+    "                       (batch = file size / (3 x S x S x 4))\n"
+    "  --save-logits FILE   write raw float32 [N, classes] logits (before softmax)\n"
+    "  --help, --version\n"
+    "Exit status: 0 ok, 1 some input failed, 2 usage error.\n";
+
+struct Options {
+  std::string model, weights, labels, inputTensor, saveLogits;
+  int top = 5, batch = 8, size = 0, device = -1;
+  bool json = false;
+  std::vector<std::string> inputs;
+};
+
+int usageError(const std::string& message) {
+  std::fprintf(stderr, "vkc-classify: %s (see --help)\n", message.c_str());
+  return 2;
+}
+
+bool isImageFile(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  for (const char* e : {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tga", ".ppm", ".pgm", ".psd"}) {
+    if (ext == e) return true;
+  }
+  return false;
+}
+
+std::vector<float> softmax(const float* logits, int classes) {
+  float m = *std::max_element(logits, logits + classes);
+  std::vector<float> p(classes);
+  double sum = 0;
+  for (int i = 0; i < classes; ++i) sum += p[i] = std::exp(logits[i] - m);
+  for (float& x : p) x = static_cast<float>(x / sum);
+  return p;
+}
+
+void printResult(const Options& o, const std::string& name, const float* logits, int classes,
+                 const std::vector<std::string>& labels) {
+  std::vector<float> p = softmax(logits, classes);
+  std::vector<int> order(classes);
+  std::iota(order.begin(), order.end(), 0);
+  int k = std::min(o.top, classes);
+  std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                    [&](int a, int b) { return p[a] > p[b]; });
+  auto label = [&](int c) { return c < int(labels.size()) ? labels[c] : std::to_string(c); };
+  if (o.json) {
+    nlohmann::json j{{"image", name}, {"top", nlohmann::json::array()}};
+    for (int i = 0; i < k; ++i) {
+      j["top"].push_back({{"class", order[i]}, {"label", label(order[i])}, {"probability", p[order[i]]}});
+    }
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cout << name << "\n";
+    for (int i = 0; i < k; ++i) {
+      std::printf("  %d. %-30s %6.2f%%  (class %d)\n", i + 1, label(order[i]).c_str(),
+                  100.0 * p[order[i]], order[i]);
+    }
+  }
+}
+
+int parse(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    auto number = [&](int& out) {
+      std::string v;
+      return value(v) && parsePositiveInt(v, &out);
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--version") {
+      std::printf("vkc-classify %s\n", VKC_VERSION);
+      return 0;
+    } else if (a == "--model" || a == "--weights" || a == "--labels" || a == "--input-tensor" ||
+               a == "--save-logits") {
+      std::string& target = a == "--model"        ? o.model
+                            : a == "--weights"    ? o.weights
+                            : a == "--labels"     ? o.labels
+                            : a == "--input-tensor" ? o.inputTensor
+                                                    : o.saveLogits;
+      if (!value(target) || target.empty()) return usageError(a + " needs a value");
+    } else if (a == "--top") {
+      if (!number(o.top)) return usageError("--top needs a positive integer");
+    } else if (a == "--batch") {
+      if (!number(o.batch)) return usageError("--batch needs a positive integer");
+    } else if (a == "--size") {
+      if (!number(o.size)) return usageError("--size needs a positive integer");
+    } else if (a == "--device") {
+      std::string v;
+      int d = 0;
+      if (!value(v) || (v != "0" && !parsePositiveInt(v, &d))) {
+        return usageError("--device needs a device index (0, 1, ...)");
+      }
+      o.device = d;
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      return usageError("unknown option '" + a + "'");
+    } else {
+      o.inputs.push_back(a);
+    }
+  }
+  if (o.inputs.empty() && o.inputTensor.empty()) return usageError("no images given");
+  if (!o.inputs.empty() && !o.inputTensor.empty()) {
+    return usageError("give images or --input-tensor, not both");
+  }
+  return -1;
+}
+
+std::vector<float> readTensorFile(const std::string& path, size_t perImage) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw vkc::Error(path + ": cannot open");
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+  size_t imageBytes = perImage * sizeof(float);
+  if (bytes.empty() || bytes.size() % imageBytes != 0) {
+    throw vkc::Error(path + ": " + std::to_string(bytes.size()) +
+                     " bytes is not a whole number of images of " + std::to_string(imageBytes) +
+                     " bytes (3 x S x S float32; use --size S for another input size)");
+  }
+  std::vector<float> data(bytes.size() / sizeof(float));
+  std::memcpy(data.data(), bytes.data(), bytes.size());
+  return data;
+}
+
+void writeLogits(const std::string& path, const std::vector<float>& logits) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(logits.data()),
+            static_cast<std::streamsize>(logits.size() * sizeof(float)));
+  if (!out) throw vkc::Error(path + ": cannot write");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  if (int rc = parse(argc, argv, o); rc >= 0) return rc;
+  int failures = 0;
+  try {
+    // Collect images first so a bad path is reported before the slow model load.
+    std::vector<std::string> images;
+    for (const auto& input : o.inputs) {
+      std::error_code ec;
+      if (fs::is_directory(input, ec)) {
+        size_t before = images.size();
+        for (const auto& e : fs::recursive_directory_iterator(input, ec)) {
+          if (e.is_regular_file() && isImageFile(e.path())) images.push_back(e.path().string());
+        }
+        std::sort(images.begin() + before, images.end());
+        if (images.size() == before) {
+          std::fprintf(stderr, "vkc-classify: %s: no images in this directory\n", input.c_str());
+          ++failures;
+        }
+      } else if (fs::exists(input, ec)) {
+        images.push_back(input);
+      } else {
+        std::fprintf(stderr, "vkc-classify: %s: no such file or directory\n", input.c_str());
+        ++failures;
+      }
+    }
+    if (o.inputTensor.empty() && images.empty()) return 1;
+
+    vkc::app::ModelChoice choice = vkc::app::chooseModel(o.model, o.weights, o.labels);
+    vkc::ContextOptions contextOptions;
+    contextOptions.device = o.device;
+    vkc::Context context(contextOptions);
+    vkc::Network net = vkc::Network::load(context, choice.model, {choice.weights, o.size, false});
+    std::string labelsPath = choice.labels;
+    if (labelsPath.empty()) {
+      if (auto it = net.metadata().find("vkception.labels"); it != net.metadata().end()) {
+        labelsPath = (fs::path(choice.weights).parent_path() / it->second).string();
+      }
+    }
+    std::vector<std::string> labels;
+    if (!labelsPath.empty()) labels = vkc::io::readLabels(labelsPath);
+    const int classes = net.numClasses(), size = net.inputSize();
+    const size_t perImage = size_t(3) * size * size;
+
+    if (!o.inputTensor.empty()) {
+      std::vector<float> input = readTensorFile(o.inputTensor, perImage);
+      int batch = static_cast<int>(input.size() / perImage);
+      std::vector<float> logits = net.run(input.data(), batch);
+      if (!o.saveLogits.empty()) writeLogits(o.saveLogits, logits);
+      for (int n = 0; n < batch; ++n) {
+        printResult(o, o.inputTensor + "[" + std::to_string(n) + "]", &logits[n * size_t(classes)],
+                    classes, labels);
+      }
+      return 0;
+    }
+
+    vkc::app::Preprocess pre = vkc::app::preprocessFor(choice.model, net.metadata());
+    const bool progress = isatty(STDERR_FILENO) && images.size() > 20;
+    std::vector<float> allLogits;
+    for (size_t start = 0; start < images.size(); start += o.batch) {
+      std::vector<std::string> names;
+      std::vector<float> batch;
+      for (size_t i = start; i < std::min(images.size(), start + o.batch); ++i) {
+        try {
+          std::vector<float> x = vkc::app::toInput(vkc::io::loadImage(images[i]), size, pre);
+          batch.insert(batch.end(), x.begin(), x.end());
+          names.push_back(images[i]);
+        } catch (const std::exception& e) {  // a bad image is reported and skipped
+          std::fprintf(stderr, "vkc-classify: %s\n", e.what());
+          ++failures;
+        }
+      }
+      if (names.empty()) continue;
+      std::vector<float> logits = net.run(batch.data(), static_cast<int>(names.size()));
+      for (size_t n = 0; n < names.size(); ++n) {
+        printResult(o, names[n], &logits[n * classes], classes, labels);
+      }
+      allLogits.insert(allLogits.end(), logits.begin(), logits.end());
+      if (progress) {
+        std::fprintf(stderr, "\r[%zu/%zu images]", std::min(images.size(), start + o.batch),
+                     images.size());
+      }
+    }
+    if (progress) std::fprintf(stderr, "\n");
+    if (!o.saveLogits.empty()) writeLogits(o.saveLogits, allLogits);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vkc-classify: %s\n", e.what());
+    return 1;
+  }
+  return failures ? 1 : 0;
+}

@@ -1,0 +1,98 @@
+#pragma once
+// vkception: Inception-family image classifiers on any Vulkan 1.1 GPU.
+//
+//   vkc::Context context;                                  // picks the best Vulkan device
+//   vkc::Network net = vkc::Network::load(context, "inception_v4",
+//                                         {"inception_v4.safetensors"});
+//   std::vector<float> logits = net.run(images.data(), batch);  // NCHW in, [batch, classes] out
+//
+// Errors (bad files, bad shapes, Vulkan failures with their VkResult) throw vkc::Error.
+// Thread safety: a Context and the Networks made from it must be used from one thread at a
+// time (Vulkan queues and command pools are externally synchronised); use one Context per
+// thread for parallel work. A Network must not outlive its Context.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vkception/error.hpp"
+
+namespace vkc {
+
+struct ContextOptions {
+  int device = -1;          // index as listed by vkc-info; -1: VKC_DEVICE or the best device
+  bool validation = false;  // Khronos validation layer (debugging)
+};
+
+struct DeviceSummary {
+  std::string name, type, driver;
+  uint32_t subgroupSize = 0;
+  uint64_t maxStorageBufferRange = 0;
+  bool fp16 = false;
+};
+
+class Context {
+ public:
+  explicit Context(const ContextOptions& options = {});
+  ~Context();
+  Context(Context&&) noexcept;
+  Context& operator=(Context&&) noexcept;
+  DeviceSummary device() const;
+  struct Impl;
+  Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+struct NetworkOptions {
+  std::string weights;    // .safetensors file; empty: deterministic test weights (detweights)
+  int inputSize = 0;      // 0: the model's default (299, or the file's vkception.input_size)
+  bool profile = false;   // per-node GPU timestamps (slower; see Network::profile)
+};
+
+struct NetworkStats {
+  int batch = 0;
+  int dispatches = 0, barriers = 0, levels = 0, submits = 0;
+  uint64_t activationBytes = 0;       // the planned arena (with reuse)
+  uint64_t naiveActivationBytes = 0;  // every tensor separately
+  uint64_t weightBytes = 0;
+  uint64_t deviceBytesInUse = 0;
+};
+
+struct NodeProfile {
+  std::string node, op;
+  double ms = 0;
+};
+
+class Network {
+ public:
+  static Network load(Context& context, const std::string& model, const NetworkOptions& options);
+  ~Network();
+  Network(Network&&) noexcept;
+  Network& operator=(Network&&) noexcept;
+
+  const std::string& model() const;
+  int inputSize() const;
+  int inputChannels() const;
+  int numClasses() const;
+  double flopsPerImage() const;  // nominal: 2 x multiply-adds of every conv and linear layer
+  size_t parameterCount() const; // after batch-norm folding
+  const std::map<std::string, std::string>& metadata() const;  // the weights file's
+
+  // `input`: batch x 3 x S x S floats, NCHW. Returns batch x numClasses() logits. Batches too
+  // large for one dispatch range (maxStorageBufferRange) run in several submits.
+  std::vector<float> run(const float* input, int batch);
+  NetworkStats stats(int batch);
+  // Per-node GPU times of the last run() (NetworkOptions::profile only).
+  std::vector<NodeProfile> profile() const;
+
+  struct Impl;
+
+ private:
+  explicit Network(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vkc

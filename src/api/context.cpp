@@ -1,0 +1,29 @@
+#include "api/impl.hpp"
+
+namespace vkc {
+
+Context::Context(const ContextOptions& options) : impl_(std::make_unique<Impl>()) {
+  vk::DeviceOptions deviceOptions;
+  deviceOptions.deviceIndex = options.device;
+  deviceOptions.validation = options.validation;
+  impl_->device = std::make_unique<vk::Device>(deviceOptions);
+}
+
+Context::~Context() = default;
+Context::Context(Context&&) noexcept = default;
+Context& Context::operator=(Context&&) noexcept = default;
+
+DeviceSummary Context::device() const {
+  const vk::DeviceInfo& info = impl_->device->info();
+  DeviceSummary s;
+  s.name = info.name;
+  s.type = info.type;
+  s.driver = info.driverName.empty() ? vk::driverVersionString(info)
+                                     : info.driverName + " " + info.driverInfo;
+  s.subgroupSize = info.subgroupSize;
+  s.maxStorageBufferRange = info.maxStorageBufferRange;
+  s.fp16 = info.shaderFloat16 && info.storageBuffer16BitAccess;
+  return s;
+}
+
+}  // namespace vkc

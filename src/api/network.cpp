@@ -1,0 +1,115 @@
+#include <algorithm>
+#include <cstring>
+
+#include "api/impl.hpp"
+#include "graph/memory_plan.hpp"
+
+namespace vkc {
+
+int Network::Impl::maxBatch() const {
+  graph::MemoryPlan one = graph::planMemory(model.graph, 1, 16);
+  uint64_t limit = device->info().maxStorageBufferRange;
+  return static_cast<int>(std::max<uint64_t>(1, limit / std::max<uint64_t>(1, one.largestTensorBytes)));
+}
+
+graph::Program& Network::Impl::program(int batch) {
+  auto& slot = programs[batch];
+  if (!slot) {
+    // Keep a few compiled batch sizes; drop others so memory does not grow without bound.
+    if (programs.size() > 4) {
+      for (auto it = programs.begin(); it != programs.end(); ++it) {
+        if (it->first != batch && it->second.get() != lastRun) {
+          programs.erase(it);
+          break;
+        }
+      }
+    }
+    graph::ProgramOptions options;
+    options.profile = profile;
+    programs[batch] = std::make_unique<graph::Program>(*device, model.graph, *weights, batch, options);
+  }
+  return *programs[batch];
+}
+
+Network::Network(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Network::~Network() = default;
+Network::Network(Network&&) noexcept = default;
+Network& Network::operator=(Network&&) noexcept = default;
+
+Network Network::load(Context& context, const std::string& model, const NetworkOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->device = context.impl().device.get();
+  impl->profile = options.profile;
+  std::unique_ptr<io::WeightSource> source =
+      options.weights.empty() ? io::makeDetWeights() : io::openSafetensorsWeights(options.weights);
+  impl->metadata = source->metadata();
+  models::ModelConfig config = models::defaultConfig(model, *source);
+  if (options.inputSize > 0) config.inputSize = options.inputSize;
+  impl->model = models::buildModel(model, *source, config);
+  source.reset();  // the file's mapping is no longer needed: weights are in the graph
+  impl->weights = std::make_unique<graph::WeightStore>(*impl->device, impl->model.graph);
+  // Host copies of the weights are not needed once they are on the device.
+  for (auto& w : impl->model.graph.weights) {
+    std::vector<float>().swap(w.weights);
+  }
+  return Network(std::move(impl));
+}
+
+const std::string& Network::model() const { return impl_->model.name; }
+int Network::inputSize() const { return impl_->model.config.inputSize; }
+int Network::inputChannels() const { return 3; }
+int Network::numClasses() const {
+  return impl_->model.graph.tensors[impl_->model.graph.output].channels;
+}
+double Network::flopsPerImage() const { return impl_->model.graph.flopsPerImage(); }
+size_t Network::parameterCount() const {
+  size_t count = 0;
+  for (const auto& w : impl_->model.graph.weights) {
+    count += size_t(w.outC) * w.inC * w.kernelH * w.kernelW + w.bias.size();
+  }
+  return count;
+}
+const std::map<std::string, std::string>& Network::metadata() const { return impl_->metadata; }
+
+std::vector<float> Network::run(const float* input, int batch) {
+  if (batch < 1) throw Error("batch must be at least 1");
+  const size_t perImageIn = size_t(3) * inputSize() * inputSize();
+  const size_t classes = static_cast<size_t>(numClasses());
+  std::vector<float> logits(size_t(batch) * classes);
+  const int chunk = std::min(batch, impl_->maxBatch());
+  for (int start = 0; start < batch; start += chunk) {
+    int n = std::min(chunk, batch - start);
+    graph::Program& program = impl_->program(n);
+    program.run(input + start * perImageIn, logits.data() + start * classes);
+    impl_->lastRun = &program;
+  }
+  return logits;
+}
+
+NetworkStats Network::stats(int batch) {
+  graph::Program& program = impl_->program(std::min(batch, impl_->maxBatch()));
+  const graph::ProgramStats& s = program.stats();
+  NetworkStats out;
+  out.batch = program.batch();
+  out.dispatches = s.dispatches;
+  out.barriers = s.barriers;
+  out.levels = s.levels;
+  out.submits = (batch + program.batch() - 1) / program.batch();
+  out.activationBytes = s.arenaBytes;
+  out.naiveActivationBytes = s.naiveBytes;
+  out.weightBytes = impl_->weights->bytes();
+  out.deviceBytesInUse = impl_->device->memory().bytesInUse();
+  return out;
+}
+
+std::vector<NodeProfile> Network::profile() const {
+  std::vector<NodeProfile> out;
+  if (!impl_->lastRun) return out;
+  for (const auto& t : impl_->lastRun->nodeTimings()) {
+    const graph::Node& node = impl_->model.graph.nodes[t.node];
+    out.push_back({node.name, graph::opKindName(node.kind), t.ms});
+  }
+  return out;
+}
+
+}  // namespace vkc

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what vkception needs on Debian 12 (run as root), then configures and builds.
+# Usage: tools/setup-debian.sh [build-dir]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${1:-build}
+if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config glslang-tools libvulkan-dev vulkan-tools \
+  mesa-vulkan-drivers vulkan-validationlayers libgtest-dev libstb-dev \
+  nlohmann-json3-dev zlib1g-dev dataset-fashion-mnist >/dev/null
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+cmake --build "$BUILD_DIR" -j"$(nproc)"

@@ -1,0 +1,197 @@
+// vkc-bench: times a network on a Vulkan device and relates it to the device's measured peak.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "api/impl.hpp"
+#include "common/model_choice.hpp"
+#include "io/detweights.hpp"
+#include "ops/peak_probe.hpp"
+#include "vkception/vkception.hpp"
+
+using vkc::app::parsePositiveInt;
+
+namespace {
+
+const char* kUsage =
+    "usage: vkc-bench --model NAME [options]\n"
+    "Times one network (detweights unless --weights) and reports min/median/max per batch,\n"
+    "images/s, GFLOP/s against the device's own measured fp32 peak, memory, and (with\n"
+    "--profile) GPU time per operator type and the 10 slowest nodes.\n\n"
+    "  --model NAME       inception_v4, inception_resnet_v2, inception_resnet_v1, inception_v3\n"
+    "  --batch N          images per run (default 1)\n"
+    "  --size S           input size (default 299)\n"
+    "  --precision P      fp32 (the only precision implemented so far)\n"
+    "  --warmup W         untimed runs first (default 2)\n"
+    "  --runs R           timed runs (default 5)\n"
+    "  --device N         Vulkan device index (see vkc-info)\n"
+    "  --weights FILE     .safetensors weights instead of detweights\n"
+    "  --peak             measure the fp32 FMA peak (always done with --json)\n"
+    "  --profile          per-node GPU timestamps (serialises the nodes; separate pass)\n"
+    "  --json             one JSON object\n";
+
+double msSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string model, weights, precision = "fp32";
+  int batch = 1, size = 0, warmup = 2, runs = 5, device = -1;
+  bool json = false, peak = false, profile = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    auto bad = [&](const std::string& what) {
+      std::fprintf(stderr, "vkc-bench: %s (see --help)\n", what.c_str());
+      return 2;
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--model") {
+      model = next();
+    } else if (a == "--weights") {
+      weights = next();
+    } else if (a == "--precision") {
+      precision = next();
+      if (precision != "fp32") return bad("--precision " + precision + " is not implemented yet; use fp32");
+    } else if (a == "--batch") {
+      if (!parsePositiveInt(next(), &batch)) return bad("--batch needs a positive integer");
+    } else if (a == "--size") {
+      if (!parsePositiveInt(next(), &size)) return bad("--size needs a positive integer");
+    } else if (a == "--warmup") {
+      std::string v = next();
+      if (v != "0" && !parsePositiveInt(v, &warmup)) return bad("--warmup needs an integer >= 0");
+      if (v == "0") warmup = 0;
+    } else if (a == "--runs") {
+      if (!parsePositiveInt(next(), &runs)) return bad("--runs needs a positive integer");
+    } else if (a == "--device") {
+      std::string v = next();
+      if (v != "0" && !parsePositiveInt(v, &device)) return bad("--device needs an index");
+      if (v == "0") device = 0;
+    } else if (a == "--json") {
+      json = peak = true;
+    } else if (a == "--peak") {
+      peak = true;
+    } else if (a == "--profile") {
+      profile = true;
+    } else {
+      return bad("unknown option '" + a + "'");
+    }
+  }
+  if (model.empty()) {
+    std::fprintf(stderr, "vkc-bench: --model is required (see --help)\n");
+    return 2;
+  }
+  try {
+    auto t0 = std::chrono::steady_clock::now();
+    vkc::ContextOptions co;
+    co.device = device;
+    vkc::Context context(co);
+    vkc::vk::Device& dev = *context.impl().device;
+    size_t cachedPipelinesBefore = dev.kernels().pipelinesCreated();
+    vkc::Network net = vkc::Network::load(context, model, {weights, size, false});
+    const int s = net.inputSize();
+    std::vector<float> input = vkc::io::detweightsInput({batch, 3, s, s});
+    std::vector<float> logits = net.run(input.data(), batch);
+    double firstResultMs = msSince(t0);
+    (void)cachedPipelinesBefore;
+
+    for (int i = 0; i < warmup; ++i) net.run(input.data(), batch);
+    std::vector<double> times;
+    for (int i = 0; i < runs; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      net.run(input.data(), batch);
+      times.push_back(msSince(start));
+    }
+    std::sort(times.begin(), times.end());
+    const double msMin = times.front(), msMedian = times[times.size() / 2], msMax = times.back();
+    const double gflop = net.flopsPerImage() * batch * 1e-9;
+    const double gflops = gflop / (msMin * 1e-3);
+    vkc::NetworkStats stats = net.stats(batch);
+    vkc::ops::PeakResult probe;
+    if (peak) probe = vkc::ops::measureFp32Peak(dev);
+
+    std::map<std::string, double> byOp;
+    std::vector<vkc::NodeProfile> nodes;
+    if (profile) {
+      vkc::Network profiled = vkc::Network::load(context, model, {weights, size, true});
+      profiled.run(input.data(), batch);
+      profiled.run(input.data(), batch);
+      nodes = profiled.profile();
+      for (const auto& n : nodes) byOp[n.op] += n.ms;
+      std::sort(nodes.begin(), nodes.end(), [](auto& a, auto& b) { return a.ms > b.ms; });
+    }
+
+    vkc::DeviceSummary d = context.device();
+    if (json) {
+      nlohmann::json j{{"model", model},
+                       {"device", d.name},
+                       {"driver", d.driver},
+                       {"precision", precision},
+                       {"batch", batch},
+                       {"input_size", s},
+                       {"runs", runs},
+                       {"ms_min", msMin},
+                       {"ms_median", msMedian},
+                       {"ms_max", msMax},
+                       {"ms_per_image_min", msMin / batch},
+                       {"images_per_s", batch * 1000.0 / msMedian},
+                       {"gflop_per_batch", gflop},
+                       {"gflops", gflops},
+                       {"peak_gflops", probe.gflops},
+                       {"fraction_of_peak", probe.gflops > 0 ? gflops / probe.gflops : 0.0},
+                       {"first_result_ms", firstResultMs},
+                       {"weight_bytes", stats.weightBytes},
+                       {"peak_activation_bytes", stats.activationBytes},
+                       {"naive_activation_bytes", stats.naiveActivationBytes},
+                       {"device_bytes_in_use", stats.deviceBytesInUse},
+                       {"dispatches", stats.dispatches},
+                       {"barriers", stats.barriers},
+                       {"submits", stats.submits},
+                       {"parameters", net.parameterCount()}};
+      for (const auto& [op, ms] : byOp) j["gpu_ms_by_op"][op] = ms;
+      std::cout << j.dump(2) << "\n";
+      return 0;
+    }
+    std::printf("%s on %s (%s), %s, batch %d, %dx%d\n", model.c_str(), d.name.c_str(),
+                d.driver.c_str(), precision.c_str(), batch, s, s);
+    std::printf("  time per batch     min %.1f ms  median %.1f ms  max %.1f ms  (%d runs)\n",
+                msMin, msMedian, msMax, runs);
+    std::printf("  time per image     min %.1f ms   %.2f images/s (median)\n", msMin / batch,
+                batch * 1000.0 / msMedian);
+    std::printf("  compute            %.2f GFLOP per batch, %.1f GFLOP/s (at min)\n", gflop, gflops);
+    if (peak) {
+      std::printf("  device fp32 peak   %.1f GFLOP/s (probe) -> %.0f%% of peak\n", probe.gflops,
+                  100.0 * gflops / probe.gflops);
+    }
+    std::printf("  first result       %.0f ms (device, weights, pipelines, first run)\n",
+                firstResultMs);
+    std::printf("  memory             weights %.1f MiB, activations %.1f MiB (naive %.1f MiB), "
+                "in use %.1f MiB\n",
+                stats.weightBytes / 1048576.0, stats.activationBytes / 1048576.0,
+                stats.naiveActivationBytes / 1048576.0, stats.deviceBytesInUse / 1048576.0);
+    std::printf("  per inference      %d dispatches, %d barriers, %d submit(s)\n",
+                stats.dispatches, stats.barriers, stats.submits);
+    if (profile) {
+      std::printf("  GPU time by operator (serialised profile run):\n");
+      for (const auto& [op, ms] : byOp) std::printf("    %-16s %8.2f ms\n", op.c_str(), ms);
+      std::printf("  slowest nodes:\n");
+      for (size_t i = 0; i < nodes.size() && i < 10; ++i) {
+        std::printf("    %-40s %-8s %8.2f ms\n", nodes[i].node.c_str(), nodes[i].op.c_str(),
+                    nodes[i].ms);
+      }
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vkc-bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,36 @@
+#include "ops/peak_probe.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "vk/dispatch.hpp"
+
+namespace vkc::ops {
+
+PeakResult measureFp32Peak(vk::Device& device, int runs) {
+  const uint32_t lanes = 64, groups = 256;
+  const int iterations = 4096;
+  vk::Buffer out = device.memory().createBuffer(size_t(lanes) * groups * 16,
+                                                vk::MemoryUsage::DeviceLocal);
+  vk::Dispatch d;
+  d.kernel = &device.kernels().get({"fma_probe", {lanes, 1, 1}, {}, 1, sizeof(int)});
+  d.buffers = {{out.handle(), 0, out.size()}};
+  d.setPush(iterations);
+  d.groups = {groups, 1, 1};
+  const double flops = double(lanes) * groups * iterations * 16 * 4 * 2;
+  PeakResult best;
+  for (int r = 0; r < runs + 1; ++r) {  // the first run warms up
+    vk::DescriptorArena arena(device.handle());
+    vk::OneShotCommands commands(device);
+    vk::recordDispatch(commands.handle(), arena.allocate(d), d);
+    auto start = std::chrono::steady_clock::now();
+    commands.submitAndWait();
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+    double gflops = flops / (ms * 1e6);
+    if (r > 0 && gflops > best.gflops) best = {gflops, ms};
+  }
+  return best;
+}
+
+}  // namespace vkc::ops

@@ -2,7 +2,9 @@
 // Inception networks use, odd sizes, strides, paddings, channel slices and the residual epilogue.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 #include <string>
 
 #include "ops/conv2d.hpp"
@@ -23,6 +25,8 @@ struct ConvCase {
   float scale;
   int outCTotal, outCOffset;  // write into a slice of a larger tensor when outCTotal > outC
 };
+
+void PrintTo(const ConvCase& c, std::ostream* os) { *os << c.name; }
 
 struct ConvOutcome {
   double maxError = 0, maxRatio = 0;  // worst |gpu - ref| and worst |gpu - ref| / bound
@@ -45,8 +49,23 @@ ConvOutcome runConvCase(const ConvCase& tc) {
            tc.explicitPad[2], tc.explicitPad[3]};
       break;
   }
-  RefConv rc{tc.batch, tc.inC, tc.inH, tc.inW, tc.outC, tc.kh, tc.kw, g.strideH, g.strideW,
-             g.padTop, g.padBottom, g.padLeft, g.padRight};
+  // The reference derives its padding on its own (not from the geometry under test):
+  // TensorFlow's SAME rule, which for stride 1 and odd kernels is PyTorch's (k-1)/2 per side.
+  int pad[4] = {0, 0, 0, 0};
+  if (tc.pad == ConvCase::Explicit) {
+    std::copy(tc.explicitPad, tc.explicitPad + 4, pad);
+  } else if (tc.pad == ConvCase::Same) {
+    auto total = [&](int in, int k) {
+      return std::max(((in + tc.stride - 1) / tc.stride - 1) * tc.stride + k - in, 0);
+    };
+    int th = total(tc.inH, tc.kh), tw = total(tc.inW, tc.kw);
+    pad[0] = th / 2;
+    pad[1] = th - th / 2;
+    pad[2] = tw / 2;
+    pad[3] = tw - tw / 2;
+  }
+  RefConv rc{tc.batch, tc.inC, tc.inH, tc.inW, tc.outC, tc.kh, tc.kw, tc.stride, tc.stride,
+             pad[0], pad[1], pad[2], pad[3]};
   const int oh = rc.outH(), ow = rc.outW();
   const int outCTotal = std::max(tc.outCTotal, tc.outC);
 
@@ -170,11 +189,14 @@ TEST(Conv2dGeometry, SamePaddingFollowsTensorFlow) {
   ops::ConvGeometry g = ops::sameGeometry(3, 3, 2, 16, 16);
   EXPECT_EQ(g.padTop, 0);
   EXPECT_EQ(g.padBottom, 1);
-  // Stride 1, 1x7: (0, 3) like PyTorch's padding=(0, 3).
-  g = ops::sameGeometry(1, 7, 1, 17, 17);
-  EXPECT_EQ(g.padTop + g.padBottom, 0);
-  EXPECT_EQ(g.padLeft, 3);
-  EXPECT_EQ(g.padRight, 3);
+  // Stride 1: PyTorch's padding=((kh-1)/2, (kw-1)/2) for every factorized kernel.
+  for (auto [kh, kw] : {std::pair{1, 7}, {7, 1}, {1, 3}, {3, 1}, {5, 5}}) {
+    g = ops::sameGeometry(kh, kw, 1, 17, 17);
+    EXPECT_EQ(g.padTop, (kh - 1) / 2) << kh << "x" << kw;
+    EXPECT_EQ(g.padBottom, (kh - 1) / 2) << kh << "x" << kw;
+    EXPECT_EQ(g.padLeft, (kw - 1) / 2) << kh << "x" << kw;
+    EXPECT_EQ(g.padRight, (kw - 1) / 2) << kh << "x" << kw;
+  }
   EXPECT_EQ(ops::convOutputSize(299, 3, 2, 0, 0), 149);
   EXPECT_EQ(ops::convOutputSize(2, 3, 1, 0, 0), 0);
 }

@@ -23,6 +23,8 @@ struct PoolCase {
   int outCTotal, outCOffset;
 };
 
+void PrintTo(const PoolCase& c, std::ostream* os) { *os << c.name; }
+
 class Pool2dTest : public testing::TestWithParam<PoolCase> {};
 
 TEST_P(Pool2dTest, MatchesCpuReference) {

@@ -114,6 +114,34 @@ TEST(GraphProgram, MiniInceptionMatchesCpuWithAliasing) {
               program.stats().barriers);
 }
 
+TEST(GraphProgram, TwoRunsInFlightKeepTheirOwnResults) {
+  vk::Device& device = sharedDevice();
+  MiniNet net = buildMiniInception();
+  graph::WeightStore weights(device, net.graph);
+  graph::Program program(device, net.graph, weights, 2, {2, false, true});
+  auto a = randomVector(program.inputCount(), 21), b = randomVector(program.inputCount(), 22);
+  int ticketA = program.submit(a.data());
+  int ticketB = program.submit(b.data());  // runs while A may still be executing
+  std::vector<float> outA(program.outputCount()), outB(program.outputCount());
+  program.wait(ticketB, outB.data());
+  program.wait(ticketA, outA.data());
+  auto refA = runGraphOnCpu(net.graph, a, 2)[net.graph.output];
+  auto refB = runGraphOnCpu(net.graph, b, 2)[net.graph.output];
+  double errA = 0, errB = 0, diff = 0;
+  for (size_t i = 0; i < refA.size(); ++i) {
+    errA = std::max(errA, std::fabs(outA[i] - refA[i]));
+    errB = std::max(errB, std::fabs(outB[i] - refB[i]));
+    diff = std::max(diff, std::fabs(refA[i] - refB[i]));
+  }
+  EXPECT_LE(errA, 1.4e-4);  // same bound as MiniInceptionMatchesCpuWithAliasing
+  EXPECT_LE(errB, 1.4e-4);
+  EXPECT_GT(diff, 1e-3);  // the two inputs really give different outputs
+  // A third submit reuses frame A's resources, so ticket A can no longer be waited for.
+  int ticketC = program.submit(a.data());
+  EXPECT_THROW(program.wait(ticketA, outA.data()), Error);
+  program.wait(ticketC, outA.data());
+}
+
 TEST(GraphProgram, BlockOutputsMatchWithoutReuse) {
   vk::Device& device = sharedDevice();
   MiniNet net = buildMiniInception();

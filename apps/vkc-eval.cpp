@@ -1,0 +1,296 @@
+// vkc-eval: top-1/top-5 accuracy, speed and confusions of an Inception network on a labelled
+// set ((Fashion-)MNIST IDX files or an ImageFolder tree), on Vulkan.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "common/eval_data.hpp"
+#include "common/eval_metrics.hpp"
+#include "common/model_choice.hpp"
+#include "io/labels.hpp"
+#include "vkception/vkception.hpp"
+
+namespace fs = std::filesystem;
+using vkc::app::parsePositiveInt;
+
+namespace {
+
+const char* kUsage =
+    "usage: vkc-eval [options] --idx-images FILE --idx-labels FILE\n"
+    "       vkc-eval [options] --dir ROOT\n"
+    "Measures top-1/top-5 accuracy (and error), images/s and the most frequent confusions of an\n"
+    "Inception network on a labelled set. With no --model and no --weights it uses the bundled\n"
+    "Fashion-MNIST model.\n\n"
+    "  --idx-images FILE    (Fashion-)MNIST IDX images (N x H x W gray), gzip or plain\n"
+    "  --idx-labels FILE    the matching IDX labels (class indices)\n"
+    "  --dir ROOT           ImageFolder layout ROOT/<class>/*.png|jpg|...: every class folder\n"
+    "                       must be named as a line of the label file ('/' may be written '_')\n"
+    "  --model NAME         inception_v4, inception_resnet_v2, inception_resnet_v1, inception_v3\n"
+    "  --weights FILE       .safetensors weights (timm / facenet-pytorch tensor names)\n"
+    "  --labels FILE        class names, one per line (default: bundled for known models)\n"
+    "  --batch N            images per GPU submit (default 32)\n"
+    "  --size S             input size (default: the model's, e.g. 299)\n"
+    "  --device N           Vulkan device index (see vkc-info; default: best, or VKC_DEVICE)\n"
+    "  --limit N            evaluate only the first N images\n"
+    "  --json               one JSON object (accuracies as fractions 0..1)\n"
+    "  --help, --version\n"
+    "Images that cannot be read are reported and skipped. Speed counts the whole loop,\n"
+    "preprocessing included (not the model load).\n"
+    "Exit status: 0 ok, 1 failure (or some images skipped), 2 usage error.\n";
+
+struct Options {
+  std::string model, weights, labels, idxImages, idxLabels, dir;
+  int batch = 32, size = 0, device = -1, limit = 0;
+  bool json = false;
+};
+
+int usageError(const std::string& message) {
+  std::fprintf(stderr, "vkc-eval: %s (see --help)\n", message.c_str());
+  return 2;
+}
+
+// Library errors may list several problems on separate lines; keep every error one line.
+std::string oneLine(std::string text) {
+  for (size_t at; (at = text.find("\n  ")) != std::string::npos;) {
+    text.replace(at, 3, at > 0 && text[at - 1] == ':' ? " " : "; ");
+  }
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+int parse(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    auto number = [&](int& out) {
+      std::string v;
+      return value(v) && parsePositiveInt(v, &out);
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--version") {
+      std::printf("vkc-eval %s\n", VKC_VERSION);
+      return 0;
+    } else if (a == "--model" || a == "--weights" || a == "--labels" || a == "--idx-images" ||
+               a == "--idx-labels" || a == "--dir") {
+      std::string& target = a == "--model"        ? o.model
+                            : a == "--weights"    ? o.weights
+                            : a == "--labels"     ? o.labels
+                            : a == "--idx-images" ? o.idxImages
+                            : a == "--idx-labels" ? o.idxLabels
+                                                  : o.dir;
+      if (!value(target) || target.empty()) return usageError(a + " needs a value");
+    } else if (a == "--batch" || a == "--size" || a == "--limit") {
+      int& target = a == "--batch" ? o.batch : a == "--size" ? o.size : o.limit;
+      if (!number(target)) return usageError(a + " needs a positive integer");
+    } else if (a == "--device") {
+      std::string v;
+      int d = 0;
+      if (!value(v) || (v != "0" && !parsePositiveInt(v, &d))) {
+        return usageError("--device needs a device index (0, 1, ...)");
+      }
+      o.device = d;
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      return usageError("unknown option '" + a + "'");
+    } else {
+      return usageError("unexpected argument '" + a + "' (give data with --idx-images or --dir)");
+    }
+  }
+  const bool idx = !o.idxImages.empty() || !o.idxLabels.empty();
+  if (idx && !o.dir.empty()) return usageError("give --idx-images/--idx-labels or --dir, not both");
+  if (!idx && o.dir.empty())
+    return usageError("no data: give --idx-images and --idx-labels, or --dir");
+  if (idx && o.idxImages.empty()) return usageError("--idx-labels needs --idx-images too");
+  if (idx && o.idxLabels.empty()) return usageError("--idx-images needs --idx-labels too");
+  return -1;
+}
+
+nlohmann::json jsonReport(const vkc::app::EvalStats& stats,
+                          const std::vector<std::string>& labels) {
+  auto label = [&](int c) { return c < int(labels.size()) ? labels[c] : std::to_string(c); };
+  nlohmann::json perClass = nlohmann::json::array();
+  for (int c = 0; c < stats.classes(); ++c) {
+    nlohmann::json top1 = nullptr;  // no samples: no accuracy
+    if (stats.classImages(c) > 0) top1 = stats.classTop1(c);
+    perClass.push_back(
+        {{"class", c}, {"label", label(c)}, {"images", stats.classImages(c)}, {"top1", top1}});
+  }
+  nlohmann::json confusions = nlohmann::json::array();
+  for (const auto& k : stats.topConfusions(10)) {
+    confusions.push_back({{"true", k.truth},
+                          {"true_label", label(k.truth)},
+                          {"predicted", k.predicted},
+                          {"predicted_label", label(k.predicted)},
+                          {"count", k.count}});
+  }
+  return {{"top1", stats.top1()},
+          {"top5", stats.top5()},
+          {"top1_error", 1.0 - stats.top1()},
+          {"top5_error", 1.0 - stats.top5()},
+          {"top_k", stats.topK()},
+          {"per_class", perClass},
+          {"confusions", confusions}};
+}
+
+// --labels, else the weights file's own (its metadata), else the model's default; unlike
+// vkc-classify the file's metadata beats the ImageNet default, so a re-trained timm model file
+// evaluates with its own classes.
+std::string labelsFile(const Options& o, const vkc::app::ModelChoice& choice,
+                       const vkc::Network& net) {
+  if (!o.labels.empty()) return o.labels;
+  if (auto it = net.metadata().find("vkception.labels"); it != net.metadata().end()) {
+    return (fs::path(choice.weights).parent_path() / it->second).string();
+  }
+  return choice.labels;
+}
+
+struct RunSummary {
+  double seconds = 0;
+  int64_t skipped = 0;
+};
+
+void printText(const vkc::app::EvalStats& stats, const std::vector<std::string>& labels,
+               const std::string& model, const std::string& weights, const vkc::Context& context,
+               const std::string& data, int size, int batch, const RunSummary& t) {
+  const vkc::DeviceSummary device = context.device();
+  std::printf("model    %s (%s, %dx%d input)\n", model.c_str(), weights.c_str(), size, size);
+  std::printf("device   %s (%s)\n", device.name.c_str(), device.type.c_str());
+  std::printf("data     %s: %lld images, %d classes\n", data.c_str(),
+              static_cast<long long>(stats.images()), stats.classes());
+  if (t.skipped) {
+    std::printf("skipped  %lld unreadable images (see stderr)\n",
+                static_cast<long long>(t.skipped));
+  }
+  std::printf("top-1    accuracy %6.2f%%   error %6.2f%%\n", 100 * stats.top1(),
+              100 * (1 - stats.top1()));
+  std::printf("top-%d    accuracy %6.2f%%   error %6.2f%%\n", stats.topK(), 100 * stats.top5(),
+              100 * (1 - stats.top5()));
+  std::printf("speed    %.1f images/s (%.2f s, batch %d, preprocessing included)\n",
+              stats.images() / t.seconds, t.seconds, batch);
+  vkc::app::printClassSummary(stats, labels);
+}
+
+int run(const Options& o) {
+  // Read or scan the data first so a bad path fails before the slow model load.
+  vkc::app::EvalSet set;
+  vkc::app::ImageFolder folder;
+  if (o.dir.empty()) {
+    set = vkc::app::loadIdxSet(o.idxImages, o.idxLabels);
+  } else {
+    folder = vkc::app::scanImageFolder(o.dir);
+  }
+
+  vkc::app::ModelChoice choice = vkc::app::chooseModel(o.model, o.weights, o.labels);
+  if (o.model.empty() && o.weights.empty() && !fs::exists(choice.weights)) {
+    throw vkc::Error(choice.weights +
+                     ": the bundled model is missing (make it with tools/train_fashion_mnist.py, "
+                     "or give --model and --weights)");
+  }
+  vkc::ContextOptions contextOptions;
+  contextOptions.device = o.device;
+  vkc::Context context(contextOptions);
+  vkc::Network net = vkc::Network::load(context, choice.model, {choice.weights, o.size, false});
+  const std::string labelsPath = labelsFile(o, choice, net);
+  std::vector<std::string> labels;
+  if (!labelsPath.empty()) labels = vkc::io::readLabels(labelsPath);
+  const int classes = net.numClasses(), size = net.inputSize();
+  if (!labels.empty() && int(labels.size()) != classes) {
+    throw vkc::Error(labelsPath + ": " + std::to_string(labels.size()) +
+                     " labels, but the model has " + std::to_string(classes) + " classes" +
+                     (o.labels.empty() ? " (give the right file with --labels)" : ""));
+  }
+  if (!o.dir.empty()) {
+    if (labels.empty()) throw vkc::Error("--dir needs class names: give --labels FILE");
+    set = vkc::app::toEvalSet(folder, labels, labelsPath);
+  }
+  for (size_t i = 0; i < set.size(); ++i) {
+    if (set.labels[i] >= classes) {
+      throw vkc::Error(o.idxLabels + ": label " + std::to_string(set.labels[i]) + " of image " +
+                       std::to_string(i) + " is outside the model's " + std::to_string(classes) +
+                       " classes");
+    }
+  }
+  const size_t count = o.limit > 0 ? std::min<size_t>(o.limit, set.size()) : set.size();
+
+  vkc::app::Preprocess pre = vkc::app::preprocessFor(choice.model, net.metadata());
+  vkc::app::EvalStats stats(classes);
+  const bool progress = isatty(STDERR_FILENO) && count > size_t(o.batch);
+  // Compile the program for the full batch first: a one-off cost, not throughput.
+  net.stats(static_cast<int>(std::min<size_t>(o.batch, count)));
+  int64_t skipped = 0;
+  const auto start = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  for (size_t first = 0; first < count; first += o.batch) {
+    std::vector<float> input;
+    std::vector<int> truth;
+    for (size_t i = first; i < std::min(count, first + o.batch); ++i) {
+      try {
+        std::vector<float> x = vkc::app::toInput(set.image(i), size, pre);
+        input.insert(input.end(), x.begin(), x.end());
+        truth.push_back(set.labels[i]);
+      } catch (const std::exception& e) {  // a bad image is reported and skipped
+        std::fprintf(stderr, "%svkc-eval: %s\n", progress ? "\n" : "", oneLine(e.what()).c_str());
+        ++skipped;
+      }
+    }
+    if (truth.empty()) continue;
+    std::vector<float> logits = net.run(input.data(), static_cast<int>(truth.size()));
+    for (size_t n = 0; n < truth.size(); ++n)
+      stats.add(&logits[n * classes], truth[n]);
+    if (progress) {
+      size_t done = std::min(count, first + o.batch);
+      std::fprintf(stderr, "\r[%zu/%zu images, %.1f images/s]", done, count, done / seconds());
+    }
+  }
+  const double elapsed = seconds();
+  if (progress) std::fprintf(stderr, "\n");
+  if (stats.images() == 0) throw vkc::Error(set.source + ": none of the images could be read");
+
+  const std::string weights = choice.weights.empty() ? "detweights" : choice.weights;
+  if (o.json) {
+    nlohmann::json j = jsonReport(stats, labels);
+    j.update({{"model", choice.model},
+              {"weights", weights},
+              {"device", context.device().name},
+              {"data", set.source},
+              {"images", stats.images()},
+              {"skipped", skipped},
+              {"classes", classes},
+              {"input_size", size},
+              {"batch", o.batch},
+              {"seconds", elapsed},
+              {"images_per_s", stats.images() / elapsed}});
+    std::cout << j.dump() << "\n";
+  } else {
+    printText(stats, labels, choice.model, weights, context, set.source, size, o.batch,
+              {elapsed, skipped});
+  }
+  return skipped ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  if (int rc = parse(argc, argv, o); rc >= 0) return rc;
+  try {
+    return run(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vkc-eval: %s\n", oneLine(e.what()).c_str());
+    return 1;
+  }
+}

@@ -1,0 +1,72 @@
+# Command-line tests: each runs one build/bin program through run_cli_case.sh, which checks the
+# exit status (0 ok, 1 failure, 2 usage), an expected message, and that nothing died by a
+# signal. Fixtures (broken images, weights, IDX files) are generated at test time under "@T@".
+if(NOT TARGET vkc-classify OR NOT TARGET vkc-eval OR NOT TARGET vkc-info)
+  return()  # VKC_BUILD_APPS=OFF
+endif()
+
+set(VKC_CLI_RUNNER ${CMAKE_CURRENT_LIST_DIR}/run_cli_case.sh)
+set(VKC_BUNDLED_MODEL ${PROJECT_SOURCE_DIR}/assets/fashion_mnist_irv2.safetensors)
+
+# vkc_cli_test(NAME <checks for run_cli_case.sh> -- PROGRAM ARGS...)
+function(vkc_cli_test name)
+  add_test(NAME cli.${name} COMMAND bash ${VKC_CLI_RUNNER} ${ARGN})
+  set_tests_properties(cli.${name} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS cli)
+endfunction()
+
+set(CLASSIFY $<TARGET_FILE:vkc-classify>)
+set(EVAL $<TARGET_FILE:vkc-eval>)
+set(NEEDS_MODEL --needs ${VKC_BUNDLED_MODEL})
+
+# vkc-classify: inputs
+vkc_cli_test(classify.missing_image --rc 1 --stderr "@T@/missing.png"
+             -- ${CLASSIFY} @T@/missing.png)
+vkc_cli_test(classify.dir_without_images --rc 1 --stderr "no images"
+             -- ${CLASSIFY} @T@/empty_dir)
+vkc_cli_test(classify.corrupt_image --rc 1 ${NEEDS_MODEL} --stderr "@T@/x.png"
+             -- ${CLASSIFY} @T@/x.png)
+vkc_cli_test(classify.truncated_png --rc 1 ${NEEDS_MODEL} --stderr "@T@/truncated.png"
+             -- ${CLASSIFY} @T@/truncated.png)
+vkc_cli_test(classify.good_and_bad_image --rc 1 ${NEEDS_MODEL} --stderr "@T@/x.png"
+             --stdout "@T@/good.png" -- ${CLASSIFY} @T@/good.png @T@/x.png)
+
+# vkc-classify: usage errors
+vkc_cli_test(classify.bad_flag --rc 2 --stderr "--bogus" -- ${CLASSIFY} --bogus)
+vkc_cli_test(classify.top_zero --rc 2 --stderr "--top" -- ${CLASSIFY} --top 0 @T@/good.png)
+vkc_cli_test(classify.batch_not_a_number --rc 2 --stderr "--batch"
+             -- ${CLASSIFY} --batch abc @T@/good.png)
+vkc_cli_test(classify.no_arguments --rc 2 --stderr "no images" -- ${CLASSIFY})
+vkc_cli_test(classify.help --rc 0 --stdout "usage: vkc-classify" -- ${CLASSIFY} --help)
+
+# vkc-classify: weights
+vkc_cli_test(classify.weights_not_safetensors --rc 1 --stderr "@T@/not_weights.safetensors"
+             -- ${CLASSIFY} --weights @T@/not_weights.safetensors @T@/good.png)
+vkc_cli_test(classify.weights_truncated --rc 1 --stderr "@T@/truncated.safetensors"
+             -- ${CLASSIFY} --weights @T@/truncated.safetensors @T@/good.png)
+vkc_cli_test(classify.weights_for_another_model --rc 1 ${NEEDS_MODEL}
+             --stderr "do not match the model" --stderr "missing tensor"
+             -- ${CLASSIFY} --model inception_v4 --weights ${VKC_BUNDLED_MODEL} @T@/good.png)
+vkc_cli_test(classify.input_tensor_wrong_size --rc 1 ${NEEDS_MODEL}
+             --stderr "@T@/wrong_size.f32" --stderr "not a whole number of images"
+             -- ${CLASSIFY} --input-tensor @T@/wrong_size.f32)
+
+# vkc-classify: Vulkan
+vkc_cli_test(classify.no_such_device --rc 1 --stderr "device index 99 does not exist"
+             -- ${CLASSIFY} --device 99 @T@/good.png)
+vkc_cli_test(classify.no_vulkan_driver --rc 1 --stderr "no Vulkan driver"
+             --env VK_ICD_FILENAMES=/nonexistent --env VK_DRIVER_FILES=/nonexistent
+             -- ${CLASSIFY} @T@/good.png)
+
+# vkc-info, vkc-eval
+vkc_cli_test(info.json --rc 0 --json -- $<TARGET_FILE:vkc-info> --json)
+vkc_cli_test(eval.bad_flag --rc 2 --stderr "--bogus" -- ${EVAL} --bogus)
+vkc_cli_test(eval.missing_idx --rc 1 --stderr "@T@/missing-images.gz"
+             -- ${EVAL} --idx-images @T@/missing-images.gz --idx-labels @T@/labels4.idx.gz)
+vkc_cli_test(eval.idx_count_mismatch --rc 1 --stderr "4 labels, but"
+             -- ${EVAL} --idx-images @T@/images.idx.gz --idx-labels @T@/labels4.idx.gz)
+vkc_cli_test(eval.idx_json --rc 0 ${NEEDS_MODEL} --json --stdout "\"images\":3"
+             -- ${EVAL} --idx-images @T@/images.idx.gz --idx-labels @T@/labels3.idx.gz --json)
+vkc_cli_test(eval.dir_with_bad_image --rc 1 ${NEEDS_MODEL} --stderr "@T@/folder/Bag/x.png"
+             --stdout "top-1" -- ${EVAL} --dir @T@/folder)
+vkc_cli_test(eval.dir_unknown_class --rc 1 ${NEEDS_MODEL} --stderr "'NotAClass' is not a line"
+             -- ${EVAL} --dir @T@/folder_unknown)

@@ -32,12 +32,21 @@ MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool re
   // already separates them and aliasing adds no level to the schedule.
   std::vector<int> levelOf(graph.nodes.size(), 0);
   int levelCount = 0;
+  plan.order.clear();
   if (reuse) {
     MemoryPlan separate = planMemory(graph, batch, alignment, false);
     Schedule schedule = scheduleByLevels(graph, separate);
     levelCount = static_cast<int>(schedule.levels.size());
-    for (int l = 0; l < levelCount; ++l)
-      for (int node : schedule.levels[l]) levelOf[node] = l;
+    for (int l = 0; l < levelCount; ++l) {
+      for (int node : schedule.levels[l]) {
+        levelOf[node] = l;
+        plan.order.push_back(node);
+      }
+    }
+  } else {
+    for (size_t i = 0; i < graph.nodes.size(); ++i) {
+      if (graph.nodes[i].kind != OpKind::Concat) plan.order.push_back(static_cast<int>(i));
+    }
   }
   auto touch = [&](int tensor, int step) {
     Lifetime& life = plan.lifetime[graph.root(tensor)];

@@ -21,6 +21,10 @@ struct MemoryPlan {
   uint64_t arenaBytes = 0;         // peak: what the arena needs
   uint64_t naiveBytes = 0;         // sum of all root tensors, no reuse
   uint64_t largestTensorBytes = 0;
+  // The program order the lifetimes were measured in (node indices, a topological order).
+  // The scheduler must order hazards in this same order, or a reader that comes later in node
+  // order than the writer of its aliased memory would be scheduled after that writer.
+  std::vector<int> order;
 };
 
 // alignment: the device's minStorageBufferOffsetAlignment (every root starts at a multiple).

@@ -37,18 +37,19 @@ Schedule scheduleByLevels(const Graph& graph, const MemoryPlan& plan) {
   const int n = static_cast<int>(graph.nodes.size());
   std::vector<std::vector<Access>> reads(n), writes(n);
   std::vector<int> level(n, -1);
-  for (int i = 0; i < n; ++i) {
+  for (int i : plan.order) {
     const Node& node = graph.nodes[i];
-    if (node.kind == OpKind::Concat) continue;
     writes[i].push_back(accessOf(graph, plan, node.output));
     for (int in : node.inputs) reads[i].push_back(accessOf(graph, plan, in));
   }
+  // Hazards are ordered by the plan's program order (see MemoryPlan::order).
   int levels = 0;
-  for (int j = 0; j < n; ++j) {
-    if (graph.nodes[j].kind == OpKind::Concat) continue;
+  for (size_t pj = 0; pj < plan.order.size(); ++pj) {
+    const int j = plan.order[pj];
     int lj = 0;
-    for (int i = 0; i < j; ++i) {
-      if (level[i] < 0 || level[i] + 1 <= lj) continue;
+    for (size_t pi = 0; pi < pj; ++pi) {
+      const int i = plan.order[pi];
+      if (level[i] + 1 <= lj) continue;
       bool hazard = false;
       for (const Access& w : writes[j]) {
         for (const Access& r : reads[i]) hazard = hazard || conflict(w, r);   // WAR

@@ -70,3 +70,7 @@ vkc_cli_test(eval.dir_with_bad_image --rc 1 ${NEEDS_MODEL} --stderr "@T@/folder/
              --stdout "top-1" -- ${EVAL} --dir @T@/folder)
 vkc_cli_test(eval.dir_unknown_class --rc 1 ${NEEDS_MODEL} --stderr "'NotAClass' is not a line"
              -- ${EVAL} --dir @T@/folder_unknown)
+
+# The default model's accuracy, measured through Vulkan (about 30 s on 2 cores).
+add_test(NAME eval.fashion_mnist_top1 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/check_accuracy.sh ${EVAL})
+set_tests_properties(eval.fashion_mnist_top1 PROPERTIES TIMEOUT 600 LABELS cli)

@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
       weights = next();
     } else if (a == "--precision") {
       precision = next();
-      if (precision != "fp32") return bad("--precision " + precision + " is not implemented yet; use fp32");
+      if (precision != "fp32")
+        return bad("--precision " + precision + " is not implemented yet; use fp32");
     } else if (a == "--batch") {
       if (!parsePositiveInt(next(), &batch)) return bad("--batch needs a positive integer");
     } else if (a == "--size") {
@@ -104,7 +105,8 @@ int main(int argc, char** argv) {
     double firstResultMs = msSince(t0);
     (void)cachedPipelinesBefore;
 
-    for (int i = 0; i < warmup; ++i) net.run(input.data(), batch);
+    for (int i = 0; i < warmup; ++i)
+      net.run(input.data(), batch);
     std::vector<double> times;
     for (int i = 0; i < runs; ++i) {
       auto start = std::chrono::steady_clock::now();
@@ -126,7 +128,8 @@ int main(int argc, char** argv) {
       profiled.run(input.data(), batch);
       profiled.run(input.data(), batch);
       nodes = profiled.profile();
-      for (const auto& n : nodes) byOp[n.op] += n.ms;
+      for (const auto& n : nodes)
+        byOp[n.op] += n.ms;
       std::sort(nodes.begin(), nodes.end(), [](auto& a, auto& b) { return a.ms > b.ms; });
     }
 
@@ -157,32 +160,36 @@ int main(int argc, char** argv) {
                        {"barriers", stats.barriers},
                        {"submits", stats.submits},
                        {"parameters", net.parameterCount()}};
-      for (const auto& [op, ms] : byOp) j["gpu_ms_by_op"][op] = ms;
+      for (const auto& [op, ms] : byOp)
+        j["gpu_ms_by_op"][op] = ms;
       std::cout << j.dump(2) << "\n";
       return 0;
     }
     std::printf("%s on %s (%s), %s, batch %d, %dx%d\n", model.c_str(), d.name.c_str(),
                 d.driver.c_str(), precision.c_str(), batch, s, s);
-    std::printf("  time per batch     min %.1f ms  median %.1f ms  max %.1f ms  (%d runs)\n",
-                msMin, msMedian, msMax, runs);
+    std::printf("  time per batch     min %.1f ms  median %.1f ms  max %.1f ms  (%d runs)\n", msMin,
+                msMedian, msMax, runs);
     std::printf("  time per image     min %.1f ms   %.2f images/s (median)\n", msMin / batch,
                 batch * 1000.0 / msMedian);
-    std::printf("  compute            %.2f GFLOP per batch, %.1f GFLOP/s (at min)\n", gflop, gflops);
+    std::printf("  compute            %.2f GFLOP per batch, %.1f GFLOP/s (at min)\n", gflop,
+                gflops);
     if (peak) {
       std::printf("  device fp32 peak   %.1f GFLOP/s (probe) -> %.0f%% of peak\n", probe.gflops,
                   100.0 * gflops / probe.gflops);
     }
     std::printf("  first result       %.0f ms (device, weights, pipelines, first run)\n",
                 firstResultMs);
-    std::printf("  memory             weights %.1f MiB, activations %.1f MiB (naive %.1f MiB), "
-                "in use %.1f MiB\n",
-                stats.weightBytes / 1048576.0, stats.activationBytes / 1048576.0,
-                stats.naiveActivationBytes / 1048576.0, stats.deviceBytesInUse / 1048576.0);
-    std::printf("  per inference      %d dispatches, %d barriers, %d submit(s)\n",
-                stats.dispatches, stats.barriers, stats.submits);
+    std::printf(
+        "  memory             weights %.1f MiB, activations %.1f MiB (naive %.1f MiB), "
+        "in use %.1f MiB\n",
+        stats.weightBytes / 1048576.0, stats.activationBytes / 1048576.0,
+        stats.naiveActivationBytes / 1048576.0, stats.deviceBytesInUse / 1048576.0);
+    std::printf("  per inference      %d dispatches, %d barriers, %d submit(s)\n", stats.dispatches,
+                stats.barriers, stats.submits);
     if (profile) {
       std::printf("  GPU time by operator (serialised profile run):\n");
-      for (const auto& [op, ms] : byOp) std::printf("    %-16s %8.2f ms\n", op.c_str(), ms);
+      for (const auto& [op, ms] : byOp)
+        std::printf("    %-16s %8.2f ms\n", op.c_str(), ms);
       std::printf("  slowest nodes:\n");
       for (size_t i = 0; i < nodes.size() && i < 10; ++i) {
         std::printf("    %-40s %-8s %8.2f ms\n", nodes[i].node.c_str(), nodes[i].op.c_str(),

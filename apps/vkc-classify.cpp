@@ -65,8 +65,10 @@ std::vector<float> softmax(const float* logits, int classes) {
   float m = *std::max_element(logits, logits + classes);
   std::vector<float> p(classes);
   double sum = 0;
-  for (int i = 0; i < classes; ++i) sum += p[i] = std::exp(logits[i] - m);
-  for (float& x : p) x = static_cast<float>(x / sum);
+  for (int i = 0; i < classes; ++i)
+    sum += p[i] = std::exp(logits[i] - m);
+  for (float& x : p)
+    x = static_cast<float>(x / sum);
   return p;
 }
 
@@ -82,7 +84,8 @@ void printResult(const Options& o, const std::string& name, const float* logits,
   if (o.json) {
     nlohmann::json j{{"image", name}, {"top", nlohmann::json::array()}};
     for (int i = 0; i < k; ++i) {
-      j["top"].push_back({{"class", order[i]}, {"label", label(order[i])}, {"probability", p[order[i]]}});
+      j["top"].push_back(
+          {{"class", order[i]}, {"label", label(order[i])}, {"probability", p[order[i]]}});
     }
     std::cout << j.dump() << "\n";
   } else {
@@ -114,9 +117,9 @@ int parse(int argc, char** argv, Options& o) {
       return 0;
     } else if (a == "--model" || a == "--weights" || a == "--labels" || a == "--input-tensor" ||
                a == "--save-logits") {
-      std::string& target = a == "--model"        ? o.model
-                            : a == "--weights"    ? o.weights
-                            : a == "--labels"     ? o.labels
+      std::string& target = a == "--model"          ? o.model
+                            : a == "--weights"      ? o.weights
+                            : a == "--labels"       ? o.labels
                             : a == "--input-tensor" ? o.inputTensor
                                                     : o.saveLogits;
       if (!value(target) || target.empty()) return usageError(a + " needs a value");

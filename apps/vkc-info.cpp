@@ -12,29 +12,31 @@ namespace {
 
 nlohmann::json toJson(const vkc::vk::DeviceInfo& d) {
   nlohmann::json heaps = nlohmann::json::array();
-  for (const auto& h : d.heaps) heaps.push_back({{"bytes", h.size}, {"device_local", h.deviceLocal}});
-  return {{"index", d.index},
-          {"name", d.name},
-          {"type", d.type},
-          {"vendor_id", d.vendorId},
-          {"device_id", d.deviceId},
-          {"driver_name", d.driverName},
-          {"driver_info", d.driverInfo},
-          {"driver_version", vkc::vk::driverVersionString(d)},
-          {"api_version", vkc::vk::apiVersionString(d.apiVersion)},
-          {"subgroup_size", d.subgroupSize},
-          {"max_shared_memory_bytes", d.maxSharedMemoryBytes},
-          {"max_workgroup_invocations", d.maxWorkgroupInvocations},
-          {"max_workgroup_size", {d.maxWorkgroupSize[0], d.maxWorkgroupSize[1], d.maxWorkgroupSize[2]}},
-          {"max_storage_buffer_range", d.maxStorageBufferRange},
-          {"max_memory_allocation_count", d.maxMemoryAllocationCount},
-          {"min_storage_buffer_offset_alignment", d.minStorageBufferOffsetAlignment},
-          {"timestamps", d.timestampsSupported},
-          {"storage_buffer_16bit_access", d.storageBuffer16BitAccess},
-          {"shader_float16", d.shaderFloat16},
-          {"shader_int8", d.shaderInt8},
-          {"compute_queue_family", d.computeQueueFamily},
-          {"memory_heaps", heaps}};
+  for (const auto& h : d.heaps)
+    heaps.push_back({{"bytes", h.size}, {"device_local", h.deviceLocal}});
+  return {
+      {"index", d.index},
+      {"name", d.name},
+      {"type", d.type},
+      {"vendor_id", d.vendorId},
+      {"device_id", d.deviceId},
+      {"driver_name", d.driverName},
+      {"driver_info", d.driverInfo},
+      {"driver_version", vkc::vk::driverVersionString(d)},
+      {"api_version", vkc::vk::apiVersionString(d.apiVersion)},
+      {"subgroup_size", d.subgroupSize},
+      {"max_shared_memory_bytes", d.maxSharedMemoryBytes},
+      {"max_workgroup_invocations", d.maxWorkgroupInvocations},
+      {"max_workgroup_size", {d.maxWorkgroupSize[0], d.maxWorkgroupSize[1], d.maxWorkgroupSize[2]}},
+      {"max_storage_buffer_range", d.maxStorageBufferRange},
+      {"max_memory_allocation_count", d.maxMemoryAllocationCount},
+      {"min_storage_buffer_offset_alignment", d.minStorageBufferOffsetAlignment},
+      {"timestamps", d.timestampsSupported},
+      {"storage_buffer_16bit_access", d.storageBuffer16BitAccess},
+      {"shader_float16", d.shaderFloat16},
+      {"shader_int8", d.shaderInt8},
+      {"compute_queue_family", d.computeQueueFamily},
+      {"memory_heaps", heaps}};
 }
 
 void printText(const vkc::vk::DeviceInfo& d) {
@@ -91,7 +93,8 @@ int main(int argc, char** argv) {
     const auto& chosen = vkc::vk::chooseDevice(devices, -1);
     if (json) {
       nlohmann::json out{{"default_device", chosen.index}, {"devices", nlohmann::json::array()}};
-      for (const auto& d : devices) out["devices"].push_back(toJson(d));
+      for (const auto& d : devices)
+        out["devices"].push_back(toJson(d));
       std::cout << out.dump(2) << "\n";
     } else {
       for (const auto& d : devices) {

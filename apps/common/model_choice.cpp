@@ -43,8 +43,8 @@ ModelChoice chooseModel(std::string model, std::string weights, std::string labe
     weights = assetsDir() + "/" + kDefaultWeights;
   }
   if (model.empty()) model = kDefaultModel;
-  if (labels.empty() && (model == "inception_v4" || model == "inception_resnet_v2" ||
-                         model == "inception_v3") &&
+  if (labels.empty() &&
+      (model == "inception_v4" || model == "inception_resnet_v2" || model == "inception_v3") &&
       weights.find(kDefaultWeights) == std::string::npos) {
     labels = assetsDir() + "/imagenet_classes.txt";
   }
@@ -71,10 +71,10 @@ Preprocess preprocessFor(const std::string& model, const std::map<std::string, s
 }
 
 std::vector<float> toInput(const io::Image& image, int size, const Preprocess& pre) {
-  io::Image resized = pre.cropBicubic
-                          ? io::centerCrop(io::resizeShorterSide(image, int(size / 0.875), true),
-                                           size, size)
-                          : io::resizeBilinear(image, size, size);
+  io::Image resized =
+      pre.cropBicubic
+          ? io::centerCrop(io::resizeShorterSide(image, int(size / 0.875), true), size, size)
+          : io::resizeBilinear(image, size, size);
   const size_t plane = size_t(size) * size;
   std::vector<float> out(3 * plane);
   for (size_t i = 0; i < plane; ++i) {

@@ -17,7 +17,8 @@ constexpr const char* kDefaultWeights = "fashion_mnist_irv2.safetensors";
 std::string assetsDir();  // VKC_ASSETS_DIR, or <exe>/../share/vkception/assets
 
 struct Preprocess {
-  bool cropBicubic = true;  // timm: shorter side to size/0.875 (bicubic), centre crop; else bilinear to size
+  bool cropBicubic =
+      true;  // timm: shorter side to size/0.875 (bicubic), centre crop; else bilinear to size
   std::array<float, 3> mean{0.5f, 0.5f, 0.5f};  // on the 0..1 scale
   std::array<float, 3> std{0.5f, 0.5f, 0.5f};
 };

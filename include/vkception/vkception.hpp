@@ -47,9 +47,9 @@ class Context {
 };
 
 struct NetworkOptions {
-  std::string weights;    // .safetensors file; empty: deterministic test weights (detweights)
-  int inputSize = 0;      // 0: the model's default (299, or the file's vkception.input_size)
-  bool profile = false;   // per-node GPU timestamps (slower; see Network::profile)
+  std::string weights;   // .safetensors file; empty: deterministic test weights (detweights)
+  int inputSize = 0;     // 0: the model's default (299, or the file's vkception.input_size)
+  bool profile = false;  // per-node GPU timestamps (slower; see Network::profile)
 };
 
 struct NetworkStats {
@@ -77,8 +77,8 @@ class Network {
   int inputSize() const;
   int inputChannels() const;
   int numClasses() const;
-  double flopsPerImage() const;  // nominal: 2 x multiply-adds of every conv and linear layer
-  size_t parameterCount() const; // after batch-norm folding
+  double flopsPerImage() const;   // nominal: 2 x multiply-adds of every conv and linear layer
+  size_t parameterCount() const;  // after batch-norm folding
   const std::map<std::string, std::string>& metadata() const;  // the weights file's
 
   // `input`: batch x 3 x S x S floats, NCHW. Returns batch x numClasses() logits. Batches too

@@ -9,7 +9,8 @@ namespace vkc {
 int Network::Impl::maxBatch() const {
   graph::MemoryPlan one = graph::planMemory(model.graph, 1, 16);
   uint64_t limit = device->info().maxStorageBufferRange;
-  return static_cast<int>(std::max<uint64_t>(1, limit / std::max<uint64_t>(1, one.largestTensorBytes)));
+  return static_cast<int>(
+      std::max<uint64_t>(1, limit / std::max<uint64_t>(1, one.largestTensorBytes)));
 }
 
 graph::Program& Network::Impl::program(int batch) {
@@ -26,7 +27,8 @@ graph::Program& Network::Impl::program(int batch) {
     }
     graph::ProgramOptions options;
     options.profile = profile;
-    programs[batch] = std::make_unique<graph::Program>(*device, model.graph, *weights, batch, options);
+    programs[batch] =
+        std::make_unique<graph::Program>(*device, model.graph, *weights, batch, options);
   }
   return *programs[batch];
 }
@@ -55,13 +57,21 @@ Network Network::load(Context& context, const std::string& model, const NetworkO
   return Network(std::move(impl));
 }
 
-const std::string& Network::model() const { return impl_->model.name; }
-int Network::inputSize() const { return impl_->model.config.inputSize; }
-int Network::inputChannels() const { return 3; }
+const std::string& Network::model() const {
+  return impl_->model.name;
+}
+int Network::inputSize() const {
+  return impl_->model.config.inputSize;
+}
+int Network::inputChannels() const {
+  return 3;
+}
 int Network::numClasses() const {
   return impl_->model.graph.tensors[impl_->model.graph.output].channels;
 }
-double Network::flopsPerImage() const { return impl_->model.graph.flopsPerImage(); }
+double Network::flopsPerImage() const {
+  return impl_->model.graph.flopsPerImage();
+}
 size_t Network::parameterCount() const {
   size_t count = 0;
   for (const auto& w : impl_->model.graph.weights) {
@@ -69,7 +79,9 @@ size_t Network::parameterCount() const {
   }
   return count;
 }
-const std::map<std::string, std::string>& Network::metadata() const { return impl_->metadata; }
+const std::map<std::string, std::string>& Network::metadata() const {
+  return impl_->metadata;
+}
 
 std::vector<float> Network::run(const float* input, int batch) {
   if (batch < 1) throw Error("batch must be at least 1");

@@ -30,7 +30,8 @@ int GraphBuilder::addNode(Node node, int c, int h, int w) {
   }
   if (c <= 0 || h <= 0 || w <= 0) {
     std::string inputs;
-    for (int in : node.inputs) inputs += (inputs.empty() ? "" : ", ") + describe(in);
+    for (int in : node.inputs)
+      inputs += (inputs.empty() ? "" : ", ") + describe(in);
     throw Error("node '" + node.name + "' (" + opKindName(node.kind) + "): input " + inputs +
                 " gives an empty output [" + std::to_string(c) + ", " + std::to_string(h) + ", " +
                 std::to_string(w) + "]; the input image is too small for this network");
@@ -52,11 +53,10 @@ int GraphBuilder::conv(const std::string& name, int x, const ConvSpec& spec,
   const Tensor& in = graph_.tensors.at(x);
   const size_t expected = size_t(spec.outChannels) * in.channels * spec.kernelH * spec.kernelW;
   if (weights.size() != expected) {
-    throw Error("node '" + name + "': " + std::to_string(weights.size()) +
-                " weights for a " + std::to_string(spec.kernelH) + "x" +
-                std::to_string(spec.kernelW) + " conv " + describe(x) + " -> " +
-                std::to_string(spec.outChannels) + " channels, which needs " +
-                std::to_string(expected));
+    throw Error("node '" + name + "': " + std::to_string(weights.size()) + " weights for a " +
+                std::to_string(spec.kernelH) + "x" + std::to_string(spec.kernelW) + " conv " +
+                describe(x) + " -> " + std::to_string(spec.outChannels) +
+                " channels, which needs " + std::to_string(expected));
   }
   if (!bias.empty() && bias.size() != size_t(spec.outChannels)) {
     throw Error("node '" + name + "': bias has " + std::to_string(bias.size()) + " values, " +
@@ -66,10 +66,10 @@ int GraphBuilder::conv(const std::string& name, int x, const ConvSpec& spec,
   node.kind = OpKind::Conv;
   node.name = name;
   node.inputs = {x};
-  node.geometry = spec.padding == Padding::Valid
-                      ? ops::validGeometry(spec.kernelH, spec.kernelW, spec.stride)
-                      : ops::sameGeometry(spec.kernelH, spec.kernelW, spec.stride, in.height,
-                                          in.width);
+  node.geometry =
+      spec.padding == Padding::Valid
+          ? ops::validGeometry(spec.kernelH, spec.kernelW, spec.stride)
+          : ops::sameGeometry(spec.kernelH, spec.kernelW, spec.stride, in.height, in.width);
   node.activation = spec.activation;
   node.weights = static_cast<int>(graph_.weights.size());
   graph_.weights.push_back({name, spec.outChannels, in.channels, spec.kernelH, spec.kernelW,
@@ -115,7 +115,8 @@ int GraphBuilder::maxPool(const std::string& name, int x, int kernel, int stride
   node.pool = {kernel, stride, pad};
   node.poolMode = ops::PoolMode::Max;
   const Tensor& in = graph_.tensors.at(x);
-  return addNode(std::move(node), in.channels, ops::poolOutputSize(in.height, {kernel, stride, pad}),
+  return addNode(std::move(node), in.channels,
+                 ops::poolOutputSize(in.height, {kernel, stride, pad}),
                  ops::poolOutputSize(in.width, {kernel, stride, pad}));
 }
 

@@ -27,8 +27,7 @@ class GraphBuilder {
            std::vector<float> bias);
   // The residual join of Inception-ResNet: act(residual + scale * (conv1x1(x) + bias)).
   int residualConv(const std::string& name, int x, int residual, float scale,
-                   ops::Activation activation, std::vector<float> weights,
-                   std::vector<float> bias);
+                   ops::Activation activation, std::vector<float> weights, std::vector<float> bias);
   // Fully connected on a [C, 1, 1] tensor: a 1x1 convolution without activation.
   int linear(const std::string& name, int x, int outFeatures, std::vector<float> weights,
              std::vector<float> bias);

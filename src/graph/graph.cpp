@@ -21,7 +21,8 @@ const char* opKindName(OpKind kind) {
 }
 
 int Graph::root(int tensor) const {
-  while (tensors[tensor].parent >= 0) tensor = tensors[tensor].parent;
+  while (tensors[tensor].parent >= 0)
+    tensor = tensors[tensor].parent;
   return tensor;
 }
 
@@ -47,7 +48,8 @@ double Graph::flopsPerImage() const {
 
 size_t Graph::weightCount() const {
   size_t count = 0;
-  for (const auto& w : weights) count += w.weights.size() + w.bias.size();
+  for (const auto& w : weights)
+    count += w.weights.size() + w.bias.size();
   return count;
 }
 

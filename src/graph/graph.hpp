@@ -14,9 +14,9 @@ namespace vkc::graph {
 struct Tensor {
   std::string name;
   int channels = 0, height = 0, width = 0;
-  int producer = -1;       // node index; -1 for the graph input
-  int parent = -1;         // tensor whose channel slice this is, or -1
-  int channelOffset = 0;   // offset inside `parent`
+  int producer = -1;      // node index; -1 for the graph input
+  int parent = -1;        // tensor whose channel slice this is, or -1
+  int channelOffset = 0;  // offset inside `parent`
   size_t elementsPerImage() const { return size_t(channels) * height * width; }
 };
 

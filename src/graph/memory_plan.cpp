@@ -8,7 +8,9 @@
 namespace vkc::graph {
 namespace {
 
-uint64_t alignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+uint64_t alignUp(uint64_t v, uint64_t a) {
+  return (v + a - 1) / a * a;
+}
 
 bool overlaps(const Lifetime& a, const Lifetime& b) {
   return a.first <= b.last && b.first <= a.last;
@@ -63,7 +65,8 @@ MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool re
     if (node.kind == OpKind::Concat) continue;  // no work of its own
     int step = reuse ? levelOf[i] : static_cast<int>(i);
     touch(node.output, step);
-    for (int in : node.inputs) touch(in, step);
+    for (int in : node.inputs)
+      touch(in, step);
   }
   touch(graph.output, reuse ? levelCount : static_cast<int>(graph.nodes.size()));  // download
 

@@ -40,8 +40,8 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
                  const ProgramOptions& options)
     : device_(device), graph_(graph), weights_(weights), batch_(batch), options_(options) {
   if (batch < 1) throw Error("batch size must be at least 1");
-  plan_ = planMemory(graph, batch, device.info().minStorageBufferOffsetAlignment,
-                     options.reuseMemory);
+  plan_ =
+      planMemory(graph, batch, device.info().minStorageBufferOffsetAlignment, options.reuseMemory);
   if (plan_.largestTensorBytes > device.info().maxStorageBufferRange) {
     throw Error("batch " + std::to_string(batch) + " needs a " +
                 std::to_string(plan_.largestTensorBytes >> 20) +
@@ -58,7 +58,8 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
   for (int f = 0; f < std::max(1, options.framesInFlight); ++f) {
     auto frame = std::make_unique<Frame>();
     frame->arena = device.memory().createBuffer(plan_.arenaBytes, vk::MemoryUsage::DeviceLocal);
-    frame->input = device.memory().createBuffer(inputCount() * sizeof(float), vk::MemoryUsage::Upload);
+    frame->input =
+        device.memory().createBuffer(inputCount() * sizeof(float), vk::MemoryUsage::Upload);
     frame->output =
         device.memory().createBuffer(outputCount() * sizeof(float), vk::MemoryUsage::Readback);
     frame->descriptors = std::make_unique<vk::DescriptorArena>(device.handle());
@@ -83,7 +84,8 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
 
 Program::~Program() {
   for (auto& frame : frames_) {
-    if (frame->ticket >= 0) vkWaitForFences(device_.handle(), 1, &frame->fence, VK_TRUE, UINT64_MAX);
+    if (frame->ticket >= 0)
+      vkWaitForFences(device_.handle(), 1, &frame->fence, VK_TRUE, UINT64_MAX);
     vkDestroyFence(device_.handle(), frame->fence, nullptr);
     vkFreeCommandBuffers(device_.handle(), device_.commandPool(), 1, &frame->commands);
     if (frame->queries) vkDestroyQueryPool(device_.handle(), frame->queries, nullptr);
@@ -215,14 +217,15 @@ void Program::wait(int ticket, float* output) {
   if (frame.queries) collectTimings(frame);
 }
 
-void Program::run(const float* input, float* output) { wait(submit(input), output); }
+void Program::run(const float* input, float* output) {
+  wait(submit(input), output);
+}
 
 void Program::collectTimings(Frame& frame) {
   std::vector<uint64_t> stamps(2 * frame.timedNodes.size());
-  VKC_CHECK(vkGetQueryPoolResults(device_.handle(), frame.queries, 0,
-                                  static_cast<uint32_t>(stamps.size()),
-                                  stamps.size() * sizeof(uint64_t), stamps.data(),
-                                  sizeof(uint64_t), VK_QUERY_RESULT_64_BIT));
+  VKC_CHECK(vkGetQueryPoolResults(
+      device_.handle(), frame.queries, 0, static_cast<uint32_t>(stamps.size()),
+      stamps.size() * sizeof(uint64_t), stamps.data(), sizeof(uint64_t), VK_QUERY_RESULT_64_BIT));
   timings_.clear();
   const double period = device_.info().timestampPeriodNs;
   for (size_t i = 0; i < frame.timedNodes.size(); ++i) {

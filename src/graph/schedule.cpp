@@ -16,7 +16,9 @@ Access accessOf(const Graph& graph, const MemoryPlan& plan, int tensor) {
   return {s.offset, s.offset + s.range};
 }
 
-bool conflict(const Access& a, const Access& b) { return a.begin < b.end && b.begin < a.end; }
+bool conflict(const Access& a, const Access& b) {
+  return a.begin < b.end && b.begin < a.end;
+}
 
 }  // namespace
 
@@ -29,7 +31,8 @@ ops::TensorRef bindingOf(const Graph& graph, const MemoryPlan& plan, int tensor,
 
 int Schedule::dispatchCount() const {
   int count = 0;
-  for (const auto& level : levels) count += static_cast<int>(level.size());
+  for (const auto& level : levels)
+    count += static_cast<int>(level.size());
   return count;
 }
 
@@ -40,7 +43,8 @@ Schedule scheduleByLevels(const Graph& graph, const MemoryPlan& plan) {
   for (int i : plan.order) {
     const Node& node = graph.nodes[i];
     writes[i].push_back(accessOf(graph, plan, node.output));
-    for (int in : node.inputs) reads[i].push_back(accessOf(graph, plan, in));
+    for (int in : node.inputs)
+      reads[i].push_back(accessOf(graph, plan, in));
   }
   // Hazards are ordered by the plan's program order (see MemoryPlan::order).
   int levels = 0;
@@ -52,11 +56,14 @@ Schedule scheduleByLevels(const Graph& graph, const MemoryPlan& plan) {
       if (level[i] + 1 <= lj) continue;
       bool hazard = false;
       for (const Access& w : writes[j]) {
-        for (const Access& r : reads[i]) hazard = hazard || conflict(w, r);   // WAR
-        for (const Access& w2 : writes[i]) hazard = hazard || conflict(w, w2);  // WAW
+        for (const Access& r : reads[i])
+          hazard = hazard || conflict(w, r);  // WAR
+        for (const Access& w2 : writes[i])
+          hazard = hazard || conflict(w, w2);  // WAW
       }
       for (const Access& r : reads[j]) {
-        for (const Access& w2 : writes[i]) hazard = hazard || conflict(r, w2);  // RAW
+        for (const Access& w2 : writes[i])
+          hazard = hazard || conflict(r, w2);  // RAW
       }
       if (hazard) lj = level[i] + 1;
     }

@@ -12,7 +12,9 @@ namespace {
 // small enough to fit mobile heaps' allocation limits.
 constexpr uint64_t kBufferBytes = 64ull << 20;
 
-uint64_t alignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+uint64_t alignUp(uint64_t v, uint64_t a) {
+  return (v + a - 1) / a * a;
+}
 
 }  // namespace
 

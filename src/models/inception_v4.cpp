@@ -41,8 +41,8 @@ int inceptionC(Net& n, const std::string& p, int x) {
   int b2a = n.conv(p + ".branch2_3a", b2, 256, 1, 3);
   int b2b = n.conv(p + ".branch2_3b", b2, 256, 3, 1);
   int b3 = n.conv(p + ".branch3.1", n.b.avgPool(p + ".branch3.0", x, 3, 1, 1, false), 256, 1, 1);
-  return n.b.concat(p, {b0, n.b.concat(p + ".branch1", {b1a, b1b}),
-                        n.b.concat(p + ".branch2", {b2a, b2b}), b3});
+  return n.b.concat(
+      p, {b0, n.b.concat(p + ".branch1", {b1a, b1b}), n.b.concat(p + ".branch2", {b2a, b2b}), b3});
 }
 
 }  // namespace
@@ -70,7 +70,8 @@ graph::Graph buildInceptionV4(const io::WeightSource& weights, ModelConfig& conf
   x = mark(5, b.concat("features.5", {n.convValid("features.5.conv", x, 192, 3, 2),
                                       b.maxPool("features.5.maxpool", x, 3, 2, 0)}));
   int index = 6;
-  for (; index < 10; ++index) x = mark(index, inceptionA(n, "features." + std::to_string(index), x));
+  for (; index < 10; ++index)
+    x = mark(index, inceptionA(n, "features." + std::to_string(index), x));
   {  // Reduction-A, k=192 l=224 m=256 n=384
     std::string p = "features.10";
     int r0 = n.convValid(p + ".branch0", x, 384, 3, 2);

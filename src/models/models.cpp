@@ -36,7 +36,8 @@ int parseInt(const std::string& key, const std::string& value, const std::string
 const std::vector<std::string>& modelNames() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
-    for (const auto& [name, builder] : builders()) v.push_back(name);
+    for (const auto& [name, builder] : builders())
+      v.push_back(name);
     return v;
   }();
   return names;
@@ -69,7 +70,8 @@ Model buildModel(const std::string& name, const io::WeightSource& weights,
   auto it = builders().find(name);
   if (it == builders().end()) {
     std::string known;
-    for (const auto& n : modelNames()) known += (known.empty() ? "" : ", ") + n;
+    for (const auto& n : modelNames())
+      known += (known.empty() ? "" : ", ") + n;
     throw Error("unknown model '" + name + "' (known: " + known + ")");
   }
   if (config.inputSize < 32 || config.inputSize > 2048) {

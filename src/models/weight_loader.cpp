@@ -11,18 +11,21 @@ constexpr double kBatchNormEps = 1e-3;
 
 std::string shapeString(const std::vector<int64_t>& shape) {
   std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
   return s + "]";
 }
 
 size_t numel(const std::vector<int64_t>& shape) {
   size_t n = 1;
-  for (int64_t d : shape) n *= static_cast<size_t>(d);
+  for (int64_t d : shape)
+    n *= static_cast<size_t>(d);
   return n;
 }
 
 bool endsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -84,7 +87,8 @@ void WeightLoader::finish() const {
   std::string message = source_.describe() + ": the weights do not match the model (" +
                         std::to_string(all.size()) + " problem(s)):";
   const size_t shown = 20;
-  for (size_t i = 0; i < all.size() && i < shown; ++i) message += "\n  " + all[i];
+  for (size_t i = 0; i < all.size() && i < shown; ++i)
+    message += "\n  " + all[i];
   if (all.size() > shown) message += "\n  ... and " + std::to_string(all.size() - shown) + " more";
   throw Error(message);
 }

@@ -42,8 +42,10 @@ ConvGeometry validGeometry(int kernelH, int kernelW, int stride) {
 
 ConvGeometry sameGeometry(int kernelH, int kernelW, int stride, int inH, int inW) {
   int totalH = samePadTotal(inH, kernelH, stride), totalW = samePadTotal(inW, kernelW, stride);
-  return {kernelH, kernelW, stride, stride, totalH / 2, totalH - totalH / 2, totalW / 2,
-          totalW - totalW / 2};
+  return {kernelH,    kernelW,
+          stride,     stride,
+          totalH / 2, totalH - totalH / 2,
+          totalW / 2, totalW - totalW / 2};
 }
 
 int convOutputSize(int in, int kernel, int stride, int padBefore, int padAfter) {
@@ -68,7 +70,8 @@ std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, 
 
 std::vector<float> padBias(const std::vector<float>& bias, int outC) {
   std::vector<float> padded(((outC + kChannelBlock - 1) / kChannelBlock) * kChannelBlock, 0.0f);
-  for (int i = 0; i < outC && i < static_cast<int>(bias.size()); ++i) padded[i] = bias[i];
+  for (int i = 0; i < outC && i < static_cast<int>(bias.size()); ++i)
+    padded[i] = bias[i];
   return padded;
 }
 

@@ -29,8 +29,8 @@ vk::Dispatch copyChannelsDispatch(vk::KernelCache& kernels, const TensorRef& in,
   vk::Dispatch d;
   d.kernel = &kernels.get({"copy_channels", {kLanes, 1, 1}, {}, 2, sizeof(CopyPush)});
   d.buffers = {in.slice, out.slice};
-  d.setPush(CopyPush{in.batch, in.channels, in.height * in.width, in.elementOffset,
-                     out.elementOffset});
+  d.setPush(
+      CopyPush{in.batch, in.channels, in.height * in.width, in.elementOffset, out.elementOffset});
   d.groups = {vk::divUp(uint64_t(in.batch) * in.channels * in.height * in.width, kLanes), 1, 1};
   return d;
 }

@@ -10,8 +10,8 @@ namespace vkc::ops {
 PeakResult measureFp32Peak(vk::Device& device, int runs) {
   const uint32_t lanes = 64, groups = 256;
   const int iterations = 4096;
-  vk::Buffer out = device.memory().createBuffer(size_t(lanes) * groups * 16,
-                                                vk::MemoryUsage::DeviceLocal);
+  vk::Buffer out =
+      device.memory().createBuffer(size_t(lanes) * groups * 16, vk::MemoryUsage::DeviceLocal);
   vk::Dispatch d;
   d.kernel = &device.kernels().get({"fma_probe", {lanes, 1, 1}, {}, 1, sizeof(int)});
   d.buffers = {{out.handle(), 0, out.size()}};
@@ -25,8 +25,8 @@ PeakResult measureFp32Peak(vk::Device& device, int runs) {
     vk::recordDispatch(commands.handle(), arena.allocate(d), d);
     auto start = std::chrono::steady_clock::now();
     commands.submitAndWait();
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                    .count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     double gflops = flops / (ms * 1e6);
     if (r > 0 && gflops > best.gflops) best = {gflops, ms};
   }

@@ -36,9 +36,9 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const TensorRef& in, const
   d.kernel = &kernels.get({"pool2d", {kLanes, 1, 1}, {uint32_t(mode)}, 2, sizeof(PoolPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(PoolPush{in.batch, in.channels, in.height, in.width, out.height, out.width, g.kernel,
-                     g.kernel, g.stride, g.stride, g.pad, g.pad, in.elementOffset, out.elementOffset});
-  d.groups = {vk::divUp(uint64_t(out.batch) * out.channels * out.height * out.width, kLanes), 1,
-              1};
+                     g.kernel, g.stride, g.stride, g.pad, g.pad, in.elementOffset,
+                     out.elementOffset});
+  d.groups = {vk::divUp(uint64_t(out.batch) * out.channels * out.height * out.width, kLanes), 1, 1};
   return d;
 }
 
@@ -51,7 +51,7 @@ vk::Dispatch globalAvgPoolDispatch(vk::KernelCache& kernels, const TensorRef& in
   d.kernel = &kernels.get({"global_avgpool", {kLanes, 1, 1}, {}, 2, sizeof(GlobalPoolPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(GlobalPoolPush{in.batch, in.channels, in.height * in.width, in.elementOffset,
-                                 out.elementOffset});
+                           out.elementOffset});
   d.groups = {vk::divUp(uint64_t(in.batch) * in.channels, kLanes), 1, 1};
   return d;
 }

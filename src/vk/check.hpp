@@ -12,8 +12,8 @@ const char* resultName(VkResult result);
 
 }  // namespace vkc::vk
 
-#define VKC_CHECK(call)                                                           \
-  do {                                                                            \
-    VkResult vkc_result_ = (call);                                                \
-    if (vkc_result_ != VK_SUCCESS) ::vkc::vk::throwVkError(#call, vkc_result_);   \
+#define VKC_CHECK(call)                                                         \
+  do {                                                                          \
+    VkResult vkc_result_ = (call);                                              \
+    if (vkc_result_ != VK_SUCCESS) ::vkc::vk::throwVkError(#call, vkc_result_); \
   } while (0)

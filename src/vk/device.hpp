@@ -13,8 +13,8 @@
 namespace vkc::vk {
 
 struct DeviceOptions {
-  int deviceIndex = -1;           // -1: VKC_DEVICE, else the preferred device
-  bool validation = false;        // Khronos validation incl. synchronization validation
+  int deviceIndex = -1;     // -1: VKC_DEVICE, else the preferred device
+  bool validation = false;  // Khronos validation incl. synchronization validation
   bool pipelineCacheOnDisk = true;
 };
 

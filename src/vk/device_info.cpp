@@ -37,7 +37,8 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   info.index = index;
   info.handle = device;
 
-  VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+  VkPhysicalDeviceSubgroupProperties subgroup{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
   VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
   subgroup.pNext = &driver;
   VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
@@ -115,7 +116,8 @@ std::vector<DeviceInfo> enumerateDevices(VkInstance instance) {
   std::vector<VkPhysicalDevice> handles(count);
   VKC_CHECK(vkEnumeratePhysicalDevices(instance, &count, handles.data()));
   std::vector<DeviceInfo> devices;
-  for (uint32_t i = 0; i < count; ++i) devices.push_back(query(handles[i], i));
+  for (uint32_t i = 0; i < count; ++i)
+    devices.push_back(query(handles[i], i));
   return devices;
 }
 

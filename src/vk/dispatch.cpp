@@ -11,7 +11,8 @@ constexpr uint32_t kBuffersPerPool = kSetsPerPool * 6;
 }  // namespace
 
 DescriptorArena::~DescriptorArena() {
-  for (VkDescriptorPool pool : pools_) vkDestroyDescriptorPool(device_, pool, nullptr);
+  for (VkDescriptorPool pool : pools_)
+    vkDestroyDescriptorPool(device_, pool, nullptr);
 }
 
 VkDescriptorSet DescriptorArena::allocate(const Dispatch& dispatch) {
@@ -71,7 +72,8 @@ void recordMemoryBarrier(VkCommandBuffer commands) {
                           VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT;
   barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
                           VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-  VkPipelineStageFlags stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+  VkPipelineStageFlags stages =
+      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
   vkCmdPipelineBarrier(commands, stages, stages, 0, 1, &barrier, 0, nullptr, 0, nullptr);
 }
 

@@ -32,7 +32,9 @@ struct Dispatch {
   }
 };
 
-inline uint32_t divUp(uint64_t a, uint64_t b) { return static_cast<uint32_t>((a + b - 1) / b); }
+inline uint32_t divUp(uint64_t a, uint64_t b) {
+  return static_cast<uint32_t>((a + b - 1) / b);
+}
 
 // Descriptor sets for many dispatches; grows by whole pools, freed together.
 class DescriptorArena {

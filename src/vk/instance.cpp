@@ -95,7 +95,9 @@ Instance::~Instance() {
   if (instance_ != VK_NULL_HANDLE) vkDestroyInstance(instance_, nullptr);
 }
 
-std::string Instance::lastValidationMessage() const { return lastMessage_; }
+std::string Instance::lastValidationMessage() const {
+  return lastMessage_;
+}
 
 VkBool32 Instance::onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                              VkDebugUtilsMessageTypeFlagsEXT /*types*/,

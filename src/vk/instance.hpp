@@ -10,8 +10,8 @@
 namespace vkc::vk {
 
 struct InstanceOptions {
-  bool validation = false;       // enable VK_LAYER_KHRONOS_validation; error if it is missing
-  bool printValidation = true;   // print each validation message to stderr
+  bool validation = false;      // enable VK_LAYER_KHRONOS_validation; error if it is missing
+  bool printValidation = true;  // print each validation message to stderr
 };
 
 class Instance {

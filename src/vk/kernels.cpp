@@ -18,8 +18,7 @@ bool KernelKey::operator<(const KernelKey& o) const {
          std::tie(o.shader, o.localSize, o.constants, o.bindings, o.pushBytes);
 }
 
-std::string defaultPipelineCachePath(uint32_t vendorId, uint32_t deviceId,
-                                     uint32_t driverVersion) {
+std::string defaultPipelineCachePath(uint32_t vendorId, uint32_t deviceId, uint32_t driverVersion) {
   std::string dir;
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
     dir = xdg;
@@ -56,8 +55,10 @@ KernelCache::~KernelCache() {
     vkDestroyPipeline(device_, kernel->pipeline, nullptr);
     vkDestroyPipelineLayout(device_, kernel->layout, nullptr);
   }
-  for (auto& [n, layout] : setLayouts_) vkDestroyDescriptorSetLayout(device_, layout, nullptr);
-  for (auto& [name, module] : modules_) vkDestroyShaderModule(device_, module, nullptr);
+  for (auto& [n, layout] : setLayouts_)
+    vkDestroyDescriptorSetLayout(device_, layout, nullptr);
+  for (auto& [name, module] : modules_)
+    vkDestroyShaderModule(device_, module, nullptr);
   vkDestroyPipelineCache(device_, cache_, nullptr);
 }
 
@@ -101,8 +102,7 @@ const Kernel& KernelCache::get(const KernelKey& key) {
   if (setLayout == VK_NULL_HANDLE) {
     std::vector<VkDescriptorSetLayoutBinding> bindings(key.bindings);
     for (uint32_t i = 0; i < key.bindings; ++i) {
-      bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT,
-                     nullptr};
+      bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
     }
     VkDescriptorSetLayoutCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
     info.bindingCount = key.bindings;
@@ -136,8 +136,7 @@ const Kernel& KernelCache::get(const KernelKey& key) {
   info.stage.pName = "main";
   info.stage.pSpecializationInfo = &spec;
   info.layout = kernel->layout;
-  VkResult result = vkCreateComputePipelines(device_, cache_, 1, &info, nullptr,
-                                             &kernel->pipeline);
+  VkResult result = vkCreateComputePipelines(device_, cache_, 1, &info, nullptr, &kernel->pipeline);
   if (result != VK_SUCCESS) {
     vkDestroyPipelineLayout(device_, kernel->layout, nullptr);
     throw Error(std::string("vkCreateComputePipelines failed for shader '") + key.shader +

@@ -16,10 +16,10 @@
 namespace vkc::vk {
 
 struct KernelKey {
-  std::string shader;                  // file name of shaders/<shader>.comp without extension
-  std::array<uint32_t, 3> localSize;   // spec constants 0..2
-  std::vector<uint32_t> constants;     // spec constants 3.. (int/uint/float bits)
-  uint32_t bindings = 0;               // storage buffers at bindings 0..N-1
+  std::string shader;                 // file name of shaders/<shader>.comp without extension
+  std::array<uint32_t, 3> localSize;  // spec constants 0..2
+  std::vector<uint32_t> constants;    // spec constants 3.. (int/uint/float bits)
+  uint32_t bindings = 0;              // storage buffers at bindings 0..N-1
   uint32_t pushBytes = 0;
   bool operator<(const KernelKey& o) const;
 };

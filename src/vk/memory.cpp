@@ -16,9 +16,13 @@ VkDeviceSize alignUp(VkDeviceSize value, VkDeviceSize alignment) {
 
 }  // namespace
 
-Buffer::~Buffer() { release(); }
+Buffer::~Buffer() {
+  release();
+}
 
-Buffer::Buffer(Buffer&& other) noexcept { *this = std::move(other); }
+Buffer::Buffer(Buffer&& other) noexcept {
+  *this = std::move(other);
+}
 
 Buffer& Buffer::operator=(Buffer&& other) noexcept {
   if (this != &other) {
@@ -70,8 +74,7 @@ uint32_t MemoryAllocator::findMemoryType(uint32_t typeBits, MemoryUsage usage) c
   }
   for (VkMemoryPropertyFlags wanted : preferences) {
     for (uint32_t i = 0; i < properties_.memoryTypeCount; ++i) {
-      if ((typeBits & (1u << i)) &&
-          (properties_.memoryTypes[i].propertyFlags & wanted) == wanted) {
+      if ((typeBits & (1u << i)) && (properties_.memoryTypes[i].propertyFlags & wanted) == wanted) {
         return i;
       }
     }
@@ -186,14 +189,16 @@ uint64_t MemoryAllocator::bytesInUse() const {
 uint64_t MemoryAllocator::bytesAllocated() const {
   std::lock_guard<std::mutex> lock(mutex_);
   uint64_t total = 0;
-  for (const auto& block : blocks_) total += block.memory != VK_NULL_HANDLE ? block.size : 0;
+  for (const auto& block : blocks_)
+    total += block.memory != VK_NULL_HANDLE ? block.size : 0;
   return total;
 }
 
 size_t MemoryAllocator::blockCount() const {
   std::lock_guard<std::mutex> lock(mutex_);
   size_t count = 0;
-  for (const auto& block : blocks_) count += block.memory != VK_NULL_HANDLE;
+  for (const auto& block : blocks_)
+    count += block.memory != VK_NULL_HANDLE;
   return count;
 }
 

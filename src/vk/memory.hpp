@@ -54,8 +54,8 @@ class MemoryAllocator {
 
   Buffer createBuffer(VkDeviceSize size, MemoryUsage usage);
 
-  uint64_t bytesInUse() const;        // sum of live buffers' reservations
-  uint64_t bytesAllocated() const;    // sum of VkDeviceMemory blocks
+  uint64_t bytesInUse() const;      // sum of live buffers' reservations
+  uint64_t bytesAllocated() const;  // sum of VkDeviceMemory blocks
   size_t blockCount() const;
 
  private:

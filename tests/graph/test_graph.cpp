@@ -45,8 +45,9 @@ MiniNet buildMiniInception(bool odd = true) {
   GraphBuilder b;
   MiniNet net;
   int x = b.input(odd ? 3 : 4, 19, 19);
-  int copied = b.concat("input_concat", {x, addConv(b, "side", x, ch(2), 1, 1)});  // input is copied
-  int stem = addConv(b, "stem", copied, ch(12), 3, 3, 1, Padding::Valid);           // 17x17
+  int copied =
+      b.concat("input_concat", {x, addConv(b, "side", x, ch(2), 1, 1)});   // input is copied
+  int stem = addConv(b, "stem", copied, ch(12), 3, 3, 1, Padding::Valid);  // 17x17
   for (int block = 0; block < 2; ++block) {
     std::string p = "block" + std::to_string(block);
     int b0 = addConv(b, p + ".b0", stem, ch(5), 1, 1);
@@ -62,7 +63,8 @@ MiniNet buildMiniInception(bool odd = true) {
     int nested = b.concat(p + ".b4", {n0, n1});
     int cat = b.concat(p + ".cat", {b0, b1c, b2, b3, nested});
     if (block == 0) {
-      for (int t : {b0, b1a, b2a, b3}) net.branchHeads.push_back(b.tensor(t).producer);
+      for (int t : {b0, b1a, b2a, b3})
+        net.branchHeads.push_back(b.tensor(t).producer);
     }
     int catC = b.tensor(cat).channels, outC = b.tensor(stem).channels;
     auto up = randomVector(size_t(outC) * catC, seedCounter++, -0.2f, 0.2f);
@@ -85,7 +87,8 @@ MiniNet buildMiniInception(bool odd = true) {
 
 double maxAbs(const std::vector<double>& v) {
   double m = 0;
-  for (double x : v) m = std::max(m, std::fabs(x));
+  for (double x : v)
+    m = std::max(m, std::fabs(x));
   return m;
 }
 
@@ -105,7 +108,8 @@ TEST(GraphProgram, MiniInceptionMatchesCpuWithAliasing) {
   // The deepest path has 9 fp32 layers with at most K = 252 terms each; their worst-case
   // error sum is ~9 * 252 * 2^-24 = 1.4e-4 of the magnitudes involved. Softmax outputs are <= 1.
   double err = 0;
-  for (size_t i = 0; i < want.size(); ++i) err = std::max(err, std::fabs(output[i] - want[i]));
+  for (size_t i = 0; i < want.size(); ++i)
+    err = std::max(err, std::fabs(output[i] - want[i]));
   EXPECT_LE(err, 1.4e-4) << "max |gpu - cpu| of the softmax output";
   // Rows differ per sample: a batch mix-up would show.
   std::printf("[ graph ] max |err| %.3g, arena %llu B vs naive %llu B, %d levels, %d barriers\n",
@@ -156,7 +160,8 @@ TEST(GraphProgram, BlockOutputsMatchWithoutReuse) {
     const auto& want = ref[tensor];
     ASSERT_EQ(got.size(), want.size());
     double err = 0;
-    for (size_t i = 0; i < got.size(); ++i) err = std::max(err, std::fabs(got[i] - want[i]));
+    for (size_t i = 0; i < got.size(); ++i)
+      err = std::max(err, std::fabs(got[i] - want[i]));
     // Same bound as above, relative to the block's largest value.
     EXPECT_LE(err, 1.4e-4 * maxAbs(want)) << name;
   }
@@ -171,9 +176,11 @@ TEST(GraphSchedule, SiblingBranchesShareALevelAndLevelsFollowTheLongestPath) {
     auto schedule = graph::scheduleByLevels(g, plan);
     std::vector<int> levelOf(g.nodes.size(), -1);
     for (size_t l = 0; l < schedule.levels.size(); ++l)
-      for (int n : schedule.levels[l]) levelOf[n] = static_cast<int>(l);
+      for (int n : schedule.levels[l])
+        levelOf[n] = static_cast<int>(l);
     // The first node of every branch of block 0 runs in one level: no barrier between them.
-    for (int head : net.branchHeads) EXPECT_EQ(levelOf[head], levelOf[net.branchHeads[0]]);
+    for (int head : net.branchHeads)
+      EXPECT_EQ(levelOf[head], levelOf[net.branchHeads[0]]);
     // Longest chain of data dependencies (in dispatches) through the DAG.
     std::vector<int> depth(g.nodes.size(), 0);
     int longest = 0;
@@ -184,11 +191,13 @@ TEST(GraphSchedule, SiblingBranchesShareALevelAndLevelsFollowTheLongestPath) {
         if (p < 0) return 0;
         if (g.nodes[p].kind != graph::OpKind::Concat) return depth[p];
         int d = 0;
-        for (int in : g.nodes[p].inputs) d = std::max(d, producerDepth(in));
+        for (int in : g.nodes[p].inputs)
+          d = std::max(d, producerDepth(in));
         return d;
       };
       int d = 0;
-      for (int in : g.nodes[i].inputs) d = std::max(d, producerDepth(in));
+      for (int in : g.nodes[i].inputs)
+        d = std::max(d, producerDepth(in));
       depth[i] = d + 1;
       longest = std::max(longest, depth[i]);
     }
@@ -208,7 +217,8 @@ TEST(MemoryPlan, ChainOfEqualLayersUsesConstantMemory) {
   for (int layers = 2; layers <= 12; layers += 2) {
     GraphBuilder b;
     int x = b.input(8, 16, 16);
-    for (int i = 0; i < layers; ++i) x = addConv(b, "conv" + std::to_string(i), x, 8, 3, 3);
+    for (int i = 0; i < layers; ++i)
+      x = addConv(b, "conv" + std::to_string(i), x, 8, 3, 3);
     graph::Graph g = b.finish(x);
     auto plan = graph::planMemory(g, 2, 64);
     if (layers == 2) first = plan.arenaBytes;

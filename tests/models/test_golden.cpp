@@ -48,8 +48,9 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   }
   auto meta = readJson(dir + "/meta.json");
   double torchErr = meta["torch_fp32_vs_fp64"]["max_abs_err"];
-  std::printf("[ golden ] %s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f); torch fp32: %.3g\n",
-              name.c_str(), maxErr, maxErr / maxGolden, maxGolden, torchErr);
+  std::printf(
+      "[ golden ] %s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f); torch fp32: %.3g\n",
+      name.c_str(), maxErr, maxErr / maxGolden, maxGolden, torchErr);
   EXPECT_LE(maxErr, 1e-4 * maxGolden);
   // Top-1 per sample.
   const int classes = static_cast<int>(golden.size()) / batch;
@@ -77,7 +78,8 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
     ASSERT_NE(it, boundaries.end()) << "no boundary named " << blockName;
     std::vector<float> values = separate.readTensor(it->second);
     size_t numel = 1;
-    for (int d : block["shape"]) numel *= d;
+    for (int d : block["shape"])
+      numel *= d;
     ASSERT_EQ(values.size(), numel) << blockName;
     double sum = 0, maxAbs = 0;
     for (float v : values) {
@@ -85,7 +87,8 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
       maxAbs = std::max(maxAbs, double(std::fabs(v)));
     }
     double mean = sum / numel, var = 0;
-    for (float v : values) var += (v - mean) * (v - mean);
+    for (float v : values)
+      var += (v - mean) * (v - mean);
     double stdev = std::sqrt(var / numel);
     double gMean = block["mean"], gStd = block["std"], gMax = block["max_abs"];
     EXPECT_LE(std::fabs(mean - gMean), 1e-4 * (std::fabs(gMean) + gStd)) << blockName << " mean";
@@ -102,8 +105,7 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   EXPECT_GT(checked, 5);
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, GoldenTest,
-                         testing::ValuesIn(models::modelNames()),
+INSTANTIATE_TEST_SUITE_P(Models, GoldenTest, testing::ValuesIn(models::modelNames()),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "ops/conv2d.hpp"
 #include "support/cpu_reference.hpp"
@@ -26,7 +26,9 @@ struct ConvCase {
   int outCTotal, outCOffset;  // write into a slice of a larger tensor when outCTotal > outC
 };
 
-void PrintTo(const ConvCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const ConvCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 struct ConvOutcome {
   double maxError = 0, maxRatio = 0;  // worst |gpu - ref| and worst |gpu - ref| / bound
@@ -45,8 +47,14 @@ ConvOutcome runConvCase(const ConvCase& tc) {
       g = ops::sameGeometry(tc.kh, tc.kw, tc.stride, tc.inH, tc.inW);
       break;
     case ConvCase::Explicit:
-      g = {tc.kh, tc.kw, tc.stride, tc.stride, tc.explicitPad[0], tc.explicitPad[1],
-           tc.explicitPad[2], tc.explicitPad[3]};
+      g = {tc.kh,
+           tc.kw,
+           tc.stride,
+           tc.stride,
+           tc.explicitPad[0],
+           tc.explicitPad[1],
+           tc.explicitPad[2],
+           tc.explicitPad[3]};
       break;
   }
   // The reference derives its padding on its own (not from the geometry under test):
@@ -64,8 +72,8 @@ ConvOutcome runConvCase(const ConvCase& tc) {
     pad[2] = tw / 2;
     pad[3] = tw - tw / 2;
   }
-  RefConv rc{tc.batch, tc.inC, tc.inH, tc.inW, tc.outC, tc.kh, tc.kw, tc.stride, tc.stride,
-             pad[0], pad[1], pad[2], pad[3]};
+  RefConv rc{tc.batch,  tc.inC,    tc.inH, tc.inW, tc.outC, tc.kh, tc.kw,
+             tc.stride, tc.stride, pad[0], pad[1], pad[2],  pad[3]};
   const int oh = rc.outH(), ow = rc.outW();
   const int outCTotal = std::max(tc.outCTotal, tc.outC);
 
@@ -93,11 +101,10 @@ ConvOutcome runConvCase(const ConvCase& tc) {
   vk::Buffer xb = upload(device, toDevice(x, tc.batch, tc.inC, inHW));
   vk::Buffer wb = upload(device, ops::packConvWeights(w, tc.outC, tc.inC, tc.kh, tc.kw));
   vk::Buffer bb = upload(device, ops::padBias(bias, tc.outC));
-  vk::Buffer yb =
-      upload(device, std::vector<float>(size_t(tc.batch) * outCTotal * ohw, kSentinel));
-  vk::Buffer rb = upload(device, tc.residual
-                                     ? toDevice(placeInSlice(residual, 0.0f), tc.batch, outCTotal, ohw)
-                                     : std::vector<float>{0});
+  vk::Buffer yb = upload(device, std::vector<float>(size_t(tc.batch) * outCTotal * ohw, kSentinel));
+  vk::Buffer rb =
+      upload(device, tc.residual ? toDevice(placeInSlice(residual, 0.0f), tc.batch, outCTotal, ohw)
+                                 : std::vector<float>{0});
   ops::TensorRef in = tensorRef(xb, tc.batch, tc.inC, tc.inH, tc.inW);
   ops::TensorRef out = tensorRef(yb, tc.batch, tc.outC, oh, ow, tc.outCOffset);
   ops::TensorRef res = tensorRef(rb, tc.batch, tc.outC, oh, ow, tc.outCOffset);
@@ -105,8 +112,8 @@ ConvOutcome runConvCase(const ConvCase& tc) {
                              tc.residual ? &res : nullptr};
   runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, whole(wb),
                                              whole(bb), out, epilogue)});
-  auto y = fromDevice(download(device, yb, size_t(tc.batch) * outCTotal * ohw), tc.batch,
-                      outCTotal, ohw);
+  auto y = fromDevice(download(device, yb, size_t(tc.batch) * outCTotal * ohw), tc.batch, outCTotal,
+                      ohw);
 
   ConvOutcome outcome;
   for (int n = 0; n < tc.batch; ++n)
@@ -163,22 +170,106 @@ const ConvCase kCases[] = {
     {"k1x3_same", 1, 7, 8, 8, 6, 1, 3, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
     {"k3x1_same", 2, 7, 8, 8, 6, 3, 1, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
     {"k7x1_nonsquare", 1, 4, 19, 11, 5, 7, 1, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
-    {"k3x3_explicit_pad", 1, 3, 9, 13, 4, 3, 3, 1, ConvCase::Explicit, {2, 0, 1, 3}, true, false,
-     1, 0, 0},
-    {"k3x3_s2_explicit_pad", 1, 3, 12, 10, 4, 3, 3, 2, ConvCase::Explicit, {1, 1, 0, 2}, false,
-     false, 1, 0, 0},
+    {"k3x3_explicit_pad",
+     1,
+     3,
+     9,
+     13,
+     4,
+     3,
+     3,
+     1,
+     ConvCase::Explicit,
+     {2, 0, 1, 3},
+     true,
+     false,
+     1,
+     0,
+     0},
+    {"k3x3_s2_explicit_pad",
+     1,
+     3,
+     12,
+     10,
+     4,
+     3,
+     3,
+     2,
+     ConvCase::Explicit,
+     {1, 1, 0, 2},
+     false,
+     false,
+     1,
+     0,
+     0},
     {"slice_write_1x7", 2, 5, 17, 17, 6, 1, 7, 1, ConvCase::Same, {}, true, false, 1, 23, 9},
     {"slice_write_3x3_s2", 1, 4, 35, 35, 7, 3, 3, 2, ConvCase::Valid, {}, true, false, 1, 20, 13},
-    {"residual_relu_scale017", 2, 9, 35, 35, 19, 1, 1, 1, ConvCase::Valid, {}, true, true, 0.17f,
-     0, 0},
-    {"residual_noact_scale1", 1, 12, 8, 8, 21, 1, 1, 1, ConvCase::Valid, {}, false, true, 1.0f, 0,
+    {"residual_relu_scale017",
+     2,
+     9,
+     35,
+     35,
+     19,
+     1,
+     1,
+     1,
+     ConvCase::Valid,
+     {},
+     true,
+     true,
+     0.17f,
+     0,
+     0},
+    {"residual_noact_scale1",
+     1,
+     12,
+     8,
+     8,
+     21,
+     1,
+     1,
+     1,
+     ConvCase::Valid,
+     {},
+     false,
+     true,
+     1.0f,
+     0,
      0},
     {"residual_in_slice", 1, 6, 17, 17, 11, 1, 1, 1, ConvCase::Valid, {}, true, true, 0.1f, 30, 5},
     {"fc_as_1x1", 3, 100, 1, 1, 37, 1, 1, 1, ConvCase::Valid, {}, false, false, 1, 0, 0},
-    {"large_1x1_2080_to_1536", 1, 2080, 8, 8, 1536, 1, 1, 1, ConvCase::Valid, {}, true, false, 1,
-     0, 0},
-    {"large_3x3_384_to_384_35", 1, 384, 35, 35, 384, 3, 3, 1, ConvCase::Same, {}, true, false, 1,
-     0, 0},
+    {"large_1x1_2080_to_1536",
+     1,
+     2080,
+     8,
+     8,
+     1536,
+     1,
+     1,
+     1,
+     ConvCase::Valid,
+     {},
+     true,
+     false,
+     1,
+     0,
+     0},
+    {"large_3x3_384_to_384_35",
+     1,
+     384,
+     35,
+     35,
+     384,
+     3,
+     3,
+     1,
+     ConvCase::Same,
+     {},
+     true,
+     false,
+     1,
+     0,
+     0},
 };
 
 INSTANTIATE_TEST_SUITE_P(Ops, Conv2dTest, testing::ValuesIn(kCases),

@@ -23,7 +23,9 @@ struct PoolCase {
   int outCTotal, outCOffset;
 };
 
-void PrintTo(const PoolCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const PoolCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class Pool2dTest : public testing::TestWithParam<PoolCase> {};
 
@@ -35,16 +37,16 @@ TEST_P(Pool2dTest, MatchesCpuReference) {
   RefPool mode = tc.mode == ops::PoolMode::Max                 ? RefPool::Max
                  : tc.mode == ops::PoolMode::AverageExcludePad ? RefPool::AvgExcludePad
                                                                : RefPool::AvgIncludePad;
-  auto ref = referencePool(x, tc.batch, tc.channels, tc.size, tc.size, tc.kernel, tc.stride,
-                           tc.pad, mode, &oh, &ow);
+  auto ref = referencePool(x, tc.batch, tc.channels, tc.size, tc.size, tc.kernel, tc.stride, tc.pad,
+                           mode, &oh, &ow);
   const int total = std::max(tc.outCTotal, tc.channels);
   vk::Buffer xb = upload(device, toDevice(x, tc.batch, tc.channels, tc.size * tc.size));
   vk::Buffer yb = upload(device, std::vector<float>(size_t(tc.batch) * total * oh * ow, kSentinel));
-  runDispatches(device, {ops::pool2dDispatch(device.kernels(),
-                                             tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size),
-                                             {tc.kernel, tc.stride, tc.pad}, tc.mode,
-                                             tensorRef(yb, tc.batch, tc.channels, oh, ow,
-                                                       tc.outCOffset))});
+  runDispatches(
+      device,
+      {ops::pool2dDispatch(device.kernels(), tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size),
+                           {tc.kernel, tc.stride, tc.pad}, tc.mode,
+                           tensorRef(yb, tc.batch, tc.channels, oh, ow, tc.outCOffset))});
   auto y = fromDevice(download(device, yb, size_t(tc.batch) * total * oh * ow), tc.batch, total,
                       oh * ow);
   double maxErr = 0;
@@ -95,7 +97,8 @@ TEST(GlobalAvgPoolTest, MatchesMeanOverGrid) {
   auto y = fromDevice(download(device, yb, n * c), n, c, 1);
   for (int i = 0; i < n * c; ++i) {
     double want = 0;
-    for (int k = 0; k < hw; ++k) want += x[size_t(i) * hw + k];
+    for (int k = 0; k < hw; ++k)
+      want += x[size_t(i) * hw + k];
     want /= hw;
     // 64 sequential fp32 additions of values in [-1, 1): |err| <= 64 * 64 * 2^-24 / 64.
     EXPECT_NEAR(y[i], want, 64 * std::ldexp(1.0, -24)) << i;
@@ -132,8 +135,10 @@ TEST(SoftmaxTest, RowsSumToOneAndMatchReference) {
   auto y = fromDevice(download(device, yb, size_t(rows) * classes), rows, classes, 1);
   for (int r = 0; r < rows; ++r) {
     double m = -1e300, s = 0, sum = 0;
-    for (int i = 0; i < classes; ++i) m = std::max(m, double(x[r * classes + i]));
-    for (int i = 0; i < classes; ++i) s += std::exp(x[r * classes + i] - m);
+    for (int i = 0; i < classes; ++i)
+      m = std::max(m, double(x[r * classes + i]));
+    for (int i = 0; i < classes; ++i)
+      s += std::exp(x[r * classes + i] - m);
     for (int i = 0; i < classes; ++i) {
       double want = std::exp(x[r * classes + i] - m) / s;
       // exp in fp32 is accurate to a few ulp on GPUs (Vulkan allows 3 + 2|x| ulp); the sum of
@@ -149,7 +154,8 @@ TEST(PreprocessTest, BytesToNormalisedNchw) {
   vk::Device& device = sharedDevice();
   const int n = 2, h = 5, w = 7;  // odd sizes: byte packing crosses uint boundaries
   std::vector<uint8_t> pixels(size_t(n) * h * w * 3);
-  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = uint8_t((i * 37 + 11) % 256);
+  for (size_t i = 0; i < pixels.size(); ++i)
+    pixels[i] = uint8_t((i * 37 + 11) % 256);
   ops::Normalization norm{{0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}};
   vk::Buffer pb = uploadBytes(device, pixels);
   vk::Buffer yb = upload(device, std::vector<float>(size_t(n) * 3 * h * w, kSentinel));
@@ -159,8 +165,8 @@ TEST(PreprocessTest, BytesToNormalisedNchw) {
   for (int b = 0; b < n; ++b)
     for (int c = 0; c < 3; ++c)
       for (int i = 0; i < h * w; ++i) {
-        double want = (pixels[(size_t(b) * h * w + i) * 3 + c] / 255.0 - norm.mean[c]) /
-                      norm.std[c];
+        double want =
+            (pixels[(size_t(b) * h * w + i) * 3 + c] / 255.0 - norm.mean[c]) / norm.std[c];
         // Three fp32 operations on values below 5 in magnitude: a few ulp of 5.
         ASSERT_NEAR(y[(size_t(b) * 3 + c) * h * w + i], want, 1e-6)
             << "n=" << b << " c=" << c << " i=" << i;

@@ -32,9 +32,10 @@ std::vector<std::vector<double>> runGraphOnCpu(const graph::Graph& g,
                       int iy = oy * geo.strideH - geo.padTop + ky;
                       int ix = ox * geo.strideW - geo.padLeft + kx;
                       if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width) continue;
-                      s += x[(size_t(n) * in.channels + ci) * inHW + size_t(iy) * in.width + ix] *
-                           w.weights[((size_t(co) * in.channels + ci) * w.kernelH + ky) *
-                                         w.kernelW + kx];
+                      s +=
+                          x[(size_t(n) * in.channels + ci) * inHW + size_t(iy) * in.width + ix] *
+                          w.weights[((size_t(co) * in.channels + ci) * w.kernelH + ky) * w.kernelW +
+                                    kx];
                     }
                 size_t o = (size_t(n) * out.channels + co) * outHW + size_t(oy) * out.width + ox;
                 if (node.inputs.size() > 1) s = v[node.inputs[1]][o] + node.residualScale * s;
@@ -54,7 +55,8 @@ std::vector<std::vector<double>> runGraphOnCpu(const graph::Graph& g,
                   for (int kx = 0; kx < p.kernel; ++kx) {
                     int iy = oy * p.stride - p.pad + ky, ix = ox * p.stride - p.pad + kx;
                     if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width) continue;
-                    double val = x[(size_t(n) * in.channels + c) * inHW + size_t(iy) * in.width + ix];
+                    double val =
+                        x[(size_t(n) * in.channels + c) * inHW + size_t(iy) * in.width + ix];
                     acc = node.poolMode == ops::PoolMode::Max ? std::max(acc, val) : acc + val;
                     ++taps;
                   }
@@ -67,7 +69,8 @@ std::vector<std::vector<double>> runGraphOnCpu(const graph::Graph& g,
       case OpKind::GlobalAvgPool:
         for (size_t nc = 0; nc < size_t(batch) * in.channels; ++nc) {
           double s = 0;
-          for (size_t i = 0; i < inHW; ++i) s += x[nc * inHW + i];
+          for (size_t i = 0; i < inHW; ++i)
+            s += x[nc * inHW + i];
           y[nc] = s / inHW;
         }
         break;
@@ -89,8 +92,10 @@ std::vector<std::vector<double>> runGraphOnCpu(const graph::Graph& g,
       case OpKind::Softmax:
         for (int n = 0; n < batch; ++n) {
           double m = -INFINITY, s = 0;
-          for (int i = 0; i < out.channels; ++i) m = std::max(m, x[size_t(n) * out.channels + i]);
-          for (int i = 0; i < out.channels; ++i) s += std::exp(x[size_t(n) * out.channels + i] - m);
+          for (int i = 0; i < out.channels; ++i)
+            m = std::max(m, x[size_t(n) * out.channels + i]);
+          for (int i = 0; i < out.channels; ++i)
+            s += std::exp(x[size_t(n) * out.channels + i] - m);
           for (int i = 0; i < out.channels; ++i)
             y[size_t(n) * out.channels + i] = std::exp(x[size_t(n) * out.channels + i] - m) / s;
         }

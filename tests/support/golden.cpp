@@ -40,7 +40,9 @@ class GoldenWeights : public io::WeightSource {
 
 }  // namespace
 
-std::string goldenDir(const std::string& model) { return std::string(VKC_GOLDEN_DIR) + "/" + model; }
+std::string goldenDir(const std::string& model) {
+  return std::string(VKC_GOLDEN_DIR) + "/" + model;
+}
 
 nlohmann::json readJson(const std::string& path) {
   std::ifstream in(path);

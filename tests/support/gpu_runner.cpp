@@ -23,7 +23,9 @@ std::vector<float> download(vk::Device& device, const vk::Buffer& buffer, size_t
   return out;
 }
 
-vk::BufferSlice whole(const vk::Buffer& buffer) { return {buffer.handle(), 0, buffer.size()}; }
+vk::BufferSlice whole(const vk::Buffer& buffer) {
+  return {buffer.handle(), 0, buffer.size()};
+}
 
 ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset) {
   // Alignment 256 is the largest minStorageBufferOffsetAlignment Vulkan allows, so the

@@ -17,8 +17,14 @@ vk::Device& sharedDevice() {
   return *device;
 }
 
-bool hasSharedDevice() { return device != nullptr; }
-int validationMessages() { return device ? device->instance().validationMessageCount() : 0; }
-void releaseSharedDevice() { device.reset(); }
+bool hasSharedDevice() {
+  return device != nullptr;
+}
+int validationMessages() {
+  return device ? device->instance().validationMessageCount() : 0;
+}
+void releaseSharedDevice() {
+  device.reset();
+}
 
 }  // namespace vkc::test

@@ -2,6 +2,7 @@
 // timm's `inception_v4.tf_in1k` weights load unchanged.
 #include "graph/builder.hpp"
 #include "models/blocks.hpp"
+#include "models/inception_resnet_blocks.hpp"
 #include "models/models.hpp"
 
 namespace vkc::models {
@@ -72,13 +73,7 @@ graph::Graph buildInceptionV4(const io::WeightSource& weights, ModelConfig& conf
   int index = 6;
   for (; index < 10; ++index)
     x = mark(index, inceptionA(n, "features." + std::to_string(index), x));
-  {  // Reduction-A, k=192 l=224 m=256 n=384
-    std::string p = "features.10";
-    int r0 = n.convValid(p + ".branch0", x, 384, 3, 2);
-    int r1 = n.conv(p + ".branch1.1", n.conv(p + ".branch1.0", x, 192, 1, 1), 224, 3, 3);
-    r1 = n.convValid(p + ".branch1.2", r1, 256, 3, 2);
-    x = mark(10, b.concat(p, {r0, r1, b.maxPool(p + ".branch2", x, 3, 2, 0)}));
-  }
+  x = mark(10, reductionA(n, "features.10", x, 192, 224, 256, 384));  // Fig. 7
   for (index = 11; index < 18; ++index) {
     x = mark(index, inceptionB(n, "features." + std::to_string(index), x));
   }

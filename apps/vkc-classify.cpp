@@ -180,6 +180,10 @@ int main(int argc, char** argv) {
   if (int rc = parse(argc, argv, o); rc >= 0) return rc;
   int failures = 0;
   try {
+    // Report an unwritable output before the slow part, not after it.
+    if (!o.saveLogits.empty() && !std::ofstream(o.saveLogits, std::ios::binary)) {
+      throw vkc::Error(o.saveLogits + ": cannot write");
+    }
     // Collect images first so a bad path is reported before the slow model load.
     std::vector<std::string> images;
     for (const auto& input : o.inputs) {
@@ -203,17 +207,12 @@ int main(int argc, char** argv) {
     }
     if (o.inputTensor.empty() && images.empty()) return 1;
 
-    vkc::app::ModelChoice choice = vkc::app::chooseModel(o.model, o.weights, o.labels);
+    vkc::app::ModelChoice choice = vkc::app::chooseModel(o.model, o.weights);
     vkc::ContextOptions contextOptions;
     contextOptions.device = o.device;
     vkc::Context context(contextOptions);
     vkc::Network net = vkc::Network::load(context, choice.model, {choice.weights, o.size, false});
-    std::string labelsPath = choice.labels;
-    if (labelsPath.empty()) {
-      if (auto it = net.metadata().find("vkception.labels"); it != net.metadata().end()) {
-        labelsPath = (fs::path(choice.weights).parent_path() / it->second).string();
-      }
-    }
+    const std::string labelsPath = vkc::app::labelsFile(o.labels, choice, net.metadata());
     std::vector<std::string> labels;
     if (!labelsPath.empty()) labels = vkc::io::readLabels(labelsPath);
     const int classes = net.numClasses(), size = net.inputSize();

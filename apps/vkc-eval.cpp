@@ -144,18 +144,6 @@ nlohmann::json jsonReport(const vkc::app::EvalStats& stats,
           {"confusions", confusions}};
 }
 
-// --labels, else the weights file's own (its metadata), else the model's default; unlike
-// vkc-classify the file's metadata beats the ImageNet default, so a re-trained timm model file
-// evaluates with its own classes.
-std::string labelsFile(const Options& o, const vkc::app::ModelChoice& choice,
-                       const vkc::Network& net) {
-  if (!o.labels.empty()) return o.labels;
-  if (auto it = net.metadata().find("vkception.labels"); it != net.metadata().end()) {
-    return (fs::path(choice.weights).parent_path() / it->second).string();
-  }
-  return choice.labels;
-}
-
 struct RunSummary {
   double seconds = 0;
   int64_t skipped = 0;
@@ -192,7 +180,7 @@ int run(const Options& o) {
     folder = vkc::app::scanImageFolder(o.dir);
   }
 
-  vkc::app::ModelChoice choice = vkc::app::chooseModel(o.model, o.weights, o.labels);
+  vkc::app::ModelChoice choice = vkc::app::chooseModel(o.model, o.weights);
   if (o.model.empty() && o.weights.empty() && !fs::exists(choice.weights)) {
     throw vkc::Error(choice.weights +
                      ": the bundled model is missing (make it with tools/train_fashion_mnist.py, "
@@ -202,7 +190,7 @@ int run(const Options& o) {
   contextOptions.device = o.device;
   vkc::Context context(contextOptions);
   vkc::Network net = vkc::Network::load(context, choice.model, {choice.weights, o.size, false});
-  const std::string labelsPath = labelsFile(o, choice, net);
+  const std::string labelsPath = vkc::app::labelsFile(o.labels, choice, net.metadata());
   std::vector<std::string> labels;
   if (!labelsPath.empty()) labels = vkc::io::readLabels(labelsPath);
   const int classes = net.numClasses(), size = net.inputSize();

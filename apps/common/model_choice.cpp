@@ -37,18 +37,26 @@ std::string assetsDir() {
   return VKC_ASSETS_DIR;
 }
 
-ModelChoice chooseModel(std::string model, std::string weights, std::string labels) {
+ModelChoice chooseModel(std::string model, std::string weights) {
   if (model.empty() && weights.empty()) {
     model = kDefaultModel;
     weights = assetsDir() + "/" + kDefaultWeights;
   }
   if (model.empty()) model = kDefaultModel;
-  if (labels.empty() &&
-      (model == "inception_v4" || model == "inception_resnet_v2" || model == "inception_v3") &&
-      weights.find(kDefaultWeights) == std::string::npos) {
+  std::string labels;
+  if (model == "inception_v4" || model == "inception_resnet_v2" || model == "inception_v3") {
     labels = assetsDir() + "/imagenet_classes.txt";
   }
   return {model, weights, labels};
+}
+
+std::string labelsFile(const std::string& explicitLabels, const ModelChoice& choice,
+                       const std::map<std::string, std::string>& metadata) {
+  if (!explicitLabels.empty()) return explicitLabels;
+  if (auto it = metadata.find("vkception.labels"); it != metadata.end()) {
+    return (std::filesystem::path(choice.weights).parent_path() / it->second).string();
+  }
+  return choice.defaultLabels;
 }
 
 Preprocess preprocessFor(const std::string& model, const std::map<std::string, std::string>& meta) {

@@ -24,12 +24,16 @@ struct Preprocess {
 };
 
 struct ModelChoice {
-  std::string model, weights, labels;  // labels may be empty: print class indices
+  std::string model, weights;
+  std::string defaultLabels;  // the model's usual class names (ImageNet for timm's), or empty
 };
 
-// Fills in the defaults: no model and no weights -> the bundled Fashion-MNIST model; the
-// ImageNet labels for timm's models; the labels named in the weights file's metadata.
-ModelChoice chooseModel(std::string model, std::string weights, std::string labels);
+// Fills in the defaults: no model and no weights -> the bundled Fashion-MNIST model.
+ModelChoice chooseModel(std::string model, std::string weights);
+// --labels if given, else the file named by the weights' metadata ("vkception.labels",
+// relative to the weights file), else the model's default; empty: print class indices.
+std::string labelsFile(const std::string& explicitLabels, const ModelChoice& choice,
+                       const std::map<std::string, std::string>& metadata);
 Preprocess preprocessFor(const std::string& model, const std::map<std::string, std::string>& meta);
 // One image -> 3 x size x size floats (CHW), normalised.
 std::vector<float> toInput(const io::Image& image, int size, const Preprocess& pre);

@@ -214,8 +214,8 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
   for (int i = 7; i >= 0; --i)
     headerSize = (headerSize << 8) | bytes[i];
   if (headerSize > fileSize - 8) {
-    fail(path, "header length " + std::to_string(headerSize) + " exceeds the file size (" +
-                   std::to_string(fileSize) + " bytes)");
+    fail(path, "not a safetensors file (header length " + std::to_string(headerSize) +
+                   " exceeds the file size of " + std::to_string(fileSize) + " bytes)");
   }
   const auto* headerBegin = reinterpret_cast<const char*>(bytes + 8);
   const uint64_t dataSize = fileSize - 8 - headerSize;

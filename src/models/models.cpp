@@ -75,7 +75,8 @@ Model buildModel(const std::string& name, const io::WeightSource& weights,
     throw Error("unknown model '" + name + "' (known: " + known + ")");
   }
   if (config.inputSize < 32 || config.inputSize > 2048) {
-    throw Error("input size " + std::to_string(config.inputSize) + " is out of range");
+    throw Error("input size " + std::to_string(config.inputSize) +
+                " is out of range (32..2048; the Inception networks need at least 75)");
   }
   if (config.widthDivisor < 1) throw Error("width divisor must be positive");
   Model model{name, config, {}};

@@ -1,5 +1,7 @@
 #include "models/weight_loader.hpp"
 
+#include <algorithm>
+
 #include "ops/conv2d.hpp"
 #include "vkception/error.hpp"
 
@@ -77,19 +79,28 @@ int WeightLoader::outFeatures(const std::string& name, int fallback) const {
 }
 
 void WeightLoader::finish() const {
-  std::vector<std::string> all = problems_;
+  std::vector<std::string> unexpected;
   for (const std::string& name : source_.names()) {
     if (!requested_.count(name) && !endsWith(name, "num_batches_tracked")) {
-      all.push_back("unexpected tensor '" + name + "'");
+      unexpected.push_back("unexpected tensor '" + name + "'");
     }
   }
-  if (all.empty()) return;
+  if (problems_.empty() && unexpected.empty()) return;
+  // Show both kinds even when one list is long: the pair is what tells a wrong --model apart
+  // from a damaged file.
+  std::vector<std::string> all(problems_.begin(),
+                               problems_.begin() + std::min<size_t>(problems_.size(), 10));
+  all.insert(all.end(), unexpected.begin(),
+             unexpected.begin() + std::min<size_t>(unexpected.size(), 10));
+  const size_t total = problems_.size() + unexpected.size();
   std::string message = source_.describe() + ": the weights do not match the model (" +
-                        std::to_string(all.size()) + " problem(s)):";
-  const size_t shown = 20;
-  for (size_t i = 0; i < all.size() && i < shown; ++i)
-    message += "\n  " + all[i];
-  if (all.size() > shown) message += "\n  ... and " + std::to_string(all.size() - shown) + " more";
+                        std::to_string(problems_.size()) + " missing or mis-shaped, " +
+                        std::to_string(unexpected.size()) + " unexpected";
+  if (problems_.size() > requested_.size() / 2) message += "; is it the right --model?";
+  message += "):";
+  for (const std::string& line : all)
+    message += "\n  " + line;
+  if (total > all.size()) message += "\n  ... and " + std::to_string(total - all.size()) + " more";
   throw Error(message);
 }
 

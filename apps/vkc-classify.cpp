@@ -231,14 +231,15 @@ int main(int argc, char** argv) {
     }
 
     vkc::app::Preprocess pre = vkc::app::preprocessFor(choice.model, net.metadata());
+    net.setImageNormalization(pre.mean, pre.std);
     const bool progress = isatty(STDERR_FILENO) && images.size() > 20;
     std::vector<float> allLogits;
     for (size_t start = 0; start < images.size(); start += o.batch) {
       std::vector<std::string> names;
-      std::vector<float> batch;
+      std::vector<uint8_t> batch;
       for (size_t i = start; i < std::min(images.size(), start + o.batch); ++i) {
         try {
-          std::vector<float> x = vkc::app::toInput(vkc::io::loadImage(images[i]), size, pre);
+          std::vector<uint8_t> x = vkc::app::toPixels(vkc::io::loadImage(images[i]), size, pre);
           batch.insert(batch.end(), x.begin(), x.end());
           names.push_back(images[i]);
         } catch (const std::exception& e) {  // a bad image is reported and skipped
@@ -247,7 +248,7 @@ int main(int argc, char** argv) {
         }
       }
       if (names.empty()) continue;
-      std::vector<float> logits = net.run(batch.data(), static_cast<int>(names.size()));
+      std::vector<float> logits = net.runImages(batch.data(), static_cast<int>(names.size()));
       for (size_t n = 0; n < names.size(); ++n) {
         printResult(o, names[n], &logits[n * classes], classes, labels);
       }

@@ -213,21 +213,27 @@ int run(const Options& o) {
   const size_t count = o.limit > 0 ? std::min<size_t>(o.limit, set.size()) : set.size();
 
   vkc::app::Preprocess pre = vkc::app::preprocessFor(choice.model, net.metadata());
+  net.setImageNormalization(pre.mean, pre.std);
   vkc::app::EvalStats stats(classes);
   const bool progress = isatty(STDERR_FILENO) && count > size_t(o.batch);
-  // Compile the program for the full batch first: a one-off cost, not throughput.
-  net.stats(static_cast<int>(std::min<size_t>(o.batch, count)));
+  // Compile the image program for the full batch and warm it up first: a one-off cost, not
+  // throughput.
+  {
+    const int warm = static_cast<int>(std::min<size_t>(o.batch, count));
+    std::vector<uint8_t> zeros(size_t(warm) * 3 * size * size, 0);
+    net.runImages(zeros.data(), warm);
+  }
   int64_t skipped = 0;
   const auto start = std::chrono::steady_clock::now();
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   for (size_t first = 0; first < count; first += o.batch) {
-    std::vector<float> input;
+    std::vector<uint8_t> input;
     std::vector<int> truth;
     for (size_t i = first; i < std::min(count, first + o.batch); ++i) {
       try {
-        std::vector<float> x = vkc::app::toInput(set.image(i), size, pre);
+        std::vector<uint8_t> x = vkc::app::toPixels(set.image(i), size, pre);
         input.insert(input.end(), x.begin(), x.end());
         truth.push_back(set.labels[i]);
       } catch (const std::exception& e) {  // a bad image is reported and skipped
@@ -236,7 +242,7 @@ int run(const Options& o) {
       }
     }
     if (truth.empty()) continue;
-    std::vector<float> logits = net.run(input.data(), static_cast<int>(truth.size()));
+    std::vector<float> logits = net.runImages(input.data(), static_cast<int>(truth.size()));
     for (size_t n = 0; n < truth.size(); ++n)
       stats.add(&logits[n * classes], truth[n]);
     if (progress) {

@@ -78,19 +78,12 @@ Preprocess preprocessFor(const std::string& model, const std::map<std::string, s
   return pre;
 }
 
-std::vector<float> toInput(const io::Image& image, int size, const Preprocess& pre) {
+std::vector<uint8_t> toPixels(const io::Image& image, int size, const Preprocess& pre) {
   io::Image resized =
       pre.cropBicubic
           ? io::centerCrop(io::resizeShorterSide(image, int(size / 0.875), true), size, size)
           : io::resizeBilinear(image, size, size);
-  const size_t plane = size_t(size) * size;
-  std::vector<float> out(3 * plane);
-  for (size_t i = 0; i < plane; ++i) {
-    for (int c = 0; c < 3; ++c) {
-      out[c * plane + i] = (resized.rgb[i * 3 + c] / 255.0f - pre.mean[c]) / pre.std[c];
-    }
-  }
-  return out;
+  return std::move(resized.rgb);
 }
 
 bool parsePositiveInt(const std::string& text, int* value) {

@@ -35,8 +35,9 @@ ModelChoice chooseModel(std::string model, std::string weights);
 std::string labelsFile(const std::string& explicitLabels, const ModelChoice& choice,
                        const std::map<std::string, std::string>& metadata);
 Preprocess preprocessFor(const std::string& model, const std::map<std::string, std::string>& meta);
-// One image -> 3 x size x size floats (CHW), normalised.
-std::vector<float> toInput(const io::Image& image, int size, const Preprocess& pre);
+// One image resized/cropped as the model expects -> size x size x 3 bytes (RGB); the
+// normalisation (pre.mean / pre.std) runs on the GPU (Network::setImageNormalization).
+std::vector<uint8_t> toPixels(const io::Image& image, int size, const Preprocess& pre);
 
 bool parsePositiveInt(const std::string& text, int* value);
 

@@ -10,6 +10,7 @@
 // Thread safety: a Context and the Networks made from it must be used from one thread at a
 // time (Vulkan queues and command pools are externally synchronised); use one Context per
 // thread for parallel work. A Network must not outlive its Context.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -84,6 +85,11 @@ class Network {
   // `input`: batch x 3 x S x S floats, NCHW. Returns batch x numClasses() logits. Batches too
   // large for one dispatch range (maxStorageBufferRange) run in several submits.
   std::vector<float> run(const float* input, int batch);
+  // `pixels`: batch images of S x S interleaved 8-bit RGB (already resized/cropped to the
+  // input size), normalised on the GPU as set by setImageNormalization.
+  std::vector<float> runImages(const uint8_t* pixels, int batch);
+  // runImages computes (v / 255 - mean[c]) / std[c]; the default is timm's mean = std = 0.5.
+  void setImageNormalization(const std::array<float, 3>& mean, const std::array<float, 3>& std);
   NetworkStats stats(int batch);
   // Per-node GPU times of the last run() (NetworkOptions::profile only).
   std::vector<NodeProfile> profile() const;

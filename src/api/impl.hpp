@@ -19,12 +19,14 @@ struct Network::Impl {
   models::Model model;
   std::map<std::string, std::string> metadata;
   std::unique_ptr<graph::WeightStore> weights;
-  std::map<int, std::unique_ptr<graph::Program>> programs;  // by batch size
+  // Compiled programs by (batch size, 8-bit image input).
+  std::map<std::pair<int, bool>, std::unique_ptr<graph::Program>> programs;
   graph::Program* lastRun = nullptr;
   bool profile = false;
+  ops::Normalization normalization;
 
   int maxBatch() const;  // largest batch whose biggest tensor fits one binding
-  graph::Program& program(int batch);
+  graph::Program& program(int batch, bool images = false);
 };
 
 }  // namespace vkc

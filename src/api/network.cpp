@@ -13,13 +13,14 @@ int Network::Impl::maxBatch() const {
       std::max<uint64_t>(1, limit / std::max<uint64_t>(1, one.largestTensorBytes)));
 }
 
-graph::Program& Network::Impl::program(int batch) {
-  auto& slot = programs[batch];
+graph::Program& Network::Impl::program(int batch, bool images) {
+  const std::pair<int, bool> key{batch, images};
+  auto& slot = programs[key];
   if (!slot) {
     // Keep a few compiled batch sizes; drop others so memory does not grow without bound.
     if (programs.size() > 4) {
       for (auto it = programs.begin(); it != programs.end(); ++it) {
-        if (it->first != batch && it->second.get() != lastRun) {
+        if (it->first != key && it->second.get() != lastRun) {
           programs.erase(it);
           break;
         }
@@ -27,10 +28,12 @@ graph::Program& Network::Impl::program(int batch) {
     }
     graph::ProgramOptions options;
     options.profile = profile;
-    programs[batch] =
+    options.imageInput = images;
+    options.normalization = normalization;
+    programs[key] =
         std::make_unique<graph::Program>(*device, model.graph, *weights, batch, options);
   }
-  return *programs[batch];
+  return *programs[key];
 }
 
 Network::Network(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -96,6 +99,39 @@ std::vector<float> Network::run(const float* input, int batch) {
     impl_->lastRun = &program;
   }
   return logits;
+}
+
+std::vector<float> Network::runImages(const uint8_t* pixels, int batch) {
+  if (batch < 1) throw Error("batch must be at least 1");
+  const size_t perImageIn = size_t(3) * inputSize() * inputSize();
+  const size_t classes = static_cast<size_t>(numClasses());
+  std::vector<float> logits(size_t(batch) * classes);
+  const int chunk = std::min(batch, impl_->maxBatch());
+  for (int start = 0; start < batch; start += chunk) {
+    int n = std::min(chunk, batch - start);
+    graph::Program& program = impl_->program(n, true);
+    program.wait(program.submitImages(pixels + start * perImageIn),
+                 logits.data() + start * classes);
+    impl_->lastRun = &program;
+  }
+  return logits;
+}
+
+void Network::setImageNormalization(const std::array<float, 3>& mean,
+                                    const std::array<float, 3>& std) {
+  for (float s : std) {
+    if (!(s > 0.0f)) throw Error("image normalisation: std must be positive");
+  }
+  impl_->normalization = {mean, std};
+  // Image programs have the old constants recorded: drop them.
+  for (auto it = impl_->programs.begin(); it != impl_->programs.end();) {
+    if (!it->first.second) {
+      ++it;
+      continue;
+    }
+    if (it->second.get() == impl_->lastRun) impl_->lastRun = nullptr;
+    it = impl_->programs.erase(it);
+  }
 }
 
 NetworkStats Network::stats(int batch) {

@@ -40,6 +40,9 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
                  const ProgramOptions& options)
     : device_(device), graph_(graph), weights_(weights), batch_(batch), options_(options) {
   if (batch < 1) throw Error("batch size must be at least 1");
+  if (options.imageInput && graph.tensors[graph.input].channels != 3) {
+    throw Error("8-bit image input needs a 3-channel network input");
+  }
   plan_ =
       planMemory(graph, batch, device.info().minStorageBufferOffsetAlignment, options.reuseMemory);
   if (plan_.largestTensorBytes > device.info().maxStorageBufferRange) {
@@ -58,8 +61,9 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
   for (int f = 0; f < std::max(1, options.framesInFlight); ++f) {
     auto frame = std::make_unique<Frame>();
     frame->arena = device.memory().createBuffer(plan_.arenaBytes, vk::MemoryUsage::DeviceLocal);
-    frame->input =
-        device.memory().createBuffer(inputCount() * sizeof(float), vk::MemoryUsage::Upload);
+    const size_t inputBytes = options.imageInput ? (inputCount() + 3) / 4 * 4  // bytes, whole uints
+                                                 : inputCount() * sizeof(float);
+    frame->input = device.memory().createBuffer(inputBytes, vk::MemoryUsage::Upload);
     frame->output =
         device.memory().createBuffer(outputCount() * sizeof(float), vk::MemoryUsage::Readback);
     frame->descriptors = std::make_unique<vk::DescriptorArena>(device.handle());
@@ -112,8 +116,15 @@ void Program::record(Frame& frame) {
   int barriers = 0;
 
   const int in = graph_.input;
-  VkBufferCopy upload{0, plan_.offset[in], inputCount() * sizeof(float)};
-  vkCmdCopyBuffer(cb, frame.input.handle(), frame.arena.handle(), 1, &upload);
+  if (options_.imageInput) {
+    vk::Dispatch d =
+        ops::preprocessDispatch(device_.kernels(), {frame.input.handle(), 0, frame.input.size()},
+                                options_.normalization, ref(frame, in));
+    vk::recordDispatch(cb, frame.descriptors->allocate(d), d);
+  } else {
+    VkBufferCopy upload{0, plan_.offset[in], inputCount() * sizeof(float)};
+    vkCmdCopyBuffer(cb, frame.input.handle(), frame.arena.handle(), 1, &upload);
+  }
 
   auto& kernels = device_.kernels();
   uint32_t query = 0;
@@ -187,16 +198,32 @@ void Program::record(Frame& frame) {
   stats_.barriers = barriers;
 }
 
-int Program::submit(const float* input) {
-  int ticket = nextTicket_++;
+Program::Frame& Program::beginSubmit(int ticket) {
   Frame& frame = *frames_[ticket % frames_.size()];
   if (frame.ticket >= 0) {
     VKC_CHECK(vkWaitForFences(device_.handle(), 1, &frame.fence, VK_TRUE, UINT64_MAX));
   }
   VKC_CHECK(vkResetFences(device_.handle(), 1, &frame.fence));
+  return frame;
+}
+
+int Program::submit(const float* input) {
+  if (options_.imageInput) throw Error("this program takes 8-bit images (submitImages)");
+  int ticket = nextTicket_++;
+  Frame& frame = beginSubmit(ticket);
   const Tensor& in = graph_.tensors[graph_.input];
   nchwToCnhw(input, static_cast<float*>(frame.input.mapped()), batch_, in.channels,
              in.height * in.width);
+  device_.submit(frame.commands, frame.fence);
+  frame.ticket = ticket;
+  return ticket;
+}
+
+int Program::submitImages(const uint8_t* pixels) {
+  if (!options_.imageInput) throw Error("this program takes float tensors (submit)");
+  int ticket = nextTicket_++;
+  Frame& frame = beginSubmit(ticket);
+  std::memcpy(frame.input.mapped(), pixels, inputCount());
   device_.submit(frame.commands, frame.fence);
   frame.ticket = ticket;
   return ticket;

@@ -9,6 +9,7 @@
 #include "graph/memory_plan.hpp"
 #include "graph/schedule.hpp"
 #include "graph/weight_store.hpp"
+#include "ops/elementwise.hpp"
 #include "vk/device.hpp"
 
 namespace vkc::graph {
@@ -17,6 +18,9 @@ struct ProgramOptions {
   int framesInFlight = 1;   // >1: submit() can run ahead while earlier results are read back
   bool profile = false;     // per-node GPU timestamps (adds a barrier after every dispatch)
   bool reuseMemory = true;  // alias activations by liveness
+  // Set: the input is 8-bit RGB images [N, H, W, 3] (submitImages), normalised on the GPU.
+  bool imageInput = false;
+  ops::Normalization normalization;
 };
 
 struct ProgramStats {
@@ -52,6 +56,8 @@ class Program {
   // Streaming: submit returns a ticket; wait() copies that run's output. At most
   // framesInFlight runs can be pending; submit() on a busy frame waits for it first.
   int submit(const float* input);
+  // imageInput programs: `pixels` holds batch x H x W x 3 bytes (interleaved RGB).
+  int submitImages(const uint8_t* pixels);
   void wait(int ticket, float* output);
 
   // Per-node GPU time of the last finished run (profile mode only).
@@ -65,6 +71,7 @@ class Program {
   void record(Frame& frame);
   ops::TensorRef ref(const Frame& frame, int tensor) const;
   void collectTimings(Frame& frame);
+  Frame& beginSubmit(int ticket);
 
   vk::Device& device_;
   const Graph& graph_;

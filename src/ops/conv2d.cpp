@@ -10,7 +10,6 @@ namespace vkc::ops {
 namespace {
 
 constexpr int kChannelBlock = 8;  // output channels per invocation (two vec4 accumulators)
-constexpr uint32_t kLanes = 64;
 
 struct ConvPush {
   int batch, inC, inH, inW;
@@ -26,12 +25,24 @@ int samePadTotal(int in, int kernel, int stride) {
   return std::max((out - 1) * stride + kernel - in, 0);
 }
 
-// Pixels per invocation: enough independent work per lane on big grids, but enough
-// workgroups to keep every core busy on the small 8x8 and 17x17 grids.
-int pixelsPerInvocation(int pixels, int channelBlocks) {
-  if (pixels >= 4 * 256 && channelBlocks * pixels / (4 * 64) >= 64) return 4;
-  if (pixels >= 2 * 64) return 2;
-  return 1;
+// Workgroup width and pixels per invocation, per device. Measured on lavapipe (2 cores,
+// 8-wide AVX2): one SIMD-width workgroup (8) with 8 pixels per invocation ran the Inception
+// layers 1.5-1.9x faster than 64-wide workgroups with 4 pixels (benchmarks/RESULTS.md).
+// GPUs get a workgroup of one subgroup (32 NVIDIA, 64 AMD) and 4 pixels: enough independent
+// accumulators without crowding registers. Small grids get fewer pixels per invocation.
+struct ConvTiling {
+  uint32_t lanes;
+  int pixelsPerInvocation;
+};
+
+ConvTiling convTiling(const vk::DeviceInfo& device, int pixels) {
+  ConvTiling t;
+  t.lanes = std::clamp<uint32_t>(device.subgroupSize, 8, 64);
+  t.pixelsPerInvocation = device.type == "cpu" ? 8 : 4;
+  while (t.pixelsPerInvocation > 1 && pixels < int(t.lanes) * t.pixelsPerInvocation) {
+    t.pixelsPerInvocation /= 2;
+  }
+  return t;
 }
 
 }  // namespace
@@ -94,7 +105,7 @@ void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
   }
 }
 
-vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& /*device*/,
+vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                             const TensorRef& in, const ConvGeometry& g,
                             vk::BufferSlice packedWeights, vk::BufferSlice bias,
                             const TensorRef& out, const ConvEpilogue& epilogue) {
@@ -107,11 +118,12 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& /*de
   }
   const int pixels = out.batch * outH * outW;
   const int channelBlocks = (out.channels + kChannelBlock - 1) / kChannelBlock;
-  const int tn = pixelsPerInvocation(pixels, channelBlocks);
+  const ConvTiling tiling = convTiling(device, pixels);
+  const int tn = tiling.pixelsPerInvocation;
   const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
 
   vk::KernelKey key{"conv2d",
-                    {kLanes, 1, 1},
+                    {tiling.lanes, 1, 1},
                     {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH),
                      uint32_t(g.strideW), uint32_t(tn), uint32_t(padded)},
                     5,
@@ -135,7 +147,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& /*de
                 (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
                 epilogue.residualScale};
   d.setPush(push);
-  d.groups = {vk::divUp(pixels, kLanes * tn), uint32_t(channelBlocks), 1};
+  d.groups = {vk::divUp(pixels, tiling.lanes * tn), uint32_t(channelBlocks), 1};
   return d;
 }
 

@@ -46,11 +46,4 @@ double Graph::flopsPerImage() const {
   return flops;
 }
 
-size_t Graph::weightCount() const {
-  size_t count = 0;
-  for (const auto& w : weights)
-    count += w.weights.size() + w.bias.size();
-  return count;
-}
-
 }  // namespace vkc::graph

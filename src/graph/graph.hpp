@@ -65,7 +65,6 @@ struct Graph {
   int root(int tensor) const;               // follows `parent` to the owning tensor
   int rootChannelOffset(int tensor) const;  // channel offset inside root(tensor)
   double flopsPerImage() const;             // 2 * multiply-adds of every conv / linear
-  size_t weightCount() const;               // parameters after folding (weights + biases)
 };
 
 }  // namespace vkc::graph

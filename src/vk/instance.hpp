@@ -22,7 +22,6 @@ class Instance {
   Instance& operator=(const Instance&) = delete;
 
   VkInstance handle() const { return instance_; }
-  bool validationEnabled() const { return messenger_ != VK_NULL_HANDLE; }
   // Validation warnings and errors seen so far (performance hints are not counted).
   int validationMessageCount() const { return messages_.load(); }
   std::string lastValidationMessage() const;

@@ -142,7 +142,6 @@ const Kernel& KernelCache::get(const KernelKey& key) {
     throw Error(std::string("vkCreateComputePipelines failed for shader '") + key.shader +
                 "': " + resultName(result));
   }
-  ++created_;
   return *kernels_.emplace(key, std::move(kernel)).first->second;
 }
 

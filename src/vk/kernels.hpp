@@ -41,7 +41,6 @@ class KernelCache {
 
   const Kernel& get(const KernelKey& key);
   void save() const;  // writes the VkPipelineCache to cachePath (best effort)
-  size_t pipelinesCreated() const { return created_; }
   const std::string& cachePath() const { return path_; }
 
  private:
@@ -51,7 +50,6 @@ class KernelCache {
   std::map<uint32_t, VkDescriptorSetLayout> setLayouts_;
   std::map<KernelKey, std::unique_ptr<Kernel>> kernels_;
   std::map<std::string, VkShaderModule> modules_;
-  size_t created_ = 0;
   std::mutex mutex_;
 };
 

@@ -186,20 +186,4 @@ uint64_t MemoryAllocator::bytesInUse() const {
   return inUse_;
 }
 
-uint64_t MemoryAllocator::bytesAllocated() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  uint64_t total = 0;
-  for (const auto& block : blocks_)
-    total += block.memory != VK_NULL_HANDLE ? block.size : 0;
-  return total;
-}
-
-size_t MemoryAllocator::blockCount() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  size_t count = 0;
-  for (const auto& block : blocks_)
-    count += block.memory != VK_NULL_HANDLE;
-  return count;
-}
-
 }  // namespace vkc::vk

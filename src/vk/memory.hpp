@@ -32,7 +32,6 @@ class Buffer {
   VkBuffer handle() const { return buffer_; }
   VkDeviceSize size() const { return size_; }
   void* mapped() const { return mapped_; }
-  explicit operator bool() const { return buffer_ != VK_NULL_HANDLE; }
 
  private:
   friend class MemoryAllocator;
@@ -54,9 +53,7 @@ class MemoryAllocator {
 
   Buffer createBuffer(VkDeviceSize size, MemoryUsage usage);
 
-  uint64_t bytesInUse() const;      // sum of live buffers' reservations
-  uint64_t bytesAllocated() const;  // sum of VkDeviceMemory blocks
-  size_t blockCount() const;
+  uint64_t bytesInUse() const;  // sum of live buffers' reservations
 
  private:
   friend class Buffer;

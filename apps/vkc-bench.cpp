@@ -10,12 +10,11 @@
 #include <vector>
 
 #include "api/impl.hpp"
+#include "common/args.hpp"
 #include "common/model_choice.hpp"
 #include "io/detweights.hpp"
 #include "ops/peak_probe.hpp"
 #include "vkception/vkception.hpp"
-
-using vkc::app::parsePositiveInt;
 
 namespace {
 
@@ -72,52 +71,24 @@ int main(int argc, char** argv) {
   std::string model, weights, precision = "fp32";
   int batch = 1, size = 0, warmup = 2, runs = 5, device = -1;
   bool json = false, peak = false, profile = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    auto bad = [&](const std::string& what) {
-      std::fprintf(stderr, "vkc-bench: %s (see --help)\n", what.c_str());
-      return 2;
-    };
-    if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (a == "--model") {
-      model = next();
-    } else if (a == "--weights") {
-      weights = next();
-    } else if (a == "--precision") {
-      precision = next();
-      if (precision != "fp32")
-        return bad("--precision " + precision + " is not implemented yet; use fp32");
-    } else if (a == "--batch") {
-      if (!parsePositiveInt(next(), &batch)) return bad("--batch needs a positive integer");
-    } else if (a == "--size") {
-      if (!parsePositiveInt(next(), &size)) return bad("--size needs a positive integer");
-    } else if (a == "--warmup") {
-      std::string v = next();
-      if (v != "0" && !parsePositiveInt(v, &warmup)) return bad("--warmup needs an integer >= 0");
-      if (v == "0") warmup = 0;
-    } else if (a == "--runs") {
-      if (!parsePositiveInt(next(), &runs)) return bad("--runs needs a positive integer");
-    } else if (a == "--device") {
-      std::string v = next();
-      if (v != "0" && !parsePositiveInt(v, &device)) return bad("--device needs an index");
-      if (v == "0") device = 0;
-    } else if (a == "--json") {
-      json = peak = true;
-    } else if (a == "--peak") {
-      peak = true;
-    } else if (a == "--profile") {
-      profile = true;
-    } else {
-      return bad("unknown option '" + a + "'");
-    }
+  vkc::app::ArgParser args("vkc-bench", kUsage);
+  args.text("--model", &model);
+  args.text("--weights", &weights);
+  args.text("--precision", &precision);
+  args.positiveInt("--batch", &batch);
+  args.positiveInt("--size", &size);
+  args.nonNegativeInt("--warmup", &warmup);
+  args.positiveInt("--runs", &runs);
+  args.nonNegativeInt("--device", &device);
+  args.toggle("--json", &json);
+  args.toggle("--peak", &peak);
+  args.toggle("--profile", &profile);
+  if (int rc = args.parse(argc, argv); rc >= 0) return rc;
+  peak = peak || json;
+  if (precision != "fp32") {
+    return args.usageError("--precision " + precision + " is not implemented yet; use fp32");
   }
-  if (model.empty()) {
-    std::fprintf(stderr, "vkc-bench: --model is required (see --help)\n");
-    return 2;
-  }
+  if (model.empty()) return args.usageError("--model is required");
   try {
     vkc::ContextOptions co;
     co.device = device;

@@ -11,13 +11,13 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "common/args.hpp"
 #include "common/model_choice.hpp"
 #include "io/image.hpp"
 #include "io/labels.hpp"
 #include "vkception/vkception.hpp"
 
 namespace fs = std::filesystem;
-using vkc::app::parsePositiveInt;
 
 namespace {
 
@@ -46,11 +46,6 @@ struct Options {
   bool json = false;
   std::vector<std::string> inputs;
 };
-
-int usageError(const std::string& message) {
-  std::fprintf(stderr, "vkc-classify: %s (see --help)\n", message.c_str());
-  return 2;
-}
 
 bool isImageFile(const fs::path& p) {
   std::string ext = p.extension().string();
@@ -98,55 +93,24 @@ void printResult(const Options& o, const std::string& name, const float* logits,
 }
 
 int parse(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= argc) return false;
-      out = argv[++i];
-      return true;
-    };
-    auto number = [&](int& out) {
-      std::string v;
-      return value(v) && parsePositiveInt(v, &out);
-    };
-    if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (a == "--version") {
-      std::printf("vkc-classify %s\n", VKC_VERSION);
-      return 0;
-    } else if (a == "--model" || a == "--weights" || a == "--labels" || a == "--input-tensor" ||
-               a == "--save-logits") {
-      std::string& target = a == "--model"          ? o.model
-                            : a == "--weights"      ? o.weights
-                            : a == "--labels"       ? o.labels
-                            : a == "--input-tensor" ? o.inputTensor
-                                                    : o.saveLogits;
-      if (!value(target) || target.empty()) return usageError(a + " needs a value");
-    } else if (a == "--top") {
-      if (!number(o.top)) return usageError("--top needs a positive integer");
-    } else if (a == "--batch") {
-      if (!number(o.batch)) return usageError("--batch needs a positive integer");
-    } else if (a == "--size") {
-      if (!number(o.size)) return usageError("--size needs a positive integer");
-    } else if (a == "--device") {
-      std::string v;
-      int d = 0;
-      if (!value(v) || (v != "0" && !parsePositiveInt(v, &d))) {
-        return usageError("--device needs a device index (0, 1, ...)");
-      }
-      o.device = d;
-    } else if (a == "--json") {
-      o.json = true;
-    } else if (a.size() > 1 && a[0] == '-') {
-      return usageError("unknown option '" + a + "'");
-    } else {
-      o.inputs.push_back(a);
-    }
+  vkc::app::ArgParser args("vkc-classify", kUsage);
+  for (auto [flag, target] : {std::pair{"--model", &o.model},
+                              {"--weights", &o.weights},
+                              {"--labels", &o.labels},
+                              {"--input-tensor", &o.inputTensor},
+                              {"--save-logits", &o.saveLogits}}) {
+    args.text(flag, target);
   }
-  if (o.inputs.empty() && o.inputTensor.empty()) return usageError("no images given");
+  args.positiveInt("--top", &o.top);
+  args.positiveInt("--batch", &o.batch);
+  args.positiveInt("--size", &o.size);
+  args.nonNegativeInt("--device", &o.device);
+  args.toggle("--json", &o.json);
+  args.positional(&o.inputs);
+  if (int rc = args.parse(argc, argv); rc >= 0) return rc;
+  if (o.inputs.empty() && o.inputTensor.empty()) return args.usageError("no images given");
   if (!o.inputs.empty() && !o.inputTensor.empty()) {
-    return usageError("give images or --input-tensor, not both");
+    return args.usageError("give images or --input-tensor, not both");
   }
   return -1;
 }

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/args.hpp"
 #include "common/eval_data.hpp"
 #include "common/eval_metrics.hpp"
 #include "common/model_choice.hpp"
@@ -16,7 +17,6 @@
 #include "vkception/vkception.hpp"
 
 namespace fs = std::filesystem;
-using vkc::app::parsePositiveInt;
 
 namespace {
 
@@ -49,11 +49,6 @@ struct Options {
   bool json = false;
 };
 
-int usageError(const std::string& message) {
-  std::fprintf(stderr, "vkc-eval: %s (see --help)\n", message.c_str());
-  return 2;
-}
-
 // Library errors may list several problems on separate lines; keep every error one line.
 std::string oneLine(std::string text) {
   for (size_t at; (at = text.find("\n  ")) != std::string::npos;) {
@@ -64,50 +59,22 @@ std::string oneLine(std::string text) {
 }
 
 int parse(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= argc) return false;
-      out = argv[++i];
-      return true;
-    };
-    auto number = [&](int& out) {
-      std::string v;
-      return value(v) && parsePositiveInt(v, &out);
-    };
-    if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (a == "--version") {
-      std::printf("vkc-eval %s\n", VKC_VERSION);
-      return 0;
-    } else if (a == "--model" || a == "--weights" || a == "--labels" || a == "--idx-images" ||
-               a == "--idx-labels" || a == "--dir") {
-      std::string& target = a == "--model"        ? o.model
-                            : a == "--weights"    ? o.weights
-                            : a == "--labels"     ? o.labels
-                            : a == "--idx-images" ? o.idxImages
-                            : a == "--idx-labels" ? o.idxLabels
-                                                  : o.dir;
-      if (!value(target) || target.empty()) return usageError(a + " needs a value");
-    } else if (a == "--batch" || a == "--size" || a == "--limit") {
-      int& target = a == "--batch" ? o.batch : a == "--size" ? o.size : o.limit;
-      if (!number(target)) return usageError(a + " needs a positive integer");
-    } else if (a == "--device") {
-      std::string v;
-      int d = 0;
-      if (!value(v) || (v != "0" && !parsePositiveInt(v, &d))) {
-        return usageError("--device needs a device index (0, 1, ...)");
-      }
-      o.device = d;
-    } else if (a == "--json") {
-      o.json = true;
-    } else if (a.size() > 1 && a[0] == '-') {
-      return usageError("unknown option '" + a + "'");
-    } else {
-      return usageError("unexpected argument '" + a + "' (give data with --idx-images or --dir)");
-    }
+  vkc::app::ArgParser args("vkc-eval", kUsage);
+  for (auto [flag, target] : {std::pair{"--model", &o.model},
+                              {"--weights", &o.weights},
+                              {"--labels", &o.labels},
+                              {"--idx-images", &o.idxImages},
+                              {"--idx-labels", &o.idxLabels},
+                              {"--dir", &o.dir}}) {
+    args.text(flag, target);
   }
+  args.positiveInt("--batch", &o.batch);
+  args.positiveInt("--size", &o.size);
+  args.positiveInt("--limit", &o.limit);
+  args.nonNegativeInt("--device", &o.device);
+  args.toggle("--json", &o.json);
+  if (int rc = args.parse(argc, argv); rc >= 0) return rc;
+  auto usageError = [&](const std::string& message) { return args.usageError(message); };
   const bool idx = !o.idxImages.empty() || !o.idxLabels.empty();
   if (idx && !o.dir.empty()) return usageError("give --idx-images/--idx-labels or --dir, not both");
   if (!idx && o.dir.empty())

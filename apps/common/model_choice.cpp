@@ -86,12 +86,4 @@ std::vector<uint8_t> toPixels(const io::Image& image, int size, const Preprocess
   return std::move(resized.rgb);
 }
 
-bool parsePositiveInt(const std::string& text, int* value) {
-  char* end = nullptr;
-  long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v <= 0 || v > 1000000) return false;
-  *value = static_cast<int>(v);
-  return true;
-}
-
 }  // namespace vkc::app

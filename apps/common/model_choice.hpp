@@ -39,6 +39,4 @@ Preprocess preprocessFor(const std::string& model, const std::map<std::string, s
 // normalisation (pre.mean / pre.std) runs on the GPU (Network::setImageNormalization).
 std::vector<uint8_t> toPixels(const io::Image& image, int size, const Preprocess& pre);
 
-bool parsePositiveInt(const std::string& text, int* value);
-
 }  // namespace vkc::app

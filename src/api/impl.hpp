@@ -1,5 +1,6 @@
 #pragma once
 // The objects behind the public API (include/vkception/vkception.hpp).
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -27,6 +28,10 @@ struct Network::Impl {
 
   int maxBatch() const;  // largest batch whose biggest tensor fits one binding
   graph::Program& program(int batch, bool images = false);
+  // Runs `batch` images in chunks whose tensors fit one binding; `submit` starts one chunk
+  // given the element offset of its first image in the caller's input.
+  std::vector<float> runChunked(int batch, bool images,
+                                const std::function<int(graph::Program&, size_t)>& submit);
 };
 
 }  // namespace vkc

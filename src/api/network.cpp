@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include "api/impl.hpp"
 #include "graph/memory_plan.hpp"
@@ -86,35 +87,31 @@ const std::map<std::string, std::string>& Network::metadata() const {
   return impl_->metadata;
 }
 
-std::vector<float> Network::run(const float* input, int batch) {
+std::vector<float> Network::Impl::runChunked(
+    int batch, bool images, const std::function<int(graph::Program&, size_t)>& submit) {
   if (batch < 1) throw Error("batch must be at least 1");
-  const size_t perImageIn = size_t(3) * inputSize() * inputSize();
-  const size_t classes = static_cast<size_t>(numClasses());
+  const size_t classes = model.graph.tensors[model.graph.output].channels;
   std::vector<float> logits(size_t(batch) * classes);
-  const int chunk = std::min(batch, impl_->maxBatch());
+  const int chunk = std::min(batch, maxBatch());
   for (int start = 0; start < batch; start += chunk) {
-    int n = std::min(chunk, batch - start);
-    graph::Program& program = impl_->program(n);
-    program.run(input + start * perImageIn, logits.data() + start * classes);
-    impl_->lastRun = &program;
+    graph::Program& chunkProgram = program(std::min(chunk, batch - start), images);
+    chunkProgram.wait(
+        submit(chunkProgram, size_t(start) * 3 * model.config.inputSize * model.config.inputSize),
+        logits.data() + start * classes);
+    lastRun = &chunkProgram;
   }
   return logits;
 }
 
+std::vector<float> Network::run(const float* input, int batch) {
+  return impl_->runChunked(
+      batch, false, [input](graph::Program& p, size_t offset) { return p.submit(input + offset); });
+}
+
 std::vector<float> Network::runImages(const uint8_t* pixels, int batch) {
-  if (batch < 1) throw Error("batch must be at least 1");
-  const size_t perImageIn = size_t(3) * inputSize() * inputSize();
-  const size_t classes = static_cast<size_t>(numClasses());
-  std::vector<float> logits(size_t(batch) * classes);
-  const int chunk = std::min(batch, impl_->maxBatch());
-  for (int start = 0; start < batch; start += chunk) {
-    int n = std::min(chunk, batch - start);
-    graph::Program& program = impl_->program(n, true);
-    program.wait(program.submitImages(pixels + start * perImageIn),
-                 logits.data() + start * classes);
-    impl_->lastRun = &program;
-  }
-  return logits;
+  return impl_->runChunked(batch, true, [pixels](graph::Program& p, size_t offset) {
+    return p.submitImages(pixels + offset);
+  });
 }
 
 void Network::setImageNormalization(const std::array<float, 3>& mean,

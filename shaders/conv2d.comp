@@ -1,36 +1,14 @@
 #version 450
-// Convolution as implicit GEMM over CNHW (see common.glsl): M = output channels, N = output pixels x batch,
-// K = input channels x KH x KW. Each invocation computes 8 output channels (two vec4
-// accumulators) for TN output pixels spaced one workgroup-width apart, so neighbouring lanes
-// read neighbouring pixels. Weights are pre-packed per block of 8 output channels as
+// Convolution as implicit GEMM over CNHW (see common.glsl): M = output channels,
+// N = output pixels x batch, K = input channels x KH x KW. Used for one-column kernels (1x1,
+// 7x1, 3x1; wider ones use conv2d_rows.comp). Each invocation computes 8 output channels (two
+// vec4 accumulators) for TN output pixels spaced one workgroup-width apart, so neighbouring
+// lanes read neighbouring pixels. Weights are pre-packed per block of 8 output channels as
 // [K][8] (see ops/conv2d.cpp), so every lane of a workgroup reads the same two vec4 per tap.
 // Epilogue: out = act(residual + scale * (acc + bias)), written at a channel offset so that
 // branches write straight into their slice of a concat.
 #extension GL_GOOGLE_include_directive : require
-#include "common.glsl"
-
-VKC_WORKGROUP_FROM_SPEC
-layout(constant_id = 3) const int KH = 1;
-layout(constant_id = 4) const int KW = 1;
-layout(constant_id = 5) const int SH = 1;
-layout(constant_id = 6) const int SW = 1;
-layout(constant_id = 7) const int TN = 4;         // output pixels per invocation
-layout(constant_id = 8) const bool PADDED = false; // any tap can fall outside the image
-
-layout(std430, binding = 0) readonly buffer Input { float x[]; };
-layout(std430, binding = 1) readonly buffer Weights { vec4 w[]; };
-layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, binding = 3) buffer Output { float y[]; };
-layout(std430, binding = 4) readonly buffer Residual { float res[]; };
-
-layout(push_constant) uniform Params {
-  int batch, inC, inH, inW;
-  int outC, outH, outW;
-  int padTop, padLeft;
-  int inOffset, outOffset, resOffset;
-  int flags;  // bit 0: ReLU, bit 1: residual
-  float scale;
-} p;
+#include "conv_common.glsl"
 
 void main() {
   const int lanes = int(gl_WorkGroupSize.x);
@@ -77,21 +55,9 @@ void main() {
     }
   }
 
-  const bool relu = (p.flags & 1) != 0;
-  const bool residual = (p.flags & 2) != 0;
   for (int t = 0; t < TN; ++t) {
     int pixel = int(gl_WorkGroupID.x) * lanes * TN + t * lanes + int(gl_LocalInvocationID.x);
     if (pixel >= pixels) continue;
-    int n = pixel / outHW, rem = pixel % outHW;
-    for (int j = 0; j < 8; ++j) {
-      int co = block * 8 + j;
-      if (co >= p.outC) break;
-      float v = (j < 4 ? acc0[t][j] : acc1[t][j - 4]) + bias[co];
-      if (residual) {
-        v = res[tensorIndex(p.resOffset, co, n, p.batch, outHW, rem)] + p.scale * v;
-      }
-      if (relu) v = max(v, 0.0);
-      y[tensorIndex(p.outOffset, co, n, p.batch, outHW, rem)] = v;
-    }
+    storeOutputs(block, pixel / outHW, pixel % outHW, acc0[t], acc1[t]);
   }
 }

@@ -45,6 +45,18 @@ ConvTiling convTiling(const vk::DeviceInfo& device, int pixels) {
   return t;
 }
 
+// Output pixels per row segment (4..8): the length that computes the fewest wasted pixels at
+// the end of a row, the longer one on a tie (35 -> 7, 17 -> 6, 147 -> 7, 8 -> 8).
+int rowSegmentLength(int outW) {
+  int best = 8;
+  for (int length = 8; length >= 4; --length) {
+    int computed = (outW + length - 1) / length * length;
+    int bestComputed = (outW + best - 1) / best * best;
+    if (computed < bestComputed) best = length;
+  }
+  return best;
+}
+
 }  // namespace
 
 ConvGeometry validGeometry(int kernelH, int kernelW, int stride) {
@@ -122,10 +134,14 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const int tn = tiling.pixelsPerInvocation;
   const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
 
-  vk::KernelKey key{"conv2d",
+  // Kernels wider than one column take row segments (conv2d_rows.comp), sharing loads between
+  // the taps of neighbouring pixels; the others take pixels one workgroup-width apart.
+  const bool rows = g.kernelW > 1;
+  const int segmentLength = rows ? rowSegmentLength(outW) : tn;
+  vk::KernelKey key{rows ? "conv2d_rows" : "conv2d",
                     {tiling.lanes, 1, 1},
                     {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH),
-                     uint32_t(g.strideW), uint32_t(tn), uint32_t(padded)},
+                     uint32_t(g.strideW), uint32_t(segmentLength), uint32_t(padded)},
                     5,
                     sizeof(ConvPush)};
   vk::Dispatch d;
@@ -147,7 +163,10 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
                 (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
                 epilogue.residualScale};
   d.setPush(push);
-  d.groups = {vk::divUp(pixels, tiling.lanes * tn), uint32_t(channelBlocks), 1};
+  const uint64_t invocations =
+      rows ? uint64_t(out.batch) * outH * ((outW + segmentLength - 1) / segmentLength)
+           : vk::divUp(pixels, tn);
+  d.groups = {vk::divUp(invocations, tiling.lanes), uint32_t(channelBlocks), 1};
   return d;
 }
 

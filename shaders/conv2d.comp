@@ -8,6 +8,7 @@
 // Epilogue: out = act(residual + scale * (acc + bias)), written at a channel offset so that
 // branches write straight into their slice of a concat.
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 #include "conv_common.glsl"
 
 void main() {
@@ -21,7 +22,7 @@ void main() {
   int inBase[TN];   // offset of input channel 0 at the top-left tap of this output pixel
   int ih0[TN], iw0[TN];
   vec4 acc0[TN], acc1[TN];
-  for (int t = 0; t < TN; ++t) {
+  [[unroll]] for (int t = 0; t < TN; ++t) {
     int pixel = min(int(gl_WorkGroupID.x) * lanes * TN + t * lanes + int(gl_LocalInvocationID.x),
                     pixels - 1);
     int n = pixel / outHW, rem = pixel % outHW;
@@ -35,11 +36,11 @@ void main() {
   int wi = block * K * 2;
   for (int ci = 0; ci < p.inC; ++ci) {
     const int channelBase = ci * p.batch * inHW;
-    for (int ky = 0; ky < KH; ++ky) {
-      for (int kx = 0; kx < KW; ++kx) {
+    [[unroll]] for (int ky = 0; ky < KH; ++ky) {
+      [[unroll]] for (int kx = 0; kx < KW; ++kx) {
         vec4 w0 = w[wi], w1 = w[wi + 1];
         wi += 2;
-        for (int t = 0; t < TN; ++t) {
+        [[unroll]] for (int t = 0; t < TN; ++t) {
           float v;
           if (PADDED) {
             int ih = ih0[t] + ky, iw = iw0[t] + kx;
@@ -55,7 +56,7 @@ void main() {
     }
   }
 
-  for (int t = 0; t < TN; ++t) {
+  [[unroll]] for (int t = 0; t < TN; ++t) {
     int pixel = int(gl_WorkGroupID.x) * lanes * TN + t * lanes + int(gl_LocalInvocationID.x);
     if (pixel >= pixels) continue;
     storeOutputs(block, pixel / outHW, pixel % outHW, acc0[t], acc1[t]);

@@ -45,9 +45,9 @@ ConvTiling convTiling(const vk::DeviceInfo& device, int pixels) {
   return t;
 }
 
-// Output pixels per row segment (4..8): the length that computes the fewest wasted pixels at
-// the end of a row, the longer one on a tie (35 -> 7, 17 -> 6, 147 -> 7, 8 -> 8).
-int rowSegmentLength(int outW) {
+// Output pixels per line segment (4..8): the length that computes the fewest wasted pixels at
+// the end of a line, the longer one on a tie (35 -> 7, 17 -> 6, 147 -> 7, 8 -> 8).
+int lineSegmentLength(int outW) {
   int best = 8;
   for (int length = 8; length >= 4; --length) {
     int computed = (outW + length - 1) / length * length;
@@ -134,16 +134,19 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const int tn = tiling.pixelsPerInvocation;
   const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
 
-  // Kernels wider than one column take row segments (conv2d_rows.comp), sharing loads between
-  // the taps of neighbouring pixels; the others take pixels one workgroup-width apart.
-  const bool rows = g.kernelW > 1;
-  const int segmentLength = rows ? rowSegmentLength(outW) : tn;
-  vk::KernelKey key{rows ? "conv2d_rows" : "conv2d",
-                    {tiling.lanes, 1, 1},
-                    {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH),
-                     uint32_t(g.strideW), uint32_t(segmentLength), uint32_t(padded)},
-                    5,
-                    sizeof(ConvPush)};
+  // Kernels with several taps along a row (or, one column wide, along a column) take line
+  // segments (conv2d_segments.comp), sharing loads between the taps of neighbouring pixels;
+  // 1x1 kernels take pixels one workgroup-width apart (conv2d.comp).
+  const bool vertical = g.kernelW == 1 && g.kernelH > 1;
+  const bool segments = g.kernelW > 1 || vertical;
+  const int segmentLength = segments ? lineSegmentLength(vertical ? outH : outW) : tn;
+  vk::KernelKey key{
+      segments ? "conv2d_segments" : "conv2d",
+      {tiling.lanes, 1, 1},
+      {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH), uint32_t(g.strideW),
+       uint32_t(segmentLength), uint32_t(padded), uint32_t(vertical)},
+      5,
+      sizeof(ConvPush)};
   vk::Dispatch d;
   d.kernel = &kernels.get(key);
   const TensorRef* residual = epilogue.residual;
@@ -163,9 +166,10 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
                 (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
                 epilogue.residualScale};
   d.setPush(push);
+  const int along = vertical ? outH : outW, across = vertical ? outW : outH;
   const uint64_t invocations =
-      rows ? uint64_t(out.batch) * outH * ((outW + segmentLength - 1) / segmentLength)
-           : vk::divUp(pixels, tn);
+      segments ? uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength)
+               : vk::divUp(pixels, tn);
   d.groups = {vk::divUp(invocations, tiling.lanes), uint32_t(channelBlocks), 1};
   return d;
 }

@@ -1,0 +1,84 @@
+#version 450
+// Convolution for kernels longer than one tap along a row (3x3, 5x5, 1x7, 1x3) or, with
+// VERTICAL, along a column (7x1, 3x1): each invocation computes 8 output channels for TN
+// consecutive output pixels of one line, so the taps of neighbouring pixels share their input
+// loads: (TN - 1) * stride + taps loads per input line instead of TN * taps. Loads, not FMAs,
+// bound convolutions on CPU drivers (benchmarks/RESULTS.md). Weights are packed as for
+// conv2d.comp; VERTICAL needs KW == 1 so that their (ci, ky, kx) order is line order.
+#extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
+#include "conv_common.glsl"
+
+layout(constant_id = 9) const bool VERTICAL = false;
+
+// "Along" is the segment's axis, "across" the other one.
+const int TAPS = VERTICAL ? KH : KW;
+const int LINES = VERTICAL ? KW : KH;
+const int STEP = VERTICAL ? SH : SW;
+const int SPAN = (TN - 1) * STEP + TAPS;  // input positions one segment reads per line
+
+void main() {
+  const int outAlong = VERTICAL ? p.outH : p.outW, outAcross = VERTICAL ? p.outW : p.outH;
+  const int inAlong = VERTICAL ? p.inH : p.inW, inAcross = VERTICAL ? p.inW : p.inH;
+  const int alongStride = VERTICAL ? p.inW : 1, acrossStride = VERTICAL ? 1 : p.inW;
+  const int padAlong = VERTICAL ? p.padTop : p.padLeft;
+  const int padAcross = VERTICAL ? p.padLeft : p.padTop;
+  const int strideAcross = VERTICAL ? SW : SH;
+
+  const int segmentsPerLine = (outAlong + TN - 1) / TN;
+  const int segments = p.batch * outAcross * segmentsPerLine;
+  const int segment = min(int(gl_GlobalInvocationID.x), segments - 1);
+  const int n = segment / (outAcross * segmentsPerLine);
+  const int across = (segment / segmentsPerLine) % outAcross;
+  const int along0 = (segment % segmentsPerLine) * TN;
+  const int inAcross0 = across * strideAcross - padAcross, inAlong0 = along0 * STEP - padAlong;
+  const int inHW = p.inH * p.inW;
+  const int block = int(gl_WorkGroupID.y);
+  const int K = p.inC * KH * KW;
+  const int imageBase = tensorIndex(p.inOffset, 0, n, p.batch, inHW, 0);
+
+  // Positions this segment reads along its line; outside the image (padding, or past the end
+  // of a partial segment) they read as zero via a clamped address and a mask.
+  int offset[SPAN];
+  bool inside[SPAN];
+  [[unroll]] for (int j = 0; j < SPAN; ++j) {
+    int i = inAlong0 + j;
+    inside[j] = i >= 0 && i < inAlong;
+    offset[j] = clamp(i, 0, inAlong - 1) * alongStride;
+  }
+
+  vec4 acc0[TN], acc1[TN];
+  [[unroll]] for (int t = 0; t < TN; ++t) {
+    acc0[t] = vec4(0.0);
+    acc1[t] = vec4(0.0);
+  }
+  int wi = block * K * 2;
+  for (int ci = 0; ci < p.inC; ++ci) {
+    const int channelBase = imageBase + ci * p.batch * inHW;
+    [[unroll]] for (int l = 0; l < LINES; ++l) {
+      const int i = inAcross0 + l;
+      const bool lineInside = !PADDED || (i >= 0 && i < inAcross);
+      const int line = channelBase + clamp(i, 0, inAcross - 1) * acrossStride;
+      float v[SPAN];
+      [[unroll]] for (int j = 0; j < SPAN; ++j) {
+        v[j] = lineInside && inside[j] ? x[line + offset[j]] : 0.0;
+      }
+      [[unroll]] for (int tap = 0; tap < TAPS; ++tap) {
+        vec4 w0 = w[wi], w1 = w[wi + 1];
+        wi += 2;
+        [[unroll]] for (int t = 0; t < TN; ++t) {
+          acc0[t] = fma(vec4(v[t * STEP + tap]), w0, acc0[t]);
+          acc1[t] = fma(vec4(v[t * STEP + tap]), w1, acc1[t]);
+        }
+      }
+    }
+  }
+
+  if (int(gl_GlobalInvocationID.x) >= segments) return;
+  [[unroll]] for (int t = 0; t < TN; ++t) {
+    const int along = along0 + t;
+    if (along >= outAlong) break;
+    const int rem = VERTICAL ? along * p.outW + across : across * p.outW + along;
+    storeOutputs(block, n, rem, acc0[t], acc1[t]);
+  }
+}

@@ -11,7 +11,7 @@ constexpr uint32_t kLanes = 64;
 struct PoolPush {
   int batch, channels, inH, inW;
   int outH, outW;
-  int kernelH, kernelW, strideH, strideW, padTop, padLeft;
+  int padTop, padLeft;
   int inOffset, outOffset;
 };
 
@@ -33,11 +33,14 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const TensorRef& in, const
     throw Error("pool2d: output shape does not match the pooling of the input");
   }
   vk::Dispatch d;
-  d.kernel = &kernels.get({"pool2d", {kLanes, 1, 1}, {uint32_t(mode)}, 2, sizeof(PoolPush)});
+  d.kernel = &kernels.get({"pool2d",
+                           {kLanes, 1, 1},
+                           {uint32_t(mode), uint32_t(g.kernel), uint32_t(g.stride)},
+                           2,
+                           sizeof(PoolPush)});
   d.buffers = {in.slice, out.slice};
-  d.setPush(PoolPush{in.batch, in.channels, in.height, in.width, out.height, out.width, g.kernel,
-                     g.kernel, g.stride, g.stride, g.pad, g.pad, in.elementOffset,
-                     out.elementOffset});
+  d.setPush(PoolPush{in.batch, in.channels, in.height, in.width, out.height, out.width, g.pad,
+                     g.pad, in.elementOffset, out.elementOffset});
   d.groups = {vk::divUp(uint64_t(out.batch) * out.channels * out.height * out.width, kLanes), 1, 1};
   return d;
 }

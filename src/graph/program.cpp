@@ -26,7 +26,21 @@ void cnhwToNchw(const float* src, float* dst, int batch, int channels, int hw) {
 
 }  // namespace
 
+// Everything one inference in flight needs. Owns its Vulkan objects, so a Program whose
+// constructor fails half-way leaks nothing.
 struct Program::Frame {
+  explicit Frame(vk::Device& d) : device(d) {}
+  ~Frame() {
+    VkDevice dev = device.handle();
+    if (fence && ticket >= 0) vkWaitForFences(dev, 1, &fence, VK_TRUE, UINT64_MAX);
+    if (fence) vkDestroyFence(dev, fence, nullptr);
+    if (commands) vkFreeCommandBuffers(dev, device.commandPool(), 1, &commands);
+    if (queries) vkDestroyQueryPool(dev, queries, nullptr);
+  }
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+
+  vk::Device& device;
   vk::Buffer arena, input, output;
   VkCommandBuffer commands = VK_NULL_HANDLE;
   VkFence fence = VK_NULL_HANDLE;
@@ -59,7 +73,7 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
   stats_.naiveBytes = plan_.naiveBytes;
 
   for (int f = 0; f < std::max(1, options.framesInFlight); ++f) {
-    auto frame = std::make_unique<Frame>();
+    auto frame = std::make_unique<Frame>(device);
     frame->arena = device.memory().createBuffer(plan_.arenaBytes, vk::MemoryUsage::DeviceLocal);
     const size_t inputBytes = options.imageInput ? (inputCount() + 3) / 4 * 4  // bytes, whole uints
                                                  : inputCount() * sizeof(float);
@@ -86,15 +100,7 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
   }
 }
 
-Program::~Program() {
-  for (auto& frame : frames_) {
-    if (frame->ticket >= 0)
-      vkWaitForFences(device_.handle(), 1, &frame->fence, VK_TRUE, UINT64_MAX);
-    vkDestroyFence(device_.handle(), frame->fence, nullptr);
-    vkFreeCommandBuffers(device_.handle(), device_.commandPool(), 1, &frame->commands);
-    if (frame->queries) vkDestroyQueryPool(device_.handle(), frame->queries, nullptr);
-  }
-}
+Program::~Program() = default;
 
 size_t Program::inputCount() const {
   return size_t(batch_) * graph_.tensors[graph_.input].elementsPerImage();

@@ -203,7 +203,8 @@ int main(int argc, char** argv) {
       std::vector<uint8_t> batch;
       for (size_t i = start; i < std::min(images.size(), start + o.batch); ++i) {
         try {
-          std::vector<uint8_t> x = vkc::app::toPixels(vkc::io::loadImage(images[i]), size, pre);
+          std::vector<uint8_t> x =
+              vkc::app::toPixels(vkc::io::loadImage(images[i]), size, pre, images[i]);
           batch.insert(batch.end(), x.begin(), x.end());
           names.push_back(images[i]);
         } catch (const std::exception& e) {  // a bad image is reported and skipped

@@ -200,7 +200,7 @@ int run(const Options& o) {
     std::vector<int> truth;
     for (size_t i = first; i < std::min(count, first + o.batch); ++i) {
       try {
-        std::vector<uint8_t> x = vkc::app::toPixels(set.image(i), size, pre);
+        std::vector<uint8_t> x = vkc::app::toPixels(set.image(i), size, pre, set.name(i));
         input.insert(input.end(), x.begin(), x.end());
         truth.push_back(set.labels[i]);
       } catch (const std::exception& e) {  // a bad image is reported and skipped

@@ -78,7 +78,13 @@ Preprocess preprocessFor(const std::string& model, const std::map<std::string, s
   return pre;
 }
 
-std::vector<uint8_t> toPixels(const io::Image& image, int size, const Preprocess& pre) {
+std::vector<uint8_t> toPixels(const io::Image& image, int size, const Preprocess& pre,
+                              const std::string& source) {
+  if (image.width < kMinImageSide || image.height < kMinImageSide) {
+    throw Error(source + ": image is " + std::to_string(image.width) + "x" +
+                std::to_string(image.height) + ", too small to classify (at least " +
+                std::to_string(kMinImageSide) + "x" + std::to_string(kMinImageSide) + ")");
+  }
   io::Image resized =
       pre.cropBicubic
           ? io::centerCrop(io::resizeShorterSide(image, int(size / 0.875), true), size, size)

@@ -37,6 +37,10 @@ std::string labelsFile(const std::string& explicitLabels, const ModelChoice& cho
 Preprocess preprocessFor(const std::string& model, const std::map<std::string, std::string>& meta);
 // One image resized/cropped as the model expects -> size x size x 3 bytes (RGB); the
 // normalisation (pre.mean / pre.std) runs on the GPU (Network::setImageNormalization).
-std::vector<uint8_t> toPixels(const io::Image& image, int size, const Preprocess& pre);
+// Throws vkc::Error naming `source` for images under kMinImageSide pixels on a side, where
+// resizing would invent the picture rather than scale it.
+std::vector<uint8_t> toPixels(const io::Image& image, int size, const Preprocess& pre,
+                              const std::string& source);
+constexpr int kMinImageSide = 8;
 
 }  // namespace vkc::app

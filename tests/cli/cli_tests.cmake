@@ -74,3 +74,5 @@ vkc_cli_test(eval.dir_unknown_class --rc 1 ${NEEDS_MODEL} --stderr "'NotAClass' 
 # The default model's accuracy, measured through Vulkan (about 30 s on 2 cores).
 add_test(NAME eval.fashion_mnist_top1 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/check_accuracy.sh ${EVAL})
 set_tests_properties(eval.fashion_mnist_top1 PROPERTIES TIMEOUT 600 LABELS cli)
+vkc_cli_test(classify.image_too_small --rc 1 ${NEEDS_MODEL} --stderr "too small"
+             -- ${CLASSIFY} @T@/tiny.png)

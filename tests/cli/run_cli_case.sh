@@ -63,6 +63,11 @@ png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 28, 28, 8, 
 open(d + "/good.png", "wb").write(png)
 open(d + "/truncated.png", "wb").write(png[:len(png) // 2])
 open(d + "/x.png", "wb").write(bytes(rng.randrange(256) for _ in range(4096)))
+# A valid but 3x3 image: too small to classify.
+tiny = b"".join(b"\0" + bytes(3) for _ in range(3))
+open(d + "/tiny.png", "wb").write(b"\x89PNG\r\n\x1a\n" +
+                                   chunk(b"IHDR", struct.pack(">IIBBBBB", 3, 3, 8, 0, 0, 0, 0)) +
+                                   chunk(b"IDAT", zlib.compress(tiny)) + chunk(b"IEND", b""))
 
 # A valid one-tensor safetensors file, then the same cut inside its data.
 header = json.dumps({"t": {"dtype": "F32", "shape": [64], "data_offsets": [0, 256]}}).encode()

@@ -35,7 +35,7 @@ void main() {
 
   int wi = block * K * 2;
   for (int ci = 0; ci < p.inC; ++ci) {
-    const int channelBase = ci * p.batch * inHW;
+    const int channelBase = ci * planeSize(p.batch, inHW);
     [[unroll]] for (int ky = 0; ky < KH; ++ky) {
       [[unroll]] for (int kx = 0; kx < KW; ++kx) {
         vec4 w0 = w[wi], w1 = w[wi + 1];

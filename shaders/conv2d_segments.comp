@@ -54,7 +54,7 @@ void main() {
   }
   int wi = block * K * 2;
   for (int ci = 0; ci < p.inC; ++ci) {
-    const int channelBase = imageBase + ci * p.batch * inHW;
+    const int channelBase = imageBase + ci * planeSize(p.batch, inHW);
     [[unroll]] for (int l = 0; l < LINES; ++l) {
       const int i = inAcross0 + l;
       const bool lineInside = !PADDED || (i >= 0 && i < inAcross);

@@ -23,5 +23,5 @@ void main() {
   int c = index / (hw * p.batch);
   int byteIndex = (n * hw + pixel) * 3 + c;
   uint value = (bytes[byteIndex >> 2] >> (8 * (byteIndex & 3))) & 0xFFu;
-  y[p.outOffset + index] = (float(value) / 255.0 - p.mean[c]) * p.invStd[c];
+  y[tensorIndex(p.outOffset, c, n, p.batch, hw, pixel)] = (float(value) / 255.0 - p.mean[c]) * p.invStd[c];
 }

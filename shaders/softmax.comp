@@ -32,10 +32,10 @@ void main() {
   int lanes = int(gl_WorkGroupSize.x);
   int lane = int(gl_LocalInvocationID.x);
   float m = -3.402823466e38;
-  for (int i = lane; i < p.classes; i += lanes) m = max(m, x[p.inOffset + i * p.rows + row]);
+  for (int i = lane; i < p.classes; i += lanes) m = max(m, x[p.inOffset + i * planeSize(p.rows, 1) + row]);
   m = reduce(m, true);
   float s = 0.0;
-  for (int i = lane; i < p.classes; i += lanes) s += exp(x[p.inOffset + i * p.rows + row] - m);
+  for (int i = lane; i < p.classes; i += lanes) s += exp(x[p.inOffset + i * planeSize(p.rows, 1) + row] - m);
   s = reduce(s, false);
-  for (int i = lane; i < p.classes; i += lanes) y[p.outOffset + i * p.rows + row] = exp(x[p.inOffset + i * p.rows + row] - m) / s;
+  for (int i = lane; i < p.classes; i += lanes) y[p.outOffset + i * planeSize(p.rows, 1) + row] = exp(x[p.inOffset + i * planeSize(p.rows, 1) + row] - m) / s;
 }

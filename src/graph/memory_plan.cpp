@@ -77,7 +77,9 @@ MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool re
         static_cast<int>(t) != graph.input) {
       continue;  // never used
     }
-    plan.bytes[t] = uint64_t(batch) * graph.tensors[t].elementsPerImage() * sizeof(float);
+    const Tensor& tensor = graph.tensors[t];
+    plan.bytes[t] = uint64_t(tensor.channels) *
+                    ops::planeElements(batch, tensor.height, tensor.width) * sizeof(float);
     plan.naiveBytes += alignUp(plan.bytes[t], alignment);
     plan.largestTensorBytes = std::max(plan.largestTensorBytes, plan.bytes[t]);
     roots.push_back(static_cast<int>(t));

@@ -9,18 +9,21 @@
 namespace vkc::graph {
 namespace {
 
-// The device keeps tensors in CNHW order (see ops/tensor_ref.hpp); callers use NCHW.
+// The device keeps tensors in CNHW order with padded channel planes (ops/tensor_ref.hpp);
+// callers use NCHW.
 void nchwToCnhw(const float* src, float* dst, int batch, int channels, int hw) {
+  const size_t plane = ops::planeElements(batch, 1, hw);
   for (int n = 0; n < batch; ++n)
     for (int c = 0; c < channels; ++c)
-      std::memcpy(dst + (size_t(c) * batch + n) * hw, src + (size_t(n) * channels + c) * hw,
+      std::memcpy(dst + c * plane + size_t(n) * hw, src + (size_t(n) * channels + c) * hw,
                   hw * sizeof(float));
 }
 
 void cnhwToNchw(const float* src, float* dst, int batch, int channels, int hw) {
+  const size_t plane = ops::planeElements(batch, 1, hw);
   for (int n = 0; n < batch; ++n)
     for (int c = 0; c < channels; ++c)
-      std::memcpy(dst + (size_t(n) * channels + c) * hw, src + (size_t(c) * batch + n) * hw,
+      std::memcpy(dst + (size_t(n) * channels + c) * hw, src + c * plane + size_t(n) * hw,
                   hw * sizeof(float));
 }
 
@@ -76,10 +79,10 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
     auto frame = std::make_unique<Frame>(device);
     frame->arena = device.memory().createBuffer(plan_.arenaBytes, vk::MemoryUsage::DeviceLocal);
     const size_t inputBytes = options.imageInput ? (inputCount() + 3) / 4 * 4  // bytes, whole uints
-                                                 : inputCount() * sizeof(float);
+                                                 : plan_.bytes[graph.input];
     frame->input = device.memory().createBuffer(inputBytes, vk::MemoryUsage::Upload);
     frame->output =
-        device.memory().createBuffer(outputCount() * sizeof(float), vk::MemoryUsage::Readback);
+        device.memory().createBuffer(plan_.bytes[graph.output], vk::MemoryUsage::Readback);
     frame->descriptors = std::make_unique<vk::DescriptorArena>(device.handle());
     VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
     alloc.commandPool = device.commandPool();
@@ -128,7 +131,7 @@ void Program::record(Frame& frame) {
                                 options_.normalization, ref(frame, in));
     vk::recordDispatch(cb, frame.descriptors->allocate(d), d);
   } else {
-    VkBufferCopy upload{0, plan_.offset[in], inputCount() * sizeof(float)};
+    VkBufferCopy upload{0, plan_.offset[in], plan_.bytes[in]};
     vkCmdCopyBuffer(cb, frame.input.handle(), frame.arena.handle(), 1, &upload);
   }
 
@@ -191,7 +194,7 @@ void Program::record(Frame& frame) {
   vk::recordMemoryBarrier(cb);
   ++barriers;
   const int out = graph_.output;
-  VkBufferCopy download{plan_.offset[out], 0, outputCount() * sizeof(float)};
+  VkBufferCopy download{plan_.offset[out], 0, plan_.bytes[out]};
   vkCmdCopyBuffer(cb, frame.arena.handle(), frame.output.handle(), 1, &download);
   // Make the transfer's writes visible to the host reading the mapped readback buffer.
   VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
@@ -270,7 +273,8 @@ std::vector<float> Program::readTensor(int tensor) const {
   const Frame& frame = *frames_[lastFrame_];
   const Tensor& t = graph_.tensors[tensor];
   ops::TensorRef r = ref(frame, tensor);
-  std::vector<float> bound(r.slice.range / sizeof(float)), out(bound.size() - r.elementOffset);
+  std::vector<float> bound(r.slice.range / sizeof(float)),
+      out(size_t(batch_) * t.elementsPerImage());
   device_.download(frame.arena, bound.data(), r.slice.range, r.slice.offset);
   cnhwToNchw(bound.data() + r.elementOffset, out.data(), batch_, t.channels, t.height * t.width);
   return out;

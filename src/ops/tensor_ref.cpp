@@ -4,7 +4,7 @@ namespace vkc::ops {
 
 TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignment, int batch,
                    int channels, int height, int width, int cOffset) {
-  const VkDeviceSize plane = VkDeviceSize(batch) * height * width * sizeof(float);
+  const VkDeviceSize plane = planeElements(batch, height, width) * sizeof(float);
   const VkDeviceSize begin = baseOffset + VkDeviceSize(cOffset) * plane;
   const VkDeviceSize end = begin + VkDeviceSize(channels) * plane;
   const VkDeviceSize bound = begin / alignment * alignment;

@@ -1,8 +1,10 @@
 #pragma once
 // What an op sees of a tensor on the device: a [batch, channels, height, width] fp32 tensor in
-// CNHW order (element (n, c, h, w) at ((c * batch + n) * height + h) * width + w), starting
+// CNHW order (element (n, c, h, w) at c * planeElements + (n * height + h) * width + w), starting
 // `elementOffset` floats into the bound buffer range. A channel slice of a larger tensor (a
 // branch's part of a concat) is contiguous in this order, so it is bound on its own.
+#include <cstddef>
+
 #include "vk/dispatch.hpp"
 
 namespace vkc::ops {
@@ -12,6 +14,12 @@ struct TensorRef {
   int elementOffset = 0;
   int batch = 1, channels = 1, height = 1, width = 1;
 };
+
+// Elements of one channel plane: batch x height x width, padded to a multiple of 4 so that
+// 4 consecutive pixels of a channel form one aligned vec4 (see shaders/common.glsl).
+inline size_t planeElements(int batch, int height, int width) {
+  return (size_t(batch) * height * width + 3) / 4 * 4;
+}
 
 // The binding for channels [cOffset, cOffset + channels) of a tensor with `cTotal` channels
 // stored at [baseOffset, ...) of `buffer`: the range starts at the slice aligned down to

@@ -41,13 +41,14 @@ TEST_P(Pool2dTest, MatchesCpuReference) {
                            mode, &oh, &ow);
   const int total = std::max(tc.outCTotal, tc.channels);
   vk::Buffer xb = upload(device, toDevice(x, tc.batch, tc.channels, tc.size * tc.size));
-  vk::Buffer yb = upload(device, std::vector<float>(size_t(tc.batch) * total * oh * ow, kSentinel));
+  vk::Buffer yb =
+      upload(device, std::vector<float>(deviceCount(tc.batch, total, oh * ow), kSentinel));
   runDispatches(
       device,
       {ops::pool2dDispatch(device.kernels(), tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size),
                            {tc.kernel, tc.stride, tc.pad}, tc.mode,
                            tensorRef(yb, tc.batch, tc.channels, oh, ow, tc.outCOffset))});
-  auto y = fromDevice(download(device, yb, size_t(tc.batch) * total * oh * ow), tc.batch, total,
+  auto y = fromDevice(download(device, yb, deviceCount(tc.batch, total, oh * ow)), tc.batch, total,
                       oh * ow);
   double maxErr = 0;
   for (int n = 0; n < tc.batch; ++n)
@@ -91,10 +92,10 @@ TEST(GlobalAvgPoolTest, MatchesMeanOverGrid) {
   const int n = 3, c = 37, hw = 8 * 8;
   auto x = randomVector(size_t(n) * c * hw, 5);
   vk::Buffer xb = upload(device, toDevice(x, n, c, hw));
-  vk::Buffer yb = upload(device, std::vector<float>(n * c, kSentinel));
+  vk::Buffer yb = upload(device, std::vector<float>(deviceCount(n, c, 1), kSentinel));
   runDispatches(device, {ops::globalAvgPoolDispatch(device.kernels(), tensorRef(xb, n, c, 8, 8),
                                                     tensorRef(yb, n, c, 1, 1))});
-  auto y = fromDevice(download(device, yb, n * c), n, c, 1);
+  auto y = fromDevice(download(device, yb, deviceCount(n, c, 1)), n, c, 1);
   for (int i = 0; i < n * c; ++i) {
     double want = 0;
     for (int k = 0; k < hw; ++k)
@@ -110,10 +111,10 @@ TEST(CopyChannelsTest, ConcatFallbackWritesOnlyItsSlice) {
   const int n = 2, c = 5, total = 12, offset = 6, h = 7, w = 3;
   auto x = randomVector(size_t(n) * c * h * w, 6);
   vk::Buffer xb = upload(device, toDevice(x, n, c, h * w));
-  vk::Buffer yb = upload(device, std::vector<float>(size_t(n) * total * h * w, kSentinel));
+  vk::Buffer yb = upload(device, std::vector<float>(deviceCount(n, total, h * w), kSentinel));
   runDispatches(device, {ops::copyChannelsDispatch(device.kernels(), tensorRef(xb, n, c, h, w),
                                                    tensorRef(yb, n, c, h, w, offset))});
-  auto y = fromDevice(download(device, yb, size_t(n) * total * h * w), n, total, h * w);
+  auto y = fromDevice(download(device, yb, deviceCount(n, total, h * w)), n, total, h * w);
   for (int b = 0; b < n; ++b)
     for (int ch = 0; ch < total; ++ch)
       for (int i = 0; i < h * w; ++i) {
@@ -129,10 +130,10 @@ TEST(SoftmaxTest, RowsSumToOneAndMatchReference) {
   const int rows = 3, classes = 1000;
   auto x = randomVector(size_t(rows) * classes, 7, -30.0f, 30.0f);
   vk::Buffer xb = upload(device, toDevice(x, rows, classes, 1));
-  vk::Buffer yb = upload(device, std::vector<float>(rows * classes, 0));
+  vk::Buffer yb = upload(device, std::vector<float>(deviceCount(rows, classes, 1), 0));
   runDispatches(device, {ops::softmaxDispatch(device.kernels(), tensorRef(xb, rows, classes, 1, 1),
                                               tensorRef(yb, rows, classes, 1, 1))});
-  auto y = fromDevice(download(device, yb, size_t(rows) * classes), rows, classes, 1);
+  auto y = fromDevice(download(device, yb, deviceCount(rows, classes, 1)), rows, classes, 1);
   for (int r = 0; r < rows; ++r) {
     double m = -1e300, s = 0, sum = 0;
     for (int i = 0; i < classes; ++i)
@@ -158,10 +159,10 @@ TEST(PreprocessTest, BytesToNormalisedNchw) {
     pixels[i] = uint8_t((i * 37 + 11) % 256);
   ops::Normalization norm{{0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}};
   vk::Buffer pb = uploadBytes(device, pixels);
-  vk::Buffer yb = upload(device, std::vector<float>(size_t(n) * 3 * h * w, kSentinel));
+  vk::Buffer yb = upload(device, std::vector<float>(deviceCount(n, 3, h * w), kSentinel));
   runDispatches(device, {ops::preprocessDispatch(device.kernels(), whole(pb), norm,
                                                  tensorRef(yb, n, 3, h, w))});
-  auto y = fromDevice(download(device, yb, size_t(n) * 3 * h * w), n, 3, h * w);
+  auto y = fromDevice(download(device, yb, deviceCount(n, 3, h * w)), n, 3, h * w);
   for (int b = 0; b < n; ++b)
     for (int c = 0; c < 3; ++c)
       for (int i = 0; i < h * w; ++i) {

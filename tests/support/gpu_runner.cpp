@@ -33,21 +33,27 @@ ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, i
   return ops::sliceRef(buffer.handle(), 0, 256, n, c, h, w, cOffset);
 }
 
+size_t deviceCount(int n, int c, int hw) {
+  return size_t(c) * ops::planeElements(n, 1, hw);
+}
+
 std::vector<float> toDevice(const std::vector<float>& nchw, int n, int c, int hw) {
-  std::vector<float> out(nchw.size());
+  const size_t plane = ops::planeElements(n, 1, hw);
+  std::vector<float> out(deviceCount(n, c, hw), 0.0f);
   for (int b = 0; b < n; ++b)
     for (int ch = 0; ch < c; ++ch)
       for (int i = 0; i < hw; ++i)
-        out[(size_t(ch) * n + b) * hw + i] = nchw[(size_t(b) * c + ch) * hw + i];
+        out[ch * plane + size_t(b) * hw + i] = nchw[(size_t(b) * c + ch) * hw + i];
   return out;
 }
 
-std::vector<float> fromDevice(const std::vector<float>& cnhw, int n, int c, int hw) {
-  std::vector<float> out(cnhw.size());
+std::vector<float> fromDevice(const std::vector<float>& device, int n, int c, int hw) {
+  const size_t plane = ops::planeElements(n, 1, hw);
+  std::vector<float> out(size_t(n) * c * hw);
   for (int b = 0; b < n; ++b)
     for (int ch = 0; ch < c; ++ch)
       for (int i = 0; i < hw; ++i)
-        out[(size_t(b) * c + ch) * hw + i] = cnhw[(size_t(ch) * n + b) * hw + i];
+        out[(size_t(b) * c + ch) * hw + i] = device[ch * plane + size_t(b) * hw + i];
   return out;
 }
 

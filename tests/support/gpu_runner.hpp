@@ -15,7 +15,9 @@ vk::BufferSlice whole(const vk::Buffer& buffer);
 // Channels [cOffset, cOffset + c) of a tensor stored (CNHW) from the start of `buffer`.
 ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset = 0);
 
-// The device order (ops/tensor_ref.hpp) from and to the NCHW order of the references.
+// Floats a [n, c, hw] tensor takes on the device (padded channel planes, ops/tensor_ref.hpp).
+size_t deviceCount(int n, int c, int hw);
+// The device order from and to the NCHW order of the references.
 std::vector<float> toDevice(const std::vector<float>& nchw, int n, int c, int hw);
 std::vector<float> fromDevice(const std::vector<float>& cnhw, int n, int c, int hw);
 

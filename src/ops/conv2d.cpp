@@ -25,24 +25,10 @@ int samePadTotal(int in, int kernel, int stride) {
   return std::max((out - 1) * stride + kernel - in, 0);
 }
 
-// Workgroup width and pixels per invocation, per device. Measured on lavapipe (2 cores,
-// 8-wide AVX2): one SIMD-width workgroup (8) with 8 pixels per invocation ran the Inception
-// layers 1.5-1.9x faster than 64-wide workgroups with 4 pixels (benchmarks/RESULTS.md).
-// GPUs get a workgroup of one subgroup (32 NVIDIA, 64 AMD) and 4 pixels: enough independent
-// accumulators without crowding registers. Small grids get fewer pixels per invocation.
-struct ConvTiling {
-  uint32_t lanes;
-  int pixelsPerInvocation;
-};
-
-ConvTiling convTiling(const vk::DeviceInfo& device, int pixels) {
-  ConvTiling t;
-  t.lanes = std::clamp<uint32_t>(device.subgroupSize, 8, 64);
-  t.pixelsPerInvocation = device.type == "cpu" ? 8 : 4;
-  while (t.pixelsPerInvocation > 1 && pixels < int(t.lanes) * t.pixelsPerInvocation) {
-    t.pixelsPerInvocation /= 2;
-  }
-  return t;
+// Workgroups are one subgroup wide (8 on lavapipe's AVX2, 32 NVIDIA, 64 AMD): on lavapipe that
+// ran the Inception layers 1.5-1.9x faster than 64-wide workgroups (benchmarks/RESULTS.md).
+uint32_t workgroupWidth(const vk::DeviceInfo& device) {
+  return std::clamp<uint32_t>(device.subgroupSize, 8, 64);
 }
 
 // Output pixels per line segment (4..8): the length that computes the fewest wasted pixels at
@@ -128,49 +114,48 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
                 std::to_string(out.width) + ", the convolution gives " + std::to_string(outH) +
                 "x" + std::to_string(outW));
   }
-  const int pixels = out.batch * outH * outW;
   const int channelBlocks = (out.channels + kChannelBlock - 1) / kChannelBlock;
-  const ConvTiling tiling = convTiling(device, pixels);
-  const int tn = tiling.pixelsPerInvocation;
+  const uint32_t lanes = workgroupWidth(device);
   const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
-
-  // Kernels with several taps along a row (or, one column wide, along a column) take line
-  // segments (conv2d_segments.comp), sharing loads between the taps of neighbouring pixels;
-  // 1x1 kernels take pixels one workgroup-width apart (conv2d.comp).
-  const bool vertical = g.kernelW == 1 && g.kernelH > 1;
-  const bool segments = g.kernelW > 1 || vertical;
-  const int segmentLength = segments ? lineSegmentLength(vertical ? outH : outW) : tn;
-  vk::KernelKey key{
-      segments ? "conv2d_segments" : "conv2d",
-      {tiling.lanes, 1, 1},
-      {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH), uint32_t(g.strideW),
-       uint32_t(segmentLength), uint32_t(padded), uint32_t(vertical)},
-      5,
-      sizeof(ConvPush)};
-  vk::Dispatch d;
-  d.kernel = &kernels.get(key);
   const TensorRef* residual = epilogue.residual;
+
+  vk::Dispatch d;
   d.buffers = {in.slice, packedWeights, bias, out.slice, residual ? residual->slice : bias};
-  ConvPush push{in.batch,
-                in.channels,
-                in.height,
-                in.width,
-                out.channels,
-                outH,
-                outW,
-                g.padTop,
-                g.padLeft,
-                in.elementOffset,
-                out.elementOffset,
-                residual ? residual->elementOffset : 0,
-                (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
-                epilogue.residualScale};
-  d.setPush(push);
+  d.setPush(ConvPush{in.batch, in.channels, in.height, in.width, out.channels, outH, outW, g.padTop,
+                     g.padLeft, in.elementOffset, out.elementOffset,
+                     residual ? residual->elementOffset : 0,
+                     (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
+                     epilogue.residualScale});
+
+  // 1x1 stride-1 kernels read 4 pixels per vec4 (conv1x1.comp) when every tensor starts on a
+  // vec4, which padded planes and 16-byte aligned roots guarantee; checked all the same.
+  const bool quads = g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 &&
+                     !padded && in.elementOffset % 4 == 0 && out.elementOffset % 4 == 0 &&
+                     (!residual || residual->elementOffset % 4 == 0);
+  if (quads) {
+    const int pixelQuads = int(planeElements(out.batch, outH, outW) / 4);
+    const int quadsPerInvocation = pixelQuads >= int(lanes) * 2 ? 2 : 1;
+    d.kernel = &kernels.get(
+        {"conv1x1", {lanes, 1, 1}, {uint32_t(quadsPerInvocation)}, 5, sizeof(ConvPush)});
+    d.groups = {vk::divUp(pixelQuads, lanes * quadsPerInvocation), uint32_t(channelBlocks), 1};
+    return d;
+  }
+
+  // Everything else takes line segments (conv2d_segments.comp): consecutive pixels of a row, or
+  // of a column for one-column kernels (7x1, 3x1), sharing loads between neighbouring taps.
+  const bool vertical = g.kernelW == 1 && g.kernelH > 1;
   const int along = vertical ? outH : outW, across = vertical ? outW : outH;
-  const uint64_t invocations =
-      segments ? uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength)
-               : vk::divUp(pixels, tn);
-  d.groups = {vk::divUp(invocations, tiling.lanes), uint32_t(channelBlocks), 1};
+  const int segmentLength = lineSegmentLength(along);
+  d.kernel = &kernels.get(
+      {"conv2d_segments",
+       {lanes, 1, 1},
+       {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH), uint32_t(g.strideW),
+        uint32_t(segmentLength), uint32_t(padded), uint32_t(vertical)},
+       5,
+       sizeof(ConvPush)});
+  const uint64_t segments =
+      uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength);
+  d.groups = {vk::divUp(segments, lanes), uint32_t(channelBlocks), 1};
   return d;
 }
 

@@ -26,7 +26,8 @@ struct Network::Impl {
   bool profile = false;
   ops::Normalization normalization;
 
-  int maxBatch() const;  // largest batch whose biggest tensor fits one binding
+  int maxBatch = 1;  // largest batch whose biggest tensor fits one binding (set at load)
+  int largestBatch() const;
   graph::Program& program(int batch, bool images = false);
   // Runs `batch` images in chunks whose tensors fit one binding; `submit` starts one chunk
   // given the element offset of its first image in the caller's input.

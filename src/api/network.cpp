@@ -3,15 +3,17 @@
 #include <functional>
 
 #include "api/impl.hpp"
-#include "graph/memory_plan.hpp"
 
 namespace vkc {
 
-int Network::Impl::maxBatch() const {
-  graph::MemoryPlan one = graph::planMemory(model.graph, 1, 16);
-  uint64_t limit = device->info().maxStorageBufferRange;
-  return static_cast<int>(
-      std::max<uint64_t>(1, limit / std::max<uint64_t>(1, one.largestTensorBytes)));
+int Network::Impl::largestBatch() const {
+  // A tensor's bytes grow at most linearly with the batch (planes only round up to 4 floats).
+  uint64_t perImage = 1;
+  for (const graph::Tensor& t : model.graph.tensors) {
+    perImage = std::max<uint64_t>(
+        perImage, uint64_t(t.channels) * ops::planeElements(1, t.height, t.width) * sizeof(float));
+  }
+  return static_cast<int>(std::max<uint64_t>(1, device->info().maxStorageBufferRange / perImage));
 }
 
 graph::Program& Network::Impl::program(int batch, bool images) {
@@ -54,6 +56,7 @@ Network Network::load(Context& context, const std::string& model, const NetworkO
   impl->model = models::buildModel(model, *source, config);
   source.reset();  // the file's mapping is no longer needed: weights are in the graph
   impl->weights = std::make_unique<graph::WeightStore>(*impl->device, impl->model.graph);
+  impl->maxBatch = impl->largestBatch();
   // Host copies of the weights are not needed once they are on the device.
   for (auto& w : impl->model.graph.weights) {
     std::vector<float>().swap(w.weights);
@@ -92,7 +95,7 @@ std::vector<float> Network::Impl::runChunked(
   if (batch < 1) throw Error("batch must be at least 1");
   const size_t classes = model.graph.tensors[model.graph.output].channels;
   std::vector<float> logits(size_t(batch) * classes);
-  const int chunk = std::min(batch, maxBatch());
+  const int chunk = std::min(batch, maxBatch);
   for (int start = 0; start < batch; start += chunk) {
     graph::Program& chunkProgram = program(std::min(chunk, batch - start), images);
     chunkProgram.wait(
@@ -132,7 +135,7 @@ void Network::setImageNormalization(const std::array<float, 3>& mean,
 }
 
 NetworkStats Network::stats(int batch) {
-  graph::Program& program = impl_->program(std::min(batch, impl_->maxBatch()));
+  graph::Program& program = impl_->program(std::min(batch, impl_->maxBatch));
   const graph::ProgramStats& s = program.stats();
   NetworkStats out;
   out.batch = program.batch();

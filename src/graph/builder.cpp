@@ -196,8 +196,9 @@ int GraphBuilder::concat(const std::string& name, const std::vector<int>& inputs
   return out;
 }
 
-void GraphBuilder::markBoundary(const std::string& name, int tensor) {
+int GraphBuilder::markBoundary(const std::string& name, int tensor) {
   graph_.boundaries.emplace_back(name, tensor);
+  return tensor;
 }
 
 Graph GraphBuilder::finish(int output) {

@@ -42,7 +42,8 @@ class GraphBuilder {
   // can write a slice; others (the graph input, a tensor already in another concat) are copied.
   int concat(const std::string& name, const std::vector<int>& inputs);
 
-  void markBoundary(const std::string& name, int tensor);
+  // Names a block output for per-block checks; returns `tensor` so calls can be chained.
+  int markBoundary(const std::string& name, int tensor);
   const Tensor& tensor(int id) const { return graph_.tensors.at(id); }
 
   Graph finish(int output);

@@ -2,6 +2,17 @@
 
 namespace vkc::models {
 
+int resnetStem(Net& n, int x) {
+  graph::GraphBuilder& b = n.b;
+  x = b.markBoundary("conv2d_1a", n.convValid("conv2d_1a", x, 32, 3, 2));
+  x = b.markBoundary("conv2d_2a", n.convValid("conv2d_2a", x, 32, 3));
+  x = b.markBoundary("conv2d_2b", n.conv("conv2d_2b", x, 64, 3, 3));
+  x = b.markBoundary("maxpool_3a", b.maxPool("maxpool_3a", x, 3, 2, 0));
+  x = b.markBoundary("conv2d_3b", n.conv("conv2d_3b", x, 80, 1, 1));
+  x = b.markBoundary("conv2d_4a", n.convValid("conv2d_4a", x, 192, 3));
+  return x;
+}
+
 int block35(Net& n, const std::string& p, int x, float scale, const std::array<int, 6>& w) {
   int b0 = n.conv(p + ".branch0", x, w[0], 1, 1);
   int b1 = n.conv(p + ".branch1.1", n.conv(p + ".branch1.0", x, w[1], 1, 1), w[2], 3, 3);

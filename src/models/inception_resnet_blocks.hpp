@@ -8,6 +8,10 @@
 
 namespace vkc::models {
 
+// The stem both Inception-ResNets share (TF-slim's, not the paper's Fig. 3 for IR-v2):
+// conv2d_1a 3x3/2 32, conv2d_2a 3x3 32, conv2d_2b 3x3 64, maxpool_3a, conv2d_3b 1x1 80,
+// conv2d_4a 3x3 192, each a marked boundary. IR-v1 continues with conv2d_4b, IR-v2 with a pool.
+int resnetStem(Net& n, int x);
 // Inception-ResNet-A (35x35): branch0 1x1 | branch1 1x1 -> 3x3 | branch2 1x1 -> 3x3 -> 3x3,
 // widths in that order, then the scaled residual join with ReLU.
 int block35(Net& n, const std::string& p, int x, float scale, const std::array<int, 6>& widths);

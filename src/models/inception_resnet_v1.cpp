@@ -23,35 +23,28 @@ graph::Graph buildInceptionResNetV1(const io::WeightSource& weights, ModelConfig
   const bool classify = weights.has("logits.weight");
   config.numClasses =
       classify ? w.outFeatures("logits.weight", config.numClasses) : n.ch(kEmbedding);
-  auto mark = [&](const std::string& name, int t) {
-    b.markBoundary(name, t);
-    return t;
-  };
   int x = b.input(3, config.inputSize, config.inputSize);
-  x = mark("conv2d_1a", n.convValid("conv2d_1a", x, 32, 3, 2));
-  x = mark("conv2d_2a", n.convValid("conv2d_2a", x, 32, 3));
-  x = mark("conv2d_2b", n.conv("conv2d_2b", x, 64, 3, 3));
-  x = mark("maxpool_3a", b.maxPool("maxpool_3a", x, 3, 2, 0));
-  x = mark("conv2d_3b", n.conv("conv2d_3b", x, 80, 1, 1));
-  x = mark("conv2d_4a", n.convValid("conv2d_4a", x, 192, 3));
-  x = mark("conv2d_4b", n.convValid("conv2d_4b", x, 256, 3, 2));
+  x = resnetStem(n, x);
+  x = b.markBoundary("conv2d_4b", n.convValid("conv2d_4b", x, 256, 3, 2));
   for (int i = 0; i < repeatsA; ++i) {
     std::string p = "repeat_1." + std::to_string(i);
-    x = mark(p, block35(n, p, x, 0.17f, {32, 32, 32, 32, 32, 32}));
+    x = b.markBoundary(p, block35(n, p, x, 0.17f, {32, 32, 32, 32, 32, 32}));
   }
-  x = mark("mixed_6a", reductionA(n, "mixed_6a", x, 192, 192, 256, 384));
+  x = b.markBoundary("mixed_6a", reductionA(n, "mixed_6a", x, 192, 192, 256, 384));
   for (int i = 0; i < repeatsB; ++i) {
     std::string p = "repeat_2." + std::to_string(i);
-    x = mark(p, block17(n, p, x, 0.10f, {128, 128, 128, 128}));
+    x = b.markBoundary(p, block17(n, p, x, 0.10f, {128, 128, 128, 128}));
   }
-  x = mark("mixed_7a", resnetReductionB(n, "mixed_7a", x, {256, 384, 256, 256, 256, 256, 256}));
+  x = b.markBoundary("mixed_7a",
+                     resnetReductionB(n, "mixed_7a", x, {256, 384, 256, 256, 256, 256, 256}));
   for (int i = 0; i < repeatsC; ++i) {
     std::string p = "repeat_3." + std::to_string(i);
-    x = mark(p, block8(n, p, x, 0.20f, true, {192, 192, 192, 192}));
+    x = b.markBoundary(p, block8(n, p, x, 0.20f, true, {192, 192, 192, 192}));
   }
-  x = mark("block8", block8(n, "block8", x, 1.0f, false, {192, 192, 192, 192}));
-  int pooled = mark("avgpool_1a", b.globalAvgPool("avgpool_1a", x));
-  int embedding = mark("last_linear", n.classifier("last_linear", pooled, n.ch(kEmbedding), false));
+  x = b.markBoundary("block8", block8(n, "block8", x, 1.0f, false, {192, 192, 192, 192}));
+  int pooled = b.markBoundary("avgpool_1a", b.globalAvgPool("avgpool_1a", x));
+  int embedding =
+      b.markBoundary("last_linear", n.classifier("last_linear", pooled, n.ch(kEmbedding), false));
   // last_bn stays a node of its own (an identity matrix with the BN folded in, i.e. diag(g))
   // rather than folded into last_linear, so both upstream boundaries exist.
   const int features = n.channels(embedding);
@@ -60,10 +53,10 @@ graph::Graph buildInceptionResNetV1(const io::WeightSource& weights, ModelConfig
   for (int i = 0; i < features; ++i)
     bn.weights[size_t(i) * features + i] = 1.0f;
   w.foldBatchNorm("last_bn", bn);
-  int out = mark("last_bn", b.linear("last_bn", embedding, features, std::move(bn.weights),
-                                     std::move(bn.bias)));
+  int out = b.markBoundary("last_bn", b.linear("last_bn", embedding, features,
+                                               std::move(bn.weights), std::move(bn.bias)));
   // Without `logits` the output is the embedding; the caller L2-normalises it as facenet does.
-  if (classify) out = mark("logits", n.classifier("logits", out, config.numClasses));
+  if (classify) out = b.markBoundary("logits", n.classifier("logits", out, config.numClasses));
   w.finish();
   return b.finish(out);
 }

@@ -16,18 +16,9 @@ graph::Graph buildInceptionResNetV2(const io::WeightSource& weights, ModelConfig
   const int repeatsB = config.repeats[1] ? config.repeats[1] : 20;
   const int repeatsC = config.repeats[2] ? config.repeats[2] : 9;
   config.numClasses = w.outFeatures("classif.weight", config.numClasses);
-  auto mark = [&](const std::string& name, int t) {
-    b.markBoundary(name, t);
-    return t;
-  };
   int x = b.input(3, config.inputSize, config.inputSize);
-  x = mark("conv2d_1a", n.convValid("conv2d_1a", x, 32, 3, 2));
-  x = mark("conv2d_2a", n.convValid("conv2d_2a", x, 32, 3));
-  x = mark("conv2d_2b", n.conv("conv2d_2b", x, 64, 3, 3));
-  x = mark("maxpool_3a", b.maxPool("maxpool_3a", x, 3, 2, 0));
-  x = mark("conv2d_3b", n.conv("conv2d_3b", x, 80, 1, 1));
-  x = mark("conv2d_4a", n.convValid("conv2d_4a", x, 192, 3));
-  x = mark("maxpool_5a", b.maxPool("maxpool_5a", x, 3, 2, 0));
+  x = resnetStem(n, x);
+  x = b.markBoundary("maxpool_5a", b.maxPool("maxpool_5a", x, 3, 2, 0));
   {
     const std::string p = "mixed_5b";
     int b0 = n.conv(p + ".branch0", x, 96, 1, 1);
@@ -35,26 +26,27 @@ graph::Graph buildInceptionResNetV2(const io::WeightSource& weights, ModelConfig
     int b2 = n.conv(p + ".branch2.0", x, 64, 1, 1);
     b2 = n.conv(p + ".branch2.2", n.conv(p + ".branch2.1", b2, 96, 3, 3), 96, 3, 3);
     int b3 = n.conv(p + ".branch3.1", b.avgPool(p + ".branch3.0", x, 3, 1, 1, false), 64, 1, 1);
-    x = mark(p, b.concat(p, {b0, b1, b2, b3}));
+    x = b.markBoundary(p, b.concat(p, {b0, b1, b2, b3}));
   }
   for (int i = 0; i < repeatsA; ++i) {
     std::string p = "repeat." + std::to_string(i);
-    x = mark(p, block35(n, p, x, 0.17f, {32, 32, 32, 32, 48, 64}));
+    x = b.markBoundary(p, block35(n, p, x, 0.17f, {32, 32, 32, 32, 48, 64}));
   }
-  x = mark("mixed_6a", reductionA(n, "mixed_6a", x, 256, 256, 384, 384));
+  x = b.markBoundary("mixed_6a", reductionA(n, "mixed_6a", x, 256, 256, 384, 384));
   for (int i = 0; i < repeatsB; ++i) {
     std::string p = "repeat_1." + std::to_string(i);
-    x = mark(p, block17(n, p, x, 0.10f, {192, 128, 160, 192}));
+    x = b.markBoundary(p, block17(n, p, x, 0.10f, {192, 128, 160, 192}));
   }
-  x = mark("mixed_7a", resnetReductionB(n, "mixed_7a", x, {256, 384, 256, 288, 256, 288, 320}));
+  x = b.markBoundary("mixed_7a",
+                     resnetReductionB(n, "mixed_7a", x, {256, 384, 256, 288, 256, 288, 320}));
   for (int i = 0; i < repeatsC; ++i) {
     std::string p = "repeat_2." + std::to_string(i);
-    x = mark(p, block8(n, p, x, 0.20f, true, {192, 192, 224, 256}));
+    x = b.markBoundary(p, block8(n, p, x, 0.20f, true, {192, 192, 224, 256}));
   }
-  x = mark("block8", block8(n, "block8", x, 1.0f, false, {192, 192, 224, 256}));
-  x = mark("conv2d_7b", n.conv("conv2d_7b", x, 1536, 1, 1));
-  int pooled = mark("global_pool", b.globalAvgPool("global_pool", x));
-  int logits = mark("classif", n.classifier("classif", pooled, config.numClasses));
+  x = b.markBoundary("block8", block8(n, "block8", x, 1.0f, false, {192, 192, 224, 256}));
+  x = b.markBoundary("conv2d_7b", n.conv("conv2d_7b", x, 1536, 1, 1));
+  int pooled = b.markBoundary("global_pool", b.globalAvgPool("global_pool", x));
+  int logits = b.markBoundary("classif", n.classifier("classif", pooled, config.numClasses));
   w.finish();
   return b.finish(logits);
 }

@@ -55,44 +55,40 @@ graph::Graph buildInceptionV3(const io::WeightSource& weights, ModelConfig& conf
   WeightLoader w(weights);
   Net n{b, w};
   config.numClasses = w.outFeatures("fc.weight", config.numClasses);
-  auto mark = [&](const std::string& name, int t) {
-    b.markBoundary(name, t);
-    return t;
-  };
   int x = b.input(3, config.inputSize, config.inputSize);
-  x = mark("Conv2d_1a_3x3", n.convValid("Conv2d_1a_3x3", x, 32, 3, 2));
-  x = mark("Conv2d_2a_3x3", n.convValid("Conv2d_2a_3x3", x, 32, 3));
-  x = mark("Conv2d_2b_3x3", n.conv("Conv2d_2b_3x3", x, 64, 3, 3));
-  x = mark("Pool1", b.maxPool("Pool1", x, 3, 2, 0));
-  x = mark("Conv2d_3b_1x1", n.conv("Conv2d_3b_1x1", x, 80, 1, 1));
-  x = mark("Conv2d_4a_3x3", n.convValid("Conv2d_4a_3x3", x, 192, 3));
-  x = mark("Pool2", b.maxPool("Pool2", x, 3, 2, 0));
-  x = mark("Mixed_5b", inceptionA(n, "Mixed_5b", x, 32));
-  x = mark("Mixed_5c", inceptionA(n, "Mixed_5c", x, 64));
-  x = mark("Mixed_5d", inceptionA(n, "Mixed_5d", x, 64));
+  x = b.markBoundary("Conv2d_1a_3x3", n.convValid("Conv2d_1a_3x3", x, 32, 3, 2));
+  x = b.markBoundary("Conv2d_2a_3x3", n.convValid("Conv2d_2a_3x3", x, 32, 3));
+  x = b.markBoundary("Conv2d_2b_3x3", n.conv("Conv2d_2b_3x3", x, 64, 3, 3));
+  x = b.markBoundary("Pool1", b.maxPool("Pool1", x, 3, 2, 0));
+  x = b.markBoundary("Conv2d_3b_1x1", n.conv("Conv2d_3b_1x1", x, 80, 1, 1));
+  x = b.markBoundary("Conv2d_4a_3x3", n.convValid("Conv2d_4a_3x3", x, 192, 3));
+  x = b.markBoundary("Pool2", b.maxPool("Pool2", x, 3, 2, 0));
+  x = b.markBoundary("Mixed_5b", inceptionA(n, "Mixed_5b", x, 32));
+  x = b.markBoundary("Mixed_5c", inceptionA(n, "Mixed_5c", x, 64));
+  x = b.markBoundary("Mixed_5d", inceptionA(n, "Mixed_5d", x, 64));
   {  // Inception-B (grid reduction 35 -> 17)
     const std::string p = "Mixed_6a";
     int r0 = n.convValid(p + ".branch3x3", x, 384, 3, 2);
     int r1 = n.conv(p + ".branch3x3dbl_2", n.conv(p + ".branch3x3dbl_1", x, 64, 1, 1), 96, 3, 3);
     r1 = n.convValid(p + ".branch3x3dbl_3", r1, 96, 3, 2);
-    x = mark(p, b.concat(p, {r0, r1, b.maxPool(p + ".branch_pool", x, 3, 2, 0)}));
+    x = b.markBoundary(p, b.concat(p, {r0, r1, b.maxPool(p + ".branch_pool", x, 3, 2, 0)}));
   }
-  x = mark("Mixed_6b", inceptionC(n, "Mixed_6b", x, 128));
-  x = mark("Mixed_6c", inceptionC(n, "Mixed_6c", x, 160));
-  x = mark("Mixed_6d", inceptionC(n, "Mixed_6d", x, 160));
-  x = mark("Mixed_6e", inceptionC(n, "Mixed_6e", x, 192));
+  x = b.markBoundary("Mixed_6b", inceptionC(n, "Mixed_6b", x, 128));
+  x = b.markBoundary("Mixed_6c", inceptionC(n, "Mixed_6c", x, 160));
+  x = b.markBoundary("Mixed_6d", inceptionC(n, "Mixed_6d", x, 160));
+  x = b.markBoundary("Mixed_6e", inceptionC(n, "Mixed_6e", x, 192));
   {  // Inception-D (grid reduction 17 -> 8)
     const std::string p = "Mixed_7a";
     int r0 = n.convValid(p + ".branch3x3_2", n.conv(p + ".branch3x3_1", x, 192, 1, 1), 320, 3, 2);
     int r1 = n.conv(p + ".branch7x7x3_1", x, 192, 1, 1);
     r1 = n.conv(p + ".branch7x7x3_3", n.conv(p + ".branch7x7x3_2", r1, 192, 1, 7), 192, 7, 1);
     r1 = n.convValid(p + ".branch7x7x3_4", r1, 192, 3, 2);
-    x = mark(p, b.concat(p, {r0, r1, b.maxPool(p + ".branch_pool", x, 3, 2, 0)}));
+    x = b.markBoundary(p, b.concat(p, {r0, r1, b.maxPool(p + ".branch_pool", x, 3, 2, 0)}));
   }
-  x = mark("Mixed_7b", inceptionE(n, "Mixed_7b", x));
-  x = mark("Mixed_7c", inceptionE(n, "Mixed_7c", x));
-  int pooled = mark("global_pool", b.globalAvgPool("global_pool", x));
-  int logits = mark("fc", n.classifier("fc", pooled, config.numClasses));
+  x = b.markBoundary("Mixed_7b", inceptionE(n, "Mixed_7b", x));
+  x = b.markBoundary("Mixed_7c", inceptionE(n, "Mixed_7c", x));
+  int pooled = b.markBoundary("global_pool", b.globalAvgPool("global_pool", x));
+  int logits = b.markBoundary("fc", n.classifier("fc", pooled, config.numClasses));
   w.finish();
   return b.finish(logits);
 }

@@ -54,8 +54,7 @@ graph::Graph buildInceptionV4(const io::WeightSource& weights, ModelConfig& conf
   Net n{b, w};
   config.numClasses = w.outFeatures("last_linear.weight", config.numClasses);
   auto mark = [&](int index, int t) {
-    b.markBoundary("features." + std::to_string(index), t);
-    return t;
+    return b.markBoundary("features." + std::to_string(index), t);
   };
   int x = b.input(3, config.inputSize, config.inputSize);
   x = mark(0, n.convValid("features.0", x, 32, 3, 2));

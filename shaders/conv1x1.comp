@@ -1,18 +1,19 @@
 #version 450
-// 1x1 stride-1 convolution: each invocation computes 8 output channels for TQ groups of 4
-// consecutive pixels, read and written as aligned vec4 (channel planes are padded to a
-// multiple of 4, see common.glsl). Per input channel that is TQ + 2 loads for 8 x TQ vec4 FMAs,
-// where reading pixels one at a time needs 4 x TQ + 2: loads bound convolutions on CPU drivers. Pixels of the
-// padding are computed too and land in the padding. Weights are packed as for every convolution (ops/conv2d.cpp).
+// 1x1 stride-1 convolution as a GEMM: each invocation computes 16 output channels for TQ groups
+// of 4 consecutive pixels (channel planes are padded to a multiple of 4, see common.glsl). Per
+// input channel that is TQ + 4 vec4 fetches for 16 x TQ vec4 FMAs. Inputs and weights are read
+// through texel buffers: on CPU drivers a texel fetch is a gather while a storage-buffer load is
+// a loop over the lanes, and loads, not FMAs, bound convolutions there (benchmarks/RESULTS.md).
+// Pixels of the padding are computed too and land in the padding.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 
 VKC_WORKGROUP_FROM_SPEC
-layout(constant_id = 3) const int TQ = 2;  // pixel quads per invocation
+layout(constant_id = 3) const int TQ = 3;  // pixel quads per invocation
 
-layout(std430, binding = 0) readonly buffer Input { vec4 x[]; };
-layout(std430, binding = 1) readonly buffer Weights { vec4 w[]; };  // [block][K][8]
+layout(binding = 0) uniform samplerBuffer x;  // rgba32f: 4 pixels of one channel per texel
+layout(binding = 1) uniform samplerBuffer w;  // rgba32f: [block][K][16] (ops/conv2d.cpp)
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) buffer Output { vec4 y[]; };
 layout(std430, binding = 4) readonly buffer Residual { vec4 res[]; };
@@ -30,28 +31,22 @@ void main() {
   const int lanes = int(gl_WorkGroupSize.x);
   const int quads = planeSize(p.batch, p.inH * p.inW) / 4;
   const int block = int(gl_WorkGroupID.y);
+  const int firstQuad = int(gl_WorkGroupID.x) * lanes * TQ + int(gl_LocalInvocationID.x);
   int quad[TQ];
-  vec4 acc[TQ][8];
+  vec4 acc[TQ][16];
   [[unroll]] for (int t = 0; t < TQ; ++t) {
-    quad[t] = min(int(gl_WorkGroupID.x) * lanes * TQ + t * lanes + int(gl_LocalInvocationID.x),
-                  quads - 1);
-    [[unroll]] for (int j = 0; j < 8; ++j) acc[t][j] = vec4(0.0);
+    quad[t] = min(firstQuad + t * lanes, quads - 1);
+    [[unroll]] for (int j = 0; j < 16; ++j) acc[t][j] = vec4(0.0);
   }
-  int wi = block * p.inC * 2;
+  int wi = block * p.inC * 4;
   int xi = p.inOffset / 4;
   for (int ci = 0; ci < p.inC; ++ci) {
-    vec4 w0 = w[wi], w1 = w[wi + 1];
-    wi += 2;
+    vec4 wv[4];
+    [[unroll]] for (int j = 0; j < 4; ++j) wv[j] = texelFetch(w, wi + j);
+    wi += 4;
     [[unroll]] for (int t = 0; t < TQ; ++t) {
-      vec4 v = x[xi + quad[t]];
-      acc[t][0] = fma(v, vec4(w0.x), acc[t][0]);
-      acc[t][1] = fma(v, vec4(w0.y), acc[t][1]);
-      acc[t][2] = fma(v, vec4(w0.z), acc[t][2]);
-      acc[t][3] = fma(v, vec4(w0.w), acc[t][3]);
-      acc[t][4] = fma(v, vec4(w1.x), acc[t][4]);
-      acc[t][5] = fma(v, vec4(w1.y), acc[t][5]);
-      acc[t][6] = fma(v, vec4(w1.z), acc[t][6]);
-      acc[t][7] = fma(v, vec4(w1.w), acc[t][7]);
+      vec4 v = texelFetch(x, xi + quad[t]);
+      [[unroll]] for (int j = 0; j < 16; ++j) acc[t][j] = fma(v, vec4(wv[j / 4][j % 4]), acc[t][j]);
     }
     xi += quads;
   }
@@ -59,10 +54,9 @@ void main() {
   const bool relu = (p.flags & 1) != 0;
   const bool residual = (p.flags & 2) != 0;
   [[unroll]] for (int t = 0; t < TQ; ++t) {
-    if (int(gl_WorkGroupID.x) * lanes * TQ + t * lanes + int(gl_LocalInvocationID.x) >= quads)
-      break;
-    [[unroll]] for (int j = 0; j < 8; ++j) {
-      int co = block * 8 + j;
+    if (firstQuad + t * lanes >= quads) break;
+    [[unroll]] for (int j = 0; j < 16; ++j) {
+      int co = block * 16 + j;
       if (co >= p.outC) break;
       vec4 v = acc[t][j] + vec4(bias[co]);
       if (residual) v = res[p.resOffset / 4 + co * quads + quad[t]] + p.scale * v;

@@ -1,11 +1,12 @@
 #version 450
 // Convolution for kernels longer than one tap along a row (3x3, 5x5, 1x7, 1x3) or, with
-// VERTICAL, along a column (7x1, 3x1): each invocation computes 8 output channels for TN
-// consecutive output pixels of one line, so the taps of neighbouring pixels share their input
-// loads: (TN - 1) * stride + taps loads per input line instead of TN * taps. Loads, not FMAs,
-// bound convolutions on CPU drivers (benchmarks/RESULTS.md). Weights are packed per block of 8
-// output channels as [K][8] (ops/conv2d.cpp); VERTICAL needs KW == 1 so that their (ci, ky, kx)
-// order is line order. Epilogue: out = act(residual + scale * (acc + bias)).
+// VERTICAL, along a column (7x1, 3x1), and for strided or padded 1x1: each invocation computes
+// 16 output channels for TN consecutive output pixels of one line, so the taps of neighbouring
+// pixels share their input loads: (TN - 1) * stride + taps loads per input line instead of
+// TN * taps. Loads, not FMAs, bound convolutions on CPU drivers, so inputs and weights are read
+// through texel buffers, which CPU drivers gather (benchmarks/RESULTS.md). Weights are packed
+// per block of 16 output channels as [K][16] (ops/conv2d.cpp); VERTICAL needs KW == 1 so that
+// their (ci, ky, kx) order is line order. Epilogue: out = act(residual + scale * (acc + bias)).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
@@ -18,8 +19,8 @@ layout(constant_id = 6) const int SW = 1;
 layout(constant_id = 7) const int TN = 4;          // output pixels per invocation
 layout(constant_id = 8) const bool PADDED = false;  // any tap can fall outside the image
 
-layout(std430, binding = 0) readonly buffer Input { float x[]; };
-layout(std430, binding = 1) readonly buffer Weights { vec4 w[]; };  // [block][K][8]
+layout(binding = 0) uniform samplerBuffer x;  // r32f
+layout(binding = 1) uniform samplerBuffer w;  // rgba32f: [block][K][16]
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) buffer Output { float y[]; };
 layout(std430, binding = 4) readonly buffer Residual { float res[]; };
@@ -33,15 +34,15 @@ layout(push_constant) uniform Params {
   float scale;
 } p;
 
-// Writes the 8 output channels of `block` for pixel `rem` of image `n`, through the epilogue.
-void storeOutputs(int block, int n, int rem, vec4 acc0, vec4 acc1) {
+// Writes the 16 output channels of `block` for pixel `rem` of image `n`, through the epilogue.
+void storeOutputs(int block, int n, int rem, vec4 acc[4]) {
   const int outHW = p.outH * p.outW;
   const bool relu = (p.flags & 1) != 0;
   const bool residual = (p.flags & 2) != 0;
-  for (int j = 0; j < 8; ++j) {
-    int co = block * 8 + j;
+  [[unroll]] for (int j = 0; j < 16; ++j) {
+    int co = block * 16 + j;
     if (co >= p.outC) break;
-    float v = (j < 4 ? acc0[j] : acc1[j - 4]) + bias[co];
+    float v = acc[j / 4][j % 4] + bias[co];
     if (residual) v = res[tensorIndex(p.resOffset, co, n, p.batch, outHW, rem)] + p.scale * v;
     if (relu) v = max(v, 0.0);
     y[tensorIndex(p.outOffset, co, n, p.batch, outHW, rem)] = v;
@@ -86,12 +87,11 @@ void main() {
     offset[j] = clamp(i, 0, inAlong - 1) * alongStride;
   }
 
-  vec4 acc0[TN], acc1[TN];
+  vec4 acc[TN][4];
   [[unroll]] for (int t = 0; t < TN; ++t) {
-    acc0[t] = vec4(0.0);
-    acc1[t] = vec4(0.0);
+    [[unroll]] for (int j = 0; j < 4; ++j) acc[t][j] = vec4(0.0);
   }
-  int wi = block * K * 2;
+  int wi = block * K * 4;
   for (int ci = 0; ci < p.inC; ++ci) {
     const int channelBase = imageBase + ci * planeSize(p.batch, inHW);
     [[unroll]] for (int l = 0; l < LINES; ++l) {
@@ -100,14 +100,16 @@ void main() {
       const int line = channelBase + clamp(i, 0, inAcross - 1) * acrossStride;
       float v[SPAN];
       [[unroll]] for (int j = 0; j < SPAN; ++j) {
-        v[j] = lineInside && inside[j] ? x[line + offset[j]] : 0.0;
+        v[j] = lineInside && inside[j] ? texelFetch(x, line + offset[j]).x : 0.0;
       }
       [[unroll]] for (int tap = 0; tap < TAPS; ++tap) {
-        vec4 w0 = w[wi], w1 = w[wi + 1];
-        wi += 2;
+        vec4 wv[4];
+        [[unroll]] for (int j = 0; j < 4; ++j) wv[j] = texelFetch(w, wi + j);
+        wi += 4;
         [[unroll]] for (int t = 0; t < TN; ++t) {
-          acc0[t] = fma(vec4(v[t * STEP + tap]), w0, acc0[t]);
-          acc1[t] = fma(vec4(v[t * STEP + tap]), w1, acc1[t]);
+          [[unroll]] for (int j = 0; j < 4; ++j) {
+            acc[t][j] = fma(vec4(v[t * STEP + tap]), wv[j], acc[t][j]);
+          }
         }
       }
     }
@@ -118,6 +120,6 @@ void main() {
     const int along = along0 + t;
     if (along >= outAlong) break;
     const int rem = VERTICAL ? along * p.outW + across : across * p.outW + along;
-    storeOutputs(block, n, rem, acc0[t], acc1[t]);
+    storeOutputs(block, n, rem, acc[t]);
   }
 }

@@ -61,7 +61,7 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
     throw Error("8-bit image input needs a 3-channel network input");
   }
   plan_ =
-      planMemory(graph, batch, device.info().minStorageBufferOffsetAlignment, options.reuseMemory);
+      planMemory(graph, batch, device.info().bindingAlignment(), options.reuseMemory);
   if (plan_.largestTensorBytes > device.info().maxStorageBufferRange) {
     throw Error("batch " + std::to_string(batch) + " needs a " +
                 std::to_string(plan_.largestTensorBytes >> 20) +

@@ -19,7 +19,7 @@ uint64_t alignUp(uint64_t v, uint64_t a) {
 }  // namespace
 
 WeightStore::WeightStore(vk::Device& device, const Graph& graph) {
-  const uint64_t align = std::max<uint64_t>(device.info().minStorageBufferOffsetAlignment, 16);
+  const uint64_t align = device.info().bindingAlignment();
   struct Host {
     std::vector<float> weights, bias;
   };

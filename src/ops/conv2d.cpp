@@ -9,7 +9,7 @@
 namespace vkc::ops {
 namespace {
 
-constexpr int kChannelBlock = 8;  // output channels per invocation (two vec4 accumulators)
+constexpr int kChannelBlock = 16;  // output channels per invocation (four vec4 accumulators)
 
 struct ConvPush {
   int batch, inC, inH, inW;
@@ -41,6 +41,33 @@ int lineSegmentLength(int outW) {
     if (computed < bestComputed) best = length;
   }
   return best;
+}
+
+// Pixel quads per conv1x1 invocation (1..3): the count that computes the fewest quads past the
+// end, the larger one on a tie (more quads share each weight fetch).
+int quadsPerInvocation(int pixelQuads, int lanes) {
+  int best = 3;
+  auto computed = [&](int tq) { return (pixelQuads + lanes * tq - 1) / (lanes * tq) * lanes * tq; };
+  for (int tq = 2; tq >= 1; --tq) {
+    if (computed(tq) < computed(best)) best = tq;
+  }
+  return best;
+}
+
+// The bytes of `t` a shader reads, as a texel-buffer range of `texelBytes` texels; throws if
+// the device cannot view that many texels.
+vk::BufferSlice texelSlice(const TensorRef& t, VkDeviceSize texelBytes,
+                           const vk::DeviceInfo& device) {
+  const VkDeviceSize bytes =
+      (t.elementOffset + VkDeviceSize(t.channels) * planeElements(t.batch, t.height, t.width)) *
+      sizeof(float);
+  const VkDeviceSize texels = (bytes + texelBytes - 1) / texelBytes;
+  if (texels > device.maxTexelBufferElements) {
+    throw Error("conv2d: an input of " + std::to_string(texels) +
+                " texels is over this device's maxTexelBufferElements (" +
+                std::to_string(device.maxTexelBufferElements) + "); use a smaller batch");
+  }
+  return {t.slice.buffer, t.slice.offset, std::min(t.slice.range, texels * texelBytes)};
 }
 
 }  // namespace
@@ -119,6 +146,12 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
   const TensorRef* residual = epilogue.residual;
 
+  if (packedWeights.range / 16 > device.maxTexelBufferElements) {
+    throw Error("conv2d: " + std::to_string(packedWeights.range / 16) +
+                " weight texels are over this device's maxTexelBufferElements (" +
+                std::to_string(device.maxTexelBufferElements) + ")");
+  }
+
   vk::Dispatch d;
   d.buffers = {in.slice, packedWeights, bias, out.slice, residual ? residual->slice : bias};
   d.setPush(ConvPush{in.batch, in.channels, in.height, in.width, out.channels, outH, outW, g.padTop,
@@ -134,10 +167,15 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
                      (!residual || residual->elementOffset % 4 == 0);
   if (quads) {
     const int pixelQuads = int(planeElements(out.batch, outH, outW) / 4);
-    const int quadsPerInvocation = pixelQuads >= int(lanes) * 2 ? 2 : 1;
-    d.kernel = &kernels.get(
-        {"conv1x1", {lanes, 1, 1}, {uint32_t(quadsPerInvocation)}, 5, sizeof(ConvPush)});
-    d.groups = {vk::divUp(pixelQuads, lanes * quadsPerInvocation), uint32_t(channelBlocks), 1};
+    const int tq = quadsPerInvocation(pixelQuads, int(lanes));
+    d.buffers[0] = texelSlice(in, 16, device);
+    d.kernel = &kernels.get({"conv1x1",
+                             {lanes, 1, 1},
+                             {uint32_t(tq)},
+                             5,
+                             sizeof(ConvPush),
+                             {VK_FORMAT_R32G32B32A32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT}});
+    d.groups = {vk::divUp(pixelQuads, lanes * tq), uint32_t(channelBlocks), 1};
     return d;
   }
 
@@ -146,13 +184,15 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const bool vertical = g.kernelW == 1 && g.kernelH > 1;
   const int along = vertical ? outH : outW, across = vertical ? outW : outH;
   const int segmentLength = lineSegmentLength(along);
+  d.buffers[0] = texelSlice(in, 4, device);
   d.kernel = &kernels.get(
       {"conv2d_segments",
        {lanes, 1, 1},
        {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH), uint32_t(g.strideW),
         uint32_t(segmentLength), uint32_t(padded), uint32_t(vertical)},
        5,
-       sizeof(ConvPush)});
+       sizeof(ConvPush),
+       {VK_FORMAT_R32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT}});
   const uint64_t segments =
       uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength);
   d.groups = {vk::divUp(segments, lanes), uint32_t(channelBlocks), 1};

@@ -67,6 +67,8 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   info.maxMemoryAllocationCount = limits.maxMemoryAllocationCount;
   info.maxPushConstantsSize = limits.maxPushConstantsSize;
   info.minStorageBufferOffsetAlignment = limits.minStorageBufferOffsetAlignment;
+  info.minTexelBufferOffsetAlignment = limits.minTexelBufferOffsetAlignment;
+  info.maxTexelBufferElements = limits.maxTexelBufferElements;
   info.nonCoherentAtomSize = limits.nonCoherentAtomSize;
   info.timestampPeriodNs = limits.timestampPeriod;
 

@@ -2,6 +2,7 @@
 // What vkception needs to know about a physical device: identity, compute limits, features.
 #include <vulkan/vulkan.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct DeviceInfo {
   uint32_t maxMemoryAllocationCount = 0;
   uint32_t maxPushConstantsSize = 0;
   uint64_t minStorageBufferOffsetAlignment = 0;
+  uint64_t minTexelBufferOffsetAlignment = 0;
+  uint32_t maxTexelBufferElements = 0;
   uint64_t nonCoherentAtomSize = 0;
   float timestampPeriodNs = 0;
   bool timestampsSupported = false;
@@ -39,6 +42,12 @@ struct DeviceInfo {
   bool shaderInt8 = false;
   std::vector<MemoryHeapInfo> heaps;
   int computeQueueFamily = -1;
+
+  // Where a tensor or weight range may start so that it can be bound both as a storage buffer
+  // and as a texel buffer (both limits are powers of two).
+  uint64_t bindingAlignment() const {
+    return std::max<uint64_t>({minStorageBufferOffsetAlignment, minTexelBufferOffsetAlignment, 16});
+  }
 };
 
 // Every physical device the loader reports, in loader order (index = position).

@@ -11,23 +11,29 @@ constexpr uint32_t kBuffersPerPool = kSetsPerPool * 6;
 }  // namespace
 
 DescriptorArena::~DescriptorArena() {
+  for (VkBufferView view : views_)
+    vkDestroyBufferView(device_, view, nullptr);
   for (VkDescriptorPool pool : pools_)
     vkDestroyDescriptorPool(device_, pool, nullptr);
 }
 
 VkDescriptorSet DescriptorArena::allocate(const Dispatch& dispatch) {
+  const KernelKey& key = dispatch.kernel->key;
   uint32_t count = static_cast<uint32_t>(dispatch.buffers.size());
   if (pools_.empty() || setsLeft_ == 0 || buffersLeft_ < count) {
-    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::max(kBuffersPerPool, count)};
+    // Each type gets the whole per-pool budget: a pool then fits any mix of the two.
+    const uint32_t perType = std::max(kBuffersPerPool, count);
+    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, perType},
+                                     {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, perType}};
     VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     info.maxSets = kSetsPerPool;
-    info.poolSizeCount = 1;
-    info.pPoolSizes = &size;
+    info.poolSizeCount = 2;
+    info.pPoolSizes = sizes;
     VkDescriptorPool pool;
     VKC_CHECK(vkCreateDescriptorPool(device_, &info, nullptr, &pool));
     pools_.push_back(pool);
     setsLeft_ = kSetsPerPool;
-    buffersLeft_ = size.descriptorCount;
+    buffersLeft_ = perType;
   }
   VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
   alloc.descriptorPool = pools_.back();
@@ -39,16 +45,28 @@ VkDescriptorSet DescriptorArena::allocate(const Dispatch& dispatch) {
   buffersLeft_ -= count;
 
   std::vector<VkDescriptorBufferInfo> infos(count);
+  std::vector<VkBufferView> views(count, VK_NULL_HANDLE);
   std::vector<VkWriteDescriptorSet> writes(count);
   for (uint32_t i = 0; i < count; ++i) {
     const BufferSlice& slice = dispatch.buffers[i];
-    infos[i] = {slice.buffer, slice.offset, slice.range};
     writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     writes[i].dstSet = set;
     writes[i].dstBinding = i;
     writes[i].descriptorCount = 1;
-    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    writes[i].pBufferInfo = &infos[i];
+    writes[i].descriptorType = descriptorType(key, i);
+    if (writes[i].descriptorType == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER) {
+      VkBufferViewCreateInfo view{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+      view.buffer = slice.buffer;
+      view.format = key.texelFormat(i);
+      view.offset = slice.offset;
+      view.range = slice.range;
+      VKC_CHECK(vkCreateBufferView(device_, &view, nullptr, &views[i]));
+      views_.push_back(views[i]);
+      writes[i].pTexelBufferView = &views[i];
+    } else {
+      infos[i] = {slice.buffer, slice.offset, slice.range};
+      writes[i].pBufferInfo = &infos[i];
+    }
   }
   vkUpdateDescriptorSets(device_, count, writes.data(), 0, nullptr);
   return set;

@@ -36,7 +36,8 @@ inline uint32_t divUp(uint64_t a, uint64_t b) {
   return static_cast<uint32_t>((a + b - 1) / b);
 }
 
-// Descriptor sets for many dispatches; grows by whole pools, freed together.
+// Descriptor sets (and the buffer views of texel bindings) for many dispatches; grows by whole
+// pools, freed together.
 class DescriptorArena {
  public:
   explicit DescriptorArena(VkDevice device) : device_(device) {}
@@ -48,6 +49,7 @@ class DescriptorArena {
  private:
   VkDevice device_;
   std::vector<VkDescriptorPool> pools_;
+  std::vector<VkBufferView> views_;
   uint32_t setsLeft_ = 0, buffersLeft_ = 0;
 };
 

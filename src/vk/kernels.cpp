@@ -14,8 +14,13 @@
 namespace vkc::vk {
 
 bool KernelKey::operator<(const KernelKey& o) const {
-  return std::tie(shader, localSize, constants, bindings, pushBytes) <
-         std::tie(o.shader, o.localSize, o.constants, o.bindings, o.pushBytes);
+  return std::tie(shader, localSize, constants, bindings, pushBytes, texelFormats) <
+         std::tie(o.shader, o.localSize, o.constants, o.bindings, o.pushBytes, o.texelFormats);
+}
+
+VkDescriptorType descriptorType(const KernelKey& key, uint32_t binding) {
+  return key.texelFormat(binding) == VK_FORMAT_UNDEFINED ? VK_DESCRIPTOR_TYPE_STORAGE_BUFFER
+                                                         : VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
 }
 
 std::string defaultPipelineCachePath(uint32_t vendorId, uint32_t deviceId, uint32_t driverVersion) {
@@ -98,11 +103,14 @@ const Kernel& KernelCache::get(const KernelKey& key) {
     VKC_CHECK(vkCreateShaderModule(device_, &info, nullptr, &module));
   }
 
-  VkDescriptorSetLayout& setLayout = setLayouts_[key.bindings];
+  std::vector<VkDescriptorType> types(key.bindings);
+  for (uint32_t i = 0; i < key.bindings; ++i)
+    types[i] = descriptorType(key, i);
+  VkDescriptorSetLayout& setLayout = setLayouts_[types];
   if (setLayout == VK_NULL_HANDLE) {
     std::vector<VkDescriptorSetLayoutBinding> bindings(key.bindings);
     for (uint32_t i = 0; i < key.bindings; ++i) {
-      bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+      bindings[i] = {i, types[i], 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
     }
     VkDescriptorSetLayoutCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
     info.bindingCount = key.bindings;

@@ -1,7 +1,8 @@
 #pragma once
 // Compute pipelines built from the embedded SPIR-V. A kernel is a shader plus specialization
 // constants; ids 0..2 are always the workgroup size (local_size_x_id = 0 ...), the rest are
-// the shader's own. Every kernel binds N storage buffers at set 0 and takes push constants.
+// the shader's own. Every kernel binds N buffers at set 0 (storage buffers, or uniform texel
+// buffers where the key names a view format) and takes push constants.
 // Pipelines go through a VkPipelineCache that is persisted on disk between runs.
 #include <vulkan/vulkan.h>
 
@@ -19,8 +20,15 @@ struct KernelKey {
   std::string shader;                 // file name of shaders/<shader>.comp without extension
   std::array<uint32_t, 3> localSize;  // spec constants 0..2
   std::vector<uint32_t> constants;    // spec constants 3.. (int/uint/float bits)
-  uint32_t bindings = 0;              // storage buffers at bindings 0..N-1
+  uint32_t bindings = 0;              // buffers at bindings 0..N-1
   uint32_t pushBytes = 0;
+  // Per binding: the view format of a uniform texel buffer, or VK_FORMAT_UNDEFINED (or past the
+  // end) for a storage buffer. Texel fetches are gathers on CPU drivers where storage-buffer
+  // loads are per-lane loops (benchmarks/RESULTS.md).
+  std::vector<VkFormat> texelFormats;
+  VkFormat texelFormat(uint32_t binding) const {
+    return binding < texelFormats.size() ? texelFormats[binding] : VK_FORMAT_UNDEFINED;
+  }
   bool operator<(const KernelKey& o) const;
 };
 
@@ -47,11 +55,13 @@ class KernelCache {
   VkDevice device_;
   std::string path_;
   VkPipelineCache cache_ = VK_NULL_HANDLE;
-  std::map<uint32_t, VkDescriptorSetLayout> setLayouts_;
+  std::map<std::vector<VkDescriptorType>, VkDescriptorSetLayout> setLayouts_;
   std::map<KernelKey, std::unique_ptr<Kernel>> kernels_;
   std::map<std::string, VkShaderModule> modules_;
   std::mutex mutex_;
 };
+
+VkDescriptorType descriptorType(const KernelKey& key, uint32_t binding);
 
 // $XDG_CACHE_HOME/vkception (or ~/.cache/vkception)/pipelines-<vendor>-<device>-<driver>.bin;
 // empty if neither variable is set.

@@ -133,15 +133,22 @@ int main(int argc, char** argv) {
     vkc::ops::PeakResult probe;
     if (peak) probe = vkc::ops::measureFp32Peak(dev);
 
-    std::map<std::string, double> byOp;
+    struct OpTotal {
+      double ms = 0, gflop = 0;
+    };
+    std::map<std::string, OpTotal> byOp;
+    double profiledMs = 0;
     std::vector<vkc::NodeProfile> nodes;
     if (profile) {
       vkc::Network profiled = vkc::Network::load(context, model, {weights, size, true});
       profiled.run(input.data(), batch);
       profiled.run(input.data(), batch);
       nodes = profiled.profile();
-      for (const auto& n : nodes)
-        byOp[n.op] += n.ms;
+      for (const auto& n : nodes) {
+        byOp[n.op].ms += n.ms;
+        byOp[n.op].gflop += n.gflop;
+        profiledMs += n.ms;
+      }
       std::sort(nodes.begin(), nodes.end(), [](auto& a, auto& b) { return a.ms > b.ms; });
     }
 
@@ -173,8 +180,8 @@ int main(int argc, char** argv) {
                        {"barriers", stats.barriers},
                        {"submits", stats.submits},
                        {"parameters", net.parameterCount()}};
-      for (const auto& [op, ms] : byOp)
-        j["gpu_ms_by_op"][op] = ms;
+      for (const auto& [op, total] : byOp)
+        j["gpu_ms_by_op"][op] = total.ms;
       std::cout << j.dump(2) << "\n";
       return 0;
     }
@@ -203,11 +210,15 @@ int main(int argc, char** argv) {
                 stats.barriers, stats.submits);
     if (profile) {
       std::printf("  GPU time by operator (serialised profile run):\n");
-      for (const auto& [op, ms] : byOp)
-        std::printf("    %-16s %8.2f ms\n", op.c_str(), ms);
+      for (const auto& [op, total] : byOp) {
+        std::printf("    %-18s %8.2f ms %5.1f%%", op.c_str(), total.ms,
+                    100 * total.ms / profiledMs);
+        if (total.gflop > 0) std::printf("  %6.1f GFLOP/s", total.gflop / (total.ms * 1e-3));
+        std::printf("\n");
+      }
       std::printf("  slowest nodes:\n");
       for (size_t i = 0; i < nodes.size() && i < 10; ++i) {
-        std::printf("    %-40s %-8s %8.2f ms\n", nodes[i].node.c_str(), nodes[i].op.c_str(),
+        std::printf("    %-40s %-14s %8.2f ms\n", nodes[i].node.c_str(), nodes[i].op.c_str(),
                     nodes[i].ms);
       }
     }

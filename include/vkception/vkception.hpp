@@ -63,8 +63,9 @@ struct NetworkStats {
 };
 
 struct NodeProfile {
-  std::string node, op;
+  std::string node, op;  // op: the kind of work, e.g. "conv 3x3/2", "pool max 3x3/2"
   double ms = 0;
+  double gflop = 0;  // nominal work of the node for the whole batch (convolutions)
 };
 
 class Network {

@@ -154,8 +154,9 @@ std::vector<NodeProfile> Network::profile() const {
   std::vector<NodeProfile> out;
   if (!impl_->lastRun) return out;
   for (const auto& t : impl_->lastRun->nodeTimings()) {
-    const graph::Node& node = impl_->model.graph.nodes[t.node];
-    out.push_back({node.name, graph::opKindName(node.kind), t.ms});
+    const graph::Graph& g = impl_->model.graph;
+    out.push_back({g.nodes[t.node].name, g.nodeKind(t.node), t.ms,
+                   g.nodeFlopsPerImage(t.node) * impl_->lastRun->batch() * 1e-9});
   }
   return out;
 }

@@ -35,15 +35,36 @@ int Graph::rootChannelOffset(int tensor) const {
   return offset;
 }
 
+double Graph::nodeFlopsPerImage(int node) const {
+  const Node& n = nodes[node];
+  if (n.kind != OpKind::Conv) return 0;
+  const Tensor& out = tensors[n.output];
+  const ConvWeights& w = weights[n.weights];
+  return 2.0 * w.outC * w.inC * w.kernelH * w.kernelW * out.height * out.width;
+}
+
 double Graph::flopsPerImage() const {
   double flops = 0;
-  for (const Node& node : nodes) {
-    if (node.kind != OpKind::Conv) continue;
-    const Tensor& out = tensors[node.output];
-    const ConvWeights& w = weights[node.weights];
-    flops += 2.0 * w.outC * w.inC * w.kernelH * w.kernelW * out.height * out.width;
-  }
+  for (size_t i = 0; i < nodes.size(); ++i)
+    flops += nodeFlopsPerImage(int(i));
   return flops;
+}
+
+std::string Graph::nodeKind(int node) const {
+  const Node& n = nodes[node];
+  auto window = [](int kh, int kw, int stride) {
+    return std::to_string(kh) + "x" + std::to_string(kw) + "/" + std::to_string(stride);
+  };
+  switch (n.kind) {
+    case OpKind::Conv:
+      return std::string("conv ") +
+             window(n.geometry.kernelH, n.geometry.kernelW, n.geometry.strideH);
+    case OpKind::Pool:
+      return std::string(n.poolMode == ops::PoolMode::Max ? "pool max " : "pool avg ") +
+             window(n.pool.kernel, n.pool.kernel, n.pool.stride);
+    default:
+      return opKindName(n.kind);
+  }
 }
 
 }  // namespace vkc::graph

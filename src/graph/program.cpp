@@ -60,8 +60,7 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
   if (options.imageInput && graph.tensors[graph.input].channels != 3) {
     throw Error("8-bit image input needs a 3-channel network input");
   }
-  plan_ =
-      planMemory(graph, batch, device.info().bindingAlignment(), options.reuseMemory);
+  plan_ = planMemory(graph, batch, device.info().bindingAlignment(), options.reuseMemory);
   if (plan_.largestTensorBytes > device.info().maxStorageBufferRange) {
     throw Error("batch " + std::to_string(batch) + " needs a " +
                 std::to_string(plan_.largestTensorBytes >> 20) +
@@ -158,8 +157,8 @@ void Program::record(Frame& frame) {
           break;
         }
         case OpKind::Pool:
-          d = ops::pool2dDispatch(kernels, ref(frame, node.inputs[0]), node.pool, node.poolMode,
-                                  ref(frame, node.output));
+          d = ops::pool2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]), node.pool,
+                                  node.poolMode, ref(frame, node.output));
           break;
         case OpKind::GlobalAvgPool:
           d = ops::globalAvgPoolDispatch(kernels, ref(frame, node.inputs[0]),

@@ -31,18 +31,6 @@ uint32_t workgroupWidth(const vk::DeviceInfo& device) {
   return std::clamp<uint32_t>(device.subgroupSize, 8, 64);
 }
 
-// Output pixels per line segment (4..8): the length that computes the fewest wasted pixels at
-// the end of a line, the longer one on a tie (35 -> 7, 17 -> 6, 147 -> 7, 8 -> 8).
-int lineSegmentLength(int outW) {
-  int best = 8;
-  for (int length = 8; length >= 4; --length) {
-    int computed = (outW + length - 1) / length * length;
-    int bestComputed = (outW + best - 1) / best * best;
-    if (computed < bestComputed) best = length;
-  }
-  return best;
-}
-
 // Pixel quads per conv1x1 invocation (1..3): the count that computes the fewest quads past the
 // end, the larger one on a tie (more quads share each weight fetch).
 int quadsPerInvocation(int pixelQuads, int lanes) {
@@ -54,23 +42,19 @@ int quadsPerInvocation(int pixelQuads, int lanes) {
   return best;
 }
 
-// The bytes of `t` a shader reads, as a texel-buffer range of `texelBytes` texels; throws if
-// the device cannot view that many texels.
-vk::BufferSlice texelSlice(const TensorRef& t, VkDeviceSize texelBytes,
-                           const vk::DeviceInfo& device) {
-  const VkDeviceSize bytes =
-      (t.elementOffset + VkDeviceSize(t.channels) * planeElements(t.batch, t.height, t.width)) *
-      sizeof(float);
-  const VkDeviceSize texels = (bytes + texelBytes - 1) / texelBytes;
-  if (texels > device.maxTexelBufferElements) {
-    throw Error("conv2d: an input of " + std::to_string(texels) +
-                " texels is over this device's maxTexelBufferElements (" +
-                std::to_string(device.maxTexelBufferElements) + "); use a smaller batch");
-  }
-  return {t.slice.buffer, t.slice.offset, std::min(t.slice.range, texels * texelBytes)};
-}
-
 }  // namespace
+
+// Output pixels per line segment (4..8): the length that computes the fewest wasted pixels at
+// the end of a line, the longer one on a tie (35 -> 7, 17 -> 6, 147 -> 7, 8 -> 8).
+int lineSegmentLength(int outW) {
+  int best = 8;
+  for (int length = 8; length >= 4; --length) {
+    int computed = (outW + length - 1) / length * length;
+    int bestComputed = (outW + best - 1) / best * best;
+    if (computed < bestComputed) best = length;
+  }
+  return best;
+}
 
 ConvGeometry validGeometry(int kernelH, int kernelW, int stride) {
   return {kernelH, kernelW, stride, stride, 0, 0, 0, 0};
@@ -168,7 +152,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   if (quads) {
     const int pixelQuads = int(planeElements(out.batch, outH, outW) / 4);
     const int tq = quadsPerInvocation(pixelQuads, int(lanes));
-    d.buffers[0] = texelSlice(in, 16, device);
+    d.buffers[0] = texelSlice(in, 16, device, "conv2d");
     d.kernel = &kernels.get({"conv1x1",
                              {lanes, 1, 1},
                              {uint32_t(tq)},
@@ -184,7 +168,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const bool vertical = g.kernelW == 1 && g.kernelH > 1;
   const int along = vertical ? outH : outW, across = vertical ? outW : outH;
   const int segmentLength = lineSegmentLength(along);
-  d.buffers[0] = texelSlice(in, 4, device);
+  d.buffers[0] = texelSlice(in, 4, device, "conv2d");
   d.kernel = &kernels.get(
       {"conv2d_segments",
        {lanes, 1, 1},

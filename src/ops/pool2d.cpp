@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "ops/conv2d.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::ops {
@@ -26,22 +27,28 @@ int poolOutputSize(int in, const PoolGeometry& g) {
   return span < 0 ? 0 : span / g.stride + 1;
 }
 
-vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const TensorRef& in, const PoolGeometry& g,
-                            PoolMode mode, const TensorRef& out) {
+vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                            const TensorRef& in, const PoolGeometry& g, PoolMode mode,
+                            const TensorRef& out) {
   if (out.height != poolOutputSize(in.height, g) || out.width != poolOutputSize(in.width, g) ||
       out.channels != in.channels || out.batch != in.batch) {
     throw Error("pool2d: output shape does not match the pooling of the input");
   }
+  const int segmentLength = lineSegmentLength(out.width);
   vk::Dispatch d;
-  d.kernel = &kernels.get({"pool2d",
-                           {kLanes, 1, 1},
-                           {uint32_t(mode), uint32_t(g.kernel), uint32_t(g.stride)},
-                           2,
-                           sizeof(PoolPush)});
-  d.buffers = {in.slice, out.slice};
+  d.kernel = &kernels.get(
+      {"pool2d",
+       {kLanes, 1, 1},
+       {uint32_t(mode), uint32_t(g.kernel), uint32_t(g.stride), uint32_t(segmentLength)},
+       2,
+       sizeof(PoolPush),
+       {VK_FORMAT_R32_SFLOAT}});
+  d.buffers = {texelSlice(in, 4, device, "pool2d"), out.slice};
   d.setPush(PoolPush{in.batch, in.channels, in.height, in.width, out.height, out.width, g.pad,
                      g.pad, in.elementOffset, out.elementOffset});
-  d.groups = {vk::divUp(uint64_t(out.batch) * out.channels * out.height * out.width, kLanes), 1, 1};
+  const uint64_t segmentsPerRow = (out.width + segmentLength - 1) / segmentLength;
+  d.groups = {vk::divUp(uint64_t(out.batch) * out.channels * out.height * segmentsPerRow, kLanes),
+              1, 1};
   return d;
 }
 

@@ -12,8 +12,9 @@ struct PoolGeometry {
 
 int poolOutputSize(int in, const PoolGeometry& g);
 
-vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const TensorRef& in, const PoolGeometry& g,
-                            PoolMode mode, const TensorRef& out);
+vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                            const TensorRef& in, const PoolGeometry& g, PoolMode mode,
+                            const TensorRef& out);
 
 // [N, C, H, W] -> [N, C, 1, 1]; the output must be a plain tensor.
 vk::Dispatch globalAvgPoolDispatch(vk::KernelCache& kernels, const TensorRef& in,

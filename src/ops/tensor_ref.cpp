@@ -1,5 +1,10 @@
 #include "ops/tensor_ref.hpp"
 
+#include <algorithm>
+#include <string>
+
+#include "vkception/error.hpp"
+
 namespace vkc::ops {
 
 TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignment, int batch,
@@ -16,6 +21,20 @@ TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignm
   ref.height = height;
   ref.width = width;
   return ref;
+}
+
+vk::BufferSlice texelSlice(const TensorRef& t, VkDeviceSize texelBytes,
+                           const vk::DeviceInfo& device, const char* op) {
+  const VkDeviceSize bytes =
+      (t.elementOffset + VkDeviceSize(t.channels) * planeElements(t.batch, t.height, t.width)) *
+      sizeof(float);
+  const VkDeviceSize texels = (bytes + texelBytes - 1) / texelBytes;
+  if (texels > device.maxTexelBufferElements) {
+    throw Error(std::string(op) + ": an input of " + std::to_string(texels) +
+                " texels is over this device's maxTexelBufferElements (" +
+                std::to_string(device.maxTexelBufferElements) + "); use a smaller batch");
+  }
+  return {t.slice.buffer, t.slice.offset, std::min(t.slice.range, texels * texelBytes)};
 }
 
 }  // namespace vkc::ops

@@ -5,6 +5,7 @@
 // branch's part of a concat) is contiguous in this order, so it is bound on its own.
 #include <cstddef>
 
+#include "vk/device_info.hpp"
 #include "vk/dispatch.hpp"
 
 namespace vkc::ops {
@@ -26,5 +27,10 @@ inline size_t planeElements(int batch, int height, int width) {
 // `alignment` (minStorageBufferOffsetAlignment) and ends where the slice ends.
 TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignment, int batch,
                    int channels, int height, int width, int cOffset);
+
+// The bytes of `t` a shader reads, as the range of a texel buffer of `texelBytes` texels;
+// throws, naming `op`, if the device cannot view that many texels.
+vk::BufferSlice texelSlice(const TensorRef& t, VkDeviceSize texelBytes,
+                           const vk::DeviceInfo& device, const char* op);
 
 }  // namespace vkc::ops

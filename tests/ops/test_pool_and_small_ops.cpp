@@ -43,11 +43,11 @@ TEST_P(Pool2dTest, MatchesCpuReference) {
   vk::Buffer xb = upload(device, toDevice(x, tc.batch, tc.channels, tc.size * tc.size));
   vk::Buffer yb =
       upload(device, std::vector<float>(deviceCount(tc.batch, total, oh * ow), kSentinel));
-  runDispatches(
-      device,
-      {ops::pool2dDispatch(device.kernels(), tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size),
-                           {tc.kernel, tc.stride, tc.pad}, tc.mode,
-                           tensorRef(yb, tc.batch, tc.channels, oh, ow, tc.outCOffset))});
+  runDispatches(device,
+                {ops::pool2dDispatch(device.kernels(), device.info(),
+                                     tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size),
+                                     {tc.kernel, tc.stride, tc.pad}, tc.mode,
+                                     tensorRef(yb, tc.batch, tc.channels, oh, ow, tc.outCOffset))});
   auto y = fromDevice(download(device, yb, deviceCount(tc.batch, total, oh * ow)), tc.batch, total,
                       oh * ow);
   double maxErr = 0;

@@ -1,7 +1,9 @@
 #version 450
-// 1x1 stride-1 convolution as a GEMM: each invocation computes 16 output channels for TQ groups
-// of 4 consecutive pixels (channel planes are padded to a multiple of 4, see common.glsl). Per
-// input channel that is TQ + 4 vec4 fetches for 16 x TQ vec4 FMAs. Inputs and weights are read
+// 1x1 stride-1 convolution as a GEMM: each invocation computes CB (16 or 32) output channels
+// for TQ groups of 4 consecutive pixels (channel planes are padded to a multiple of 4, see
+// common.glsl). Per input channel that is TQ + CB / 4 vec4 fetches for CB x TQ vec4 FMAs: the
+// larger the block, the fewer fetches per FMA, until spilled accumulators cost more (on lavapipe
+// 32 x 3 ran 18% faster than 16 x 3, 32 x 4 and 48 x 3 slower). Inputs and weights are read
 // through texel buffers: on CPU drivers a texel fetch is a gather while a storage-buffer load is
 // a loop over the lanes, and loads, not FMAs, bound convolutions there (benchmarks/RESULTS.md).
 // Pixels of the padding are computed too and land in the padding.
@@ -10,10 +12,11 @@
 #include "common.glsl"
 
 VKC_WORKGROUP_FROM_SPEC
-layout(constant_id = 3) const int TQ = 3;  // pixel quads per invocation
+layout(constant_id = 3) const int TQ = 3;   // pixel quads per invocation
+layout(constant_id = 4) const int CB = 32;  // output channels per invocation: 16 or 32
 
 layout(binding = 0) uniform samplerBuffer x;  // rgba32f: 4 pixels of one channel per texel
-layout(binding = 1) uniform samplerBuffer w;  // rgba32f: [block][K][16] (ops/conv2d.cpp)
+layout(binding = 1) uniform samplerBuffer w;  // rgba32f: [block][K][32] (ops/conv2d.cpp)
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) buffer Output { vec4 y[]; };
 layout(std430, binding = 4) readonly buffer Residual { vec4 res[]; };
@@ -30,23 +33,24 @@ layout(push_constant) uniform Params {
 void main() {
   const int lanes = int(gl_WorkGroupSize.x);
   const int quads = planeSize(p.batch, p.inH * p.inW) / 4;
-  const int block = int(gl_WorkGroupID.y);
+  const int firstChannel = int(gl_WorkGroupID.y) * CB;
   const int firstQuad = int(gl_WorkGroupID.x) * lanes * TQ + int(gl_LocalInvocationID.x);
   int quad[TQ];
-  vec4 acc[TQ][16];
+  vec4 acc[TQ][CB];
   [[unroll]] for (int t = 0; t < TQ; ++t) {
     quad[t] = min(firstQuad + t * lanes, quads - 1);
-    [[unroll]] for (int j = 0; j < 16; ++j) acc[t][j] = vec4(0.0);
+    [[unroll]] for (int j = 0; j < CB; ++j) acc[t][j] = vec4(0.0);
   }
-  int wi = block * p.inC * 4;
+  // Texel of the first weight: blocks of 32 channels hold 8 texels per input channel.
+  int wi = (firstChannel / 32 * p.inC) * 8 + firstChannel % 32 / 4;
   int xi = p.inOffset / 4;
   for (int ci = 0; ci < p.inC; ++ci) {
-    vec4 wv[4];
-    [[unroll]] for (int j = 0; j < 4; ++j) wv[j] = texelFetch(w, wi + j);
-    wi += 4;
+    vec4 wv[CB / 4];
+    [[unroll]] for (int j = 0; j < CB / 4; ++j) wv[j] = texelFetch(w, wi + j);
+    wi += 8;
     [[unroll]] for (int t = 0; t < TQ; ++t) {
       vec4 v = texelFetch(x, xi + quad[t]);
-      [[unroll]] for (int j = 0; j < 16; ++j) acc[t][j] = fma(v, vec4(wv[j / 4][j % 4]), acc[t][j]);
+      [[unroll]] for (int j = 0; j < CB; ++j) acc[t][j] = fma(v, vec4(wv[j / 4][j % 4]), acc[t][j]);
     }
     xi += quads;
   }
@@ -55,8 +59,8 @@ void main() {
   const bool residual = (p.flags & 2) != 0;
   [[unroll]] for (int t = 0; t < TQ; ++t) {
     if (firstQuad + t * lanes >= quads) break;
-    [[unroll]] for (int j = 0; j < 16; ++j) {
-      int co = block * 16 + j;
+    [[unroll]] for (int j = 0; j < CB; ++j) {
+      int co = firstChannel + j;
       if (co >= p.outC) break;
       vec4 v = acc[t][j] + vec4(bias[co]);
       if (residual) v = res[p.resOffset / 4 + co * quads + quad[t]] + p.scale * v;

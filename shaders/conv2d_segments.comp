@@ -5,7 +5,8 @@
 // pixels share their input loads: (TN - 1) * stride + taps loads per input line instead of
 // TN * taps. Loads, not FMAs, bound convolutions on CPU drivers, so inputs and weights are read
 // through texel buffers, which CPU drivers gather (benchmarks/RESULTS.md). Weights are packed
-// per block of 16 output channels as [K][16] (ops/conv2d.cpp); VERTICAL needs KW == 1 so that
+// per block of 32 output channels as [K][32] (ops/conv2d.cpp), an invocation reading one half
+// of a block; VERTICAL needs KW == 1 so that
 // their (ci, ky, kx) order is line order. Epilogue: out = act(residual + scale * (acc + bias)).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
@@ -20,7 +21,7 @@ layout(constant_id = 7) const int TN = 4;          // output pixels per invocati
 layout(constant_id = 8) const bool PADDED = false;  // any tap can fall outside the image
 
 layout(binding = 0) uniform samplerBuffer x;  // r32f
-layout(binding = 1) uniform samplerBuffer w;  // rgba32f: [block][K][16]
+layout(binding = 1) uniform samplerBuffer w;  // rgba32f: [block][K][32]
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) buffer Output { float y[]; };
 layout(std430, binding = 4) readonly buffer Residual { float res[]; };
@@ -91,7 +92,7 @@ void main() {
   [[unroll]] for (int t = 0; t < TN; ++t) {
     [[unroll]] for (int j = 0; j < 4; ++j) acc[t][j] = vec4(0.0);
   }
-  int wi = block * K * 4;
+  int wi = block / 2 * K * 8 + block % 2 * 4;  // 16-channel half of a 32-channel block
   for (int ci = 0; ci < p.inC; ++ci) {
     const int channelBase = imageBase + ci * planeSize(p.batch, inHW);
     [[unroll]] for (int l = 0; l < LINES; ++l) {
@@ -105,7 +106,7 @@ void main() {
       [[unroll]] for (int tap = 0; tap < TAPS; ++tap) {
         vec4 wv[4];
         [[unroll]] for (int j = 0; j < 4; ++j) wv[j] = texelFetch(w, wi + j);
-        wi += 4;
+        wi += 8;
         [[unroll]] for (int t = 0; t < TN; ++t) {
           [[unroll]] for (int j = 0; j < 4; ++j) {
             acc[t][j] = fma(vec4(v[t * STEP + tap]), wv[j], acc[t][j]);

@@ -9,7 +9,10 @@
 namespace vkc::ops {
 namespace {
 
-constexpr int kChannelBlock = 16;  // output channels per invocation (four vec4 accumulators)
+// Weights are packed in blocks of 32 output channels ([block][K][32]); conv1x1.comp computes 16
+// or 32 channels per invocation, conv2d_segments.comp 16 (half a block).
+constexpr int kChannelBlock = 32;
+constexpr int kSegmentChannels = 16;
 
 struct ConvPush {
   int batch, inC, inH, inW;
@@ -125,7 +128,6 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
                 std::to_string(out.width) + ", the convolution gives " + std::to_string(outH) +
                 "x" + std::to_string(outW));
   }
-  const int channelBlocks = (out.channels + kChannelBlock - 1) / kChannelBlock;
   const uint32_t lanes = workgroupWidth(device);
   const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
   const TensorRef* residual = epilogue.residual;
@@ -152,14 +154,16 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   if (quads) {
     const int pixelQuads = int(planeElements(out.batch, outH, outW) / 4);
     const int tq = quadsPerInvocation(pixelQuads, int(lanes));
+    const int channelsPerInvocation = out.channels > 16 ? 32 : 16;
     d.buffers[0] = texelSlice(in, 16, device, "conv2d");
     d.kernel = &kernels.get({"conv1x1",
                              {lanes, 1, 1},
-                             {uint32_t(tq)},
+                             {uint32_t(tq), uint32_t(channelsPerInvocation)},
                              5,
                              sizeof(ConvPush),
                              {VK_FORMAT_R32G32B32A32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT}});
-    d.groups = {vk::divUp(pixelQuads, lanes * tq), uint32_t(channelBlocks), 1};
+    d.groups = {vk::divUp(pixelQuads, lanes * tq), vk::divUp(out.channels, channelsPerInvocation),
+                1};
     return d;
   }
 
@@ -179,7 +183,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
        {VK_FORMAT_R32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT}});
   const uint64_t segments =
       uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength);
-  d.groups = {vk::divUp(segments, lanes), uint32_t(channelBlocks), 1};
+  d.groups = {vk::divUp(segments, lanes), vk::divUp(out.channels, kSegmentChannels), 1};
   return d;
 }
 

@@ -26,7 +26,7 @@ const char* kUsage =
     "  --model NAME       inception_v4, inception_resnet_v2, inception_resnet_v1, inception_v3\n"
     "  --batch N          images per run (default 1)\n"
     "  --size S           input size (default 299)\n"
-    "  --precision P      fp32 (the only precision implemented so far)\n"
+    "  --precision P      fp32 (default) or fp16 (fp16 weights, activations and FMAs)\n"
     "  --warmup W         untimed runs first (default 2)\n"
     "  --runs R           timed runs (default 5)\n"
     "  --device N         Vulkan device index (see vkc-info)\n"
@@ -85,9 +85,13 @@ int main(int argc, char** argv) {
   args.toggle("--profile", &profile);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   peak = peak || json;
-  if (precision != "fp32") {
-    return args.usageError("--precision " + precision + " is not implemented yet; use fp32");
+  if (precision != "fp32" && precision != "fp16") {
+    return args.usageError("--precision must be fp32 or fp16, not '" + precision + "'");
   }
+  vkc::NetworkOptions options;
+  options.weights = weights;
+  options.inputSize = size;
+  options.precision = precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
   if (model.empty()) return args.usageError("--model is required");
   try {
     vkc::ContextOptions co;
@@ -97,7 +101,7 @@ int main(int argc, char** argv) {
     auto firstResult = [&]() {
       auto t0 = std::chrono::steady_clock::now();
       vkc::Context context(co);
-      vkc::Network net = vkc::Network::load(context, model, {weights, size, false});
+      vkc::Network net = vkc::Network::load(context, model, options);
       const int s = net.inputSize();
       std::vector<float> input = vkc::io::detweightsInput({batch, 3, s, s});
       net.run(input.data(), batch);
@@ -112,7 +116,7 @@ int main(int argc, char** argv) {
 
     vkc::Context context(co);
     vkc::vk::Device& dev = *context.impl().device;
-    vkc::Network net = vkc::Network::load(context, model, {weights, size, false});
+    vkc::Network net = vkc::Network::load(context, model, options);
     const int s = net.inputSize();
     std::vector<float> input = vkc::io::detweightsInput({batch, 3, s, s});
     net.run(input.data(), batch);
@@ -130,8 +134,13 @@ int main(int argc, char** argv) {
     const double gflop = net.flopsPerImage() * batch * 1e-9;
     const double gflops = gflop / (msMin * 1e-3);
     vkc::NetworkStats stats = net.stats(batch);
-    vkc::ops::PeakResult probe;
-    if (peak) probe = vkc::ops::measureFp32Peak(dev);
+    // The probe of the precision the network ran in is its peak; fp16's only where supported.
+    vkc::ops::PeakResult peak32, peak16;
+    if (peak) {
+      peak32 = vkc::ops::measurePeak(dev, vkc::ops::Precision::Fp32);
+      if (context.device().fp16) peak16 = vkc::ops::measurePeak(dev, vkc::ops::Precision::Fp16);
+    }
+    const vkc::ops::PeakResult& probe = precision == "fp16" ? peak16 : peak32;
 
     struct OpTotal {
       double ms = 0, gflop = 0;
@@ -140,7 +149,9 @@ int main(int argc, char** argv) {
     double profiledMs = 0;
     std::vector<vkc::NodeProfile> nodes;
     if (profile) {
-      vkc::Network profiled = vkc::Network::load(context, model, {weights, size, true});
+      vkc::NetworkOptions profiling = options;
+      profiling.profile = true;
+      vkc::Network profiled = vkc::Network::load(context, model, profiling);
       profiled.run(input.data(), batch);
       profiled.run(input.data(), batch);
       nodes = profiled.profile();
@@ -169,6 +180,8 @@ int main(int argc, char** argv) {
                        {"gflop_per_batch", gflop},
                        {"gflops", gflops},
                        {"peak_gflops", probe.gflops},
+                       {"peak_gflops_fp32", peak32.gflops},
+                       {"peak_gflops_fp16", peak16.gflops},
                        {"fraction_of_peak", probe.gflops > 0 ? gflops / probe.gflops : 0.0},
                        {"first_result_ms", coldMs},
                        {"first_result_warm_cache_ms", warmMs},
@@ -194,8 +207,12 @@ int main(int argc, char** argv) {
     std::printf("  compute            %.2f GFLOP per batch, %.1f GFLOP/s (at min)\n", gflop,
                 gflops);
     if (peak) {
-      std::printf("  device fp32 peak   %.1f GFLOP/s (probe) -> %.0f%% of peak\n", probe.gflops,
-                  100.0 * gflops / probe.gflops);
+      std::printf("  device %s peak   %.1f GFLOP/s (probe) -> %.0f%% of peak", precision.c_str(),
+                  probe.gflops, 100.0 * gflops / probe.gflops);
+      if (peak16.gflops > 0 && precision == "fp32") {
+        std::printf("  (fp16 probe: %.1f GFLOP/s)", peak16.gflops);
+      }
+      std::printf("\n");
     }
     std::printf(
         "  first result       %.0f ms cold pipeline cache, %.0f ms warm (device, weights,"

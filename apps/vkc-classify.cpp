@@ -33,6 +33,7 @@ const char* kUsage =
     "  --batch N            images per GPU submit (default 8)\n"
     "  --size S             input size (default: the model's, e.g. 299)\n"
     "  --device N           Vulkan device index (see vkc-info; default: best, or VKC_DEVICE)\n"
+    "  --precision P        fp32 (default) or fp16 weights and activations\n"
     "  --json               one JSON object per image (JSON Lines)\n"
     "  --input-tensor FILE  raw little-endian float32 NCHW input instead of images\n"
     "                       (batch = file size / (3 x S x S x 4))\n"
@@ -41,7 +42,7 @@ const char* kUsage =
     "Exit status: 0 ok, 1 some input failed, 2 usage error.\n";
 
 struct Options {
-  std::string model, weights, labels, inputTensor, saveLogits;
+  std::string model, weights, labels, inputTensor, saveLogits, precision = "fp32";
   int top = 5, batch = 8, size = 0, device = -1;
   bool json = false;
   std::vector<std::string> inputs;
@@ -98,7 +99,8 @@ int parse(int argc, char** argv, Options& o) {
                               {"--weights", &o.weights},
                               {"--labels", &o.labels},
                               {"--input-tensor", &o.inputTensor},
-                              {"--save-logits", &o.saveLogits}}) {
+                              {"--save-logits", &o.saveLogits},
+                              {"--precision", &o.precision}}) {
     args.text(flag, target);
   }
   args.positiveInt("--top", &o.top);
@@ -108,6 +110,9 @@ int parse(int argc, char** argv, Options& o) {
   args.toggle("--json", &o.json);
   args.positional(&o.inputs);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
+  if (o.precision != "fp32" && o.precision != "fp16") {
+    return args.usageError("--precision must be fp32 or fp16, not '" + o.precision + "'");
+  }
   if (o.inputs.empty() && o.inputTensor.empty()) return args.usageError("no images given");
   if (!o.inputs.empty() && !o.inputTensor.empty()) {
     return args.usageError("give images or --input-tensor, not both");
@@ -175,7 +180,11 @@ int main(int argc, char** argv) {
     vkc::ContextOptions contextOptions;
     contextOptions.device = o.device;
     vkc::Context context(contextOptions);
-    vkc::Network net = vkc::Network::load(context, choice.model, {choice.weights, o.size, false});
+    vkc::NetworkOptions options;
+    options.weights = choice.weights;
+    options.inputSize = o.size;
+    options.precision = o.precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
+    vkc::Network net = vkc::Network::load(context, choice.model, options);
     const std::string labelsPath = vkc::app::labelsFile(o.labels, choice, net.metadata());
     std::vector<std::string> labels;
     if (!labelsPath.empty()) labels = vkc::io::readLabels(labelsPath);

@@ -1,6 +1,22 @@
-// Shared by every vkception shader. Tensors are fp32 in "CNHW" order: element (n, c, h, w)
+// Shared by every vkception shader. Each shader is built twice: as is (fp32 tensors) and with
+// VKC_FP16 (fp16 tensors and weights): ACT / ACT4 are the stored types, in which convolutions
+// also multiply. Sums stay fp32: fp16 accumulators over up to 20k products put the logits
+// 1.1-1.4e-2 of their range from the reference (tests/models/test_golden_fp16.cpp), fp32 ones
+// far closer. Texel fetches return fp32 either way; the view format (r32f or r16f) decides
+// what is read.
+#ifdef VKC_FP16
+#extension GL_EXT_shader_16bit_storage : require
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#define ACT float16_t
+#define ACT4 f16vec4
+#else
+#define ACT float
+#define ACT4 vec4
+#endif
+
+// Tensors are in "CNHW" order: element (n, c, h, w)
 // of a [N, C, H, W] tensor lives at c * P + (n * H + h) * W + w, with P = N * H * W rounded up
-// to a multiple of 4 (planeSize), i.e. the batch sits inside the channel. Any channel slice of a tensor (a branch's part of a concat) is then one
+// to a multiple of 8 (planeSize), i.e. the batch sits inside the channel. Any channel slice of a tensor (a branch's part of a concat) is then one
 // contiguous range for every batch size, so each dispatch binds exactly the bytes it touches.
 // `offset` is the slice's first element inside the bound range (bindings must start at
 // minStorageBufferOffsetAlignment).
@@ -8,9 +24,10 @@
 #define VKC_WORKGROUP_FROM_SPEC \
   layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 
-// Each channel's plane of batch x H x W elements is padded to a multiple of 4, so 4
-// consecutive pixels of any channel can be read as one aligned vec4 (conv1x1.comp).
-int planeSize(int batch, int hw) { return (batch * hw + 3) & ~3; }
+// Each channel's plane of batch x H x W elements is padded to a multiple of 8: 4 consecutive
+// pixels of any channel are then one aligned texel (conv1x1.comp), and every channel slice
+// starts on 16 bytes, a texel-buffer offset any device accepts, in fp16 as in fp32.
+int planeSize(int batch, int hw) { return (batch * hw + 7) & ~7; }
 
 int tensorIndex(int offset, int c, int n, int batch, int hw, int pixel) {
   return offset + c * planeSize(batch, hw) + n * hw + pixel;

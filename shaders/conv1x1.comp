@@ -18,8 +18,8 @@ layout(constant_id = 4) const int CB = 32;  // output channels per invocation: 1
 layout(binding = 0) uniform samplerBuffer x;  // rgba32f: 4 pixels of one channel per texel
 layout(binding = 1) uniform samplerBuffer w;  // rgba32f: [block][K][32] (ops/conv2d.cpp)
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, binding = 3) buffer Output { vec4 y[]; };
-layout(std430, binding = 4) readonly buffer Residual { vec4 res[]; };
+layout(std430, binding = 3) buffer Output { ACT4 y[]; };
+layout(std430, binding = 4) readonly buffer Residual { ACT4 res[]; };
 
 layout(push_constant) uniform Params {
   int batch, inC, inH, inW;
@@ -45,12 +45,16 @@ void main() {
   int wi = (firstChannel / 32 * p.inC) * 8 + firstChannel % 32 / 4;
   int xi = p.inOffset / 4;
   for (int ci = 0; ci < p.inC; ++ci) {
-    vec4 wv[CB / 4];
-    [[unroll]] for (int j = 0; j < CB / 4; ++j) wv[j] = texelFetch(w, wi + j);
+    ACT4 wv[CB / 4];
+    [[unroll]] for (int j = 0; j < CB / 4; ++j) wv[j] = ACT4(texelFetch(w, wi + j));
     wi += 8;
     [[unroll]] for (int t = 0; t < TQ; ++t) {
-      vec4 v = texelFetch(x, xi + quad[t]);
+      ACT4 v = ACT4(texelFetch(x, xi + quad[t]));
+#ifdef VKC_FP16
+      [[unroll]] for (int j = 0; j < CB; ++j) acc[t][j] += vec4(v * wv[j / 4][j % 4]);
+#else
       [[unroll]] for (int j = 0; j < CB; ++j) acc[t][j] = fma(v, vec4(wv[j / 4][j % 4]), acc[t][j]);
+#endif
     }
     xi += quads;
   }
@@ -63,9 +67,9 @@ void main() {
       int co = firstChannel + j;
       if (co >= p.outC) break;
       vec4 v = acc[t][j] + vec4(bias[co]);
-      if (residual) v = res[p.resOffset / 4 + co * quads + quad[t]] + p.scale * v;
+      if (residual) v = vec4(res[p.resOffset / 4 + co * quads + quad[t]]) + p.scale * v;
       if (relu) v = max(v, vec4(0.0));
-      y[p.outOffset / 4 + co * quads + quad[t]] = v;
+      y[p.outOffset / 4 + co * quads + quad[t]] = ACT4(v);
     }
   }
 }

@@ -23,8 +23,8 @@ layout(constant_id = 8) const bool PADDED = false;  // any tap can fall outside 
 layout(binding = 0) uniform samplerBuffer x;  // r32f
 layout(binding = 1) uniform samplerBuffer w;  // rgba32f: [block][K][32]
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, binding = 3) buffer Output { float y[]; };
-layout(std430, binding = 4) readonly buffer Residual { float res[]; };
+layout(std430, binding = 3) buffer Output { ACT y[]; };
+layout(std430, binding = 4) readonly buffer Residual { ACT res[]; };
 
 layout(push_constant) uniform Params {
   int batch, inC, inH, inW;
@@ -44,9 +44,9 @@ void storeOutputs(int block, int n, int rem, vec4 acc[4]) {
     int co = block * 16 + j;
     if (co >= p.outC) break;
     float v = acc[j / 4][j % 4] + bias[co];
-    if (residual) v = res[tensorIndex(p.resOffset, co, n, p.batch, outHW, rem)] + p.scale * v;
+    if (residual) v = float(res[tensorIndex(p.resOffset, co, n, p.batch, outHW, rem)]) + p.scale * v;
     if (relu) v = max(v, 0.0);
-    y[tensorIndex(p.outOffset, co, n, p.batch, outHW, rem)] = v;
+    y[tensorIndex(p.outOffset, co, n, p.batch, outHW, rem)] = ACT(v);
   }
 }
 
@@ -99,17 +99,21 @@ void main() {
       const int i = inAcross0 + l;
       const bool lineInside = !PADDED || (i >= 0 && i < inAcross);
       const int line = channelBase + clamp(i, 0, inAcross - 1) * acrossStride;
-      float v[SPAN];
+      ACT v[SPAN];
       [[unroll]] for (int j = 0; j < SPAN; ++j) {
-        v[j] = lineInside && inside[j] ? texelFetch(x, line + offset[j]).x : 0.0;
+        v[j] = ACT(lineInside && inside[j] ? texelFetch(x, line + offset[j]).x : 0.0);
       }
       [[unroll]] for (int tap = 0; tap < TAPS; ++tap) {
-        vec4 wv[4];
-        [[unroll]] for (int j = 0; j < 4; ++j) wv[j] = texelFetch(w, wi + j);
+        ACT4 wv[4];
+        [[unroll]] for (int j = 0; j < 4; ++j) wv[j] = ACT4(texelFetch(w, wi + j));
         wi += 8;
         [[unroll]] for (int t = 0; t < TN; ++t) {
           [[unroll]] for (int j = 0; j < 4; ++j) {
+#ifdef VKC_FP16
+            acc[t][j] += vec4(v[t * STEP + tap] * wv[j]);
+#else
             acc[t][j] = fma(vec4(v[t * STEP + tap]), wv[j], acc[t][j]);
+#endif
           }
         }
       }

@@ -6,8 +6,8 @@
 
 VKC_WORKGROUP_FROM_SPEC
 
-layout(std430, binding = 0) readonly buffer Input { float x[]; };
-layout(std430, binding = 1) buffer Output { float y[]; };
+layout(std430, binding = 0) readonly buffer Input { ACT x[]; };
+layout(std430, binding = 1) buffer Output { ACT y[]; };
 layout(push_constant) uniform Params {
   int batch, channels, hw;
   int inOffset, outOffset;

@@ -6,8 +6,8 @@
 
 VKC_WORKGROUP_FROM_SPEC
 
-layout(std430, binding = 0) readonly buffer Input { float x[]; };
-layout(std430, binding = 1) buffer Output { float y[]; };
+layout(std430, binding = 0) readonly buffer Input { ACT x[]; };
+layout(std430, binding = 1) buffer Output { ACT y[]; };
 
 layout(push_constant) uniform Params {
   int batch, channels, hw;
@@ -20,6 +20,6 @@ void main() {
   int n = index / p.channels, c = index % p.channels;
   int base = tensorIndex(p.inOffset, c, n, p.batch, p.hw, 0);
   float sum = 0.0;
-  for (int i = 0; i < p.hw; ++i) sum += x[base + i];
-  y[tensorIndex(p.outOffset, c, n, p.batch, 1, 0)] = sum / float(p.hw);
+  for (int i = 0; i < p.hw; ++i) sum += float(x[base + i]);
+  y[tensorIndex(p.outOffset, c, n, p.batch, 1, 0)] = ACT(sum / float(p.hw));
 }

@@ -17,7 +17,7 @@ layout(constant_id = 5) const int STRIDE = 2;
 layout(constant_id = 6) const int TN = 4;  // outputs per invocation
 
 layout(binding = 0) uniform samplerBuffer x;  // r32f
-layout(std430, binding = 1) buffer Output { float y[]; };
+layout(std430, binding = 1) buffer Output { ACT y[]; };
 
 layout(push_constant) uniform Params {
   int batch, channels, inH, inW;
@@ -75,6 +75,6 @@ void main() {
     float result = acc[t];
     if (MODE == 1) result /= float(taps[t]);
     if (MODE == 2) result /= float(KERNEL * KERNEL);
-    y[tensorIndex(p.outOffset, c, n, p.batch, outHW, oh * p.outW + ow0 + t)] = result;
+    y[tensorIndex(p.outOffset, c, n, p.batch, outHW, oh * p.outW + ow0 + t)] = ACT(result);
   }
 }

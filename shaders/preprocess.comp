@@ -7,7 +7,7 @@
 VKC_WORKGROUP_FROM_SPEC
 
 layout(std430, binding = 0) readonly buffer Pixels { uint bytes[]; };
-layout(std430, binding = 1) buffer Output { float y[]; };
+layout(std430, binding = 1) buffer Output { ACT y[]; };
 layout(push_constant) uniform Params {
   int batch, height, width, outOffset;
   vec4 mean;
@@ -23,5 +23,5 @@ void main() {
   int c = index / (hw * p.batch);
   int byteIndex = (n * hw + pixel) * 3 + c;
   uint value = (bytes[byteIndex >> 2] >> (8 * (byteIndex & 3))) & 0xFFu;
-  y[tensorIndex(p.outOffset, c, n, p.batch, hw, pixel)] = (float(value) / 255.0 - p.mean[c]) * p.invStd[c];
+  y[tensorIndex(p.outOffset, c, n, p.batch, hw, pixel)] = ACT((float(value) / 255.0 - p.mean[c]) * p.invStd[c]);
 }

@@ -5,8 +5,8 @@
 
 VKC_WORKGROUP_FROM_SPEC
 
-layout(std430, binding = 0) readonly buffer Input { float x[]; };
-layout(std430, binding = 1) buffer Output { float y[]; };
+layout(std430, binding = 0) readonly buffer Input { ACT x[]; };
+layout(std430, binding = 1) buffer Output { ACT y[]; };
 layout(push_constant) uniform Params { int rows, classes, inOffset, outOffset; } p;
 
 shared float partial[gl_WorkGroupSize.x];
@@ -32,10 +32,10 @@ void main() {
   int lanes = int(gl_WorkGroupSize.x);
   int lane = int(gl_LocalInvocationID.x);
   float m = -3.402823466e38;
-  for (int i = lane; i < p.classes; i += lanes) m = max(m, x[p.inOffset + i * planeSize(p.rows, 1) + row]);
+  for (int i = lane; i < p.classes; i += lanes) m = max(m, float(x[p.inOffset + i * planeSize(p.rows, 1) + row]));
   m = reduce(m, true);
   float s = 0.0;
-  for (int i = lane; i < p.classes; i += lanes) s += exp(x[p.inOffset + i * planeSize(p.rows, 1) + row] - m);
+  for (int i = lane; i < p.classes; i += lanes) s += exp(float(x[p.inOffset + i * planeSize(p.rows, 1) + row]) - m);
   s = reduce(s, false);
-  for (int i = lane; i < p.classes; i += lanes) y[p.outOffset + i * planeSize(p.rows, 1) + row] = exp(x[p.inOffset + i * planeSize(p.rows, 1) + row] - m) / s;
+  for (int i = lane; i < p.classes; i += lanes) y[p.outOffset + i * planeSize(p.rows, 1) + row] = ACT(exp(float(x[p.inOffset + i * planeSize(p.rows, 1) + row]) - m) / s);
 }

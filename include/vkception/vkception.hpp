@@ -47,10 +47,17 @@ class Context {
   std::unique_ptr<Impl> impl_;
 };
 
+// Number format of weights and activations on the device. fp16 halves memory and runs the
+// convolutions in fp16 arithmetic (needs shaderFloat16 and 16-bit storage; logits agree with
+// fp32 to about 1e-3 of their range). fp32 is the default: on lavapipe it is the faster one
+// (benchmarks/RESULTS.md), and fp16 has not been measured on a GPU yet.
+enum class Precision { Fp32, Fp16 };
+
 struct NetworkOptions {
   std::string weights;   // .safetensors file; empty: deterministic test weights (detweights)
   int inputSize = 0;     // 0: the model's default (299, or the file's vkception.input_size)
   bool profile = false;  // per-node GPU timestamps (slower; see Network::profile)
+  Precision precision = Precision::Fp32;
 };
 
 struct NetworkStats {
@@ -76,6 +83,7 @@ class Network {
   Network& operator=(Network&&) noexcept;
 
   const std::string& model() const;
+  Precision precision() const;
   int inputSize() const;
   int inputChannels() const;
   int numClasses() const;

@@ -1,4 +1,5 @@
 #include "api/impl.hpp"
+#include "ops/precision.hpp"
 
 namespace vkc {
 
@@ -22,7 +23,7 @@ DeviceSummary Context::device() const {
                                      : info.driverName + " " + info.driverInfo;
   s.subgroupSize = info.subgroupSize;
   s.maxStorageBufferRange = info.maxStorageBufferRange;
-  s.fp16 = info.shaderFloat16 && info.storageBuffer16BitAccess;
+  s.fp16 = ops::fp16Unsupported(info).empty();
   return s;
 }
 

@@ -24,6 +24,7 @@ struct Network::Impl {
   std::map<std::pair<int, bool>, std::unique_ptr<graph::Program>> programs;
   graph::Program* lastRun = nullptr;
   bool profile = false;
+  ops::Precision precision = ops::Precision::Fp32;
   ops::Normalization normalization;
 
   int maxBatch = 1;  // largest batch whose biggest tensor fits one binding (set at load)

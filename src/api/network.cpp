@@ -7,11 +7,12 @@
 namespace vkc {
 
 int Network::Impl::largestBatch() const {
-  // A tensor's bytes grow at most linearly with the batch (planes only round up to 4 floats).
+  // A tensor's bytes grow at most linearly with the batch (planes only round up to 8 elements).
   uint64_t perImage = 1;
   for (const graph::Tensor& t : model.graph.tensors) {
-    perImage = std::max<uint64_t>(
-        perImage, uint64_t(t.channels) * ops::planeElements(1, t.height, t.width) * sizeof(float));
+    perImage = std::max<uint64_t>(perImage, uint64_t(t.channels) *
+                                                ops::planeElements(1, t.height, t.width) *
+                                                ops::elementBytes(precision));
   }
   return static_cast<int>(std::max<uint64_t>(1, device->info().maxStorageBufferRange / perImage));
 }
@@ -33,6 +34,7 @@ graph::Program& Network::Impl::program(int batch, bool images) {
     options.profile = profile;
     options.imageInput = images;
     options.normalization = normalization;
+    options.precision = precision;
     programs[key] =
         std::make_unique<graph::Program>(*device, model.graph, *weights, batch, options);
   }
@@ -48,6 +50,13 @@ Network Network::load(Context& context, const std::string& model, const NetworkO
   auto impl = std::make_unique<Impl>();
   impl->device = context.impl().device.get();
   impl->profile = options.profile;
+  impl->precision =
+      options.precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
+  if (impl->precision == ops::Precision::Fp16) {
+    std::string why = ops::fp16Unsupported(impl->device->info());
+    if (!why.empty())
+      throw Error("fp16 is not available on " + impl->device->info().name + ": " + why);
+  }
   std::unique_ptr<io::WeightSource> source =
       options.weights.empty() ? io::makeDetWeights() : io::openSafetensorsWeights(options.weights);
   impl->metadata = source->metadata();
@@ -55,7 +64,8 @@ Network Network::load(Context& context, const std::string& model, const NetworkO
   if (options.inputSize > 0) config.inputSize = options.inputSize;
   impl->model = models::buildModel(model, *source, config);
   source.reset();  // the file's mapping is no longer needed: weights are in the graph
-  impl->weights = std::make_unique<graph::WeightStore>(*impl->device, impl->model.graph);
+  impl->weights =
+      std::make_unique<graph::WeightStore>(*impl->device, impl->model.graph, impl->precision);
   impl->maxBatch = impl->largestBatch();
   // Host copies of the weights are not needed once they are on the device.
   for (auto& w : impl->model.graph.weights) {
@@ -66,6 +76,9 @@ Network Network::load(Context& context, const std::string& model, const NetworkO
 
 const std::string& Network::model() const {
   return impl_->model.name;
+}
+Precision Network::precision() const {
+  return impl_->precision == ops::Precision::Fp16 ? Precision::Fp16 : Precision::Fp32;
 }
 int Network::inputSize() const {
   return impl_->model.config.inputSize;

@@ -18,12 +18,14 @@ bool overlaps(const Lifetime& a, const Lifetime& b) {
 
 }  // namespace
 
-MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool reuse) {
+MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool reuse,
+                      ops::Precision precision) {
   const size_t count = graph.tensors.size();
   alignment = std::max<uint64_t>(alignment, 16);
   MemoryPlan plan;
   plan.batch = batch;
   plan.alignment = alignment;
+  plan.precision = precision;
   plan.offset.assign(count, 0);
   plan.bytes.assign(count, 0);
   plan.lifetime.assign(count, {});
@@ -36,7 +38,7 @@ MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool re
   int levelCount = 0;
   plan.order.clear();
   if (reuse) {
-    MemoryPlan separate = planMemory(graph, batch, alignment, false);
+    MemoryPlan separate = planMemory(graph, batch, alignment, false, precision);
     Schedule schedule = scheduleByLevels(graph, separate);
     levelCount = static_cast<int>(schedule.levels.size());
     for (int l = 0; l < levelCount; ++l) {
@@ -79,7 +81,8 @@ MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool re
     }
     const Tensor& tensor = graph.tensors[t];
     plan.bytes[t] = uint64_t(tensor.channels) *
-                    ops::planeElements(batch, tensor.height, tensor.width) * sizeof(float);
+                    ops::planeElements(batch, tensor.height, tensor.width) *
+                    ops::elementBytes(precision);
     plan.naiveBytes += alignUp(plan.bytes[t], alignment);
     plan.largestTensorBytes = std::max(plan.largestTensorBytes, plan.bytes[t]);
     roots.push_back(static_cast<int>(t));

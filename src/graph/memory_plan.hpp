@@ -14,7 +14,8 @@ struct Lifetime {
 
 struct MemoryPlan {
   int batch = 1;
-  uint64_t alignment = 16;         // every binding starts at a multiple of this
+  uint64_t alignment = 16;                          // every binding starts at a multiple of this
+  ops::Precision precision = ops::Precision::Fp32;  // of every tensor
   std::vector<uint64_t> offset;    // per tensor: byte offset of its root in the arena
   std::vector<uint64_t> bytes;     // per tensor: bytes of its root
   std::vector<Lifetime> lifetime;  // per root tensor
@@ -27,8 +28,9 @@ struct MemoryPlan {
   std::vector<int> order;
 };
 
-// alignment: the device's minStorageBufferOffsetAlignment (every root starts at a multiple).
-// reuse=false places every root at its own range (for debugging aliasing problems).
-MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool reuse = true);
+// alignment: where bindings may start (DeviceInfo::bindingAlignment; every root starts at a
+// multiple). reuse=false places every root at its own range (for debugging aliasing problems).
+MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool reuse = true,
+                      ops::Precision precision = ops::Precision::Fp32);
 
 }  // namespace vkc::graph

@@ -9,22 +9,40 @@
 namespace vkc::graph {
 namespace {
 
-// The device keeps tensors in CNHW order with padded channel planes (ops/tensor_ref.hpp);
-// callers use NCHW.
-void nchwToCnhw(const float* src, float* dst, int batch, int channels, int hw) {
+// The device keeps tensors in CNHW order with padded channel planes (ops/tensor_ref.hpp), as
+// fp32 or fp16; callers use fp32 NCHW.
+void nchwToCnhw(const float* src, void* dst, ops::Precision precision, int batch, int channels,
+                int hw) {
   const size_t plane = ops::planeElements(batch, 1, hw);
-  for (int n = 0; n < batch; ++n)
-    for (int c = 0; c < channels; ++c)
-      std::memcpy(dst + c * plane + size_t(n) * hw, src + (size_t(n) * channels + c) * hw,
-                  hw * sizeof(float));
+  for (int n = 0; n < batch; ++n) {
+    for (int c = 0; c < channels; ++c) {
+      const float* from = src + (size_t(n) * channels + c) * hw;
+      const size_t to = c * plane + size_t(n) * hw;
+      if (precision == ops::Precision::Fp16) {
+        for (int i = 0; i < hw; ++i)
+          static_cast<uint16_t*>(dst)[to + i] = ops::floatToHalf(from[i]);
+      } else {
+        std::memcpy(static_cast<float*>(dst) + to, from, hw * sizeof(float));
+      }
+    }
+  }
 }
 
-void cnhwToNchw(const float* src, float* dst, int batch, int channels, int hw) {
+void cnhwToNchw(const void* src, ops::Precision precision, float* dst, int batch, int channels,
+                int hw) {
   const size_t plane = ops::planeElements(batch, 1, hw);
-  for (int n = 0; n < batch; ++n)
-    for (int c = 0; c < channels; ++c)
-      std::memcpy(dst + (size_t(n) * channels + c) * hw, src + c * plane + size_t(n) * hw,
-                  hw * sizeof(float));
+  for (int n = 0; n < batch; ++n) {
+    for (int c = 0; c < channels; ++c) {
+      float* to = dst + (size_t(n) * channels + c) * hw;
+      const size_t from = c * plane + size_t(n) * hw;
+      if (precision == ops::Precision::Fp16) {
+        for (int i = 0; i < hw; ++i)
+          to[i] = ops::halfToFloat(static_cast<const uint16_t*>(src)[from + i]);
+      } else {
+        std::memcpy(to, static_cast<const float*>(src) + from, hw * sizeof(float));
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -60,7 +78,15 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
   if (options.imageInput && graph.tensors[graph.input].channels != 3) {
     throw Error("8-bit image input needs a 3-channel network input");
   }
-  plan_ = planMemory(graph, batch, device.info().bindingAlignment(), options.reuseMemory);
+  if (weights.precision() != options.precision) {
+    throw Error("the weights were stored for another precision than the program's");
+  }
+  if (options.precision == ops::Precision::Fp16) {
+    std::string why = ops::fp16Unsupported(device.info());
+    if (!why.empty()) throw Error("fp16 is not available on " + device.info().name + ": " + why);
+  }
+  plan_ = planMemory(graph, batch, device.info().bindingAlignment(), options.reuseMemory,
+                     options.precision);
   if (plan_.largestTensorBytes > device.info().maxStorageBufferRange) {
     throw Error("batch " + std::to_string(batch) + " needs a " +
                 std::to_string(plan_.largestTensorBytes >> 20) +
@@ -220,7 +246,7 @@ int Program::submit(const float* input) {
   int ticket = nextTicket_++;
   Frame& frame = beginSubmit(ticket);
   const Tensor& in = graph_.tensors[graph_.input];
-  nchwToCnhw(input, static_cast<float*>(frame.input.mapped()), batch_, in.channels,
+  nchwToCnhw(input, frame.input.mapped(), options_.precision, batch_, in.channels,
              in.height * in.width);
   device_.submit(frame.commands, frame.fence);
   frame.ticket = ticket;
@@ -245,7 +271,7 @@ void Program::wait(int ticket, float* output) {
   VkResult result = vkWaitForFences(device_.handle(), 1, &frame.fence, VK_TRUE, UINT64_MAX);
   if (result != VK_SUCCESS) vk::throwVkError("vkWaitForFences", result);
   const Tensor& out = graph_.tensors[graph_.output];
-  cnhwToNchw(static_cast<const float*>(frame.output.mapped()), output, batch_, out.channels,
+  cnhwToNchw(frame.output.mapped(), options_.precision, output, batch_, out.channels,
              out.height * out.width);
   frame.ticket = -1;
   lastFrame_ = static_cast<int>(ticket % frames_.size());
@@ -272,10 +298,12 @@ std::vector<float> Program::readTensor(int tensor) const {
   const Frame& frame = *frames_[lastFrame_];
   const Tensor& t = graph_.tensors[tensor];
   ops::TensorRef r = ref(frame, tensor);
-  std::vector<float> bound(r.slice.range / sizeof(float)),
-      out(size_t(batch_) * t.elementsPerImage());
+  const size_t element = ops::elementBytes(options_.precision);
+  std::vector<uint8_t> bound(r.slice.range);
+  std::vector<float> out(size_t(batch_) * t.elementsPerImage());
   device_.download(frame.arena, bound.data(), r.slice.range, r.slice.offset);
-  cnhwToNchw(bound.data() + r.elementOffset, out.data(), batch_, t.channels, t.height * t.width);
+  cnhwToNchw(bound.data() + r.elementOffset * element, options_.precision, out.data(), batch_,
+             t.channels, t.height * t.width);
   return out;
 }
 

@@ -18,6 +18,7 @@ struct ProgramOptions {
   int framesInFlight = 1;   // >1: submit() can run ahead while earlier results are read back
   bool profile = false;     // per-node GPU timestamps (adds a barrier after every dispatch)
   bool reuseMemory = true;  // alias activations by liveness
+  ops::Precision precision = ops::Precision::Fp32;  // of tensors; the weights' must match
   // Set: the input is 8-bit RGB images [N, H, W, 3] (submitImages), normalised on the GPU.
   bool imageInput = false;
   ops::Normalization normalization;

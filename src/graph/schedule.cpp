@@ -26,7 +26,7 @@ ops::TensorRef bindingOf(const Graph& graph, const MemoryPlan& plan, int tensor,
   const Tensor& t = graph.tensors[tensor];
   int root = graph.root(tensor);
   return ops::sliceRef(arena, plan.offset[root], plan.alignment, plan.batch, t.channels, t.height,
-                       t.width, graph.rootChannelOffset(tensor));
+                       t.width, graph.rootChannelOffset(tensor), plan.precision);
 }
 
 int Schedule::dispatchCount() const {

@@ -18,7 +18,8 @@ uint64_t alignUp(uint64_t v, uint64_t a) {
 
 }  // namespace
 
-WeightStore::WeightStore(vk::Device& device, const Graph& graph) {
+WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision precision)
+    : precision_(precision) {
   const uint64_t align = device.info().bindingAlignment();
   struct Host {
     std::vector<float> weights, bias;
@@ -46,13 +47,12 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph) {
     pending.clear();
     pendingOffsets.clear();
   };
-  auto append = [&](size_t entry, bool isBias, const std::vector<float>& data) {
-    uint64_t size = data.size() * sizeof(float);
+  auto append = [&](size_t entry, bool isBias, const void* data, uint64_t size) {
     if (size > kBufferBytes) throw Error("a single weight tensor exceeds 64 MiB");
     if (alignUp(staging.size(), align) + size > kBufferBytes) flush();
     uint64_t offset = alignUp(staging.size(), align);
     staging.resize(offset + size);
-    std::memcpy(staging.data() + offset, data.data(), size);
+    std::memcpy(staging.data() + offset, data, size);
     pending.emplace_back(entry, isBias);
     pendingOffsets.push_back(offset);
     vk::BufferSlice& slice = isBias ? entries_[entry].bias : entries_[entry].weights;
@@ -61,8 +61,18 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph) {
 
   for (size_t i = 0; i < graph.weights.size(); ++i) {
     const ConvWeights& w = graph.weights[i];
-    append(i, false, ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW));
-    append(i, true, ops::padBias(w.bias, w.outC));
+    std::vector<float> packed =
+        ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
+    if (precision == ops::Precision::Fp16) {
+      std::vector<uint16_t> halves(packed.size());
+      for (size_t k = 0; k < packed.size(); ++k)
+        halves[k] = ops::floatToHalf(packed[k]);
+      append(i, false, halves.data(), halves.size() * sizeof(uint16_t));
+    } else {
+      append(i, false, packed.data(), packed.size() * sizeof(float));
+    }
+    std::vector<float> bias = ops::padBias(w.bias, w.outC);
+    append(i, true, bias.data(), bias.size() * sizeof(float));
   }
   flush();
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Every convolution's packed weights and bias in device-local memory, uploaded once through a
-// staging buffer and shared by the programs compiled for different batch sizes.
+// Every convolution's packed weights (fp32 or fp16) and bias (fp32) in device-local memory,
+// uploaded once through a staging buffer and shared by the programs compiled for different
+// batch sizes.
 #include <vector>
 
 #include "graph/graph.hpp"
@@ -11,7 +12,9 @@ namespace vkc::graph {
 
 class WeightStore {
  public:
-  WeightStore(vk::Device& device, const Graph& graph);
+  WeightStore(vk::Device& device, const Graph& graph,
+              ops::Precision precision = ops::Precision::Fp32);
+  ops::Precision precision() const { return precision_; }
   vk::BufferSlice weights(int index) const { return entries_[index].weights; }
   vk::BufferSlice bias(int index) const { return entries_[index].bias; }
   uint64_t bytes() const { return bytes_; }
@@ -23,6 +26,7 @@ class WeightStore {
   std::vector<vk::Buffer> buffers_;
   std::vector<Entry> entries_;
   uint64_t bytes_ = 0;
+  ops::Precision precision_;
 };
 
 }  // namespace vkc::graph

@@ -132,8 +132,13 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
   const TensorRef* residual = epilogue.residual;
 
-  if (packedWeights.range / 16 > device.maxTexelBufferElements) {
-    throw Error("conv2d: " + std::to_string(packedWeights.range / 16) +
+  const Precision precision = in.precision;
+  if (out.precision != precision || (residual && residual->precision != precision)) {
+    throw Error("conv2d: input, output and residual must have the same precision");
+  }
+  const VkDeviceSize weightTexels = packedWeights.range / (4 * elementBytes(precision));
+  if (weightTexels > device.maxTexelBufferElements) {
+    throw Error("conv2d: " + std::to_string(weightTexels) +
                 " weight texels are over this device's maxTexelBufferElements (" +
                 std::to_string(device.maxTexelBufferElements) + ")");
   }
@@ -155,13 +160,13 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
     const int pixelQuads = int(planeElements(out.batch, outH, outW) / 4);
     const int tq = quadsPerInvocation(pixelQuads, int(lanes));
     const int channelsPerInvocation = out.channels > 16 ? 32 : 16;
-    d.buffers[0] = texelSlice(in, 16, device, "conv2d");
-    d.kernel = &kernels.get({"conv1x1",
+    d.buffers[0] = texelSlice(in, 4, device, "conv2d");
+    d.kernel = &kernels.get({shaderFor("conv1x1", precision),
                              {lanes, 1, 1},
                              {uint32_t(tq), uint32_t(channelsPerInvocation)},
                              5,
                              sizeof(ConvPush),
-                             {VK_FORMAT_R32G32B32A32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT}});
+                             {texelFormat(precision, 4), texelFormat(precision, 4)}});
     d.groups = {vk::divUp(pixelQuads, lanes * tq), vk::divUp(out.channels, channelsPerInvocation),
                 1};
     return d;
@@ -172,15 +177,15 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const bool vertical = g.kernelW == 1 && g.kernelH > 1;
   const int along = vertical ? outH : outW, across = vertical ? outW : outH;
   const int segmentLength = lineSegmentLength(along);
-  d.buffers[0] = texelSlice(in, 4, device, "conv2d");
+  d.buffers[0] = texelSlice(in, 1, device, "conv2d");
   d.kernel = &kernels.get(
-      {"conv2d_segments",
+      {shaderFor("conv2d_segments", precision),
        {lanes, 1, 1},
        {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH), uint32_t(g.strideW),
         uint32_t(segmentLength), uint32_t(padded), uint32_t(vertical)},
        5,
        sizeof(ConvPush),
-       {VK_FORMAT_R32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT}});
+       {texelFormat(precision, 1), texelFormat(precision, 4)}});
   const uint64_t segments =
       uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength);
   d.groups = {vk::divUp(segments, lanes), vk::divUp(out.channels, kSegmentChannels), 1};

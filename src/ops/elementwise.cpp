@@ -27,7 +27,8 @@ vk::Dispatch copyChannelsDispatch(vk::KernelCache& kernels, const TensorRef& in,
     throw Error("copy_channels: source and destination shapes differ");
   }
   vk::Dispatch d;
-  d.kernel = &kernels.get({"copy_channels", {kLanes, 1, 1}, {}, 2, sizeof(CopyPush)});
+  d.kernel = &kernels.get(
+      {shaderFor("copy_channels", in.precision), {kLanes, 1, 1}, {}, 2, sizeof(CopyPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(
       CopyPush{in.batch, in.channels, in.height * in.width, in.elementOffset, out.elementOffset});
@@ -37,7 +38,8 @@ vk::Dispatch copyChannelsDispatch(vk::KernelCache& kernels, const TensorRef& in,
 
 vk::Dispatch softmaxDispatch(vk::KernelCache& kernels, const TensorRef& in, const TensorRef& out) {
   vk::Dispatch d;
-  d.kernel = &kernels.get({"softmax", {kLanes, 1, 1}, {}, 2, sizeof(SoftmaxPush)});
+  d.kernel = &kernels.get(
+      {shaderFor("softmax", in.precision), {kLanes, 1, 1}, {}, 2, sizeof(SoftmaxPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(SoftmaxPush{in.batch, in.channels * in.height * in.width, in.elementOffset,
                         out.elementOffset});
@@ -55,7 +57,8 @@ vk::Dispatch preprocessDispatch(vk::KernelCache& kernels, vk::BufferSlice pixels
     push.invStd[c] = 1.0f / norm.std[c];
   }
   vk::Dispatch d;
-  d.kernel = &kernels.get({"preprocess", {kLanes, 1, 1}, {}, 2, sizeof(PreprocessPush)});
+  d.kernel = &kernels.get(
+      {shaderFor("preprocess", out.precision), {kLanes, 1, 1}, {}, 2, sizeof(PreprocessPush)});
   d.buffers = {pixels, out.slice};
   d.setPush(push);
   d.groups = {vk::divUp(uint64_t(out.batch) * 3 * out.height * out.width, kLanes), 1, 1};

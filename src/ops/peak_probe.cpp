@@ -7,13 +7,14 @@
 
 namespace vkc::ops {
 
-PeakResult measureFp32Peak(vk::Device& device, int runs) {
+PeakResult measurePeak(vk::Device& device, Precision precision, int runs) {
   const uint32_t lanes = 64, groups = 256;
   const int iterations = 4096;
   vk::Buffer out =
       device.memory().createBuffer(size_t(lanes) * groups * 16, vk::MemoryUsage::DeviceLocal);
   vk::Dispatch d;
-  d.kernel = &device.kernels().get({"fma_probe", {lanes, 1, 1}, {}, 1, sizeof(int)});
+  d.kernel =
+      &device.kernels().get({shaderFor("fma_probe", precision), {lanes, 1, 1}, {}, 1, sizeof(int)});
   d.buffers = {{out.handle(), 0, out.size()}};
   d.setPush(iterations);
   d.groups = {groups, 1, 1};

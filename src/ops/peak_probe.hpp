@@ -1,6 +1,7 @@
 #pragma once
-// Measures the device's fp32 FMA throughput with our own probe shader, so a network's speed can
-// be judged as a fraction of what this device can do.
+// Measures the device's FMA throughput (fp32, or fp16 where supported) with our own probe
+// shader, so a network's speed can be judged as a fraction of what this device can do.
+#include "ops/precision.hpp"
 #include "vk/device.hpp"
 
 namespace vkc::ops {
@@ -10,6 +11,6 @@ struct PeakResult {
   double ms = 0;
 };
 
-PeakResult measureFp32Peak(vk::Device& device, int runs = 5);
+PeakResult measurePeak(vk::Device& device, Precision precision, int runs = 5);
 
 }  // namespace vkc::ops

@@ -37,13 +37,13 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const int segmentLength = lineSegmentLength(out.width);
   vk::Dispatch d;
   d.kernel = &kernels.get(
-      {"pool2d",
+      {shaderFor("pool2d", in.precision),
        {kLanes, 1, 1},
        {uint32_t(mode), uint32_t(g.kernel), uint32_t(g.stride), uint32_t(segmentLength)},
        2,
        sizeof(PoolPush),
-       {VK_FORMAT_R32_SFLOAT}});
-  d.buffers = {texelSlice(in, 4, device, "pool2d"), out.slice};
+       {texelFormat(in.precision, 1)}});
+  d.buffers = {texelSlice(in, 1, device, "pool2d"), out.slice};
   d.setPush(PoolPush{in.batch, in.channels, in.height, in.width, out.height, out.width, g.pad,
                      g.pad, in.elementOffset, out.elementOffset});
   const uint64_t segmentsPerRow = (out.width + segmentLength - 1) / segmentLength;
@@ -58,7 +58,8 @@ vk::Dispatch globalAvgPoolDispatch(vk::KernelCache& kernels, const TensorRef& in
     throw Error("global average pool: output must be [N, C, 1, 1]");
   }
   vk::Dispatch d;
-  d.kernel = &kernels.get({"global_avgpool", {kLanes, 1, 1}, {}, 2, sizeof(GlobalPoolPush)});
+  d.kernel = &kernels.get(
+      {shaderFor("global_avgpool", in.precision), {kLanes, 1, 1}, {}, 2, sizeof(GlobalPoolPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(GlobalPoolPush{in.batch, in.channels, in.height * in.width, in.elementOffset,
                            out.elementOffset});

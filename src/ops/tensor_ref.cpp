@@ -8,26 +8,29 @@
 namespace vkc::ops {
 
 TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignment, int batch,
-                   int channels, int height, int width, int cOffset) {
-  const VkDeviceSize plane = planeElements(batch, height, width) * sizeof(float);
+                   int channels, int height, int width, int cOffset, Precision precision) {
+  const VkDeviceSize element = elementBytes(precision);
+  const VkDeviceSize plane = planeElements(batch, height, width) * element;
   const VkDeviceSize begin = baseOffset + VkDeviceSize(cOffset) * plane;
   const VkDeviceSize end = begin + VkDeviceSize(channels) * plane;
   const VkDeviceSize bound = begin / alignment * alignment;
   TensorRef ref;
   ref.slice = {buffer, bound, end - bound};
-  ref.elementOffset = static_cast<int>((begin - bound) / sizeof(float));
+  ref.elementOffset = static_cast<int>((begin - bound) / element);
   ref.batch = batch;
   ref.channels = channels;
   ref.height = height;
   ref.width = width;
+  ref.precision = precision;
   return ref;
 }
 
-vk::BufferSlice texelSlice(const TensorRef& t, VkDeviceSize texelBytes,
-                           const vk::DeviceInfo& device, const char* op) {
+vk::BufferSlice texelSlice(const TensorRef& t, int components, const vk::DeviceInfo& device,
+                           const char* op) {
+  const VkDeviceSize texelBytes = components * elementBytes(t.precision);
   const VkDeviceSize bytes =
       (t.elementOffset + VkDeviceSize(t.channels) * planeElements(t.batch, t.height, t.width)) *
-      sizeof(float);
+      elementBytes(t.precision);
   const VkDeviceSize texels = (bytes + texelBytes - 1) / texelBytes;
   if (texels > device.maxTexelBufferElements) {
     throw Error(std::string(op) + ": an input of " + std::to_string(texels) +

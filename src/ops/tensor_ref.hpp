@@ -5,6 +5,7 @@
 // branch's part of a concat) is contiguous in this order, so it is bound on its own.
 #include <cstddef>
 
+#include "ops/precision.hpp"
 #include "vk/device_info.hpp"
 #include "vk/dispatch.hpp"
 
@@ -14,23 +15,26 @@ struct TensorRef {
   vk::BufferSlice slice;
   int elementOffset = 0;
   int batch = 1, channels = 1, height = 1, width = 1;
+  Precision precision = Precision::Fp32;
 };
 
-// Elements of one channel plane: batch x height x width, padded to a multiple of 4 so that
-// 4 consecutive pixels of a channel form one aligned vec4 (see shaders/common.glsl).
+// Elements of one channel plane: batch x height x width, padded to a multiple of 8 so that
+// 4 consecutive pixels of a channel form one aligned texel and every channel slice starts on
+// 16 bytes in fp16 as in fp32 (see shaders/common.glsl).
 inline size_t planeElements(int batch, int height, int width) {
-  return (size_t(batch) * height * width + 3) / 4 * 4;
+  return (size_t(batch) * height * width + 7) / 8 * 8;
 }
 
 // The binding for channels [cOffset, cOffset + channels) of a tensor with `cTotal` channels
 // stored at [baseOffset, ...) of `buffer`: the range starts at the slice aligned down to
 // `alignment` (minStorageBufferOffsetAlignment) and ends where the slice ends.
 TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignment, int batch,
-                   int channels, int height, int width, int cOffset);
+                   int channels, int height, int width, int cOffset,
+                   Precision precision = Precision::Fp32);
 
-// The bytes of `t` a shader reads, as the range of a texel buffer of `texelBytes` texels;
-// throws, naming `op`, if the device cannot view that many texels.
-vk::BufferSlice texelSlice(const TensorRef& t, VkDeviceSize texelBytes,
-                           const vk::DeviceInfo& device, const char* op);
+// The bytes of `t` a shader reads, as the range of a texel buffer whose texels hold
+// `components` (1 or 4) elements; throws, naming `op`, if the device cannot view that many.
+vk::BufferSlice texelSlice(const TensorRef& t, int components, const vk::DeviceInfo& device,
+                           const char* op);
 
 }  // namespace vkc::ops

@@ -82,6 +82,13 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   vkGetPhysicalDeviceFeatures2(device, &features);
   info.storageBuffer16BitAccess = storage16.storageBuffer16BitAccess;
   info.shaderFloat16 = f16i8.shaderFloat16;
+  info.fp16TexelBuffers = true;
+  for (VkFormat format : {VK_FORMAT_R16_SFLOAT, VK_FORMAT_R16G16B16A16_SFLOAT}) {
+    VkFormatProperties props;
+    vkGetPhysicalDeviceFormatProperties(device, format, &props);
+    info.fp16TexelBuffers = info.fp16TexelBuffers &&
+                            (props.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT);
+  }
   info.shaderInt8 = f16i8.shaderInt8;
 
   VkPhysicalDeviceMemoryProperties memory;

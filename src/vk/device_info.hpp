@@ -39,6 +39,7 @@ struct DeviceInfo {
   bool timestampsSupported = false;
   bool storageBuffer16BitAccess = false;
   bool shaderFloat16 = false;
+  bool fp16TexelBuffers = false;  // r16f and rgba16f uniform texel buffers
   bool shaderInt8 = false;
   std::vector<MemoryHeapInfo> heaps;
   int computeQueueFamily = -1;

@@ -37,6 +37,10 @@ vkc_cli_test(classify.batch_not_a_number --rc 2 --stderr "--batch"
              -- ${CLASSIFY} --batch abc @T@/good.png)
 vkc_cli_test(classify.no_arguments --rc 2 --stderr "no images" -- ${CLASSIFY})
 vkc_cli_test(classify.help --rc 0 --stdout "usage: vkc-classify" -- ${CLASSIFY} --help)
+vkc_cli_test(classify.bad_precision --rc 2 --stderr "--precision must be fp32 or fp16"
+             -- ${CLASSIFY} --precision fp8 @T@/good.png)
+vkc_cli_test(classify.fp16 --rc 0 ${NEEDS_MODEL} --stdout "@T@/good.png"
+             -- ${CLASSIFY} --precision fp16 @T@/good.png)
 
 # vkc-classify: weights
 vkc_cli_test(classify.weights_not_safetensors --rc 1 --stderr "@T@/not_weights.safetensors"
@@ -59,6 +63,10 @@ vkc_cli_test(classify.no_vulkan_driver --rc 1 --stderr "no Vulkan driver"
 
 # vkc-info, vkc-eval
 vkc_cli_test(info.json --rc 0 --json -- $<TARGET_FILE:vkc-info> --json)
+if(TARGET vkc-bench)
+  vkc_cli_test(bench.bad_precision --rc 2 --stderr "--precision must be fp32 or fp16"
+               -- $<TARGET_FILE:vkc-bench> --model inception_v3 --precision fp8)
+endif()
 vkc_cli_test(eval.bad_flag --rc 2 --stderr "--bogus" -- ${EVAL} --bogus)
 vkc_cli_test(eval.missing_idx --rc 1 --stderr "@T@/missing-images.gz"
              -- ${EVAL} --idx-images @T@/missing-images.gz --idx-labels @T@/labels4.idx.gz)

@@ -1,0 +1,83 @@
+// fp16 networks (fp16 weights, activations and FMAs) vs. the same float64 goldens as
+// test_golden.cpp, and vs. our own fp32 run of the same network.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+#include "graph/program.hpp"
+#include "io/detweights.hpp"
+#include "models/models.hpp"
+#include "support/golden.hpp"
+#include "support/vulkan_env.hpp"
+
+namespace vkc::test {
+namespace {
+
+std::set<int> top5(const std::vector<float>& logits, int sample, int classes) {
+  std::vector<int> order(classes);
+  std::iota(order.begin(), order.end(), 0);
+  const float* row = logits.data() + size_t(sample) * classes;
+  std::partial_sort(order.begin(), order.begin() + 5, order.end(),
+                    [&](int a, int b) { return row[a] > row[b]; });
+  return {order.begin(), order.begin() + 5};
+}
+
+std::vector<float> runNetwork(const models::Model& model, ops::Precision precision, int batch,
+                              const std::vector<float>& input) {
+  vk::Device& device = sharedDevice();
+  graph::WeightStore store(device, model.graph, precision);
+  graph::ProgramOptions options;
+  options.precision = precision;
+  graph::Program program(device, model.graph, store, batch, options);
+  std::vector<float> logits(program.outputCount());
+  program.run(input.data(), logits.data());
+  return logits;
+}
+
+class GoldenFp16Test : public testing::TestWithParam<std::string> {};
+
+TEST_P(GoldenFp16Test, LogitsMatchReferenceAndFp32) {
+  const std::string why = ops::fp16Unsupported(sharedDevice().info());
+  if (!why.empty()) GTEST_SKIP() << "no fp16 on this device: " << why;
+  const std::string name = GetParam();
+  const std::string dir = goldenDir(name);
+  auto weights = goldenWeights(name);
+  models::Model model = models::buildModel(name, *weights, models::ModelConfig{});
+  const int batch = 2;
+  auto input = io::detweightsInput({batch, 3, 299, 299});
+  std::vector<float> half = runNetwork(model, ops::Precision::Fp16, batch, input);
+  std::vector<float> single = runNetwork(model, ops::Precision::Fp32, batch, input);
+
+  // Bound: 1e-2 * max|golden| (the goldens' README criterion for fp16 paths). Every stored
+  // weight and activation is rounded to 11 significant bits (4.9e-4 relative) through ~150
+  // layers; sums are fp32. Measured 7.0e-4 to 7.6e-4 for the four networks, so the bound leaves
+  // a factor 13; a wrong op, padding or weight moves logits by O(1), over 1e-2 of max|logit|.
+  auto golden = readF64(dir + "/logits.f64");
+  ASSERT_EQ(golden.size(), half.size());
+  double maxGolden = 0, maxErr = 0;
+  for (size_t i = 0; i < golden.size(); ++i) {
+    maxGolden = std::max(maxGolden, std::fabs(golden[i]));
+    maxErr = std::max(maxErr, std::fabs(half[i] - golden[i]));
+  }
+  std::printf("[ golden fp16 ] %s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f)\n",
+              name.c_str(), maxErr, maxErr / maxGolden, maxGolden);
+  EXPECT_LE(maxErr, 1e-2 * maxGolden);
+
+  // Top-5 as sets: against the reference's, and against our fp32 run.
+  auto meta = readJson(dir + "/meta.json");
+  const int classes = static_cast<int>(golden.size()) / batch;
+  for (int n = 0; n < batch; ++n) {
+    std::vector<int> ref = meta["top5_fp64"][n];
+    EXPECT_EQ(top5(half, n, classes), std::set<int>(ref.begin(), ref.end())) << "sample " << n;
+    EXPECT_EQ(top5(half, n, classes), top5(single, n, classes)) << "sample " << n;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, GoldenFp16Test, testing::ValuesIn(models::modelNames()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace vkc::test

@@ -25,7 +25,7 @@ int convOutputSize(int in, int kernel, int stride, int padBefore, int padAfter);
 
 // Weights as the shader reads them: per block of 8 output channels, [K][8] with
 // K = in * kh * kw in PyTorch order; output channels padded with zeros to a multiple of 8.
-// Output pixels per line segment (4..8) for a line of `outW` outputs: the length that
+// Output pixels per line segment (4..12) for a line of `outW` outputs: the length that
 // computes the fewest outputs past the end, the longer one on a tie.
 int lineSegmentLength(int outW);
 

@@ -33,6 +33,7 @@ const char* kUsage =
     "  --weights FILE     .safetensors weights instead of detweights\n"
     "  --peak             measure the fp32 FMA peak (always done with --json)\n"
     "  --profile          per-node GPU timestamps (serialises the nodes; separate pass)\n"
+    "  --no-first-result  skip timing the first result (two extra loads, cold and warm cache)\n"
     "  --json             one JSON object\n";
 
 // Points XDG_CACHE_HOME at a fresh folder for its lifetime, so pipeline-cache timings start cold
@@ -70,7 +71,7 @@ double msSince(std::chrono::steady_clock::time_point start) {
 int main(int argc, char** argv) {
   std::string model, weights, precision = "fp32";
   int batch = 1, size = 0, warmup = 2, runs = 5, device = -1;
-  bool json = false, peak = false, profile = false;
+  bool json = false, peak = false, profile = false, noFirstResult = false;
   vkc::app::ArgParser args("vkc-bench", kUsage);
   args.text("--model", &model);
   args.text("--weights", &weights);
@@ -83,8 +84,10 @@ int main(int argc, char** argv) {
   args.toggle("--json", &json);
   args.toggle("--peak", &peak);
   args.toggle("--profile", &profile);
+  args.toggle("--no-first-result", &noFirstResult);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   peak = peak || json;
+  const bool firstResultTimed = !noFirstResult;
   if (precision != "fp32" && precision != "fp16") {
     return args.usageError("--precision must be fp32 or fp16, not '" + precision + "'");
   }
@@ -110,9 +113,9 @@ int main(int argc, char** argv) {
     double coldMs = 0, warmMs = 0;
     {
       ScratchCacheDir scratch;
-      if (!getenv("SKIPFR")) {
-      coldMs = firstResult();
-      warmMs = firstResult();
+      if (firstResultTimed) {
+        coldMs = firstResult();
+        warmMs = firstResult();
       }
     }
 
@@ -185,8 +188,6 @@ int main(int argc, char** argv) {
                        {"peak_gflops_fp32", peak32.gflops},
                        {"peak_gflops_fp16", peak16.gflops},
                        {"fraction_of_peak", probe.gflops > 0 ? gflops / probe.gflops : 0.0},
-                       {"first_result_ms", coldMs},
-                       {"first_result_warm_cache_ms", warmMs},
                        {"weight_bytes", stats.weightBytes},
                        {"peak_activation_bytes", stats.activationBytes},
                        {"naive_activation_bytes", stats.naiveActivationBytes},
@@ -195,6 +196,10 @@ int main(int argc, char** argv) {
                        {"barriers", stats.barriers},
                        {"submits", stats.submits},
                        {"parameters", net.parameterCount()}};
+      if (firstResultTimed) {
+        j["first_result_ms"] = coldMs;
+        j["first_result_warm_cache_ms"] = warmMs;
+      }
       for (const auto& [op, total] : byOp)
         j["gpu_ms_by_op"][op] = total.ms;
       std::cout << j.dump(2) << "\n";
@@ -216,10 +221,12 @@ int main(int argc, char** argv) {
       }
       std::printf("\n");
     }
-    std::printf(
-        "  first result       %.0f ms cold pipeline cache, %.0f ms warm (device, weights,"
-        " pipelines, first run)\n",
-        coldMs, warmMs);
+    if (firstResultTimed) {
+      std::printf(
+          "  first result       %.0f ms cold pipeline cache, %.0f ms warm (device, weights,"
+          " pipelines, first run)\n",
+          coldMs, warmMs);
+    }
     std::printf(
         "  memory             weights %.1f MiB, activations %.1f MiB (naive %.1f MiB), "
         "in use %.1f MiB\n",

@@ -32,7 +32,7 @@ def time_torch(model, batch, size, runs):
 def time_vkception(bench, model, batch, size, runs):
     out = subprocess.run(
         [bench, "--model", model, "--batch", str(batch), "--size", str(size), "--runs", str(runs),
-         "--warmup", "1", "--json"],
+         "--warmup", "1", "--no-first-result", "--json"],
         check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 

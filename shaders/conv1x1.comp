@@ -1,6 +1,6 @@
 #version 450
 // 1x1 stride-1 convolution as a GEMM: each invocation computes CB (16 or 32) output channels
-// for TQ groups of 4 consecutive pixels (channel planes are padded to a multiple of 4, see
+// for TQ groups of 4 consecutive pixels (channel planes are padded to a multiple of 8, see
 // common.glsl). Per input channel that is TQ + CB / 4 vec4 fetches for CB x TQ vec4 FMAs: the
 // larger the block, the fewer fetches per FMA, until spilled accumulators cost more (on lavapipe
 // 32 x 3 ran 18% faster than 16 x 3, 32 x 4 and 48 x 3 slower). Inputs and weights are read

@@ -179,7 +179,8 @@ void Program::record(Frame& frame) {
           }
           d = ops::conv2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
                                   node.geometry, weights_.weights(node.weights),
-                                  weights_.bias(node.weights), ref(frame, node.output), epilogue);
+                                  weights_.bias(node.weights), ref(frame, node.output), epilogue,
+                                  ops::convTilingFor(device_.info()));
           break;
         }
         case OpKind::Pool:

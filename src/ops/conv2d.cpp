@@ -34,12 +34,12 @@ uint32_t workgroupWidth(const vk::DeviceInfo& device) {
   return std::clamp<uint32_t>(device.subgroupSize, 8, 64);
 }
 
-// Pixel quads per conv1x1 invocation (1..3): the count that computes the fewest quads past the
-// end, the larger one on a tie (more quads share each weight fetch).
-int quadsPerInvocation(int pixelQuads, int lanes) {
-  int best = 3;
+// Pixel quads per conv1x1 invocation (1..most): the count that computes the fewest quads past
+// the end, the larger one on a tie (more quads share each weight fetch).
+int quadsPerInvocation(int pixelQuads, int lanes, int most) {
+  int best = most;
   auto computed = [&](int tq) { return (pixelQuads + lanes * tq - 1) / (lanes * tq) * lanes * tq; };
-  for (int tq = 2; tq >= 1; --tq) {
+  for (int tq = most - 1; tq >= 1; --tq) {
     if (computed(tq) < computed(best)) best = tq;
   }
   return best;
@@ -47,13 +47,17 @@ int quadsPerInvocation(int pixelQuads, int lanes) {
 
 }  // namespace
 
-// Output pixels per line segment (4..12): the length that computes the fewest wasted pixels at
-// the end of a line, the longer one on a tie (35 -> 7, 17 -> 9, 147 -> 7, 8 -> 8). Longer
-// segments share each weight fetch among more pixels: 12 rather than 8 ran v4's 17x17 1x7 and
-// 7x1 layers 7% faster on lavapipe; 16 was no better.
-int lineSegmentLength(int outW) {
-  int best = 12;
-  for (int length = 12; length >= 4; --length) {
+ConvTiling convTilingFor(const vk::DeviceInfo& device) {
+  return device.type == "cpu" ? kCpuTiling : kGpuTiling;
+}
+
+// Output pixels per line segment (4..longest): the length that computes the fewest wasted
+// pixels at the end of a line, the longer one on a tie (with 12: 35 -> 7, 17 -> 9, 147 -> 7,
+// 8 -> 8). Longer segments share each weight fetch among more pixels: 12 rather than 8 ran v4's
+// 17x17 1x7 and 7x1 layers 7% faster on lavapipe; 16 was no better.
+int lineSegmentLength(int outW, int longest) {
+  int best = longest;
+  for (int length = longest; length >= 4; --length) {
     int computed = (outW + length - 1) / length * length;
     int bestComputed = (outW + best - 1) / best * best;
     if (computed < bestComputed) best = length;
@@ -122,7 +126,8 @@ void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
 vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                             const TensorRef& in, const ConvGeometry& g,
                             vk::BufferSlice packedWeights, vk::BufferSlice bias,
-                            const TensorRef& out, const ConvEpilogue& epilogue) {
+                            const TensorRef& out, const ConvEpilogue& epilogue,
+                            const ConvTiling& tiling) {
   int outH = convOutputSize(in.height, g.kernelH, g.strideH, g.padTop, g.padBottom);
   int outW = convOutputSize(in.width, g.kernelW, g.strideW, g.padLeft, g.padRight);
   if (outH != out.height || outW != out.width || in.batch != out.batch) {
@@ -160,8 +165,8 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
                      (!residual || residual->elementOffset % 4 == 0);
   if (quads) {
     const int pixelQuads = int(planeElements(out.batch, outH, outW) / 4);
-    const int tq = quadsPerInvocation(pixelQuads, int(lanes));
-    const int channelsPerInvocation = out.channels > 16 ? 32 : 16;
+    const int tq = quadsPerInvocation(pixelQuads, int(lanes), tiling.maxQuads);
+    const int channelsPerInvocation = out.channels > 16 ? tiling.maxChannels : 16;
     d.buffers[0] = texelSlice(in, 4, device, "conv2d");
     d.kernel = &kernels.get({shaderFor("conv1x1", precision),
                              {lanes, 1, 1},
@@ -178,7 +183,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   // of a column for one-column kernels (7x1, 3x1), sharing loads between neighbouring taps.
   const bool vertical = g.kernelW == 1 && g.kernelH > 1;
   const int along = vertical ? outH : outW, across = vertical ? outW : outH;
-  const int segmentLength = lineSegmentLength(along);
+  const int segmentLength = lineSegmentLength(along, tiling.maxSegment);
   d.buffers[0] = texelSlice(in, 1, device, "conv2d");
   d.kernel = &kernels.get(
       {shaderFor("conv2d_segments", precision),

@@ -23,12 +23,12 @@ ConvGeometry validGeometry(int kernelH, int kernelW, int stride);
 ConvGeometry sameGeometry(int kernelH, int kernelW, int stride, int inH, int inW);
 int convOutputSize(int in, int kernel, int stride, int padBefore, int padAfter);
 
-// Weights as the shader reads them: per block of 8 output channels, [K][8] with
-// K = in * kh * kw in PyTorch order; output channels padded with zeros to a multiple of 8.
-// Output pixels per line segment (4..12) for a line of `outW` outputs: the length that
+// Output pixels per line segment (4..longest) for a line of `outW` outputs: the length that
 // computes the fewest outputs past the end, the longer one on a tie.
-int lineSegmentLength(int outW);
+int lineSegmentLength(int outW, int longest);
 
+// Weights as the shaders read them: per block of 32 output channels, [K][32] with
+// K = in * kh * kw in PyTorch order; output channels padded with zeros to a multiple of 32.
 std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC,
                                    int kernelH, int kernelW);
 std::vector<float> padBias(const std::vector<float>& bias, int outC);
@@ -45,9 +45,22 @@ struct ConvEpilogue {
   const TensorRef* residual = nullptr;  // same shape as the output
 };
 
+// Register blocks per invocation. CPU drivers (lavapipe) want big ones: a fetch costs ~24 FMAs
+// there and spilled accumulators stay in L1 (benchmarks/RESULTS.md). GPUs have at most 255
+// registers per invocation and spill to memory, so they get blocks of 64 accumulators, the
+// size of the first version (not yet measured on a GPU).
+struct ConvTiling {
+  int maxQuads;     // conv1x1: pixel quads per invocation
+  int maxChannels;  // conv1x1: output channels per invocation (16 or 32)
+  int maxSegment;   // conv2d_segments: output pixels per line segment (4..12)
+};
+constexpr ConvTiling kCpuTiling{3, 32, 12}, kGpuTiling{1, 16, 4};
+ConvTiling convTilingFor(const vk::DeviceInfo& device);
+
 vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                             const TensorRef& in, const ConvGeometry& geometry,
                             vk::BufferSlice packedWeights, vk::BufferSlice bias,
-                            const TensorRef& out, const ConvEpilogue& epilogue);
+                            const TensorRef& out, const ConvEpilogue& epilogue,
+                            const ConvTiling& tiling);
 
 }  // namespace vkc::ops

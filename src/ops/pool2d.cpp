@@ -34,7 +34,7 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
       out.channels != in.channels || out.batch != in.batch) {
     throw Error("pool2d: output shape does not match the pooling of the input");
   }
-  const int segmentLength = lineSegmentLength(out.width);
+  const int segmentLength = lineSegmentLength(out.width, 12);  // one accumulator per output
   vk::Dispatch d;
   d.kernel = &kernels.get(
       {shaderFor("pool2d", in.precision),

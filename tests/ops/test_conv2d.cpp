@@ -36,7 +36,7 @@ struct ConvOutcome {
 
 constexpr float kSentinel = -12345.0f;
 
-ConvOutcome runConvCase(const ConvCase& tc) {
+ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling) {
   vk::Device& device = sharedDevice();
   ops::ConvGeometry g;
   switch (tc.pad) {
@@ -112,7 +112,7 @@ ConvOutcome runConvCase(const ConvCase& tc) {
   ops::ConvEpilogue epilogue{tc.relu ? ops::Activation::Relu : ops::Activation::None, tc.scale,
                              tc.residual ? &res : nullptr};
   runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, whole(wb),
-                                             whole(bb), out, epilogue)});
+                                             whole(bb), out, epilogue, tiling)});
   auto y = fromDevice(download(device, yb, deviceCount(tc.batch, outCTotal, ohw)), tc.batch,
                       outCTotal, ohw);
 
@@ -149,10 +149,14 @@ class Conv2dTest : public testing::TestWithParam<ConvCase> {};
 TEST_P(Conv2dTest, MatchesCpuReference) {
   // Tolerance per element: 2 * (K + 4) * 2^-24 * sum|x_i w_i| (fp32 accumulation of K products
   // plus the bias/scale/residual roundings; see tests/support/cpu_reference.hpp).
-  ConvOutcome o = runConvCase(GetParam());
-  RecordProperty("max_abs_error", std::to_string(o.maxError));
-  std::printf("[ conv ] %-34s max |err| %.3g (%.3f of bound)\n", GetParam().name.c_str(),
-              o.maxError, o.maxRatio);
+  // Both register blockings run on every device: CPU drivers' and GPUs' (ops/conv2d.hpp).
+  for (const auto& [tiling, label] :
+       {std::pair{ops::kCpuTiling, "cpu tiling"}, std::pair{ops::kGpuTiling, "gpu tiling"}}) {
+    ConvOutcome o = runConvCase(GetParam(), tiling);
+    RecordProperty(std::string("max_abs_error ") + label, std::to_string(o.maxError));
+    std::printf("[ conv ] %-34s %s: max |err| %.3g (%.3f of bound)\n", GetParam().name.c_str(),
+                label, o.maxError, o.maxRatio);
+  }
 }
 
 const ConvCase kCases[] = {

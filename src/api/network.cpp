@@ -52,11 +52,7 @@ Network Network::load(Context& context, const std::string& model, const NetworkO
   impl->profile = options.profile;
   impl->precision =
       options.precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
-  if (impl->precision == ops::Precision::Fp16) {
-    std::string why = ops::fp16Unsupported(impl->device->info());
-    if (!why.empty())
-      throw Error("fp16 is not available on " + impl->device->info().name + ": " + why);
-  }
+  if (impl->precision == ops::Precision::Fp16) ops::requireFp16(impl->device->info());
   std::unique_ptr<io::WeightSource> source =
       options.weights.empty() ? io::makeDetWeights() : io::openSafetensorsWeights(options.weights);
   impl->metadata = source->metadata();

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "vkception/error.hpp"
+
 namespace vkc::ops {
 
 const char* precisionName(Precision p) {
@@ -24,6 +26,11 @@ std::string fp16Unsupported(const vk::DeviceInfo& device) {
   if (!device.storageBuffer16BitAccess) return "the device has no storageBuffer16BitAccess";
   if (!device.fp16TexelBuffers) return "the device cannot read r16f/rgba16f texel buffers";
   return "";
+}
+
+void requireFp16(const vk::DeviceInfo& device) {
+  std::string why = fp16Unsupported(device);
+  if (!why.empty()) throw Error("fp16 is not available on " + device.name + ": " + why);
 }
 
 uint16_t floatToHalf(float value) {

@@ -25,6 +25,8 @@ std::string shaderFor(const char* shader, Precision p);
 VkFormat texelFormat(Precision p, int components);
 // Empty if the device runs fp16 tensors, else why not.
 std::string fp16Unsupported(const vk::DeviceInfo& device);
+// Throws vkc::Error naming the device and the missing feature unless it runs fp16 tensors.
+void requireFp16(const vk::DeviceInfo& device);
 
 // IEEE binary16, rounding to nearest even (overflow to infinity, subnormals kept).
 uint16_t floatToHalf(float value);

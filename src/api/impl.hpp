@@ -25,6 +25,7 @@ struct Network::Impl {
   graph::Program* lastRun = nullptr;
   bool profile = false;
   ops::Precision precision = ops::Precision::Fp32;
+  bool quickStart = false;
   ops::Normalization normalization;
 
   int maxBatch = 1;  // largest batch whose biggest tensor fits one binding (set at load)

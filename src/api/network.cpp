@@ -35,6 +35,7 @@ graph::Program& Network::Impl::program(int batch, bool images) {
     options.imageInput = images;
     options.normalization = normalization;
     options.precision = precision;
+    options.quickStart = quickStart;
     programs[key] =
         std::make_unique<graph::Program>(*device, model.graph, *weights, batch, options);
   }
@@ -50,6 +51,7 @@ Network Network::load(Context& context, const std::string& model, const NetworkO
   auto impl = std::make_unique<Impl>();
   impl->device = context.impl().device.get();
   impl->profile = options.profile;
+  impl->quickStart = options.quickStart;
   impl->precision =
       options.precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
   if (impl->precision == ops::Precision::Fp16) ops::requireFp16(impl->device->info());

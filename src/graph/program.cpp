@@ -177,7 +177,7 @@ void Program::record(Frame& frame) {
           d = ops::conv2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
                                   node.geometry, weights_.weights(node.weights),
                                   weights_.bias(node.weights), ref(frame, node.output), epilogue,
-                                  ops::convTilingFor(device_.info()));
+                                  ops::convTilingFor(device_.info(), options_.quickStart));
           break;
         }
         case OpKind::Pool:

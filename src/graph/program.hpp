@@ -19,6 +19,7 @@ struct ProgramOptions {
   bool profile = false;     // per-node GPU timestamps (adds a barrier after every dispatch)
   bool reuseMemory = true;  // alias activations by liveness
   ops::Precision precision = ops::Precision::Fp32;  // of tensors; the weights' must match
+  bool quickStart = false;  // small register blocks on CPU drivers too (ops::ConvTiling)
   // Set: the input is 8-bit RGB images [N, H, W, 3] (submitImages), normalised on the GPU.
   bool imageInput = false;
   ops::Normalization normalization;

@@ -47,8 +47,8 @@ int quadsPerInvocation(int pixelQuads, int lanes, int most) {
 
 }  // namespace
 
-ConvTiling convTilingFor(const vk::DeviceInfo& device) {
-  return device.type == "cpu" ? kCpuTiling : kGpuTiling;
+ConvTiling convTilingFor(const vk::DeviceInfo& device, bool quickStart) {
+  return device.type == "cpu" && !quickStart ? kLargeTiling : kSmallTiling;
 }
 
 // Output pixels per line segment (4..longest): the length that computes the fewest wasted

@@ -45,17 +45,18 @@ struct ConvEpilogue {
   const TensorRef* residual = nullptr;  // same shape as the output
 };
 
-// Register blocks per invocation. CPU drivers (lavapipe) want big ones: a fetch costs ~24 FMAs
-// there and spilled accumulators stay in L1 (benchmarks/RESULTS.md). GPUs have at most 255
-// registers per invocation and spill to memory, so they get blocks of 64 accumulators, the
-// size of the first version (not yet measured on a GPU).
+// Register blocks per invocation. CPU drivers (lavapipe) want large ones: a fetch costs ~24
+// FMAs there and spilled accumulators stay in L1 (benchmarks/RESULTS.md). GPUs have at most 255
+// registers per invocation and spill to memory, so they get small blocks of 64 accumulators,
+// the size of the first version (not yet measured on a GPU). Small blocks also compile 3-5x
+// faster on CPU drivers, for short-lived processes (NetworkOptions::quickStart).
 struct ConvTiling {
   int maxQuads;     // conv1x1: pixel quads per invocation
   int maxChannels;  // conv1x1: output channels per invocation (16 or 32)
   int maxSegment;   // conv2d_segments: output pixels per line segment (4..12)
 };
-constexpr ConvTiling kCpuTiling{3, 32, 12}, kGpuTiling{1, 16, 4};
-ConvTiling convTilingFor(const vk::DeviceInfo& device);
+constexpr ConvTiling kLargeTiling{3, 32, 12}, kSmallTiling{1, 16, 4};
+ConvTiling convTilingFor(const vk::DeviceInfo& device, bool quickStart = false);
 
 vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                             const TensorRef& in, const ConvGeometry& geometry,

@@ -149,9 +149,10 @@ class Conv2dTest : public testing::TestWithParam<ConvCase> {};
 TEST_P(Conv2dTest, MatchesCpuReference) {
   // Tolerance per element: 2 * (K + 4) * 2^-24 * sum|x_i w_i| (fp32 accumulation of K products
   // plus the bias/scale/residual roundings; see tests/support/cpu_reference.hpp).
-  // Both register blockings run on every device: CPU drivers' and GPUs' (ops/conv2d.hpp).
-  for (const auto& [tiling, label] :
-       {std::pair{ops::kCpuTiling, "cpu tiling"}, std::pair{ops::kGpuTiling, "gpu tiling"}}) {
+  // Both register blockings run on every device: large (CPU drivers) and small (GPUs, and
+  // quickStart) blocks (ops/conv2d.hpp).
+  for (const auto& [tiling, label] : {std::pair{ops::kLargeTiling, "large blocks"},
+                                      std::pair{ops::kSmallTiling, "small blocks"}}) {
     ConvOutcome o = runConvCase(GetParam(), tiling);
     RecordProperty(std::string("max_abs_error ") + label, std::to_string(o.maxError));
     std::printf("[ conv ] %-34s %s: max |err| %.3g (%.3f of bound)\n", GetParam().name.c_str(),

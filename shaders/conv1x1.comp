@@ -15,8 +15,8 @@ VKC_WORKGROUP_FROM_SPEC
 layout(constant_id = 3) const int TQ = 3;   // pixel quads per invocation
 layout(constant_id = 4) const int CB = 32;  // output channels per invocation: 16 or 32
 
-layout(binding = 0) uniform samplerBuffer x;  // rgba32f: 4 pixels of one channel per texel
-layout(binding = 1) uniform samplerBuffer w;  // rgba32f: [block][K][32] (ops/conv2d.cpp)
+layout(binding = 0) uniform samplerBuffer x;  // rgba32f (rgba16f): 4 pixels of one channel
+layout(binding = 1) uniform samplerBuffer w;  // rgba32f (rgba16f): [block][K][32], ops/conv2d.cpp
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) buffer Output { ACT4 y[]; };
 layout(std430, binding = 4) readonly buffer Residual { ACT4 res[]; };

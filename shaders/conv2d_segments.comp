@@ -6,8 +6,8 @@
 // TN * taps. Loads, not FMAs, bound convolutions on CPU drivers, so inputs and weights are read
 // through texel buffers, which CPU drivers gather (benchmarks/RESULTS.md). Weights are packed
 // per block of 32 output channels as [K][32] (ops/conv2d.cpp), an invocation reading one half
-// of a block; VERTICAL needs KW == 1 so that
-// their (ci, ky, kx) order is line order. Epilogue: out = act(residual + scale * (acc + bias)).
+// of a block; VERTICAL needs KW == 1 so that their (ci, ky, kx) order is line order.
+// Epilogue: out = act(residual + scale * (acc + bias)).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
@@ -20,8 +20,8 @@ layout(constant_id = 6) const int SW = 1;
 layout(constant_id = 7) const int TN = 4;          // output pixels per invocation
 layout(constant_id = 8) const bool PADDED = false;  // any tap can fall outside the image
 
-layout(binding = 0) uniform samplerBuffer x;  // r32f
-layout(binding = 1) uniform samplerBuffer w;  // rgba32f: [block][K][32]
+layout(binding = 0) uniform samplerBuffer x;  // r32f (r16f for fp16)
+layout(binding = 1) uniform samplerBuffer w;  // rgba32f (rgba16f): [block][K][32]
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) buffer Output { ACT y[]; };
 layout(std430, binding = 4) readonly buffer Residual { ACT res[]; };

@@ -16,7 +16,7 @@ layout(constant_id = 4) const int KERNEL = 3;
 layout(constant_id = 5) const int STRIDE = 2;
 layout(constant_id = 6) const int TN = 4;  // outputs per invocation
 
-layout(binding = 0) uniform samplerBuffer x;  // r32f
+layout(binding = 0) uniform samplerBuffer x;  // r32f (r16f for fp16)
 layout(std430, binding = 1) buffer Output { ACT y[]; };
 
 layout(push_constant) uniform Params {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "io/half.hpp"
 #include "ops/elementwise.hpp"
 #include "vk/check.hpp"
 #include "vkception/error.hpp"
@@ -19,8 +20,7 @@ void nchwToCnhw(const float* src, void* dst, ops::Precision precision, int batch
       const float* from = src + (size_t(n) * channels + c) * hw;
       const size_t to = c * plane + size_t(n) * hw;
       if (precision == ops::Precision::Fp16) {
-        for (int i = 0; i < hw; ++i)
-          static_cast<uint16_t*>(dst)[to + i] = ops::floatToHalf(from[i]);
+        io::floatsToHalves(from, hw, static_cast<uint16_t*>(dst) + to);
       } else {
         std::memcpy(static_cast<float*>(dst) + to, from, hw * sizeof(float));
       }
@@ -36,8 +36,7 @@ void cnhwToNchw(const void* src, ops::Precision precision, float* dst, int batch
       float* to = dst + (size_t(n) * channels + c) * hw;
       const size_t from = c * plane + size_t(n) * hw;
       if (precision == ops::Precision::Fp16) {
-        for (int i = 0; i < hw; ++i)
-          to[i] = ops::halfToFloat(static_cast<const uint16_t*>(src)[from + i]);
+        io::halvesToFloats(static_cast<const uint16_t*>(src) + from, hw, to);
       } else {
         std::memcpy(to, static_cast<const float*>(src) + from, hw * sizeof(float));
       }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "io/half.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::graph {
@@ -65,8 +66,7 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
         ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
     if (precision == ops::Precision::Fp16) {
       std::vector<uint16_t> halves(packed.size());
-      for (size_t k = 0; k < packed.size(); ++k)
-        halves[k] = ops::floatToHalf(packed[k]);
+      io::floatsToHalves(packed.data(), packed.size(), halves.data());
       append(i, false, halves.data(), halves.size() * sizeof(uint16_t));
     } else {
       append(i, false, packed.data(), packed.size() * sizeof(float));

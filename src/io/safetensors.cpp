@@ -16,6 +16,7 @@
 #include <set>
 #include <utility>
 
+#include "io/half.hpp"
 #include "vkception/error.hpp"
 
 // Tensor bytes are little-endian on disk and copied as-is.
@@ -61,26 +62,6 @@ std::string shapeText(const std::vector<int64_t>& shape) {
   for (size_t i = 0; i < shape.size(); ++i)
     out += (i ? ", " : "") + std::to_string(shape[i]);
   return out + "]";
-}
-
-float halfToFloat(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  const uint32_t exponent = (h >> 10) & 0x1fu;
-  const uint32_t mantissa = h & 0x3ffu;
-  uint32_t bits;
-  if (exponent == 0) {
-    // Zero or subnormal: mantissa * 2^-24 is exact in fp32.
-    float magnitude = static_cast<float>(mantissa) * 5.9604644775390625e-8f;
-    std::memcpy(&bits, &magnitude, sizeof bits);
-    bits |= sign;
-  } else if (exponent == 31) {
-    bits = sign | 0x7f800000u | (mantissa << 13);  // inf / NaN, payload kept
-  } else {
-    bits = sign | ((exponent + 112) << 23) | (mantissa << 13);  // rebias 15 -> 127
-  }
-  float out;
-  std::memcpy(&out, &bits, sizeof out);
-  return out;
 }
 
 float bf16ToFloat(uint16_t b) {

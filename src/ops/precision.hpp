@@ -28,8 +28,4 @@ std::string fp16Unsupported(const vk::DeviceInfo& device);
 // Throws vkc::Error naming the device and the missing feature unless it runs fp16 tensors.
 void requireFp16(const vk::DeviceInfo& device);
 
-// IEEE binary16, rounding to nearest even (overflow to infinity, subnormals kept).
-uint16_t floatToHalf(float value);
-float halfToFloat(uint16_t half);
-
 }  // namespace vkc::ops

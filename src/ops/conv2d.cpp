@@ -143,12 +143,8 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   if (out.precision != precision || (residual && residual->precision != precision)) {
     throw Error("conv2d: input, output and residual must have the same precision");
   }
-  const VkDeviceSize weightTexels = packedWeights.range / (4 * elementBytes(precision));
-  if (weightTexels > device.maxTexelBufferElements) {
-    throw Error("conv2d: " + std::to_string(weightTexels) +
-                " weight texels are over this device's maxTexelBufferElements (" +
-                std::to_string(device.maxTexelBufferElements) + ")");
-  }
+  requireTexels(packedWeights.range / (4 * elementBytes(precision)), device,
+                "conv2d: a weight tensor of");
 
   vk::Dispatch d;
   d.buffers = {in.slice, packedWeights, bias, out.slice, residual ? residual->slice : bias};

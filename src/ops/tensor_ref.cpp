@@ -25,6 +25,15 @@ TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignm
   return ref;
 }
 
+void requireTexels(VkDeviceSize texels, const vk::DeviceInfo& device, const std::string& what,
+                   const std::string& hint) {
+  if (texels > device.maxTexelBufferElements) {
+    throw Error(what + " " + std::to_string(texels) +
+                " texels is over this device's maxTexelBufferElements (" +
+                std::to_string(device.maxTexelBufferElements) + ")" + hint);
+  }
+}
+
 vk::BufferSlice texelSlice(const TensorRef& t, int components, const vk::DeviceInfo& device,
                            const char* op) {
   const VkDeviceSize texelBytes = components * elementBytes(t.precision);
@@ -32,11 +41,7 @@ vk::BufferSlice texelSlice(const TensorRef& t, int components, const vk::DeviceI
       (t.elementOffset + VkDeviceSize(t.channels) * planeElements(t.batch, t.height, t.width)) *
       elementBytes(t.precision);
   const VkDeviceSize texels = (bytes + texelBytes - 1) / texelBytes;
-  if (texels > device.maxTexelBufferElements) {
-    throw Error(std::string(op) + ": an input of " + std::to_string(texels) +
-                " texels is over this device's maxTexelBufferElements (" +
-                std::to_string(device.maxTexelBufferElements) + "); use a smaller batch");
-  }
+  requireTexels(texels, device, std::string(op) + ": an input of", "; use a smaller batch");
   return {t.slice.buffer, t.slice.offset, std::min(t.slice.range, texels * texelBytes)};
 }
 

@@ -4,6 +4,7 @@
 // `elementOffset` floats into the bound buffer range. A channel slice of a larger tensor (a
 // branch's part of a concat) is contiguous in this order, so it is bound on its own.
 #include <cstddef>
+#include <string>
 
 #include "ops/precision.hpp"
 #include "vk/device_info.hpp"
@@ -31,6 +32,11 @@ inline size_t planeElements(int batch, int height, int width) {
 TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignment, int batch,
                    int channels, int height, int width, int cOffset,
                    Precision precision = Precision::Fp32);
+
+// Throws "<what> N texels is over this device's maxTexelBufferElements (M)<hint>" if the device
+// cannot view `texels` texels in one texel buffer.
+void requireTexels(VkDeviceSize texels, const vk::DeviceInfo& device, const std::string& what,
+                   const std::string& hint = "");
 
 // The bytes of `t` a shader reads, as the range of a texel buffer whose texels hold
 // `components` (1 or 4) elements; throws, naming `op`, if the device cannot view that many.

@@ -87,7 +87,6 @@ int main(int argc, char** argv) {
   args.toggle("--no-first-result", &noFirstResult);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   peak = peak || json;
-  const bool firstResultTimed = !noFirstResult;
   if (precision != "fp32" && precision != "fp16") {
     return args.usageError("--precision must be fp32 or fp16, not '" + precision + "'");
   }
@@ -113,7 +112,7 @@ int main(int argc, char** argv) {
     double coldMs = 0, warmMs = 0;
     {
       ScratchCacheDir scratch;
-      if (firstResultTimed) {
+      if (!noFirstResult) {
         coldMs = firstResult();
         warmMs = firstResult();
       }
@@ -196,7 +195,7 @@ int main(int argc, char** argv) {
                        {"barriers", stats.barriers},
                        {"submits", stats.submits},
                        {"parameters", net.parameterCount()}};
-      if (firstResultTimed) {
+      if (!noFirstResult) {
         j["first_result_ms"] = coldMs;
         j["first_result_warm_cache_ms"] = warmMs;
       }
@@ -221,7 +220,7 @@ int main(int argc, char** argv) {
       }
       std::printf("\n");
     }
-    if (firstResultTimed) {
+    if (!noFirstResult) {
       std::printf(
           "  first result       %.0f ms cold pipeline cache, %.0f ms warm (device, weights,"
           " pipelines, first run)\n",

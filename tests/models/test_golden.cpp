@@ -41,11 +41,7 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   // logits by O(1)).
   auto golden = readF64(dir + "/logits.f64");
   ASSERT_EQ(golden.size(), logits.size());
-  double maxGolden = 0, maxErr = 0;
-  for (size_t i = 0; i < golden.size(); ++i) {
-    maxGolden = std::max(maxGolden, std::fabs(golden[i]));
-    maxErr = std::max(maxErr, std::fabs(logits[i] - golden[i]));
-  }
+  const auto [maxErr, maxGolden] = compareToGolden(golden, logits);
   auto meta = readJson(dir + "/meta.json");
   double torchErr = meta["torch_fp32_vs_fp64"]["max_abs_err"];
   std::printf(

@@ -57,11 +57,7 @@ TEST_P(GoldenFp16Test, LogitsMatchReferenceAndFp32) {
   // a factor 13; a wrong op, padding or weight moves logits by O(1), over 1e-2 of max|logit|.
   auto golden = readF64(dir + "/logits.f64");
   ASSERT_EQ(golden.size(), half.size());
-  double maxGolden = 0, maxErr = 0;
-  for (size_t i = 0; i < golden.size(); ++i) {
-    maxGolden = std::max(maxGolden, std::fabs(golden[i]));
-    maxErr = std::max(maxErr, std::fabs(half[i] - golden[i]));
-  }
+  const auto [maxErr, maxGolden] = compareToGolden(golden, half);
   std::printf("[ golden fp16 ] %s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f)\n",
               name.c_str(), maxErr, maxErr / maxGolden, maxGolden);
   EXPECT_LE(maxErr, 1e-2 * maxGolden);

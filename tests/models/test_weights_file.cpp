@@ -56,11 +56,7 @@ TEST_F(WeightsFileTest, LoadsGoldenWeightsAndMatchesReference) {
   // magnitude for fp32 accumulation order, while a wrong op or weight moves logits by O(1).
   auto golden = readF64(goldenDir(kModel) + "/logits.f64");
   ASSERT_EQ(golden.size(), logits.size());
-  double maxGolden = 0, maxErr = 0;
-  for (size_t i = 0; i < golden.size(); ++i) {
-    maxGolden = std::max(maxGolden, std::fabs(golden[i]));
-    maxErr = std::max(maxErr, std::fabs(logits[i] - golden[i]));
-  }
+  const auto [maxErr, maxGolden] = compareToGolden(golden, logits);
   std::printf("[ weights file ] %s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f)\n", kModel,
               maxErr, maxErr / maxGolden, maxGolden);
   EXPECT_LE(maxErr, 1e-4 * maxGolden);

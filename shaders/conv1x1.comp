@@ -7,6 +7,9 @@
 // through texel buffers: on CPU drivers a texel fetch is a gather while a storage-buffer load is
 // a loop over the lanes, and loads, not FMAs, bound convolutions there (benchmarks/RESULTS.md).
 // Pixels of the padding are computed too and land in the padding.
+// Grouped (Winograd's products, ops/winograd.hpp): workgroup z is the group, which reads input
+// channels [z * inC, (z + 1) * inC), writes output channels [z * outC, (z + 1) * outC) and has
+// its own packed weights.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
@@ -26,7 +29,7 @@ layout(push_constant) uniform Params {
   int outC, outH, outW;
   int padTop, padLeft;
   int inOffset, outOffset, resOffset;  // multiples of 4 (checked on the host)
-  int flags;                           // bit 0: ReLU, bit 1: residual
+  int flags;                           // bit 0: ReLU, bit 1: residual, bit 2: no bias
   float scale;
 } p;
 
@@ -34,6 +37,7 @@ void main() {
   const int lanes = int(gl_WorkGroupSize.x);
   const int quads = planeSize(p.batch, p.inH * p.inW) / 4;
   const int firstChannel = int(gl_WorkGroupID.y) * CB;
+  const int group = int(gl_WorkGroupID.z);
   const int firstQuad = int(gl_WorkGroupID.x) * lanes * TQ + int(gl_LocalInvocationID.x);
   int quad[TQ];
   vec4 acc[TQ][CB];
@@ -42,8 +46,8 @@ void main() {
     [[unroll]] for (int j = 0; j < CB; ++j) acc[t][j] = vec4(0.0);
   }
   // Texel of the first weight: blocks of 32 channels hold 8 texels per input channel.
-  int wi = (firstChannel / 32 * p.inC) * 8 + firstChannel % 32 / 4;
-  int xi = p.inOffset / 4;
+  int wi = ((group * ((p.outC + 31) / 32) + firstChannel / 32) * p.inC) * 8 + firstChannel % 32 / 4;
+  int xi = p.inOffset / 4 + group * p.inC * quads;
   for (int ci = 0; ci < p.inC; ++ci) {
     ACT4 wv[CB / 4];
     [[unroll]] for (int j = 0; j < CB / 4; ++j) wv[j] = ACT4(texelFetch(w, wi + j));
@@ -61,15 +65,17 @@ void main() {
 
   const bool relu = (p.flags & 1) != 0;
   const bool residual = (p.flags & 2) != 0;
+  const bool addBias = (p.flags & 4) == 0;
+  const int outBase = p.outOffset / 4 + group * p.outC * quads;
   [[unroll]] for (int t = 0; t < TQ; ++t) {
     if (firstQuad + t * lanes >= quads) break;
     [[unroll]] for (int j = 0; j < CB; ++j) {
       int co = firstChannel + j;
       if (co >= p.outC) break;
-      vec4 v = acc[t][j] + vec4(bias[co]);
+      vec4 v = addBias ? acc[t][j] + vec4(bias[co]) : acc[t][j];
       if (residual) v = vec4(res[p.resOffset / 4 + co * quads + quad[t]]) + p.scale * v;
       if (relu) v = max(v, vec4(0.0));
-      y[p.outOffset / 4 + co * quads + quad[t]] = ACT4(v);
+      y[outBase + co * quads + quad[t]] = ACT4(v);
     }
   }
 }

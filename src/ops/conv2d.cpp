@@ -45,7 +45,72 @@ int quadsPerInvocation(int pixelQuads, int lanes, int most) {
   return best;
 }
 
+void checkOperands(const TensorRef& in, vk::BufferSlice packedWeights, const TensorRef& out,
+                   const ConvEpilogue& epilogue, const vk::DeviceInfo& device) {
+  const TensorRef* residual = epilogue.residual;
+  if (out.precision != in.precision || (residual && residual->precision != in.precision)) {
+    throw Error("conv2d: input, output and residual must have the same precision");
+  }
+  requireTexels(packedWeights.range / (4 * elementBytes(in.precision)), device,
+                "conv2d: a weight tensor of");
+}
+
+ConvPush convPush(const TensorRef& in, const TensorRef& out, const ConvGeometry& g,
+                  const ConvEpilogue& epilogue, bool addBias = true) {
+  const TensorRef* residual = epilogue.residual;
+  return {in.batch,
+          in.channels,
+          in.height,
+          in.width,
+          out.channels,
+          out.height,
+          out.width,
+          g.padTop,
+          g.padLeft,
+          in.elementOffset,
+          out.elementOffset,
+          residual ? residual->elementOffset : 0,
+          (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0) | (addBias ? 0 : 4),
+          epilogue.residualScale};
+}
+
 }  // namespace
+
+vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                             const TensorRef& in, vk::BufferSlice packedWeights,
+                             vk::BufferSlice bias, const TensorRef& out,
+                             const ConvEpilogue& epilogue, const ConvTiling& tiling, int groups) {
+  checkOperands(in, packedWeights, out, epilogue, device);
+  const TensorRef* residual = epilogue.residual;
+  if (in.height != out.height || in.width != out.width || in.batch != out.batch ||
+      in.channels % groups != 0 || out.channels % groups != 0 ||
+      in.elementOffset % 4 != 0 || out.elementOffset % 4 != 0 ||
+      (residual && (groups != 1 || residual->elementOffset % 4 != 0))) {
+    throw Error("conv1x1: tensors do not match a grouped 1x1 convolution");
+  }
+  const bool addBias = bias.range > 0;
+  TensorRef groupIn = in, groupOut = out;  // the shader sees one group's channels
+  groupIn.channels /= groups;
+  groupOut.channels /= groups;
+
+  vk::Dispatch d;
+  d.buffers = {texelSlice(in, 4, device, "conv2d"), packedWeights,
+               addBias ? bias : packedWeights, out.slice, residual ? residual->slice : out.slice};
+  d.setPush(convPush(groupIn, groupOut, ConvGeometry{}, epilogue, addBias));
+  const uint32_t lanes = workgroupWidth(device);
+  const int pixelQuads = int(planeElements(out.batch, out.height, out.width) / 4);
+  const int tq = quadsPerInvocation(pixelQuads, int(lanes), tiling.maxQuads);
+  const int channelsPerInvocation = groupOut.channels > 16 ? tiling.maxChannels : 16;
+  d.kernel = &kernels.get({shaderFor("conv1x1", in.precision),
+                           {lanes, 1, 1},
+                           {uint32_t(tq), uint32_t(channelsPerInvocation)},
+                           5,
+                           sizeof(ConvPush),
+                           {texelFormat(in.precision, 4), texelFormat(in.precision, 4)}});
+  d.groups = {vk::divUp(pixelQuads, lanes * tq),
+              vk::divUp(groupOut.channels, channelsPerInvocation), uint32_t(groups)};
+  return d;
+}
 
 ConvTiling convTilingFor(const vk::DeviceInfo& device, bool quickStart) {
   return device.type == "cpu" && !quickStart ? kLargeTiling : kSmallTiling;
@@ -140,47 +205,26 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const TensorRef* residual = epilogue.residual;
 
   const Precision precision = in.precision;
-  if (out.precision != precision || (residual && residual->precision != precision)) {
-    throw Error("conv2d: input, output and residual must have the same precision");
-  }
-  requireTexels(packedWeights.range / (4 * elementBytes(precision)), device,
-                "conv2d: a weight tensor of");
-
-  vk::Dispatch d;
-  d.buffers = {in.slice, packedWeights, bias, out.slice, residual ? residual->slice : bias};
-  d.setPush(ConvPush{in.batch, in.channels, in.height, in.width, out.channels, outH, outW, g.padTop,
-                     g.padLeft, in.elementOffset, out.elementOffset,
-                     residual ? residual->elementOffset : 0,
-                     (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
-                     epilogue.residualScale});
+  checkOperands(in, packedWeights, out, epilogue, device);
 
   // 1x1 stride-1 kernels read 4 pixels per vec4 (conv1x1.comp) when every tensor starts on a
   // vec4, which padded planes and 16-byte aligned roots guarantee; checked all the same.
-  const bool quads = g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 &&
-                     !padded && in.elementOffset % 4 == 0 && out.elementOffset % 4 == 0 &&
-                     (!residual || residual->elementOffset % 4 == 0);
-  if (quads) {
-    const int pixelQuads = int(planeElements(out.batch, outH, outW) / 4);
-    const int tq = quadsPerInvocation(pixelQuads, int(lanes), tiling.maxQuads);
-    const int channelsPerInvocation = out.channels > 16 ? tiling.maxChannels : 16;
-    d.buffers[0] = texelSlice(in, 4, device, "conv2d");
-    d.kernel = &kernels.get({shaderFor("conv1x1", precision),
-                             {lanes, 1, 1},
-                             {uint32_t(tq), uint32_t(channelsPerInvocation)},
-                             5,
-                             sizeof(ConvPush),
-                             {texelFormat(precision, 4), texelFormat(precision, 4)}});
-    d.groups = {vk::divUp(pixelQuads, lanes * tq), vk::divUp(out.channels, channelsPerInvocation),
-                1};
-    return d;
+  if (g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && !padded &&
+      in.elementOffset % 4 == 0 && out.elementOffset % 4 == 0 &&
+      (!residual || residual->elementOffset % 4 == 0)) {
+    return conv1x1Dispatch(kernels, device, in, packedWeights, bias, out, epilogue, tiling);
   }
+
+  vk::Dispatch d;
+  d.buffers = {texelSlice(in, 1, device, "conv2d"), packedWeights, bias, out.slice,
+               residual ? residual->slice : bias};
+  d.setPush(convPush(in, out, g, epilogue));
 
   // Everything else takes line segments (conv2d_segments.comp): consecutive pixels of a row, or
   // of a column for one-column kernels (7x1, 3x1), sharing loads between neighbouring taps.
   const bool vertical = g.kernelW == 1 && g.kernelH > 1;
   const int along = vertical ? outH : outW, across = vertical ? outW : outH;
   const int segmentLength = lineSegmentLength(along, tiling.maxSegment);
-  d.buffers[0] = texelSlice(in, 1, device, "conv2d");
   d.kernel = &kernels.get(
       {shaderFor("conv2d_segments", precision),
        {lanes, 1, 1},

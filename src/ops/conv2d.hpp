@@ -64,4 +64,13 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
                             const TensorRef& out, const ConvEpilogue& epilogue,
                             const ConvTiling& tiling);
 
+// A 1x1 stride-1 convolution (conv1x1.comp) as `groups` independent ones: `in` holds groups x K
+// channels, `out` groups x outC, `packedWeights` the groups' packings one after another
+// (Winograd's products, ops/winograd.hpp). bias.range == 0: no bias.
+vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                             const TensorRef& in, vk::BufferSlice packedWeights,
+                             vk::BufferSlice bias, const TensorRef& out,
+                             const ConvEpilogue& epilogue, const ConvTiling& tiling,
+                             int groups = 1);
+
 }  // namespace vkc::ops

@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 
 #include "ops/conv2d.hpp"
+#include "ops/winograd.hpp"
+#include "ops/winograd_matrices.hpp"
 #include "support/cpu_reference.hpp"
 #include "support/gpu_runner.hpp"
 #include "support/vulkan_env.hpp"
@@ -36,27 +39,107 @@ struct ConvOutcome {
 
 constexpr float kSentinel = -12345.0f;
 
-ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling) {
-  vk::Device& device = sharedDevice();
-  ops::ConvGeometry g;
+ops::ConvGeometry geometryOf(const ConvCase& tc) {
   switch (tc.pad) {
     case ConvCase::Valid:
-      g = ops::validGeometry(tc.kh, tc.kw, tc.stride);
-      break;
+      return ops::validGeometry(tc.kh, tc.kw, tc.stride);
     case ConvCase::Same:
-      g = ops::sameGeometry(tc.kh, tc.kw, tc.stride, tc.inH, tc.inW);
-      break;
+      return ops::sameGeometry(tc.kh, tc.kw, tc.stride, tc.inH, tc.inW);
     case ConvCase::Explicit:
-      g = {tc.kh,
-           tc.kw,
-           tc.stride,
-           tc.stride,
-           tc.explicitPad[0],
-           tc.explicitPad[1],
-           tc.explicitPad[2],
-           tc.explicitPad[3]};
       break;
   }
+  const int* pad = tc.explicitPad;
+  return {tc.kh, tc.kw, tc.stride, tc.stride, pad[0], pad[1], pad[2], pad[3]};
+}
+
+// The matrices of a Winograd plan as the test reads them (tools/gen-winograd.py).
+struct WinogradMatrices {
+  const double *g, *bt, *at;
+};
+WinogradMatrices matricesOf(const ops::WinogradPlan& plan) {
+  namespace wm = ops::winograd_matrices;
+  if (plan.tile == 4 && plan.taps == 3) return {wm::G_F4_3, wm::BT_F4_3, wm::AT_F4_3};
+  if (plan.tile == 6 && plan.taps == 3) return {wm::G_F6_3, wm::BT_F6_3, wm::AT_F6_3};
+  if (plan.tile == 4 && plan.taps == 7) return {wm::G_F4_7, wm::BT_F4_7, wm::AT_F4_7};
+  ADD_FAILURE() << "no matrices for F(" << plan.tile << "," << plan.taps << ")";
+  return {nullptr, nullptr, nullptr};
+}
+
+// The error scale of a Winograd result, to replace the direct sum's in the reference: each
+// stage rounds sums whose magnitudes pass through |BT|, |U| (U = G w, in double here) and |AT|:
+// sum_xi |AT[i][xi]| sum_(c,l) |U[xi][o][c,l]| sum_k |BT[xi][k]| |x at tap k|, plus the bias.
+// The rounding steps: alpha (input) + K (products) + alpha (output) + 4 (epilogue).
+void useWinogradErrorScale(const RefConv& rc, const ops::WinogradPlan& plan,
+                           const std::vector<float>& x, const std::vector<float>& w,
+                           const std::vector<float>& bias, const std::vector<float>& residual,
+                           float scale, RefResult& ref) {
+  const WinogradMatrices m = matricesOf(plan);
+  if (!m.g) return;
+  const int alpha = plan.alpha(), taps = plan.taps, lines = plan.lines;
+  const int oh = rc.outH(), ow = rc.outW();
+  const int padAlong = plan.vertical ? rc.padTop : rc.padLeft;
+  const int padAcross = plan.vertical ? rc.padLeft : rc.padTop;
+  // |U|[xi][o][c][l]
+  std::vector<double> u(size_t(alpha) * rc.outC * rc.inC * lines);
+  for (int xi = 0; xi < alpha; ++xi)
+    for (int o = 0; o < rc.outC; ++o)
+      for (int c = 0; c < rc.inC; ++c)
+        for (int l = 0; l < lines; ++l) {
+          double sum = 0;
+          for (int k = 0; k < taps; ++k) {
+            const int ky = plan.vertical ? k : l, kx = plan.vertical ? l : k;
+            sum += m.g[xi * taps + k] * w[((size_t(o) * rc.inC + c) * rc.kh + ky) * rc.kw + kx];
+          }
+          u[((size_t(xi) * rc.outC + o) * rc.inC + c) * lines + l] = std::fabs(sum);
+        }
+  auto input = [&](int n, int c, int y, int xx) {
+    if (y < 0 || y >= rc.inH || xx < 0 || xx >= rc.inW) return 0.0;
+    return std::fabs(double(x[((size_t(n) * rc.inC + c) * rc.inH + y) * rc.inW + xx]));
+  };
+  const int outAlong = plan.vertical ? oh : ow, outAcross = plan.vertical ? ow : oh;
+  std::vector<double> transformed(size_t(alpha) * rc.inC * lines);  // |BT| |d| of one tile
+  std::vector<double> products(alpha);                              // |U| |BT| |d|
+  for (int n = 0; n < rc.batch; ++n)
+    for (int across = 0; across < outAcross; ++across)
+      for (int tileStart = 0; tileStart < outAlong; tileStart += plan.tile) {
+        for (int c = 0; c < rc.inC; ++c)
+          for (int l = 0; l < lines; ++l)
+            for (int xi = 0; xi < alpha; ++xi) {
+              double sum = 0;
+              for (int k = 0; k < alpha; ++k) {
+                const int a = tileStart + k - padAlong, b = across + l - padAcross;
+                sum += std::fabs(m.bt[xi * alpha + k]) *
+                       (plan.vertical ? input(n, c, a, b) : input(n, c, b, a));
+              }
+              transformed[(size_t(xi) * rc.inC + c) * lines + l] = sum;
+            }
+        for (int o = 0; o < rc.outC; ++o) {
+          for (int xi = 0; xi < alpha; ++xi) {
+            products[xi] = 0;
+            for (size_t k = 0; k < size_t(rc.inC) * lines; ++k)
+              products[xi] += u[(size_t(xi) * rc.outC + o) * rc.inC * lines + k] *
+                              transformed[size_t(xi) * rc.inC * lines + k];
+          }
+          for (int i = 0; i < plan.tile && tileStart + i < outAlong; ++i) {
+            double mag = std::fabs(bias[o]);
+            for (int xi = 0; xi < alpha; ++xi) mag += std::fabs(m.at[i * alpha + xi]) * products[xi];
+            const int y = plan.vertical ? tileStart + i : across;
+            const int xo = plan.vertical ? across : tileStart + i;
+            const size_t index = ((size_t(n) * rc.outC + o) * oh + y) * ow + xo;
+            ref.magnitude[index] =
+                residual.empty() ? mag : std::fabs(residual[index]) + std::fabs(scale) * mag;
+            ref.terms[index] = rc.inC * lines + 2 * alpha + 4;
+          }
+        }
+      }
+}
+
+enum class Algorithm { Direct, Winograd };
+
+ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling,
+                        Algorithm algorithm = Algorithm::Direct) {
+  vk::Device& device = sharedDevice();
+  const ops::ConvGeometry g = geometryOf(tc);
   // The reference derives its padding on its own (not from the geometry under test):
   // TensorFlow's SAME rule, which for stride 1 and odd kernels is PyTorch's (k-1)/2 per side.
   int pad[4] = {0, 0, 0, 0};
@@ -85,6 +168,10 @@ ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling) {
   std::vector<float> residual;
   if (tc.residual) residual = randomVector(size_t(tc.batch) * tc.outC * oh * ow, 4);
   RefResult ref = referenceConv(rc, x, w, bias, residual, tc.scale, tc.relu);
+  const ops::WinogradPlan plan = ops::winogradPlanFor(g, oh, ow);
+  if (algorithm == Algorithm::Winograd) {
+    useWinogradErrorScale(rc, plan, x, w, bias, residual, tc.scale, ref);
+  }
 
   // The residual lives in the same channel slice of its own larger tensor as the output.
   auto placeInSlice = [&](const std::vector<float>& plain, float fill) {
@@ -99,7 +186,9 @@ ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling) {
 
   const int inHW = tc.inH * tc.inW, ohw = oh * ow;
   vk::Buffer xb = upload(device, toDevice(x, tc.batch, tc.inC, inHW));
-  vk::Buffer wb = upload(device, ops::packConvWeights(w, tc.outC, tc.inC, tc.kh, tc.kw));
+  vk::Buffer wb = upload(device, algorithm == Algorithm::Winograd
+                                     ? ops::packWinogradWeights(w, tc.outC, tc.inC, plan)
+                                     : ops::packConvWeights(w, tc.outC, tc.inC, tc.kh, tc.kw));
   vk::Buffer bb = upload(device, ops::padBias(bias, tc.outC));
   vk::Buffer yb =
       upload(device, std::vector<float>(deviceCount(tc.batch, outCTotal, ohw), kSentinel));
@@ -111,8 +200,30 @@ ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling) {
   ops::TensorRef res = tensorRef(rb, tc.batch, tc.outC, oh, ow, tc.outCOffset);
   ops::ConvEpilogue epilogue{tc.relu ? ops::Activation::Relu : ops::Activation::None, tc.scale,
                              tc.residual ? &res : nullptr};
-  runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, whole(wb),
-                                             whole(bb), out, epilogue, tiling)});
+  if (algorithm == Algorithm::Winograd) {
+    // The intermediate tensors start as NaN: nothing may read what the stages did not write.
+    const int across = plan.across(oh, ow), tiles = plan.tiles(oh, ow), alpha = plan.alpha();
+    const int transformedC = alpha * tc.inC * plan.lines, productsC = alpha * tc.outC;
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    vk::Buffer vb =
+        upload(device, std::vector<float>(deviceCount(tc.batch, transformedC, across * tiles), nan));
+    vk::Buffer mb =
+        upload(device, std::vector<float>(deviceCount(tc.batch, productsC, across * tiles), nan));
+    ops::TensorRef transformed = tensorRef(vb, tc.batch, transformedC, across, tiles);
+    ops::TensorRef products = tensorRef(mb, tc.batch, productsC, across, tiles);
+    vk::KernelCache& kernels = device.kernels();
+    runDispatches(
+        device,
+        {ops::winogradInputDispatch(kernels, device.info(), in, g, plan, transformed),
+         ops::conv1x1Dispatch(kernels, device.info(), transformed, whole(wb), vk::BufferSlice{},
+                              products, ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr},
+                              tiling, alpha),
+         ops::winogradOutputDispatch(kernels, device.info(), products, plan, whole(bb), out,
+                                     epilogue)});
+  } else {
+    runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, whole(wb),
+                                               whole(bb), out, epilogue, tiling)});
+  }
   auto y = fromDevice(download(device, yb, deviceCount(tc.batch, outCTotal, ohw)), tc.batch,
                       outCTotal, ohw);
 
@@ -313,6 +424,50 @@ const ConvCase kCases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(Ops, Conv2dTest, testing::ValuesIn(kCases),
+                         [](const auto& info) { return info.param.name; });
+
+ops::WinogradPlan winogradPlanOf(const ConvCase& tc) {
+  const ops::ConvGeometry g = geometryOf(tc);
+  return ops::winogradPlanFor(
+      g, ops::convOutputSize(tc.inH, tc.kh, tc.stride, g.padTop, g.padBottom),
+      ops::convOutputSize(tc.inW, tc.kw, tc.stride, g.padLeft, g.padRight));
+}
+
+// The cases above that the library runs through Winograd, and layers of the networks' sizes.
+std::vector<ConvCase> winogradCases() {
+  std::vector<ConvCase> cases;
+  for (const ConvCase& tc : kCases) {
+    if (winogradPlanOf(tc).enabled()) cases.push_back(tc);
+  }
+  const ConvCase more[] = {
+      {"v4_1x7_192_to_224_17", 1, 192, 17, 17, 224, 1, 7, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+      {"v4_7x1_residual_slice", 2, 12, 17, 17, 20, 7, 1, 1, ConvCase::Same, {}, true, true, 0.2f, 33, 7},
+      {"stem_3x3_valid_73_to_71", 1, 8, 73, 73, 12, 3, 3, 1, ConvCase::Valid, {}, true, false, 1, 0, 0},
+      {"stem_3x3_same_147_batch2", 2, 4, 147, 147, 6, 3, 3, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+  };
+  for (const ConvCase& tc : more) {
+    EXPECT_TRUE(winogradPlanOf(tc).enabled()) << tc.name;
+    cases.push_back(tc);
+  }
+  return cases;
+}
+
+class WinogradConvTest : public testing::TestWithParam<ConvCase> {};
+
+// Tolerance per element: 2 * (K + 2 alpha + 4) * 2^-24 times the magnitude of the sums each of
+// the three stages rounds (useWinogradErrorScale): the worst case, as for direct convolution.
+TEST_P(WinogradConvTest, MatchesCpuReference) {
+  const ConvCase& tc = GetParam();
+  const ops::WinogradPlan plan = winogradPlanOf(tc);
+  for (const auto& [tiling, label] : {std::pair{ops::kLargeTiling, "large blocks"},
+                                      std::pair{ops::kSmallTiling, "small blocks"}}) {
+    ConvOutcome o = runConvCase(tc, tiling, Algorithm::Winograd);
+    std::printf("[ winograd F(%d,%d) ] %-28s %s: max |err| %.3g (%.3f of bound)\n", plan.tile,
+                plan.taps, tc.name.c_str(), label, o.maxError, o.maxRatio);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, WinogradConvTest, testing::ValuesIn(winogradCases()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(Conv2dGeometry, SamePaddingFollowsTensorFlow) {

@@ -1,0 +1,174 @@
+#include "ops/winograd.hpp"
+
+#include <string>
+
+#include "ops/winograd_matrices.hpp"
+#include "vkception/error.hpp"
+
+namespace vkc::ops {
+namespace {
+
+constexpr uint32_t kLanes = 64;
+
+struct Variant {
+  int tile, taps;
+  const double* g;  // alpha x taps
+};
+constexpr Variant kVariants[] = {{4, 3, winograd_matrices::G_F4_3},
+                                 {6, 3, winograd_matrices::G_F6_3},
+                                 {4, 7, winograd_matrices::G_F4_7}};
+
+const Variant& variantOf(const WinogradPlan& plan) {
+  for (const Variant& v : kVariants) {
+    if (v.tile == plan.tile && v.taps == plan.taps) return v;
+  }
+  throw Error("winograd: no F(" + std::to_string(plan.tile) + "," + std::to_string(plan.taps) +
+              ") variant");
+}
+
+struct InputPush {
+  int batch, inC, inH, inW;
+  int across, tiles;
+  int padAlong, padAcross;
+  int inOffset, outOffset;
+};
+
+struct OutputPush {
+  int batch, outC, outH, outW;
+  int across, tiles;
+  int productsOffset, outOffset, resOffset;
+  int flags;  // bit 0: ReLU, bit 1: residual
+  float scale;
+};
+
+std::vector<uint32_t> planConstants(const WinogradPlan& plan) {
+  return {uint32_t(plan.tile), uint32_t(plan.taps), uint32_t(plan.lines),
+          uint32_t(plan.vertical)};
+}
+
+void requireShape(const TensorRef& t, int channels, int height, int width, int batch,
+                  const char* what) {
+  if (t.channels != channels || t.height != height || t.width != width || t.batch != batch) {
+    throw Error(std::string("winograd: the ") + what + " tensor is " +
+                std::to_string(t.channels) + "x" + std::to_string(t.height) + "x" +
+                std::to_string(t.width) + ", the plan needs " + std::to_string(channels) + "x" +
+                std::to_string(height) + "x" + std::to_string(width));
+  }
+}
+
+}  // namespace
+
+WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW) {
+  if (g.strideH != 1 || g.strideW != 1) return {};
+  const bool vertical = g.kernelW == 1 && g.kernelH > 1;
+  const int taps = vertical ? g.kernelH : g.kernelW;
+  const int along = vertical ? outH : outW;
+  WinogradPlan best;
+  long bestProducts = 0;
+  for (const Variant& v : kVariants) {
+    if (v.taps != taps) continue;
+    WinogradPlan plan{v.tile, v.taps, vertical ? g.kernelW : g.kernelH, vertical};
+    const long products = long(plan.alpha()) * plan.tiles(outH, outW);
+    if (!best.enabled() || products < bestProducts) {
+      best = plan;
+      bestProducts = products;
+    }
+  }
+  if (!best.enabled() || 4 * bestProducts >= 3L * taps * along) return {};
+  return best;
+}
+
+std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC,
+                                       const WinogradPlan& plan) {
+  const Variant& v = variantOf(plan);
+  const int alpha = plan.alpha(), taps = plan.taps, lines = plan.lines;
+  if (weights.size() != size_t(outC) * inC * taps * lines) {
+    throw Error("winograd: weight count does not match the kernel");
+  }
+  const size_t K = size_t(inC) * lines;
+  std::vector<float> filters(alpha * outC * K);  // [alpha][outC][K]
+  for (int o = 0; o < outC; ++o) {
+    for (int c = 0; c < inC; ++c) {
+      for (int l = 0; l < lines; ++l) {
+        // Tap k of line l: [kh][kw] is [l][k] along a row, [k][l] (lines == 1) down a column.
+        const float* w = &weights[((size_t(o) * inC + c) * lines + l) * taps];
+        for (int xi = 0; xi < alpha; ++xi) {
+          double sum = 0;
+          for (int k = 0; k < taps; ++k)
+            sum += v.g[xi * taps + k] * w[k];
+          filters[(xi * outC + o) * K + size_t(c) * lines + l] = static_cast<float>(sum);
+        }
+      }
+    }
+  }
+  std::vector<float> packed;
+  for (int xi = 0; xi < alpha; ++xi) {
+    const std::vector<float> u(filters.begin() + xi * outC * K,
+                               filters.begin() + (xi + 1) * outC * K);
+    const std::vector<float> group = packConvWeights(u, outC, int(K), 1, 1);
+    packed.insert(packed.end(), group.begin(), group.end());
+  }
+  return packed;
+}
+
+vk::Dispatch winogradInputDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                                   const TensorRef& in, const ConvGeometry& g,
+                                   const WinogradPlan& plan, const TensorRef& transformed) {
+  variantOf(plan);
+  const int outH = convOutputSize(in.height, g.kernelH, 1, g.padTop, g.padBottom);
+  const int outW = convOutputSize(in.width, g.kernelW, 1, g.padLeft, g.padRight);
+  const int across = plan.across(outH, outW), tiles = plan.tiles(outH, outW);
+  requireShape(transformed, plan.alpha() * in.channels * plan.lines, across, tiles, in.batch,
+               "transformed input");
+  if (transformed.precision != in.precision || transformed.elementOffset % 4 != 0) {
+    throw Error("winograd: the transformed input must match the input's precision and vec4s");
+  }
+  vk::Dispatch d;
+  d.kernel = &kernels.get({shaderFor("winograd_input", in.precision),
+                           {kLanes, 1, 1},
+                           planConstants(plan),
+                           2,
+                           sizeof(InputPush),
+                           {texelFormat(in.precision, 1)}});
+  d.buffers = {texelSlice(in, 1, device, "winograd"), transformed.slice};
+  d.setPush(InputPush{in.batch, in.channels, in.height, in.width, across, tiles,
+                      plan.vertical ? g.padTop : g.padLeft, plan.vertical ? g.padLeft : g.padTop,
+                      in.elementOffset, transformed.elementOffset});
+  const uint64_t quads = planeElements(in.batch, across, tiles) / 4;
+  d.groups = {vk::divUp(quads, kLanes), uint32_t(in.channels * plan.lines), 1};
+  return d;
+}
+
+vk::Dispatch winogradOutputDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                                    const TensorRef& products, const WinogradPlan& plan,
+                                    vk::BufferSlice bias, const TensorRef& out,
+                                    const ConvEpilogue& epilogue) {
+  variantOf(plan);
+  const int across = plan.across(out.height, out.width);
+  const int tiles = plan.tiles(out.height, out.width);
+  requireShape(products, plan.alpha() * out.channels, across, tiles, out.batch, "products");
+  const TensorRef* residual = epilogue.residual;
+  if (products.precision != out.precision || products.elementOffset % 4 != 0 ||
+      (residual && residual->precision != out.precision)) {
+    throw Error("winograd: products, output and residual must have one precision");
+  }
+  vk::Dispatch d;
+  d.kernel = &kernels.get({shaderFor("winograd_output", out.precision),
+                           {kLanes, 1, 1},
+                           planConstants(plan),
+                           4,
+                           sizeof(OutputPush),
+                           {texelFormat(out.precision, 4)}});
+  d.buffers = {texelSlice(products, 4, device, "winograd"), bias, out.slice,
+               residual ? residual->slice : out.slice};
+  d.setPush(OutputPush{out.batch, out.channels, out.height, out.width, across, tiles,
+                       products.elementOffset, out.elementOffset,
+                       residual ? residual->elementOffset : 0,
+                       (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
+                       epilogue.residualScale});
+  const uint64_t quads = planeElements(out.batch, across, tiles) / 4;
+  d.groups = {vk::divUp(quads, kLanes), uint32_t(out.channels), 1};
+  return d;
+}
+
+}  // namespace vkc::ops

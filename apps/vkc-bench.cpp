@@ -34,6 +34,7 @@ const char* kUsage =
     "  --peak             measure the fp32 FMA peak (always done with --json)\n"
     "  --profile          per-node GPU timestamps (serialises the nodes; separate pass)\n"
     "  --no-first-result  skip timing the first result (two extra loads, cold and warm cache)\n"
+    "  --no-winograd      direct fp32 convolutions only (NetworkOptions::winograd)\n"
     "  --json             one JSON object\n";
 
 // Points XDG_CACHE_HOME at a fresh folder for its lifetime, so pipeline-cache timings start cold
@@ -71,7 +72,7 @@ double msSince(std::chrono::steady_clock::time_point start) {
 int main(int argc, char** argv) {
   std::string model, weights, precision = "fp32";
   int batch = 1, size = 0, warmup = 2, runs = 5, device = -1;
-  bool json = false, peak = false, profile = false, noFirstResult = false;
+  bool json = false, peak = false, profile = false, noFirstResult = false, noWinograd = false;
   vkc::app::ArgParser args("vkc-bench", kUsage);
   args.text("--model", &model);
   args.text("--weights", &weights);
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
   args.toggle("--peak", &peak);
   args.toggle("--profile", &profile);
   args.toggle("--no-first-result", &noFirstResult);
+  args.toggle("--no-winograd", &noWinograd);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   peak = peak || json;
   if (precision != "fp32" && precision != "fp16") {
@@ -94,6 +96,7 @@ int main(int argc, char** argv) {
   options.weights = weights;
   options.inputSize = size;
   options.precision = precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
+  options.winograd = !noWinograd;
   if (model.empty()) return args.usageError("--model is required");
   try {
     vkc::ContextOptions co;
@@ -173,6 +176,7 @@ int main(int argc, char** argv) {
                        {"device", d.name},
                        {"driver", d.driver},
                        {"precision", precision},
+                       {"winograd", options.winograd && precision == "fp32"},
                        {"batch", batch},
                        {"input_size", s},
                        {"runs", runs},
@@ -204,8 +208,9 @@ int main(int argc, char** argv) {
       std::cout << j.dump(2) << "\n";
       return 0;
     }
-    std::printf("%s on %s (%s), %s, batch %d, %dx%d\n", model.c_str(), d.name.c_str(),
-                d.driver.c_str(), precision.c_str(), batch, s, s);
+    std::printf("%s on %s (%s), %s%s, batch %d, %dx%d\n", model.c_str(), d.name.c_str(),
+                d.driver.c_str(), precision.c_str(),
+                options.winograd && precision == "fp32" ? " with Winograd" : "", batch, s, s);
     std::printf("  time per batch     min %.1f ms  median %.1f ms  max %.1f ms  (%d runs)\n", msMin,
                 msMedian, msMax, runs);
     std::printf("  time per image     min %.1f ms   %.2f images/s (median)\n", msMin / batch,

@@ -13,6 +13,10 @@ layout(constant_id = 3) const int M = 4;             // outputs per tile
 layout(constant_id = 4) const int R = 3;             // taps
 layout(constant_id = 5) const int LINES = 1;         // kernel extent across the axis
 layout(constant_id = 6) const bool VERTICAL = false;  // the axis is the height
+// The intermediate tensors' width and height: constants, so that splitting a pixel index into
+// (image, across, tile) compiles to multiplies (CPU drivers emulate vector integer division).
+layout(constant_id = 7) const uint TILES = 1;
+layout(constant_id = 8) const uint ACROSS = 1;
 const int ALPHA = M + R - 1;
 
 layout(binding = 0) uniform samplerBuffer x;  // r32f (r16f)
@@ -20,7 +24,6 @@ layout(std430, binding = 1) writeonly buffer Transformed { ACT4 v[]; };
 
 layout(push_constant) uniform Params {
   int batch, inC, inH, inW;
-  int across, tiles;  // V's height and width
   int padAlong, padAcross;
   int inOffset, outOffset;  // outOffset: a multiple of 4 (checked on the host)
 } p;
@@ -32,9 +35,9 @@ float bt(int i, int k) {
 }
 
 void main() {
-  const int pixels = p.batch * p.across * p.tiles;
+  const int pixels = p.batch * int(ACROSS * TILES);
   const int quad = int(gl_GlobalInvocationID.x);
-  const int plane = planeSize(p.batch, p.across * p.tiles);
+  const int plane = planeSize(p.batch, int(ACROSS * TILES));
   if (quad * 4 >= plane) return;
   const int row = int(gl_WorkGroupID.y);  // c * LINES + l
   const int c = row / LINES, l = row % LINES;
@@ -44,8 +47,8 @@ void main() {
   float d[4][ALPHA];
   [[unroll]] for (int q = 0; q < 4; ++q) {
     const int pixel = min(quad * 4 + q, pixels - 1);  // the plane's padding repeats a pixel
-    const int t = pixel % p.tiles, a = (pixel / p.tiles) % p.across;
-    const int n = pixel / (p.tiles * p.across);
+    const int t = int(uint(pixel) % TILES), a = int(uint(pixel) / TILES % ACROSS);
+    const int n = int(uint(pixel) / (TILES * ACROSS));
     const int i = a + l - p.padAcross;
     const bool lineInside = i >= 0 && i < inAcross;
     const int line = tensorIndex(p.inOffset, c, n, p.batch, p.inH * p.inW, 0) +

@@ -13,6 +13,10 @@ layout(constant_id = 3) const int M = 4;             // outputs per tile
 layout(constant_id = 4) const int R = 3;             // taps
 layout(constant_id = 5) const int LINES = 1;         // unused here: the products summed them
 layout(constant_id = 6) const bool VERTICAL = false;  // the axis is the height
+// The intermediate tensors' width and height: constants, so that splitting a pixel index into
+// (image, across, tile) compiles to multiplies (CPU drivers emulate vector integer division).
+layout(constant_id = 7) const uint TILES = 1;
+layout(constant_id = 8) const uint ACROSS = 1;
 const int ALPHA = M + R - 1;
 
 layout(binding = 0) uniform samplerBuffer products;  // rgba32f (rgba16f): 4 pixels
@@ -22,7 +26,6 @@ layout(std430, binding = 3) readonly buffer Residual { ACT res[]; };
 
 layout(push_constant) uniform Params {
   int batch, outC, outH, outW;
-  int across, tiles;  // the products' height and width
   int productsOffset, outOffset, resOffset;  // productsOffset: a multiple of 4
   int flags;  // bit 0: ReLU, bit 1: residual
   float scale;
@@ -35,9 +38,9 @@ float at(int i, int xi) {
 }
 
 void main() {
-  const int pixels = p.batch * p.across * p.tiles;
+  const int pixels = p.batch * int(ACROSS * TILES);
   const int quad = int(gl_GlobalInvocationID.x);
-  const int quads = planeSize(p.batch, p.across * p.tiles) / 4;
+  const int quads = planeSize(p.batch, int(ACROSS * TILES)) / 4;
   if (quad >= quads) return;
   const int o = int(gl_WorkGroupID.y);
   vec4 m[ALPHA];
@@ -52,8 +55,8 @@ void main() {
   [[unroll]] for (int q = 0; q < 4; ++q) {
     const int pixel = quad * 4 + q;
     if (pixel >= pixels) break;
-    const int t = pixel % p.tiles, a = (pixel / p.tiles) % p.across;
-    const int n = pixel / (p.tiles * p.across);
+    const int t = int(uint(pixel) % TILES), a = int(uint(pixel) / TILES % ACROSS);
+    const int n = int(uint(pixel) / (TILES * ACROSS));
     [[unroll]] for (int i = 0; i < M; ++i) {
       const int along = t * M + i;
       if (along >= outAlong) break;

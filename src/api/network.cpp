@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "api/impl.hpp"
+#include "graph/winograd_lowering.hpp"
 
 namespace vkc {
 
@@ -61,6 +62,10 @@ Network Network::load(Context& context, const std::string& model, const NetworkO
   models::ModelConfig config = models::defaultConfig(model, *source);
   if (options.inputSize > 0) config.inputSize = options.inputSize;
   impl->model = models::buildModel(model, *source, config);
+  // fp16 keeps direct convolutions: Winograd's amplified rounding is measured for fp32 only.
+  if (options.winograd && impl->precision == ops::Precision::Fp32) {
+    graph::lowerToWinograd(impl->model.graph);
+  }
   source.reset();  // the file's mapping is no longer needed: weights are in the graph
   impl->weights =
       std::make_unique<graph::WeightStore>(*impl->device, impl->model.graph, impl->precision);

@@ -16,6 +16,12 @@ const char* opKindName(OpKind kind) {
       return "concat";
     case OpKind::Softmax:
       return "softmax";
+    case OpKind::WinogradInput:
+      return "winograd_input";
+    case OpKind::WinogradProducts:
+      return "winograd_products";
+    case OpKind::WinogradOutput:
+      return "winograd_output";
   }
   return "?";
 }
@@ -37,7 +43,7 @@ int Graph::rootChannelOffset(int tensor) const {
 
 double Graph::nodeFlopsPerImage(int node) const {
   const Node& n = nodes[node];
-  if (n.kind != OpKind::Conv) return 0;
+  if (n.kind != OpKind::Conv && n.kind != OpKind::WinogradOutput) return 0;
   const Tensor& out = tensors[n.output];
   const ConvWeights& w = weights[n.weights];
   return 2.0 * w.outC * w.inC * w.kernelH * w.kernelW * out.height * out.width;
@@ -57,8 +63,13 @@ std::string Graph::nodeKind(int node) const {
   };
   switch (n.kind) {
     case OpKind::Conv:
-      return std::string("conv ") +
-             window(n.geometry.kernelH, n.geometry.kernelW, n.geometry.strideH);
+      return "conv " + window(n.geometry.kernelH, n.geometry.kernelW, n.geometry.strideH);
+    case OpKind::WinogradInput:
+    case OpKind::WinogradProducts:
+    case OpKind::WinogradOutput:
+      return "conv " + window(n.geometry.kernelH, n.geometry.kernelW, n.geometry.strideH) +
+             " F(" + std::to_string(n.winograd.tile) + "," + std::to_string(n.winograd.taps) +
+             ")";
     case OpKind::Pool:
       return std::string(n.poolMode == ops::PoolMode::Max ? "pool max " : "pool avg ") +
              window(n.pool.kernel, n.pool.kernel, n.pool.stride);

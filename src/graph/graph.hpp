@@ -8,6 +8,7 @@
 
 #include "ops/conv2d.hpp"
 #include "ops/pool2d.hpp"
+#include "ops/winograd.hpp"
 
 namespace vkc::graph {
 
@@ -27,6 +28,11 @@ enum class OpKind {
   CopyChannels,   // concat fallback: copy a tensor into a slice
   Concat,         // no work: its inputs are slices of its output
   Softmax,
+  // A convolution through Winograd (ops/winograd.hpp, graph/winograd_lowering.hpp): input
+  // transform, products (grouped 1x1 convolution), output transform with the conv's epilogue.
+  WinogradInput,
+  WinogradProducts,
+  WinogradOutput,
 };
 
 const char* opKindName(OpKind kind);
@@ -36,6 +42,7 @@ struct ConvWeights {
   int outC = 0, inC = 0, kernelH = 1, kernelW = 1;
   std::vector<float> weights;  // [outC, inC, kh, kw], BN already folded in
   std::vector<float> bias;     // [outC]
+  ops::WinogradPlan winograd;  // enabled: packed as Winograd's U (ops::packWinogradWeights)
 };
 
 struct Node {
@@ -43,8 +50,9 @@ struct Node {
   std::string name;
   std::vector<int> inputs;  // tensor ids; Conv: {x} or {x, residual}
   int output = -1;
-  // Conv
+  // Conv and the Winograd nodes
   ops::ConvGeometry geometry;
+  ops::WinogradPlan winograd;
   ops::Activation activation = ops::Activation::Relu;
   float residualScale = 1.0f;
   int weights = -1;  // index into Graph::weights
@@ -65,8 +73,10 @@ struct Graph {
   int root(int tensor) const;                // follows `parent` to the owning tensor
   int rootChannelOffset(int tensor) const;   // channel offset inside root(tensor)
   double flopsPerImage() const;              // 2 * multiply-adds of every conv / linear
-  double nodeFlopsPerImage(int node) const;  // the same for one node (0 if not a conv)
-  // The node's kind of work, for profiles: "conv 3x3/2", "pool avg 3x3/1", "softmax".
+  // The same for one node: a convolution's, on its WinogradOutput node if lowered; else 0.
+  double nodeFlopsPerImage(int node) const;
+  // The node's kind of work, for profiles: "conv 3x3/2", "pool avg 3x3/1", "softmax"; the
+  // three nodes of a lowered convolution share one: "conv 1x7/1 F(4,7)".
   std::string nodeKind(int node) const;
 };
 

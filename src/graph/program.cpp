@@ -157,6 +157,16 @@ void Program::record(Frame& frame) {
   }
 
   auto& kernels = device_.kernels();
+  const ops::ConvTiling tiling = ops::convTilingFor(device_.info(), options_.quickStart);
+  ops::TensorRef residual;  // the binding epilogueOf points to
+  auto epilogueOf = [&](const Node& node) {
+    ops::ConvEpilogue epilogue{node.activation, node.residualScale, nullptr};
+    if (node.inputs.size() > 1) {
+      residual = ref(frame, node.inputs[1]);
+      epilogue.residual = &residual;
+    }
+    return epilogue;
+  };
   uint32_t query = 0;
   for (const auto& level : schedule_.levels) {
     vk::recordMemoryBarrier(cb);
@@ -166,19 +176,12 @@ void Program::record(Frame& frame) {
       const Node& node = graph_.nodes[index];
       vk::Dispatch d;
       switch (node.kind) {
-        case OpKind::Conv: {
-          ops::TensorRef residual;
-          ops::ConvEpilogue epilogue{node.activation, node.residualScale, nullptr};
-          if (node.inputs.size() > 1) {
-            residual = ref(frame, node.inputs[1]);
-            epilogue.residual = &residual;
-          }
+        case OpKind::Conv:
           d = ops::conv2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
                                   node.geometry, weights_.weights(node.weights),
-                                  weights_.bias(node.weights), ref(frame, node.output), epilogue,
-                                  ops::convTilingFor(device_.info(), options_.quickStart));
+                                  weights_.bias(node.weights), ref(frame, node.output),
+                                  epilogueOf(node), tiling);
           break;
-        }
         case OpKind::Pool:
           d = ops::pool2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]), node.pool,
                                   node.poolMode, ref(frame, node.output));
@@ -193,6 +196,22 @@ void Program::record(Frame& frame) {
           break;
         case OpKind::Softmax:
           d = ops::softmaxDispatch(kernels, ref(frame, node.inputs[0]), ref(frame, node.output));
+          break;
+        case OpKind::WinogradInput:
+          d = ops::winogradInputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
+                                         node.geometry, node.winograd, ref(frame, node.output));
+          break;
+        case OpKind::WinogradProducts:
+          d = ops::conv1x1Dispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
+                                   weights_.weights(node.weights), vk::BufferSlice{},
+                                   ref(frame, node.output),
+                                   ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr},
+                                   tiling, node.winograd.alpha());
+          break;
+        case OpKind::WinogradOutput:
+          d = ops::winogradOutputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
+                                          node.winograd, weights_.bias(node.weights),
+                                          ref(frame, node.output), epilogueOf(node));
           break;
         case OpKind::Concat:
           continue;

@@ -63,7 +63,8 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
   for (size_t i = 0; i < graph.weights.size(); ++i) {
     const ConvWeights& w = graph.weights[i];
     std::vector<float> packed =
-        ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
+        w.winograd.enabled() ? ops::packWinogradWeights(w.weights, w.outC, w.inC, w.winograd)
+                             : ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
     if (precision == ops::Precision::Fp16) {
       std::vector<uint16_t> halves(packed.size());
       io::floatsToHalves(packed.data(), packed.size(), halves.data());

@@ -34,13 +34,20 @@ uint32_t workgroupWidth(const vk::DeviceInfo& device) {
   return std::clamp<uint32_t>(device.subgroupSize, 8, 64);
 }
 
-// Pixel quads per conv1x1 invocation (1..most): the count that computes the fewest quads past
-// the end, the larger one on a tie (more quads share each weight fetch).
-int quadsPerInvocation(int pixelQuads, int lanes, int most) {
+// Pixel quads per conv1x1 invocation (1..most) for `channels` output channels per invocation:
+// the count with the least modelled time, quads computed (past the end too) x cost per quad.
+// Per input channel an invocation makes tq + channels / 4 vec4 fetches and tq x channels vec4
+// FMAs; lavapipe's microbenchmark fit is 22.6 cycles per fetch and 3.76 per vec4 FMA
+// (benchmarks/RESULTS.md). So fewer quads per invocation pay only where they save many past
+// the end: 54 quads (a 35x35 Winograd plane) take 3 per invocation, 74 (17x17) take 2.
+int quadsPerInvocation(int pixelQuads, int lanes, int most, int channels) {
+  auto cost = [&](int tq) {
+    const int computed = (pixelQuads + lanes * tq - 1) / (lanes * tq) * lanes * tq;
+    return computed * ((tq + channels / 4.0) * 22.6 + tq * channels * 3.76) / tq;
+  };
   int best = most;
-  auto computed = [&](int tq) { return (pixelQuads + lanes * tq - 1) / (lanes * tq) * lanes * tq; };
   for (int tq = most - 1; tq >= 1; --tq) {
-    if (computed(tq) < computed(best)) best = tq;
+    if (cost(tq) < cost(best)) best = tq;
   }
   return best;
 }
@@ -99,8 +106,8 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   d.setPush(convPush(groupIn, groupOut, ConvGeometry{}, epilogue, addBias));
   const uint32_t lanes = workgroupWidth(device);
   const int pixelQuads = int(planeElements(out.batch, out.height, out.width) / 4);
-  const int tq = quadsPerInvocation(pixelQuads, int(lanes), tiling.maxQuads);
   const int channelsPerInvocation = groupOut.channels > 16 ? tiling.maxChannels : 16;
+  const int tq = quadsPerInvocation(pixelQuads, int(lanes), tiling.maxQuads, channelsPerInvocation);
   d.kernel = &kernels.get({shaderFor("conv1x1", in.precision),
                            {lanes, 1, 1},
                            {uint32_t(tq), uint32_t(channelsPerInvocation)},

@@ -28,22 +28,21 @@ const Variant& variantOf(const WinogradPlan& plan) {
 
 struct InputPush {
   int batch, inC, inH, inW;
-  int across, tiles;
   int padAlong, padAcross;
   int inOffset, outOffset;
 };
 
 struct OutputPush {
   int batch, outC, outH, outW;
-  int across, tiles;
   int productsOffset, outOffset, resOffset;
   int flags;  // bit 0: ReLU, bit 1: residual
   float scale;
 };
 
-std::vector<uint32_t> planConstants(const WinogradPlan& plan) {
-  return {uint32_t(plan.tile), uint32_t(plan.taps), uint32_t(plan.lines),
-          uint32_t(plan.vertical)};
+// Spec constants 3..8 of both transform shaders: the plan and the intermediate tensors' shape.
+std::vector<uint32_t> planConstants(const WinogradPlan& plan, int across, int tiles) {
+  return {uint32_t(plan.tile),     uint32_t(plan.taps), uint32_t(plan.lines),
+          uint32_t(plan.vertical), uint32_t(tiles),     uint32_t(across)};
 }
 
 void requireShape(const TensorRef& t, int channels, int height, int width, int batch,
@@ -126,12 +125,12 @@ vk::Dispatch winogradInputDispatch(vk::KernelCache& kernels, const vk::DeviceInf
   vk::Dispatch d;
   d.kernel = &kernels.get({shaderFor("winograd_input", in.precision),
                            {kLanes, 1, 1},
-                           planConstants(plan),
+                           planConstants(plan, across, tiles),
                            2,
                            sizeof(InputPush),
                            {texelFormat(in.precision, 1)}});
   d.buffers = {texelSlice(in, 1, device, "winograd"), transformed.slice};
-  d.setPush(InputPush{in.batch, in.channels, in.height, in.width, across, tiles,
+  d.setPush(InputPush{in.batch, in.channels, in.height, in.width,
                       plan.vertical ? g.padTop : g.padLeft, plan.vertical ? g.padLeft : g.padTop,
                       in.elementOffset, transformed.elementOffset});
   const uint64_t quads = planeElements(in.batch, across, tiles) / 4;
@@ -155,14 +154,13 @@ vk::Dispatch winogradOutputDispatch(vk::KernelCache& kernels, const vk::DeviceIn
   vk::Dispatch d;
   d.kernel = &kernels.get({shaderFor("winograd_output", out.precision),
                            {kLanes, 1, 1},
-                           planConstants(plan),
+                           planConstants(plan, across, tiles),
                            4,
                            sizeof(OutputPush),
                            {texelFormat(out.precision, 4)}});
   d.buffers = {texelSlice(products, 4, device, "winograd"), bias, out.slice,
                residual ? residual->slice : out.slice};
-  d.setPush(OutputPush{out.batch, out.channels, out.height, out.width, across, tiles,
-                       products.elementOffset, out.elementOffset,
+  d.setPush(OutputPush{out.batch, out.channels, out.height, out.width, products.elementOffset, out.elementOffset,
                        residual ? residual->elementOffset : 0,
                        (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
                        epilogue.residualScale});

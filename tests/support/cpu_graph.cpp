@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace vkc::test {
 
@@ -43,6 +44,10 @@ std::vector<std::vector<double>> runGraphOnCpu(const graph::Graph& g,
               }
         break;
       }
+      case OpKind::WinogradInput:
+      case OpKind::WinogradProducts:
+      case OpKind::WinogradOutput:
+        throw std::logic_error("the CPU reference runs graphs as built, before lowerToWinograd");
       case OpKind::Pool: {
         const auto& p = node.pool;
         for (int n = 0; n < batch; ++n)

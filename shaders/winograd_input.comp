@@ -2,7 +2,8 @@
 // Winograd input transform (ops/winograd.hpp): V[xi][c * LINES + l][across][tile] =
 // sum_k BT[xi][k] x[c][line across + l - padAcross][tile * M + k - padAlong], zero outside the
 // image. Each invocation transforms 4 consecutive pixels of V's plane (any mix of tiles, lines
-// and images) for one (c, l), so that it stores vec4s.
+// and images) for one (c, l), so that it stores vec4s; workgroups span 8 quads x 8 rows, as
+// CPU drivers pay per workgroup and a plane of one image can be as small as 22 quads.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
@@ -39,7 +40,8 @@ void main() {
   const int quad = int(gl_GlobalInvocationID.x);
   const int plane = planeSize(p.batch, int(ACROSS * TILES));
   if (quad * 4 >= plane) return;
-  const int row = int(gl_WorkGroupID.y);  // c * LINES + l
+  const int row = int(gl_GlobalInvocationID.y);  // c * LINES + l
+  if (row >= p.inC * LINES) return;
   const int c = row / LINES, l = row % LINES;
   const int inAlong = VERTICAL ? p.inH : p.inW, inAcross = VERTICAL ? p.inW : p.inH;
   const int alongStride = VERTICAL ? p.inW : 1, acrossStride = VERTICAL ? 1 : p.inW;

@@ -2,7 +2,8 @@
 // Winograd output transform (ops/winograd.hpp): y[o][across][tile * M + i] =
 // act(residual + scale * (sum_xi AT[i][xi] M[xi][o][across][tile] + bias[o])), the outputs
 // past the end of a line not stored. Each invocation reads 4 consecutive pixels of the
-// products' plane (one vec4 per xi) for one output channel.
+// products' plane (one vec4 per xi) for one output channel; workgroups span 8 quads x 8
+// channels (winograd_input.comp says why).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
@@ -42,7 +43,8 @@ void main() {
   const int quad = int(gl_GlobalInvocationID.x);
   const int quads = planeSize(p.batch, int(ACROSS * TILES)) / 4;
   if (quad >= quads) return;
-  const int o = int(gl_WorkGroupID.y);
+  const int o = int(gl_GlobalInvocationID.y);
+  if (o >= p.outC) return;
   vec4 m[ALPHA];
   [[unroll]] for (int xi = 0; xi < ALPHA; ++xi) {
     m[xi] = texelFetch(products, p.productsOffset / 4 + (xi * p.outC + o) * quads + quad);

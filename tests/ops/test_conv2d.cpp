@@ -444,6 +444,11 @@ std::vector<ConvCase> winogradCases() {
       {"v4_7x1_residual_slice", 2, 12, 17, 17, 20, 7, 1, 1, ConvCase::Same, {}, true, true, 0.2f, 33, 7},
       {"stem_3x3_valid_73_to_71", 1, 8, 73, 73, 12, 3, 3, 1, ConvCase::Valid, {}, true, false, 1, 0, 0},
       {"stem_3x3_same_147_batch2", 2, 4, 147, 147, 6, 3, 3, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+      // F(4,3): lines of 16 or 20 outputs; asymmetric padding.
+      {"f43_3x3_same_batch3_20", 3, 5, 20, 20, 9, 3, 3, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+      {"f43_1x3_slice_20x16", 1, 7, 20, 16, 6, 1, 3, 1, ConvCase::Same, {}, true, false, 1, 11, 3},
+      {"f43_3x1_batch2_16x20", 2, 6, 16, 20, 5, 3, 1, 1, ConvCase::Same, {}, false, false, 1, 0, 0},
+      {"f63_3x3_explicit_pad", 1, 3, 18, 21, 4, 3, 3, 1, ConvCase::Explicit, {2, 0, 1, 3}, true, false, 1, 0, 0},
   };
   for (const ConvCase& tc : more) {
     EXPECT_TRUE(winogradPlanOf(tc).enabled()) << tc.name;

@@ -1,5 +1,6 @@
 #include "ops/winograd.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "ops/winograd_matrices.hpp"
@@ -11,7 +12,13 @@ namespace {
 // Transform workgroups: 8 pixel quads x 8 channels (shaders/winograd_input.comp).
 constexpr uint32_t kQuadsPerGroup = 8, kChannelsPerGroup = 8;
 
+// Where Winograd beat direct convolution on lavapipe (Inception-v4, benchmarks/RESULTS.md).
+// The products' plane must fill the 1x1 kernel's lanes: 8x8's 1x3 layers give 16 pixels (4
+// quads) and ran 2.5x slower. The transforms cost per input and per output channel, the
+// savings per product of both: the stem's 64 -> 64 1x7 on 73x73 ran at 31 nominal GFLOP/s
+// (44 directly), 192 -> 224 on 17x17 at 78.
 constexpr int kMinPlanePixels = 64;
+constexpr int kMinChannels = 128;  // of K = inC * lines and of outC
 
 struct Variant {
   int tile, taps;
@@ -77,10 +84,12 @@ WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW) {
     }
   }
   if (!best.enabled() || 4 * bestProducts >= 3L * taps * along) return {};
-  // The products' plane must fill the 1x1 kernel's lanes: 8x8's 1x3 layers give 16 pixels
-  // (4 quads), which ran 2.5x slower through Winograd than directly on lavapipe.
-  if (best.across(outH, outW) * best.tiles(outH, outW) < kMinPlanePixels) return {};
   return best;
+}
+
+bool winogradPays(const WinogradPlan& plan, int inC, int outC, int outH, int outW) {
+  return plan.enabled() && plan.across(outH, outW) * plan.tiles(outH, outW) >= kMinPlanePixels &&
+         std::min(inC * plan.lines, outC) >= kMinChannels;
 }
 
 std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC,

@@ -32,6 +32,9 @@ struct WinogradPlan {
 // none does under three quarters of the direct multiplies (the transforms cost the rest):
 // stride 1, 3 or 7 taps along the width (any height) or along the height of a one-column kernel.
 WinogradPlan winogradPlanFor(const ConvGeometry& geometry, int outH, int outW);
+// Whether the plan is also faster than direct convolution for these channel counts and sizes
+// (measured on lavapipe; the transforms' cost does not shrink with the channel counts).
+bool winogradPays(const WinogradPlan& plan, int inC, int outC, int outH, int outW);
 
 // U of a PyTorch-order [outC, inC, kh, kw] weight tensor, computed in double, packed as alpha
 // groups for conv1x1Dispatch: per xi, packConvWeights of U[xi] = [outC][inC * lines].

@@ -8,6 +8,7 @@
 
 #include "graph/builder.hpp"
 #include "graph/program.hpp"
+#include "graph/winograd_lowering.hpp"
 #include "support/cpu_graph.hpp"
 #include "support/gpu_runner.hpp"
 #include "support/vulkan_env.hpp"
@@ -264,6 +265,64 @@ TEST(GraphBuilder, ShapeErrorsNameTheNode) {
                       std::vector<float>(5), {}),
                Error);
   EXPECT_THROW(b.input(3, 4, 4), Error);  // one input per graph
+}
+
+}  // namespace
+}  // namespace vkc::test
+
+namespace vkc::test {
+namespace {
+
+// lowerToWinograd on a block shaped like Inception-B/A layers: three nodes per lowered
+// convolution sharing the convolution's kind, nominal FLOPs unchanged, convolutions where
+// Winograd does not pay left alone, and the lowered graph on the GPU (memory reuse on, so the
+// intermediate tensors alias others) against the CPU run of the graph as built.
+TEST(WinogradLowering, BlockMatchesCpuAndKeepsNominalFlops) {
+  GraphBuilder b;
+  const int x = b.input(128, 17, 17);
+  const int a = addConv(b, "a_1x7", x, 128, 1, 7);
+  const int c = addConv(b, "c_7x1", a, 160, 7, 1);
+  const int d = addConv(b, "d_3x3", c, 128, 3, 3);  // F(6,3)'s plane, 17 x 3 tiles: too small
+  const int narrow = addConv(b, "narrow_1x7", x, 16, 1, 7);  // too few channels
+  const int cat = b.concat("cat", {d, narrow});
+  const int y = b.residualConv("up", cat, x, 0.2f, ops::Activation::Relu,
+                               randomVector(size_t(128) * 144, 90, -0.1f, 0.1f),
+                               randomVector(128, 91, -0.1f, 0.1f));
+  graph::Graph built = b.finish(y);
+  graph::Graph lowered = built;
+  EXPECT_EQ(graph::lowerToWinograd(lowered), 2);
+  EXPECT_EQ(lowered.nodes.size(), built.nodes.size() + 4);
+  EXPECT_DOUBLE_EQ(lowered.flopsPerImage(), built.flopsPerImage());
+  int winogradNodes = 0;
+  for (size_t i = 0; i < lowered.nodes.size(); ++i) {
+    const graph::Node& node = lowered.nodes[i];
+    EXPECT_EQ(lowered.tensors[node.output].producer, int(i)) << node.name;
+    if (node.name.rfind("a_1x7", 0) == 0) {
+      EXPECT_EQ(lowered.nodeKind(int(i)), "conv 1x7/1 F(4,7)") << node.name;
+      ++winogradNodes;
+    }
+    if (node.name == "narrow_1x7" || node.name == "d_3x3") {
+      EXPECT_EQ(node.kind, graph::OpKind::Conv) << node.name;
+    }
+  }
+  EXPECT_EQ(winogradNodes, 3);
+
+  vk::Device& device = sharedDevice();
+  const int batch = 2;
+  graph::WeightStore weights(device, lowered);
+  graph::Program program(device, lowered, weights, batch);
+  auto input = randomVector(program.inputCount(), 92);
+  std::vector<float> output(program.outputCount());
+  program.run(input.data(), output.data());
+  const auto want = runGraphOnCpu(built, input, batch)[built.output];
+  double err = 0;
+  for (size_t i = 0; i < want.size(); ++i)
+    err = std::max(err, std::fabs(output[i] - want[i]));
+  // 1e-4 of the largest output, the goldens' per-block criterion for fp32 engines: each stage
+  // is held to its worst-case bound by the op tests; a wrong tensor, tile or stage order here
+  // moves outputs by a sizeable fraction of their range.
+  std::printf("[ winograd graph ] max |err| %.3g of max |y| %.3g\n", err, maxAbs(want));
+  EXPECT_LE(err, 1e-4 * maxAbs(want));
 }
 
 }  // namespace

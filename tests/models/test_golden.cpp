@@ -1,11 +1,15 @@
 // Whole networks vs. the goldens of independent reference code (timm, facenet-pytorch): the
 // model is built from detweights under the upstream state-dict names, run at 299x299 batch 2,
-// and its logits and every recorded block output are compared with the float64 reference.
+// and its logits and every recorded block output are compared with the float64 reference;
+// once with direct convolutions only and once lowered to Winograd where it pays (the default
+// of the library's fp32 networks, graph/winograd_lowering.hpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "graph/program.hpp"
+#include "graph/winograd_lowering.hpp"
 #include "io/detweights.hpp"
 #include "models/models.hpp"
 #include "support/golden.hpp"
@@ -14,14 +18,19 @@
 namespace vkc::test {
 namespace {
 
-class GoldenTest : public testing::TestWithParam<std::string> {};
+class GoldenTest : public testing::TestWithParam<std::tuple<std::string, bool>> {};
 
 TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
-  const std::string name = GetParam();
+  const auto& [name, winograd] = GetParam();
   const std::string dir = goldenDir(name);
   auto weights = goldenWeights(name);
   models::ModelConfig config;  // 299x299, 1000 classes: the goldens' setting
   models::Model model = models::buildModel(name, *weights, config);
+  if (winograd) {
+    const int lowered = graph::lowerToWinograd(model.graph);
+    std::printf("[ golden ] %s: %d convolutions through Winograd\n", name.c_str(), lowered);
+    EXPECT_GT(lowered, 0);
+  }
   const int batch = 2;
 
   vk::Device& device = sharedDevice();
@@ -45,8 +54,9 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   auto meta = readJson(dir + "/meta.json");
   double torchErr = meta["torch_fp32_vs_fp64"]["max_abs_err"];
   std::printf(
-      "[ golden ] %s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f); torch fp32: %.3g\n",
-      name.c_str(), maxErr, maxErr / maxGolden, maxGolden, torchErr);
+      "[ golden ] %s%s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f); torch fp32: %.3g\n",
+      name.c_str(), winograd ? " (Winograd)" : "", maxErr, maxErr / maxGolden, maxGolden,
+      torchErr);
   EXPECT_LE(maxErr, 1e-4 * maxGolden);
   // Top-1 per sample.
   const int classes = static_cast<int>(golden.size()) / batch;
@@ -101,8 +111,12 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   EXPECT_GT(checked, 5);
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, GoldenTest, testing::ValuesIn(models::modelNames()),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Models, GoldenTest,
+                         testing::Combine(testing::ValuesIn(models::modelNames()), testing::Bool()),
+                         [](const auto& info) {
+                           return std::get<0>(info.param) +
+                                  (std::get<1>(info.param) ? "_winograd" : "_direct");
+                         });
 
 }  // namespace
 }  // namespace vkc::test

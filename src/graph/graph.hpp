@@ -70,9 +70,9 @@ struct Graph {
   // Named block outputs, in execution order (for per-block checks against reference runs).
   std::vector<std::pair<std::string, int>> boundaries;
 
-  int root(int tensor) const;                // follows `parent` to the owning tensor
-  int rootChannelOffset(int tensor) const;   // channel offset inside root(tensor)
-  double flopsPerImage() const;              // 2 * multiply-adds of every conv / linear
+  int root(int tensor) const;               // follows `parent` to the owning tensor
+  int rootChannelOffset(int tensor) const;  // channel offset inside root(tensor)
+  double flopsPerImage() const;             // 2 * multiply-adds of every conv / linear
   // The same for one node: a convolution's, on its WinogradOutput node if lowered; else 0.
   double nodeFlopsPerImage(int node) const;
   // The node's kind of work, for profiles: "conv 3x3/2", "pool avg 3x3/1", "softmax"; the

@@ -205,8 +205,8 @@ void Program::record(Frame& frame) {
           d = ops::conv1x1Dispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
                                    weights_.weights(node.weights), vk::BufferSlice{},
                                    ref(frame, node.output),
-                                   ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr},
-                                   tiling, node.winograd.alpha());
+                                   ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr}, tiling,
+                                   node.winograd.alpha());
           break;
         case OpKind::WinogradOutput:
           d = ops::winogradOutputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),

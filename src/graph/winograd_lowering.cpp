@@ -25,7 +25,8 @@ int lowerToWinograd(Graph& graph) {
       continue;
     }
     weights.winograd = plan;
-    const int across = plan.across(out.height, out.width), tiles = plan.tiles(out.height, out.width);
+    const int across = plan.across(out.height, out.width),
+              tiles = plan.tiles(out.height, out.width);
     auto addTensor = [&](const std::string& suffix, int channels) {
       Tensor t;
       t.name = node.name + suffix;
@@ -35,8 +36,7 @@ int lowerToWinograd(Graph& graph) {
       graph.tensors.push_back(t);
       return int(graph.tensors.size()) - 1;
     };
-    const int transformed =
-        addTensor("/winograd_input", plan.alpha() * weights.inC * plan.lines);
+    const int transformed = addTensor("/winograd_input", plan.alpha() * weights.inC * plan.lines);
     const int products = addTensor("/winograd_products", plan.alpha() * weights.outC);
 
     Node input = node, multiply = node;

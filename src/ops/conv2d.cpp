@@ -65,20 +65,21 @@ void checkOperands(const TensorRef& in, vk::BufferSlice packedWeights, const Ten
 ConvPush convPush(const TensorRef& in, const TensorRef& out, const ConvGeometry& g,
                   const ConvEpilogue& epilogue, bool addBias = true) {
   const TensorRef* residual = epilogue.residual;
-  return {in.batch,
-          in.channels,
-          in.height,
-          in.width,
-          out.channels,
-          out.height,
-          out.width,
-          g.padTop,
-          g.padLeft,
-          in.elementOffset,
-          out.elementOffset,
-          residual ? residual->elementOffset : 0,
-          (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0) | (addBias ? 0 : 4),
-          epilogue.residualScale};
+  return {
+      in.batch,
+      in.channels,
+      in.height,
+      in.width,
+      out.channels,
+      out.height,
+      out.width,
+      g.padTop,
+      g.padLeft,
+      in.elementOffset,
+      out.elementOffset,
+      residual ? residual->elementOffset : 0,
+      (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0) | (addBias ? 0 : 4),
+      epilogue.residualScale};
 }
 
 }  // namespace
@@ -90,8 +91,8 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   checkOperands(in, packedWeights, out, epilogue, device);
   const TensorRef* residual = epilogue.residual;
   if (in.height != out.height || in.width != out.width || in.batch != out.batch ||
-      in.channels % groups != 0 || out.channels % groups != 0 ||
-      in.elementOffset % 4 != 0 || out.elementOffset % 4 != 0 ||
+      in.channels % groups != 0 || out.channels % groups != 0 || in.elementOffset % 4 != 0 ||
+      out.elementOffset % 4 != 0 ||
       (residual && (groups != 1 || residual->elementOffset % 4 != 0))) {
     throw Error("conv1x1: tensors do not match a grouped 1x1 convolution");
   }
@@ -101,8 +102,8 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   groupOut.channels /= groups;
 
   vk::Dispatch d;
-  d.buffers = {texelSlice(in, 4, device, "conv2d"), packedWeights,
-               addBias ? bias : packedWeights, out.slice, residual ? residual->slice : out.slice};
+  d.buffers = {texelSlice(in, 4, device, "conv2d"), packedWeights, addBias ? bias : packedWeights,
+               out.slice, residual ? residual->slice : out.slice};
   d.setPush(convPush(groupIn, groupOut, ConvGeometry{}, epilogue, addBias));
   const uint32_t lanes = workgroupWidth(device);
   const int pixelQuads = int(planeElements(out.batch, out.height, out.width) / 4);

@@ -49,19 +49,33 @@ struct OutputPush {
   float scale;
 };
 
-// Spec constants 3..8 of both transform shaders: the plan and the intermediate tensors' shape.
-std::vector<uint32_t> planConstants(const WinogradPlan& plan, int across, int tiles) {
-  return {uint32_t(plan.tile),     uint32_t(plan.taps), uint32_t(plan.lines),
-          uint32_t(plan.vertical), uint32_t(tiles),     uint32_t(across)};
+// A transform shader's pipeline (spec constants 3..8: the plan and the intermediate tensors'
+// shape) and its grid of 8 quads x 8 channels per workgroup; binding 0 is a texel buffer of
+// `components` elements per texel.
+vk::Dispatch transformDispatch(vk::KernelCache& kernels, const char* shader, Precision precision,
+                               const WinogradPlan& plan, int across, int tiles, int batch,
+                               int channels, uint32_t bindings, uint32_t pushBytes,
+                               int components) {
+  vk::Dispatch d;
+  d.kernel = &kernels.get({shaderFor(shader, precision),
+                           {kQuadsPerGroup, kChannelsPerGroup, 1},
+                           {uint32_t(plan.tile), uint32_t(plan.taps), uint32_t(plan.lines),
+                            uint32_t(plan.vertical), uint32_t(tiles), uint32_t(across)},
+                           bindings,
+                           pushBytes,
+                           {texelFormat(precision, components)}});
+  d.groups = {vk::divUp(planeElements(batch, across, tiles) / 4, kQuadsPerGroup),
+              vk::divUp(channels, kChannelsPerGroup), 1};
+  return d;
 }
 
 void requireShape(const TensorRef& t, int channels, int height, int width, int batch,
                   const char* what) {
   if (t.channels != channels || t.height != height || t.width != width || t.batch != batch) {
-    throw Error(std::string("winograd: the ") + what + " tensor is " +
-                std::to_string(t.channels) + "x" + std::to_string(t.height) + "x" +
-                std::to_string(t.width) + ", the plan needs " + std::to_string(channels) + "x" +
-                std::to_string(height) + "x" + std::to_string(width));
+    throw Error(std::string("winograd: the ") + what + " tensor is " + std::to_string(t.channels) +
+                "x" + std::to_string(t.height) + "x" + std::to_string(t.width) +
+                ", the plan needs " + std::to_string(channels) + "x" + std::to_string(height) +
+                "x" + std::to_string(width));
   }
 }
 
@@ -128,7 +142,7 @@ std::vector<float> packWinogradWeights(const std::vector<float>& weights, int ou
 vk::Dispatch winogradInputDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                                    const TensorRef& in, const ConvGeometry& g,
                                    const WinogradPlan& plan, const TensorRef& transformed) {
-  variantOf(plan);
+  variantOf(plan);  // throws for a plan without matrices
   const int outH = convOutputSize(in.height, g.kernelH, 1, g.padTop, g.padBottom);
   const int outW = convOutputSize(in.width, g.kernelW, 1, g.padLeft, g.padRight);
   const int across = plan.across(outH, outW), tiles = plan.tiles(outH, outW);
@@ -137,20 +151,12 @@ vk::Dispatch winogradInputDispatch(vk::KernelCache& kernels, const vk::DeviceInf
   if (transformed.precision != in.precision || transformed.elementOffset % 4 != 0) {
     throw Error("winograd: the transformed input must match the input's precision and vec4s");
   }
-  vk::Dispatch d;
-  d.kernel = &kernels.get({shaderFor("winograd_input", in.precision),
-                           {kQuadsPerGroup, kChannelsPerGroup, 1},
-                           planConstants(plan, across, tiles),
-                           2,
-                           sizeof(InputPush),
-                           {texelFormat(in.precision, 1)}});
+  vk::Dispatch d = transformDispatch(kernels, "winograd_input", in.precision, plan, across, tiles,
+                                     in.batch, in.channels * plan.lines, 2, sizeof(InputPush), 1);
   d.buffers = {texelSlice(in, 1, device, "winograd"), transformed.slice};
   d.setPush(InputPush{in.batch, in.channels, in.height, in.width,
                       plan.vertical ? g.padTop : g.padLeft, plan.vertical ? g.padLeft : g.padTop,
                       in.elementOffset, transformed.elementOffset});
-  const uint64_t quads = planeElements(in.batch, across, tiles) / 4;
-  d.groups = {vk::divUp(quads, kQuadsPerGroup),
-              vk::divUp(in.channels * plan.lines, kChannelsPerGroup), 1};
   return d;
 }
 
@@ -158,7 +164,7 @@ vk::Dispatch winogradOutputDispatch(vk::KernelCache& kernels, const vk::DeviceIn
                                     const TensorRef& products, const WinogradPlan& plan,
                                     vk::BufferSlice bias, const TensorRef& out,
                                     const ConvEpilogue& epilogue) {
-  variantOf(plan);
+  variantOf(plan);  // throws for a plan without matrices
   const int across = plan.across(out.height, out.width);
   const int tiles = plan.tiles(out.height, out.width);
   requireShape(products, plan.alpha() * out.channels, across, tiles, out.batch, "products");
@@ -167,21 +173,14 @@ vk::Dispatch winogradOutputDispatch(vk::KernelCache& kernels, const vk::DeviceIn
       (residual && residual->precision != out.precision)) {
     throw Error("winograd: products, output and residual must have one precision");
   }
-  vk::Dispatch d;
-  d.kernel = &kernels.get({shaderFor("winograd_output", out.precision),
-                           {kQuadsPerGroup, kChannelsPerGroup, 1},
-                           planConstants(plan, across, tiles),
-                           4,
-                           sizeof(OutputPush),
-                           {texelFormat(out.precision, 4)}});
+  vk::Dispatch d = transformDispatch(kernels, "winograd_output", out.precision, plan, across, tiles,
+                                     out.batch, out.channels, 4, sizeof(OutputPush), 4);
   d.buffers = {texelSlice(products, 4, device, "winograd"), bias, out.slice,
                residual ? residual->slice : out.slice};
-  d.setPush(OutputPush{out.batch, out.channels, out.height, out.width, products.elementOffset, out.elementOffset,
-                       residual ? residual->elementOffset : 0,
+  d.setPush(OutputPush{out.batch, out.channels, out.height, out.width, products.elementOffset,
+                       out.elementOffset, residual ? residual->elementOffset : 0,
                        (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
                        epilogue.residualScale});
-  const uint64_t quads = planeElements(out.batch, across, tiles) / 4;
-  d.groups = {vk::divUp(quads, kQuadsPerGroup), vk::divUp(out.channels, kChannelsPerGroup), 1};
   return d;
 }
 

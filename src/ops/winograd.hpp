@@ -17,9 +17,9 @@
 namespace vkc::ops {
 
 struct WinogradPlan {
-  int tile = 0;  // m, outputs per tile; 0: no Winograd
-  int taps = 0;  // r
-  int lines = 1;  // kernel extent across the axis (3 for 3x3): summed by the products
+  int tile = 0;           // m, outputs per tile; 0: no Winograd
+  int taps = 0;           // r
+  int lines = 1;          // kernel extent across the axis (3 for 3x3): summed by the products
   bool vertical = false;  // the axis is the height (7x1, 3x1)
   int alpha() const { return tile + taps - 1; }
   bool enabled() const { return tile > 0; }

@@ -55,8 +55,7 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   double torchErr = meta["torch_fp32_vs_fp64"]["max_abs_err"];
   std::printf(
       "[ golden ] %s%s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f); torch fp32: %.3g\n",
-      name.c_str(), winograd ? " (Winograd)" : "", maxErr, maxErr / maxGolden, maxGolden,
-      torchErr);
+      name.c_str(), winograd ? " (Winograd)" : "", maxErr, maxErr / maxGolden, maxGolden, torchErr);
   EXPECT_LE(maxErr, 1e-4 * maxGolden);
   // Top-1 per sample.
   const int classes = static_cast<int>(golden.size()) / batch;

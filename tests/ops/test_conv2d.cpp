@@ -122,7 +122,8 @@ void useWinogradErrorScale(const RefConv& rc, const ops::WinogradPlan& plan,
           }
           for (int i = 0; i < plan.tile && tileStart + i < outAlong; ++i) {
             double mag = std::fabs(bias[o]);
-            for (int xi = 0; xi < alpha; ++xi) mag += std::fabs(m.at[i * alpha + xi]) * products[xi];
+            for (int xi = 0; xi < alpha; ++xi)
+              mag += std::fabs(m.at[i * alpha + xi]) * products[xi];
             const int y = plan.vertical ? tileStart + i : across;
             const int xo = plan.vertical ? across : tileStart + i;
             const size_t index = ((size_t(n) * rc.outC + o) * oh + y) * ow + xo;
@@ -205,21 +206,20 @@ ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling,
     const int across = plan.across(oh, ow), tiles = plan.tiles(oh, ow), alpha = plan.alpha();
     const int transformedC = alpha * tc.inC * plan.lines, productsC = alpha * tc.outC;
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    vk::Buffer vb =
-        upload(device, std::vector<float>(deviceCount(tc.batch, transformedC, across * tiles), nan));
+    vk::Buffer vb = upload(
+        device, std::vector<float>(deviceCount(tc.batch, transformedC, across * tiles), nan));
     vk::Buffer mb =
         upload(device, std::vector<float>(deviceCount(tc.batch, productsC, across * tiles), nan));
     ops::TensorRef transformed = tensorRef(vb, tc.batch, transformedC, across, tiles);
     ops::TensorRef products = tensorRef(mb, tc.batch, productsC, across, tiles);
     vk::KernelCache& kernels = device.kernels();
     runDispatches(
-        device,
-        {ops::winogradInputDispatch(kernels, device.info(), in, g, plan, transformed),
-         ops::conv1x1Dispatch(kernels, device.info(), transformed, whole(wb), vk::BufferSlice{},
-                              products, ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr},
-                              tiling, alpha),
-         ops::winogradOutputDispatch(kernels, device.info(), products, plan, whole(bb), out,
-                                     epilogue)});
+        device, {ops::winogradInputDispatch(kernels, device.info(), in, g, plan, transformed),
+                 ops::conv1x1Dispatch(
+                     kernels, device.info(), transformed, whole(wb), vk::BufferSlice{}, products,
+                     ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr}, tiling, alpha),
+                 ops::winogradOutputDispatch(kernels, device.info(), products, plan, whole(bb), out,
+                                             epilogue)});
   } else {
     runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, whole(wb),
                                                whole(bb), out, epilogue, tiling)});
@@ -428,9 +428,9 @@ INSTANTIATE_TEST_SUITE_P(Ops, Conv2dTest, testing::ValuesIn(kCases),
 
 ops::WinogradPlan winogradPlanOf(const ConvCase& tc) {
   const ops::ConvGeometry g = geometryOf(tc);
-  return ops::winogradPlanFor(
-      g, ops::convOutputSize(tc.inH, tc.kh, tc.stride, g.padTop, g.padBottom),
-      ops::convOutputSize(tc.inW, tc.kw, tc.stride, g.padLeft, g.padRight));
+  return ops::winogradPlanFor(g,
+                              ops::convOutputSize(tc.inH, tc.kh, tc.stride, g.padTop, g.padBottom),
+                              ops::convOutputSize(tc.inW, tc.kw, tc.stride, g.padLeft, g.padRight));
 }
 
 // The cases above that the library runs through Winograd, and layers of the networks' sizes.
@@ -440,15 +440,105 @@ std::vector<ConvCase> winogradCases() {
     if (winogradPlanOf(tc).enabled()) cases.push_back(tc);
   }
   const ConvCase more[] = {
-      {"v4_1x7_192_to_224_17", 1, 192, 17, 17, 224, 1, 7, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
-      {"v4_7x1_residual_slice", 2, 12, 17, 17, 20, 7, 1, 1, ConvCase::Same, {}, true, true, 0.2f, 33, 7},
-      {"stem_3x3_valid_73_to_71", 1, 8, 73, 73, 12, 3, 3, 1, ConvCase::Valid, {}, true, false, 1, 0, 0},
-      {"stem_3x3_same_147_batch2", 2, 4, 147, 147, 6, 3, 3, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+      {"v4_1x7_192_to_224_17",
+       1,
+       192,
+       17,
+       17,
+       224,
+       1,
+       7,
+       1,
+       ConvCase::Same,
+       {},
+       true,
+       false,
+       1,
+       0,
+       0},
+      {"v4_7x1_residual_slice",
+       2,
+       12,
+       17,
+       17,
+       20,
+       7,
+       1,
+       1,
+       ConvCase::Same,
+       {},
+       true,
+       true,
+       0.2f,
+       33,
+       7},
+      {"stem_3x3_valid_73_to_71",
+       1,
+       8,
+       73,
+       73,
+       12,
+       3,
+       3,
+       1,
+       ConvCase::Valid,
+       {},
+       true,
+       false,
+       1,
+       0,
+       0},
+      {"stem_3x3_same_147_batch2",
+       2,
+       4,
+       147,
+       147,
+       6,
+       3,
+       3,
+       1,
+       ConvCase::Same,
+       {},
+       true,
+       false,
+       1,
+       0,
+       0},
       // F(4,3): lines of 16 or 20 outputs; asymmetric padding.
-      {"f43_3x3_same_batch3_20", 3, 5, 20, 20, 9, 3, 3, 1, ConvCase::Same, {}, true, false, 1, 0, 0},
+      {"f43_3x3_same_batch3_20",
+       3,
+       5,
+       20,
+       20,
+       9,
+       3,
+       3,
+       1,
+       ConvCase::Same,
+       {},
+       true,
+       false,
+       1,
+       0,
+       0},
       {"f43_1x3_slice_20x16", 1, 7, 20, 16, 6, 1, 3, 1, ConvCase::Same, {}, true, false, 1, 11, 3},
       {"f43_3x1_batch2_16x20", 2, 6, 16, 20, 5, 3, 1, 1, ConvCase::Same, {}, false, false, 1, 0, 0},
-      {"f63_3x3_explicit_pad", 1, 3, 18, 21, 4, 3, 3, 1, ConvCase::Explicit, {2, 0, 1, 3}, true, false, 1, 0, 0},
+      {"f63_3x3_explicit_pad",
+       1,
+       3,
+       18,
+       21,
+       4,
+       3,
+       3,
+       1,
+       ConvCase::Explicit,
+       {2, 0, 1, 3},
+       true,
+       false,
+       1,
+       0,
+       0},
   };
   for (const ConvCase& tc : more) {
     EXPECT_TRUE(winogradPlanOf(tc).enabled()) << tc.name;

@@ -66,6 +66,11 @@ vkc_cli_test(info.json --rc 0 --json -- $<TARGET_FILE:vkc-info> --json)
 if(TARGET vkc-bench)
   vkc_cli_test(bench.bad_precision --rc 2 --stderr "--precision must be fp32 or fp16"
                -- $<TARGET_FILE:vkc-bench> --model inception_v3 --precision fp8)
+  # The issue's JSON keys, with direct convolutions on request (small input: a quick run).
+  vkc_cli_test(bench.json_direct --rc 0 --json --stdout "\"winograd\": false"
+               --stdout "\"fraction_of_peak\"" --stdout "\"peak_activation_bytes\""
+               -- $<TARGET_FILE:vkc-bench> --model inception_v3 --size 75 --runs 1 --warmup 0
+                  --no-first-result --no-winograd --json)
 endif()
 vkc_cli_test(eval.bad_flag --rc 2 --stderr "--bogus" -- ${EVAL} --bogus)
 vkc_cli_test(eval.missing_idx --rc 1 --stderr "@T@/missing-images.gz"

@@ -1,12 +1,12 @@
 #version 450
 // Convolution for kernels longer than one tap along a row (3x3, 5x5, 1x7, 1x3) or, with
 // VERTICAL, along a column (7x1, 3x1), and for strided or padded 1x1: each invocation computes
-// 16 output channels for TN consecutive output pixels of one line, so the taps of neighbouring
+// CB output channels for TN consecutive output pixels of one line, so the taps of neighbouring
 // pixels share their input loads: (TN - 1) * stride + taps loads per input line instead of
 // TN * taps. Loads, not FMAs, bound convolutions on CPU drivers, so inputs and weights are read
 // through texel buffers, which CPU drivers gather (benchmarks/RESULTS.md). Weights are packed
-// per block of 32 output channels as [K][32] (ops/conv2d.cpp), an invocation reading one half
-// of a block; VERTICAL needs KW == 1 so that their (ci, ky, kx) order is line order.
+// per block of 32 output channels as [K][32] (ops/conv2d.cpp), an invocation reading a block or
+// half of one; VERTICAL needs KW == 1 so that their (ci, ky, kx) order is line order.
 // Epilogue: out = act(residual + scale * (acc + bias)).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
@@ -35,22 +35,8 @@ layout(push_constant) uniform Params {
   float scale;
 } p;
 
-// Writes the 16 output channels of `block` for pixel `rem` of image `n`, through the epilogue.
-void storeOutputs(int block, int n, int rem, vec4 acc[4]) {
-  const int outHW = p.outH * p.outW;
-  const bool relu = (p.flags & 1) != 0;
-  const bool residual = (p.flags & 2) != 0;
-  [[unroll]] for (int j = 0; j < 16; ++j) {
-    int co = block * 16 + j;
-    if (co >= p.outC) break;
-    float v = acc[j / 4][j % 4] + bias[co];
-    if (residual) v = float(res[tensorIndex(p.resOffset, co, n, p.batch, outHW, rem)]) + p.scale * v;
-    if (relu) v = max(v, 0.0);
-    y[tensorIndex(p.outOffset, co, n, p.batch, outHW, rem)] = ACT(v);
-  }
-}
-
 layout(constant_id = 9) const bool VERTICAL = false;
+layout(constant_id = 10) const int CB = 16;  // output channels per invocation: 16 or 32
 
 // "Along" is the segment's axis, "across" the other one.
 const int TAPS = VERTICAL ? KH : KW;
@@ -88,11 +74,12 @@ void main() {
     offset[j] = clamp(i, 0, inAlong - 1) * alongStride;
   }
 
-  vec4 acc[TN][4];
+  vec4 acc[TN][CB / 4];
   [[unroll]] for (int t = 0; t < TN; ++t) {
-    [[unroll]] for (int j = 0; j < 4; ++j) acc[t][j] = vec4(0.0);
+    [[unroll]] for (int j = 0; j < CB / 4; ++j) acc[t][j] = vec4(0.0);
   }
-  int wi = block / 2 * K * 8 + block % 2 * 4;  // 16-channel half of a 32-channel block
+  const int firstChannel = block * CB;  // in a block of 32 packed channels: 8 texels per k
+  int wi = firstChannel / 32 * K * 8 + firstChannel % 32 / 4;
   for (int ci = 0; ci < p.inC; ++ci) {
     const int channelBase = imageBase + ci * planeSize(p.batch, inHW);
     [[unroll]] for (int l = 0; l < LINES; ++l) {
@@ -104,11 +91,11 @@ void main() {
         v[j] = ACT(lineInside && inside[j] ? texelFetch(x, line + offset[j]).x : 0.0);
       }
       [[unroll]] for (int tap = 0; tap < TAPS; ++tap) {
-        ACT4 wv[4];
-        [[unroll]] for (int j = 0; j < 4; ++j) wv[j] = ACT4(texelFetch(w, wi + j));
+        ACT4 wv[CB / 4];
+        [[unroll]] for (int j = 0; j < CB / 4; ++j) wv[j] = ACT4(texelFetch(w, wi + j));
         wi += 8;
         [[unroll]] for (int t = 0; t < TN; ++t) {
-          [[unroll]] for (int j = 0; j < 4; ++j) {
+          [[unroll]] for (int j = 0; j < CB / 4; ++j) {
 #ifdef VKC_FP16
             acc[t][j] += vec4(v[t * STEP + tap] * wv[j]);
 #else
@@ -121,10 +108,22 @@ void main() {
   }
 
   if (int(gl_GlobalInvocationID.x) >= segments) return;
+  // Epilogue: out = act(residual + scale * (acc + bias)).
+  const int outHW = p.outH * p.outW;
+  const bool relu = (p.flags & 1) != 0;
+  const bool residual = (p.flags & 2) != 0;
   [[unroll]] for (int t = 0; t < TN; ++t) {
     const int along = along0 + t;
     if (along >= outAlong) break;
     const int rem = VERTICAL ? along * p.outW + across : across * p.outW + along;
-    storeOutputs(block, n, rem, acc[t]);
+    [[unroll]] for (int j = 0; j < CB; ++j) {
+      const int co = block * CB + j;
+      if (co >= p.outC) break;
+      float v = acc[t][j / 4][j % 4] + bias[co];
+      const int index = tensorIndex(p.outOffset, co, n, p.batch, outHW, rem);
+      if (residual) v = float(res[tensorIndex(p.resOffset, co, n, p.batch, outHW, rem)]) + p.scale * v;
+      if (relu) v = max(v, 0.0);
+      y[index] = ACT(v);
+    }
   }
 }

@@ -10,7 +10,7 @@ namespace vkc::ops {
 namespace {
 
 // Weights are packed in blocks of 32 output channels ([block][K][32]); conv1x1.comp computes 16
-// or 32 channels per invocation, conv2d_segments.comp 16 (half a block).
+// or 32 channels per invocation, conv2d_segments.comp 16 (half a block) or, strided, 32.
 constexpr int kChannelBlock = 32;
 constexpr int kSegmentChannels = 16;
 
@@ -233,17 +233,20 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const bool vertical = g.kernelW == 1 && g.kernelH > 1;
   const int along = vertical ? outH : outW, across = vertical ? outW : outH;
   const int segmentLength = lineSegmentLength(along, tiling.maxSegment);
+  const bool strided = g.strideH > 1 || g.strideW > 1;
+  const int segmentChannels =
+      strided && out.channels > kSegmentChannels ? tiling.stridedChannels : kSegmentChannels;
   d.kernel = &kernels.get(
       {shaderFor("conv2d_segments", precision),
        {lanes, 1, 1},
        {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH), uint32_t(g.strideW),
-        uint32_t(segmentLength), uint32_t(padded), uint32_t(vertical)},
+        uint32_t(segmentLength), uint32_t(padded), uint32_t(vertical), uint32_t(segmentChannels)},
        5,
        sizeof(ConvPush),
        {texelFormat(precision, 1), texelFormat(precision, 4)}});
   const uint64_t segments =
       uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength);
-  d.groups = {vk::divUp(segments, lanes), vk::divUp(out.channels, kSegmentChannels), 1};
+  d.groups = {vk::divUp(segments, lanes), vk::divUp(out.channels, segmentChannels), 1};
   return d;
 }
 

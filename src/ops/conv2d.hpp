@@ -54,8 +54,12 @@ struct ConvTiling {
   int maxQuads;     // conv1x1: pixel quads per invocation
   int maxChannels;  // conv1x1: output channels per invocation (16 or 32)
   int maxSegment;   // conv2d_segments: output pixels per line segment (4..12)
+  // conv2d_segments, strided kernels: output channels per invocation (16 or 32). Stride 2 reads
+  // 2 TN + 1 inputs per line for TN pixels, so more channels share them: 32 ran v4's 3x3/2
+  // layers 10-15% faster on lavapipe (stride 1 was no faster with 32, benchmarks/RESULTS.md).
+  int stridedChannels;
 };
-constexpr ConvTiling kLargeTiling{3, 32, 12}, kSmallTiling{1, 16, 4};
+constexpr ConvTiling kLargeTiling{3, 32, 12, 32}, kSmallTiling{1, 16, 4, 16};
 ConvTiling convTilingFor(const vk::DeviceInfo& device, bool quickStart = false);
 
 vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,

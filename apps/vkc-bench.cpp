@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
   options.inputSize = size;
   options.precision = precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
   options.winograd = !noWinograd;
+  const bool winograd = options.winograd && options.precision == vkc::Precision::Fp32;
   if (model.empty()) return args.usageError("--model is required");
   try {
     vkc::ContextOptions co;
@@ -176,7 +177,7 @@ int main(int argc, char** argv) {
                        {"device", d.name},
                        {"driver", d.driver},
                        {"precision", precision},
-                       {"winograd", options.winograd && precision == "fp32"},
+                       {"winograd", winograd},
                        {"batch", batch},
                        {"input_size", s},
                        {"runs", runs},
@@ -209,8 +210,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     std::printf("%s on %s (%s), %s%s, batch %d, %dx%d\n", model.c_str(), d.name.c_str(),
-                d.driver.c_str(), precision.c_str(),
-                options.winograd && precision == "fp32" ? " with Winograd" : "", batch, s, s);
+                d.driver.c_str(), precision.c_str(), winograd ? " with Winograd" : "", batch, s, s);
     std::printf("  time per batch     min %.1f ms  median %.1f ms  max %.1f ms  (%d runs)\n", msMin,
                 msMedian, msMax, runs);
     std::printf("  time per image     min %.1f ms   %.2f images/s (median)\n", msMin / batch,

@@ -65,24 +65,27 @@ void checkOperands(const TensorRef& in, vk::BufferSlice packedWeights, const Ten
 ConvPush convPush(const TensorRef& in, const TensorRef& out, const ConvGeometry& g,
                   const ConvEpilogue& epilogue, bool addBias = true) {
   const TensorRef* residual = epilogue.residual;
-  return {
-      in.batch,
-      in.channels,
-      in.height,
-      in.width,
-      out.channels,
-      out.height,
-      out.width,
-      g.padTop,
-      g.padLeft,
-      in.elementOffset,
-      out.elementOffset,
-      residual ? residual->elementOffset : 0,
-      (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0) | (addBias ? 0 : 4),
-      epilogue.residualScale};
+  return {in.batch,
+          in.channels,
+          in.height,
+          in.width,
+          out.channels,
+          out.height,
+          out.width,
+          g.padTop,
+          g.padLeft,
+          in.elementOffset,
+          out.elementOffset,
+          residual ? residual->elementOffset : 0,
+          epilogueFlags(epilogue) | (addBias ? 0 : 4),
+          epilogue.residualScale};
 }
 
 }  // namespace
+
+int epilogueFlags(const ConvEpilogue& epilogue) {
+  return (epilogue.activation == Activation::Relu ? 1 : 0) | (epilogue.residual ? 2 : 0);
+}
 
 vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                              const TensorRef& in, vk::BufferSlice packedWeights,
@@ -213,7 +216,6 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const TensorRef* residual = epilogue.residual;
 
   const Precision precision = in.precision;
-  checkOperands(in, packedWeights, out, epilogue, device);
 
   // 1x1 stride-1 kernels read 4 pixels per vec4 (conv1x1.comp) when every tensor starts on a
   // vec4, which padded planes and 16-byte aligned roots guarantee; checked all the same.
@@ -222,6 +224,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
       (!residual || residual->elementOffset % 4 == 0)) {
     return conv1x1Dispatch(kernels, device, in, packedWeights, bias, out, epilogue, tiling);
   }
+  checkOperands(in, packedWeights, out, epilogue, device);
 
   vk::Dispatch d;
   d.buffers = {texelSlice(in, 1, device, "conv2d"), packedWeights, bias, out.slice,

@@ -45,6 +45,9 @@ struct ConvEpilogue {
   const TensorRef* residual = nullptr;  // same shape as the output
 };
 
+// The epilogue's bits in the shaders' `flags`: 1 ReLU, 2 residual (conv and Winograd output).
+int epilogueFlags(const ConvEpilogue& epilogue);
+
 // Register blocks per invocation. CPU drivers (lavapipe) want large ones: a fetch costs ~24
 // FMAs there and spilled accumulators stay in L1 (benchmarks/RESULTS.md). GPUs have at most 255
 // registers per invocation and spill to memory, so they get small blocks of 64 accumulators,

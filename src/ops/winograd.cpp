@@ -179,8 +179,7 @@ vk::Dispatch winogradOutputDispatch(vk::KernelCache& kernels, const vk::DeviceIn
                residual ? residual->slice : out.slice};
   d.setPush(OutputPush{out.batch, out.channels, out.height, out.width, products.elementOffset,
                        out.elementOffset, residual ? residual->elementOffset : 0,
-                       (epilogue.activation == Activation::Relu ? 1 : 0) | (residual ? 2 : 0),
-                       epilogue.residualScale});
+                       epilogueFlags(epilogue), epilogue.residualScale});
   return d;
 }
 

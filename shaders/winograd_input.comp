@@ -32,7 +32,8 @@ layout(push_constant) uniform Params {
 float bt(int i, int k) {
   if (M == 4 && R == 3) return BT_F4_3[i * ALPHA + k];
   if (M == 6 && R == 3) return BT_F6_3[i * ALPHA + k];
-  return BT_F4_7[i * ALPHA + k];
+  if (M == 4 && R == 7) return BT_F4_7[i * ALPHA + k];
+  return BT_F6_7[i * ALPHA + k];
 }
 
 void main() {

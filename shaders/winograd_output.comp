@@ -35,7 +35,8 @@ layout(push_constant) uniform Params {
 float at(int i, int xi) {
   if (M == 4 && R == 3) return AT_F4_3[i * ALPHA + xi];
   if (M == 6 && R == 3) return AT_F6_3[i * ALPHA + xi];
-  return AT_F4_7[i * ALPHA + xi];
+  if (M == 4 && R == 7) return AT_F4_7[i * ALPHA + xi];
+  return AT_F6_7[i * ALPHA + xi];
 }
 
 void main() {

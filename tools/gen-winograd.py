@@ -12,13 +12,16 @@ multiplied by prod_{l != i} (p_i - p_l) so that BT stays small.
 The points are chosen for fp32 accuracy: with random data, 200 input channels, the largest
 error of one layer's outputs relative to their largest value is, against 4.2-6e-7 for a direct
 fp32 convolution: F(4,3) 1.8e-6, F(6,3) 2.6e-6, F(4,7) 7.2e-6 (points 3, -3 instead of 3/4,
--3/4: 2.6e-5). Run: /usr/bin/python3 tools/gen-winograd.py (from the repository root)."""
+-3/4: 2.6e-5), F(6,7) 1.4e-5 (3/2, -3/2 as its last pair; 4/3: 1.5e-5, 1/4: 5.4e-5, 5/4 instead
+of 2: 3.9e-5). F(6,7) exists for the 17-wide lines of Inception-B: 3 tiles of 12 products
+instead of 5 of 10. Run: /usr/bin/python3 tools/gen-winograd.py (from the repository root)."""
 from fractions import Fraction as Q
 
 VARIANTS = {  # (m, r): finite points; infinity is always the last one
     (4, 3): [0, 1, -1, Q(1, 2), Q(-1, 2)],
     (6, 3): [0, 1, -1, Q(1, 2), Q(-1, 2), 2, -2],
     (4, 7): [0, 1, -1, 2, -2, Q(1, 2), Q(-1, 2), Q(3, 4), Q(-3, 4)],
+    (6, 7): [0, 1, -1, 2, -2, Q(1, 2), Q(-1, 2), Q(3, 4), Q(-3, 4), Q(3, 2), Q(-3, 2)],
 }
 
 

@@ -76,7 +76,7 @@ struct Graph {
   // The same for one node: a convolution's, on its WinogradOutput node if lowered; else 0.
   double nodeFlopsPerImage(int node) const;
   // The node's kind of work, for profiles: "conv 3x3/2", "pool avg 3x3/1", "softmax"; the
-  // three nodes of a lowered convolution share one: "conv 1x7/1 F(4,7)".
+  // three nodes of a lowered convolution share one: "conv 1x7/1 F(6,7)".
   std::string nodeKind(int node) const;
 };
 

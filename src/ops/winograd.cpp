@@ -14,10 +14,11 @@ constexpr uint32_t kQuadsPerGroup = 8, kChannelsPerGroup = 8;
 
 // Where Winograd beat direct convolution on lavapipe (Inception-v4, benchmarks/RESULTS.md).
 // The products' plane must fill the 1x1 kernel's lanes: 8x8's 1x3 layers give 16 pixels (4
-// quads) and ran 2.5x slower. The transforms cost per input and per output channel, the
-// savings per product of both: the stem's 64 -> 64 1x7 on 73x73 ran at 31 nominal GFLOP/s
-// (44 directly), 192 -> 224 on 17x17 at 78.
-constexpr int kMinPlanePixels = 64;
+// quads) and ran 2.5x slower; F(6,7) on 17x17 gives 51 and runs ~20% faster than F(4,7)'s 85
+// (fewer products and fewer transformed values). The transforms cost per input and per output
+// channel, the savings per product of both: the stem's 64 -> 64 1x7 on 73x73 ran at 31 nominal
+// GFLOP/s (44 directly), 192 -> 224 on 17x17 at 78.
+constexpr int kMinPlanePixels = 48;
 constexpr int kMinChannels = 128;  // of K = inC * lines and of outC
 
 struct Variant {
@@ -26,7 +27,8 @@ struct Variant {
 };
 constexpr Variant kVariants[] = {{4, 3, winograd_matrices::G_F4_3},
                                  {6, 3, winograd_matrices::G_F6_3},
-                                 {4, 7, winograd_matrices::G_F4_7}};
+                                 {4, 7, winograd_matrices::G_F4_7},
+                                 {6, 7, winograd_matrices::G_F6_7}};
 
 const Variant& variantOf(const WinogradPlan& plan) {
   for (const Variant& v : kVariants) {

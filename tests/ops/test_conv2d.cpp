@@ -62,6 +62,7 @@ WinogradMatrices matricesOf(const ops::WinogradPlan& plan) {
   if (plan.tile == 4 && plan.taps == 3) return {wm::G_F4_3, wm::BT_F4_3, wm::AT_F4_3};
   if (plan.tile == 6 && plan.taps == 3) return {wm::G_F6_3, wm::BT_F6_3, wm::AT_F6_3};
   if (plan.tile == 4 && plan.taps == 7) return {wm::G_F4_7, wm::BT_F4_7, wm::AT_F4_7};
+  if (plan.tile == 6 && plan.taps == 7) return {wm::G_F6_7, wm::BT_F6_7, wm::AT_F6_7};
   ADD_FAILURE() << "no matrices for F(" << plan.tile << "," << plan.taps << ")";
   return {nullptr, nullptr, nullptr};
 }
@@ -524,6 +525,24 @@ std::vector<ConvCase> winogradCases() {
        0},
       {"f43_1x3_slice_20x16", 1, 7, 20, 16, 6, 1, 3, 1, ConvCase::Same, {}, true, false, 1, 11, 3},
       {"f43_3x1_batch2_16x20", 2, 6, 16, 20, 5, 3, 1, 1, ConvCase::Same, {}, false, false, 1, 0, 0},
+      // F(4,7): lines of 8 (F(6,7) takes the networks' lines of 17), residual, batch 2.
+      {"f47_1x7_residual_batch2_8",
+       2,
+       9,
+       8,
+       8,
+       7,
+       1,
+       7,
+       1,
+       ConvCase::Same,
+       {},
+       true,
+       true,
+       0.3f,
+       0,
+       0},
+      {"f47_7x1_slice_8x11", 1, 6, 8, 11, 5, 7, 1, 1, ConvCase::Same, {}, false, false, 1, 9, 2},
       {"f63_3x3_explicit_pad",
        1,
        3,

@@ -22,7 +22,7 @@ const char* kUsage =
     "usage: vkc-bench --model NAME [options]\n"
     "Times one network (detweights unless --weights) and reports min/median/max per batch,\n"
     "images/s, GFLOP/s against the device's own measured fp32 peak, memory, and (with\n"
-    "--profile) GPU time per operator type and the 10 slowest nodes.\n\n"
+    "--profile) GPU time per operator type and the slowest nodes.\n\n"
     "  --model NAME       inception_v4, inception_resnet_v2, inception_resnet_v1, inception_v3\n"
     "  --batch N          images per run (default 1)\n"
     "  --size S           input size (default 299)\n"
@@ -33,6 +33,7 @@ const char* kUsage =
     "  --weights FILE     .safetensors weights instead of detweights\n"
     "  --peak             measure the fp32 FMA peak (always done with --json)\n"
     "  --profile          per-node GPU timestamps (serialises the nodes; separate pass)\n"
+    "  --top N            slowest nodes listed by --profile (default 10)\n"
     "  --no-first-result  skip timing the first result (two extra loads, cold and warm cache)\n"
     "  --no-winograd      direct fp32 convolutions only (NetworkOptions::winograd)\n"
     "  --json             one JSON object\n";
@@ -71,7 +72,7 @@ double msSince(std::chrono::steady_clock::time_point start) {
 
 int main(int argc, char** argv) {
   std::string model, weights, precision = "fp32";
-  int batch = 1, size = 0, warmup = 2, runs = 5, device = -1;
+  int batch = 1, size = 0, warmup = 2, runs = 5, device = -1, top = 10;
   bool json = false, peak = false, profile = false, noFirstResult = false, noWinograd = false;
   vkc::app::ArgParser args("vkc-bench", kUsage);
   args.text("--model", &model);
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
   args.positiveInt("--size", &size);
   args.nonNegativeInt("--warmup", &warmup);
   args.positiveInt("--runs", &runs);
+  args.positiveInt("--top", &top);
   args.nonNegativeInt("--device", &device);
   args.toggle("--json", &json);
   args.toggle("--peak", &peak);
@@ -247,7 +249,7 @@ int main(int argc, char** argv) {
         std::printf("\n");
       }
       std::printf("  slowest nodes:\n");
-      for (size_t i = 0; i < nodes.size() && i < 10; ++i) {
+      for (size_t i = 0; i < nodes.size() && i < size_t(top); ++i) {
         std::printf("    %-40s %-14s %8.2f ms\n", nodes[i].node.c_str(), nodes[i].op.c_str(),
                     nodes[i].ms);
       }

@@ -6,7 +6,9 @@
 // 32 x 3 ran 18% faster than 16 x 3, 32 x 4 and 48 x 3 slower). Inputs and weights are read
 // through texel buffers: on CPU drivers a texel fetch is a gather while a storage-buffer load is
 // a loop over the lanes, and loads, not FMAs, bound convolutions there (benchmarks/RESULTS.md).
-// Pixels of the padding are computed too and land in the padding.
+// Pixels of the padding are computed too and land in the padding. Invocations are numbered
+// across channel blocks (block = invocation / quad groups), so that a plane whose quads do not
+// fill whole workgroups (17x17: 74 quads) wastes no lanes; each takes TQ consecutive quads.
 // Grouped (Winograd's products, ops/winograd.hpp): workgroup z is the group, which reads input
 // channels [z * inC, (z + 1) * inC), writes output channels [z * outC, (z + 1) * outC) and has
 // its own packed weights.
@@ -34,15 +36,18 @@ layout(push_constant) uniform Params {
 } p;
 
 void main() {
-  const int lanes = int(gl_WorkGroupSize.x);
   const int quads = planeSize(p.batch, p.inH * p.inW) / 4;
-  const int firstChannel = int(gl_WorkGroupID.y) * CB;
+  const int quadGroups = (quads + TQ - 1) / TQ;
+  const int invocation = int(gl_GlobalInvocationID.x);
+  const int block = invocation / quadGroups;
+  if (block * CB >= p.outC) return;
+  const int firstChannel = block * CB;
+  const int firstQuad = (invocation - block * quadGroups) * TQ;
   const int group = int(gl_WorkGroupID.z);
-  const int firstQuad = int(gl_WorkGroupID.x) * lanes * TQ + int(gl_LocalInvocationID.x);
   int quad[TQ];
   vec4 acc[TQ][CB];
   [[unroll]] for (int t = 0; t < TQ; ++t) {
-    quad[t] = min(firstQuad + t * lanes, quads - 1);
+    quad[t] = min(firstQuad + t, quads - 1);
     [[unroll]] for (int j = 0; j < CB; ++j) acc[t][j] = vec4(0.0);
   }
   // Texel of the first weight: blocks of 32 channels hold 8 texels per input channel.
@@ -68,7 +73,7 @@ void main() {
   const bool addBias = (p.flags & 4) == 0;
   const int outBase = p.outOffset / 4 + group * p.outC * quads;
   [[unroll]] for (int t = 0; t < TQ; ++t) {
-    if (firstQuad + t * lanes >= quads) break;
+    if (firstQuad + t >= quads) break;
     [[unroll]] for (int j = 0; j < CB; ++j) {
       int co = firstChannel + j;
       if (co >= p.outC) break;

@@ -39,10 +39,10 @@ uint32_t workgroupWidth(const vk::DeviceInfo& device) {
 // Per input channel an invocation makes tq + channels / 4 vec4 fetches and tq x channels vec4
 // FMAs; lavapipe's microbenchmark fit is 22.6 cycles per fetch and 3.76 per vec4 FMA
 // (benchmarks/RESULTS.md). So fewer quads per invocation pay only where they save many past
-// the end: 54 quads (a 35x35 Winograd plane) take 3 per invocation, 74 (17x17) take 2.
-int quadsPerInvocation(int pixelQuads, int lanes, int most, int channels) {
+// the end: 14 quads (F(6,7)'s 17 x 3 tiles) take 3 per invocation, 2 only 2.
+int quadsPerInvocation(int pixelQuads, int most, int channels) {
   auto cost = [&](int tq) {
-    const int computed = (pixelQuads + lanes * tq - 1) / (lanes * tq) * lanes * tq;
+    const int computed = (pixelQuads + tq - 1) / tq * tq;
     return computed * ((tq + channels / 4.0) * 22.6 + tq * channels * 3.76) / tq;
   };
   int best = most;
@@ -111,15 +111,16 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   const uint32_t lanes = workgroupWidth(device);
   const int pixelQuads = int(planeElements(out.batch, out.height, out.width) / 4);
   const int channelsPerInvocation = groupOut.channels > 16 ? tiling.maxChannels : 16;
-  const int tq = quadsPerInvocation(pixelQuads, int(lanes), tiling.maxQuads, channelsPerInvocation);
+  const int tq = quadsPerInvocation(pixelQuads, tiling.maxQuads, channelsPerInvocation);
   d.kernel = &kernels.get({shaderFor("conv1x1", in.precision),
                            {lanes, 1, 1},
                            {uint32_t(tq), uint32_t(channelsPerInvocation)},
                            5,
                            sizeof(ConvPush),
                            {texelFormat(in.precision, 4), texelFormat(in.precision, 4)}});
-  d.groups = {vk::divUp(pixelQuads, lanes * tq),
-              vk::divUp(groupOut.channels, channelsPerInvocation), uint32_t(groups)};
+  const uint32_t invocations = vk::divUp(pixelQuads, tq) *
+                               vk::divUp(groupOut.channels, channelsPerInvocation);
+  d.groups = {vk::divUp(invocations, lanes), 1, uint32_t(groups)};
   return d;
 }
 

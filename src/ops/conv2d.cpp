@@ -118,8 +118,8 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
                            5,
                            sizeof(ConvPush),
                            {texelFormat(in.precision, 4), texelFormat(in.precision, 4)}});
-  const uint32_t invocations = vk::divUp(pixelQuads, tq) *
-                               vk::divUp(groupOut.channels, channelsPerInvocation);
+  const uint32_t invocations =
+      vk::divUp(pixelQuads, tq) * vk::divUp(groupOut.channels, channelsPerInvocation);
   d.groups = {vk::divUp(invocations, lanes), 1, uint32_t(groups)};
   return d;
 }

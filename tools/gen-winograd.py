@@ -88,6 +88,13 @@ def main():
         cpp.append(f"\n// F({m},{r}): G is {alpha}x{r}, BT {alpha}x{alpha}, AT {m}x{alpha}, row-major.\n")
         for label, matrix in (("G", g), ("BT", bt), ("AT", at)):
             cpp.append(f"constexpr double {label}_{name}[] = {{{flat(matrix)}}};\n")
+    # Selectors for the transform shaders, which know m and r as specialization constants: with
+    # constant arguments every call folds to one entry. r == 1 is an axis of one tap.
+    for fn, label, cols in (("bt", "BT", "m + r - 1"), ("at", "AT", "m + r - 1")):
+        glsl.append(f"float {fn}(int m, int r, int i, int k) {{\n  if (r == 1) return 1.0;\n")
+        for (m, r) in VARIANTS:
+            glsl.append(f"  if (m == {m} && r == {r}) return {label}_F{m}_{r}[i * ({cols}) + k];\n")
+        glsl.append("  return 0.0;\n}\n")
     cpp.append("\n}  // namespace vkc::ops::winograd_matrices\n// clang-format on\n")
     with open("shaders/winograd_matrices.glsl", "w") as f:
         f.write("".join(glsl))

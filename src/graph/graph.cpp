@@ -67,8 +67,8 @@ std::string Graph::nodeKind(int node) const {
     case OpKind::WinogradInput:
     case OpKind::WinogradProducts:
     case OpKind::WinogradOutput:
-      return "conv " + window(n.geometry.kernelH, n.geometry.kernelW, n.geometry.strideH) + " F(" +
-             std::to_string(n.winograd.tile) + "," + std::to_string(n.winograd.taps) + ")";
+      return "conv " + window(n.geometry.kernelH, n.geometry.kernelW, n.geometry.strideH) + " " +
+             n.winograd.name();
     case OpKind::Pool:
       return std::string(n.poolMode == ops::PoolMode::Max ? "pool max " : "pool avg ") +
              window(n.pool.kernel, n.pool.kernel, n.pool.stride);

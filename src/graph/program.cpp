@@ -206,7 +206,7 @@ void Program::record(Frame& frame) {
                                    weights_.weights(node.weights), vk::BufferSlice{},
                                    ref(frame, node.output),
                                    ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr}, tiling,
-                                   node.winograd.alpha());
+                                   node.winograd.points());
           break;
         case OpKind::WinogradOutput:
           d = ops::winogradOutputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),

@@ -19,25 +19,22 @@ int lowerToWinograd(Graph& graph) {
     const Tensor& out = graph.tensors[node.output];
     const ops::WinogradPlan plan = ops::winogradPlanFor(node.geometry, out.height, out.width);
     ConvWeights& weights = graph.weights[node.weights];
-    if (!ops::winogradPays(plan, weights.inC, weights.outC, out.height, out.width) ||
-        uses[node.weights] > 1) {
+    if (!ops::winogradPays(plan, weights.inC, weights.outC) || uses[node.weights] > 1) {
       nodes.push_back(std::move(node));
       continue;
     }
     weights.winograd = plan;
-    const int across = plan.across(out.height, out.width),
-              tiles = plan.tiles(out.height, out.width);
     auto addTensor = [&](const std::string& suffix, int channels) {
       Tensor t;
       t.name = node.name + suffix;
       t.channels = channels;
-      t.height = across;
-      t.width = tiles;
+      t.height = plan.tilesH(out.height);
+      t.width = plan.tilesW(out.width);
       graph.tensors.push_back(t);
       return int(graph.tensors.size()) - 1;
     };
-    const int transformed = addTensor("/winograd_input", plan.alpha() * weights.inC * plan.lines);
-    const int products = addTensor("/winograd_products", plan.alpha() * weights.outC);
+    const int transformed = addTensor("/winograd_input", plan.points() * weights.inC);
+    const int products = addTensor("/winograd_products", plan.points() * weights.outC);
 
     Node input = node, multiply = node;
     input.kind = OpKind::WinogradInput;

@@ -1,6 +1,6 @@
 #pragma once
 // Rewrites every convolution that Winograd F(m, r) computes faster (ops::winogradPlanFor and
-// ops::winogradPays: stride 1, 3 or 7 taps along a row or a column, enough channels and pixels)
+// ops::winogradPays: stride 1, 3 or 7 taps along rows, columns or both, enough channels and pixels)
 // into its three nodes:
 // WinogradInput -> transformed input -> WinogradProducts -> products -> WinogradOutput, which
 // keeps the convolution's name, output, residual and epilogue. The two intermediate tensors

@@ -1,7 +1,6 @@
 #include "ops/winograd.hpp"
 
 #include <algorithm>
-#include <string>
 
 #include "ops/winograd_matrices.hpp"
 #include "vkception/error.hpp"
@@ -19,28 +18,42 @@ constexpr uint32_t kQuadsPerGroup = 8, kChannelsPerGroup = 8;
 // channel, the savings per product of both: the stem's 64 -> 64 1x7 on 73x73 ran at 31 nominal
 // GFLOP/s (44 directly), 192 -> 224 on 17x17 at 78.
 constexpr int kMinPlanePixels = 48;
-constexpr int kMinChannels = 128;  // of K = inC * lines and of outC
+constexpr int kMinChannels = 128;  // of inC and of outC
 
+// One axis's F(m, r); the axis of a one-tap kernel is the identity F(1, 1).
 struct Variant {
   int tile, taps;
-  const double* g;  // alpha x taps
+  const double *g, *bt, *at;  // alpha x taps, alpha x alpha, tile x alpha; row-major
 };
-constexpr Variant kVariants[] = {{4, 3, winograd_matrices::G_F4_3},
-                                 {6, 3, winograd_matrices::G_F6_3},
-                                 {4, 7, winograd_matrices::G_F4_7},
-                                 {6, 7, winograd_matrices::G_F6_7}};
+constexpr double kOne[] = {1.0};
+constexpr Variant kIdentity{1, 1, kOne, kOne, kOne};
+constexpr Variant kVariants[] = {
+    {4, 3, winograd_matrices::G_F4_3, winograd_matrices::BT_F4_3, winograd_matrices::AT_F4_3},
+    {6, 3, winograd_matrices::G_F6_3, winograd_matrices::BT_F6_3, winograd_matrices::AT_F6_3},
+    {4, 7, winograd_matrices::G_F4_7, winograd_matrices::BT_F4_7, winograd_matrices::AT_F4_7},
+    {6, 7, winograd_matrices::G_F6_7, winograd_matrices::BT_F6_7, winograd_matrices::AT_F6_7}};
 
-const Variant& variantOf(const WinogradPlan& plan) {
+const Variant& variantOf(int tile, int taps) {
+  if (tile == 1 && taps == 1) return kIdentity;
   for (const Variant& v : kVariants) {
-    if (v.tile == plan.tile && v.taps == plan.taps) return v;
+    if (v.tile == tile && v.taps == taps) return v;
   }
-  throw Error("winograd: no F(" + std::to_string(plan.tile) + "," + std::to_string(plan.taps) +
-              ") variant");
+  throw Error("winograd: no F(" + std::to_string(tile) + "," + std::to_string(taps) + ") variant");
+}
+
+// The variants an axis of `taps` taps may use.
+std::vector<const Variant*> variantsFor(int taps) {
+  if (taps == 1) return {&kIdentity};
+  std::vector<const Variant*> found;
+  for (const Variant& v : kVariants) {
+    if (v.taps == taps) found.push_back(&v);
+  }
+  return found;
 }
 
 struct InputPush {
   int batch, inC, inH, inW;
-  int padAlong, padAcross;
+  int padTop, padLeft;
   int inOffset, outOffset;
 };
 
@@ -52,21 +65,24 @@ struct OutputPush {
 };
 
 // A transform shader's pipeline (spec constants 3..8: the plan and the intermediate tensors'
-// shape) and its grid of 8 quads x 8 channels per workgroup; binding 0 is a texel buffer of
-// `components` elements per texel.
+// height and width) and its grid of 8 quads x 8 channels per workgroup; binding 0 is a texel
+// buffer of `components` elements per texel.
 vk::Dispatch transformDispatch(vk::KernelCache& kernels, const char* shader, Precision precision,
-                               const WinogradPlan& plan, int across, int tiles, int batch,
+                               const WinogradPlan& plan, int outH, int outW, int batch,
                                int channels, uint32_t bindings, uint32_t pushBytes,
                                int components) {
+  variantOf(plan.tileH, plan.tapsH);  // throws for a plan without matrices
+  variantOf(plan.tileW, plan.tapsW);
+  const int tilesH = plan.tilesH(outH), tilesW = plan.tilesW(outW);
   vk::Dispatch d;
   d.kernel = &kernels.get({shaderFor(shader, precision),
                            {kQuadsPerGroup, kChannelsPerGroup, 1},
-                           {uint32_t(plan.tile), uint32_t(plan.taps), uint32_t(plan.lines),
-                            uint32_t(plan.vertical), uint32_t(tiles), uint32_t(across)},
+                           {uint32_t(plan.tileH), uint32_t(plan.tileW), uint32_t(plan.tapsH),
+                            uint32_t(plan.tapsW), uint32_t(tilesH), uint32_t(tilesW)},
                            bindings,
                            pushBytes,
                            {texelFormat(precision, components)}});
-  d.groups = {vk::divUp(planeElements(batch, across, tiles) / 4, kQuadsPerGroup),
+  d.groups = {vk::divUp(planeElements(batch, tilesH, tilesW) / 4, kQuadsPerGroup),
               vk::divUp(channels, kChannelsPerGroup), 1};
   return d;
 }
@@ -83,59 +99,58 @@ void requireShape(const TensorRef& t, int channels, int height, int width, int b
 
 }  // namespace
 
+std::string WinogradPlan::name() const {
+  if (tapsH == 1) return "F(" + std::to_string(tileW) + "," + std::to_string(tapsW) + ")";
+  if (tapsW == 1) return "F(" + std::to_string(tileH) + "," + std::to_string(tapsH) + ")";
+  return "F(" + std::to_string(tileH) + "x" + std::to_string(tileW) + "," + std::to_string(tapsH) +
+         "x" + std::to_string(tapsW) + ")";
+}
+
 WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW) {
-  if (g.strideH != 1 || g.strideW != 1) return {};
-  const bool vertical = g.kernelW == 1 && g.kernelH > 1;
-  const int taps = vertical ? g.kernelH : g.kernelW;
-  const int along = vertical ? outH : outW;
+  if (g.strideH != 1 || g.strideW != 1 || g.kernelH * g.kernelW == 1) return {};
   WinogradPlan best;
   long bestProducts = 0;
-  for (const Variant& v : kVariants) {
-    if (v.taps != taps) continue;
-    WinogradPlan plan{v.tile, v.taps, vertical ? g.kernelW : g.kernelH, vertical};
-    const long products = long(plan.alpha()) * plan.tiles(outH, outW);
-    if (!best.enabled() || products < bestProducts) {
-      best = plan;
-      bestProducts = products;
+  for (const Variant* h : variantsFor(g.kernelH)) {
+    for (const Variant* w : variantsFor(g.kernelW)) {
+      const WinogradPlan plan{h->tile, w->tile, h->taps, w->taps};
+      if (plan.tilesH(outH) * plan.tilesW(outW) < kMinPlanePixels) continue;
+      const long products = long(plan.points()) * plan.tilesH(outH) * plan.tilesW(outW);
+      if (!best.enabled() || products < bestProducts) {
+        best = plan;
+        bestProducts = products;
+      }
     }
   }
-  if (!best.enabled() || 4 * bestProducts >= 3L * taps * along) return {};
+  if (!best.enabled() || 4 * bestProducts >= 3L * g.kernelH * g.kernelW * outH * outW) return {};
   return best;
 }
 
-bool winogradPays(const WinogradPlan& plan, int inC, int outC, int outH, int outW) {
-  return plan.enabled() && plan.across(outH, outW) * plan.tiles(outH, outW) >= kMinPlanePixels &&
-         std::min(inC * plan.lines, outC) >= kMinChannels;
+bool winogradPays(const WinogradPlan& plan, int inC, int outC) {
+  return plan.enabled() && std::min(inC, outC) >= kMinChannels;
 }
 
 std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC,
                                        const WinogradPlan& plan) {
-  const Variant& v = variantOf(plan);
-  const int alpha = plan.alpha(), taps = plan.taps, lines = plan.lines;
-  if (weights.size() != size_t(outC) * inC * taps * lines) {
+  const Variant& vh = variantOf(plan.tileH, plan.tapsH);
+  const Variant& vw = variantOf(plan.tileW, plan.tapsW);
+  const int kh = plan.tapsH, kw = plan.tapsW, alphaW = plan.alphaW();
+  if (weights.size() != size_t(outC) * inC * kh * kw) {
     throw Error("winograd: weight count does not match the kernel");
   }
-  const size_t K = size_t(inC) * lines;
-  std::vector<float> filters(alpha * outC * K);  // [alpha][outC][K]
-  for (int o = 0; o < outC; ++o) {
-    for (int c = 0; c < inC; ++c) {
-      for (int l = 0; l < lines; ++l) {
-        // Tap k of line l: [kh][kw] is [l][k] along a row, [k][l] (lines == 1) down a column.
-        const float* w = &weights[((size_t(o) * inC + c) * lines + l) * taps];
-        for (int xi = 0; xi < alpha; ++xi) {
-          double sum = 0;
-          for (int k = 0; k < taps; ++k)
-            sum += v.g[xi * taps + k] * w[k];
-          filters[(xi * outC + o) * K + size_t(c) * lines + l] = static_cast<float>(sum);
-        }
-      }
-    }
-  }
   std::vector<float> packed;
-  for (int xi = 0; xi < alpha; ++xi) {
-    const std::vector<float> u(filters.begin() + xi * outC * K,
-                               filters.begin() + (xi + 1) * outC * K);
-    const std::vector<float> group = packConvWeights(u, outC, int(K), 1, 1);
+  std::vector<float> u(size_t(outC) * inC);  // U[p] as [outC][inC]
+  for (int p = 0; p < plan.points(); ++p) {
+    const double* gh = vh.g + (p / alphaW) * kh;
+    const double* gw = vw.g + (p % alphaW) * kw;
+    for (size_t oc = 0; oc < u.size(); ++oc) {
+      const float* w = &weights[oc * kh * kw];
+      double sum = 0;
+      for (int y = 0; y < kh; ++y)
+        for (int x = 0; x < kw; ++x)
+          sum += gh[y] * gw[x] * w[y * kw + x];
+      u[oc] = static_cast<float>(sum);
+    }
+    const std::vector<float> group = packConvWeights(u, outC, inC, 1, 1);
     packed.insert(packed.end(), group.begin(), group.end());
   }
   return packed;
@@ -144,20 +159,17 @@ std::vector<float> packWinogradWeights(const std::vector<float>& weights, int ou
 vk::Dispatch winogradInputDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                                    const TensorRef& in, const ConvGeometry& g,
                                    const WinogradPlan& plan, const TensorRef& transformed) {
-  variantOf(plan);  // throws for a plan without matrices
   const int outH = convOutputSize(in.height, g.kernelH, 1, g.padTop, g.padBottom);
   const int outW = convOutputSize(in.width, g.kernelW, 1, g.padLeft, g.padRight);
-  const int across = plan.across(outH, outW), tiles = plan.tiles(outH, outW);
-  requireShape(transformed, plan.alpha() * in.channels * plan.lines, across, tiles, in.batch,
-               "transformed input");
+  requireShape(transformed, plan.points() * in.channels, plan.tilesH(outH), plan.tilesW(outW),
+               in.batch, "transformed input");
   if (transformed.precision != in.precision || transformed.elementOffset % 4 != 0) {
     throw Error("winograd: the transformed input must match the input's precision and vec4s");
   }
-  vk::Dispatch d = transformDispatch(kernels, "winograd_input", in.precision, plan, across, tiles,
-                                     in.batch, in.channels * plan.lines, 2, sizeof(InputPush), 1);
+  vk::Dispatch d = transformDispatch(kernels, "winograd_input", in.precision, plan, outH, outW,
+                                     in.batch, in.channels, 2, sizeof(InputPush), 1);
   d.buffers = {texelSlice(in, 1, device, "winograd"), transformed.slice};
-  d.setPush(InputPush{in.batch, in.channels, in.height, in.width,
-                      plan.vertical ? g.padTop : g.padLeft, plan.vertical ? g.padLeft : g.padTop,
+  d.setPush(InputPush{in.batch, in.channels, in.height, in.width, g.padTop, g.padLeft,
                       in.elementOffset, transformed.elementOffset});
   return d;
 }
@@ -166,17 +178,15 @@ vk::Dispatch winogradOutputDispatch(vk::KernelCache& kernels, const vk::DeviceIn
                                     const TensorRef& products, const WinogradPlan& plan,
                                     vk::BufferSlice bias, const TensorRef& out,
                                     const ConvEpilogue& epilogue) {
-  variantOf(plan);  // throws for a plan without matrices
-  const int across = plan.across(out.height, out.width);
-  const int tiles = plan.tiles(out.height, out.width);
-  requireShape(products, plan.alpha() * out.channels, across, tiles, out.batch, "products");
+  requireShape(products, plan.points() * out.channels, plan.tilesH(out.height),
+               plan.tilesW(out.width), out.batch, "products");
   const TensorRef* residual = epilogue.residual;
   if (products.precision != out.precision || products.elementOffset % 4 != 0 ||
       (residual && residual->precision != out.precision)) {
     throw Error("winograd: products, output and residual must have one precision");
   }
-  vk::Dispatch d = transformDispatch(kernels, "winograd_output", out.precision, plan, across, tiles,
-                                     out.batch, out.channels, 4, sizeof(OutputPush), 4);
+  vk::Dispatch d = transformDispatch(kernels, "winograd_output", out.precision, plan, out.height,
+                                     out.width, out.batch, out.channels, 4, sizeof(OutputPush), 4);
   d.buffers = {texelSlice(products, 4, device, "winograd"), bias, out.slice,
                residual ? residual->slice : out.slice};
   d.setPush(OutputPush{out.batch, out.channels, out.height, out.width, products.elementOffset,

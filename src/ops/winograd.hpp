@@ -1,15 +1,18 @@
 #pragma once
-// Winograd minimal filtering F(m, r) along one axis for stride-1 convolutions whose kernel is r
-// taps along a row (1x3, 1x7, and 3x3 as three rows of 1x3) or a column (3x1, 7x1): per tile
-// of m outputs, alpha = m + r - 1 products instead of m * r multiplies. It runs as three
-// dispatches, three nodes of the graph (graph/winograd_lowering.hpp):
-//   input:    V[xi][c * lines + l][across][tile] = sum_k BT[xi][k] x[c][line l][tile * m + k]
-//   products: M[xi] = U[xi] V[xi], a 1x1 convolution per xi (conv1x1Dispatch with groups)
-//   output:   y[o][across][tile * m + i] = act(residual + scale * (sum_xi AT[i][xi] M[xi][o] + b))
-// with U[xi][o][c * lines + l] = sum_k G[xi][k] w[o][c][l][k] transformed once on the host.
-// Why: on CPU drivers the convolutions are bound by loads and FMAs alike, and the products run
-// in the 1x1 kernel, the fastest one (benchmarks/RESULTS.md). The matrices come from
+// Winograd minimal filtering for stride-1 convolutions, F(m, r) along each axis whose kernel
+// has r = 3 or 7 taps: along a row (1x3, 1x7), a column (3x1, 7x1) or both (3x3 as
+// F(m x m, 3 x 3)). A tile of mh x mw outputs takes alphaH x alphaW products (alpha = m + r - 1,
+// 1 along an axis of one tap) instead of mh x mw x kh x kw multiplies. Three dispatches, three
+// nodes of the graph (graph/winograd_lowering.hpp), with p = (ph, pw) a transform point:
+//   input:    V[p][c][tile] = sum_(a,b) BTh[ph][a] BTw[pw][b] x[c][tile's window (a, b)]
+//   products: M[p] = U[p] V[p], a 1x1 convolution per point (conv1x1Dispatch with groups)
+//   output:   y[o][tile's (i, j)] = act(residual + scale * (sum_p ATh[i][ph] ATw[j][pw] M[p][o]
+//             + b))
+// with U[p][o][c] = sum_(ky,kx) Gh[ph][ky] Gw[pw][kx] w[o][c][ky][kx] transformed once on the
+// host. Why: on CPU drivers the convolutions are bound by loads and FMAs alike, and the products
+// run in the 1x1 kernel, the fastest one (benchmarks/RESULTS.md). The matrices come from
 // tools/gen-winograd.py, which states their accuracy.
+#include <string>
 #include <vector>
 
 #include "ops/conv2d.hpp"
@@ -17,36 +20,38 @@
 namespace vkc::ops {
 
 struct WinogradPlan {
-  int tile = 0;           // m, outputs per tile; 0: no Winograd
-  int taps = 0;           // r
-  int lines = 1;          // kernel extent across the axis (3 for 3x3): summed by the products
-  bool vertical = false;  // the axis is the height (7x1, 3x1)
-  int alpha() const { return tile + taps - 1; }
-  bool enabled() const { return tile > 0; }
-  // The intermediate tensors' height and width: positions across the axis, tiles along it.
-  int across(int outH, int outW) const { return vertical ? outW : outH; }
-  int tiles(int outH, int outW) const { return ((vertical ? outH : outW) + tile - 1) / tile; }
+  // Outputs per tile and kernel taps along the height and the width; an axis with one tap has
+  // tile 1 and taps 1. tileW == 0: no Winograd.
+  int tileH = 0, tileW = 0, tapsH = 1, tapsW = 1;
+  bool enabled() const { return tileW > 0; }
+  int alphaH() const { return tileH + tapsH - 1; }
+  int alphaW() const { return tileW + tapsW - 1; }
+  int points() const { return alphaH() * alphaW(); }  // groups of the products
+  // The intermediate tensors' height and width: tiles down and across the output.
+  int tilesH(int outH) const { return (outH + tileH - 1) / tileH; }
+  int tilesW(int outW) const { return (outW + tileW - 1) / tileW; }
+  std::string name() const;  // "F(6,7)" along one axis, "F(4x4,3x3)" along both
 };
 
-// The plan with the fewest products for a convolution giving outH x outW, or a disabled one if
-// none does under three quarters of the direct multiplies (the transforms cost the rest):
-// stride 1, 3 or 7 taps along the width (any height) or along the height of a one-column kernel.
+// The plan with the fewest products for a stride-1 convolution giving outH x outW whose
+// products plane (tiles per image) fills the 1x1 kernel's lanes, or a disabled one if none
+// takes under three quarters of the direct multiplies (the transforms cost the rest).
 WinogradPlan winogradPlanFor(const ConvGeometry& geometry, int outH, int outW);
-// Whether the plan is also faster than direct convolution for these channel counts and sizes
-// (measured on lavapipe; the transforms' cost does not shrink with the channel counts).
-bool winogradPays(const WinogradPlan& plan, int inC, int outC, int outH, int outW);
+// Whether the plan is also faster than direct convolution for these channel counts (measured
+// on lavapipe; the transforms cost per channel, the products save per pair of channels).
+bool winogradPays(const WinogradPlan& plan, int inC, int outC);
 
-// U of a PyTorch-order [outC, inC, kh, kw] weight tensor, computed in double, packed as alpha
-// groups for conv1x1Dispatch: per xi, packConvWeights of U[xi] = [outC][inC * lines].
+// U of a PyTorch-order [outC, inC, kh, kw] weight tensor, computed in double, packed as
+// plan.points() groups for conv1x1Dispatch: per point, packConvWeights of U[p] = [outC][inC].
 std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC,
                                        const WinogradPlan& plan);
 
-// `transformed`: [alpha * in.channels * lines, across, tiles].
+// `transformed`: [points * in.channels, tilesH, tilesW].
 vk::Dispatch winogradInputDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                                    const TensorRef& in, const ConvGeometry& geometry,
                                    const WinogradPlan& plan, const TensorRef& transformed);
 
-// `products`: [alpha * out.channels, across, tiles]; bias and epilogue as conv2dDispatch's.
+// `products`: [points * out.channels, tilesH, tilesW]; bias and epilogue as conv2dDispatch's.
 vk::Dispatch winogradOutputDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                                     const TensorRef& products, const WinogradPlan& plan,
                                     vk::BufferSlice bias, const TensorRef& out,

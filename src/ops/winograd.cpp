@@ -14,11 +14,11 @@ constexpr uint32_t kQuadsPerGroup = 8, kChannelsPerGroup = 8;
 // Where Winograd beat direct convolution on lavapipe (Inception-v4, benchmarks/RESULTS.md).
 // The products' plane must fill the 1x1 kernel's lanes: 8x8's 1x3 layers give 16 pixels (4
 // quads) and ran 2.5x slower; F(6,7) on 17x17 gives 51 and runs ~20% faster than F(4,7)'s 85
-// (fewer products and fewer transformed values). The transforms cost per input and per output
-// channel, the savings per product of both: the stem's 64 -> 64 1x7 on 73x73 ran at 31 nominal
-// GFLOP/s (44 directly), 192 -> 224 on 17x17 at 78.
+// (fewer products and fewer transformed values). With one transform per 2-D tile even the
+// stem's narrow layers pay: 32 -> 32 3x3 on 147x147 7.6-9.4 ms through F(6x6,3x3) against 11.2
+// directly, 64 -> 96 on 71x71 5.7-8.8 against 13.5, 64 -> 64 1x7 on 73x73 4.8-7.1 against 9.2.
 constexpr int kMinPlanePixels = 48;
-constexpr int kMinChannels = 128;  // of inC and of outC
+constexpr int kMinChannels = 32;  // of inC and of outC: not measured below
 
 // One axis's F(m, r); the axis of a one-tap kernel is the identity F(1, 1).
 struct Variant {

@@ -11,14 +11,15 @@ namespace {
 // Transform workgroups: 8 pixel quads x 8 channels (shaders/winograd_input.comp).
 constexpr uint32_t kQuadsPerGroup = 8, kChannelsPerGroup = 8;
 
-// Where Winograd beat direct convolution on lavapipe (Inception-v4, benchmarks/RESULTS.md).
-// The products' plane must fill the 1x1 kernel's lanes: 8x8's 1x3 layers give 16 pixels (4
-// quads) and ran 2.5x slower; F(6,7) on 17x17 gives 51 and runs ~20% faster than F(4,7)'s 85
-// (fewer products and fewer transformed values). With one transform per 2-D tile even the
-// stem's narrow layers pay: 32 -> 32 3x3 on 147x147 7.6-9.4 ms through F(6x6,3x3) against 11.2
-// directly, 64 -> 96 on 71x71 5.7-8.8 against 13.5, 64 -> 64 1x7 on 73x73 4.8-7.1 against 9.2.
-constexpr int kMinPlanePixels = 48;
-constexpr int kMinChannels = 32;  // of inC and of outC: not measured below
+// Where Winograd beat direct convolution on lavapipe (Inception-v4 and -ResNet-v2,
+// benchmarks/RESULTS.md). Small products planes pay since conv1x1 wastes no lanes on them: 8x8's
+// 1x3 and 3x1 layers through F(4,3), 16 pixels, 7.5-7.8 ms against 11-14 directly; a 17x17 3x3
+// through F(4x4,3x3), 25 pixels, 5.2 against 9.9-12.8 (untested below 16). Narrow layers pay
+// too with one transform per 2-D tile: 32 -> 32 3x3 on 147x147 7.6-9.4 ms through F(6x6,3x3)
+// against 11.2 directly, 64 -> 96 on 71x71 5.7-8.8 against 13.5, 64 -> 64 1x7 on 73x73 4.8-7.1
+// against 9.2 (untested below 32 channels).
+constexpr int kMinPlanePixels = 16;
+constexpr int kMinChannels = 32;  // of inC and of outC
 
 // One axis's F(m, r); the axis of a one-tap kernel is the identity F(1, 1).
 struct Variant {

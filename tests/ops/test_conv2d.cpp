@@ -589,6 +589,25 @@ TEST_P(WinogradConvTest, MatchesCpuReference) {
 INSTANTIATE_TEST_SUITE_P(Ops, WinogradConvTest, testing::ValuesIn(winogradCases()),
                          [](const auto& info) { return info.param.name; });
 
+// The plan for a layer: the variant per axis with the fewest products among those whose products
+// plane (tiles per image) reaches 16 pixels, none for strides, unsupported taps or too few tiles.
+TEST(WinogradPlanChoice, FewestProductsOnAFullEnoughPlane) {
+  auto planName = [](int kh, int kw, int stride, int out) {
+    const ops::WinogradPlan plan =
+        ops::winogradPlanFor(ops::validGeometry(kh, kw, stride), out, out);
+    return plan.enabled() ? plan.name() : std::string("none");
+  };
+  EXPECT_EQ(planName(3, 3, 1, 35), "F(6x6,3x3)");  // 36 tiles x 64 < 54 x 48 (F(4x6)) < 81 x 36
+  EXPECT_EQ(planName(3, 3, 1, 17), "F(4x4,3x3)");  // F(6x6)'s 9 tiles are too few
+  EXPECT_EQ(planName(1, 7, 1, 17), "F(6,7)");      // 17 x 3 tiles x 12 < 17 x 5 x 10
+  EXPECT_EQ(planName(7, 1, 1, 8), "F(4,7)");       // 2 x 8 tiles either way: 10 < 12 points
+  EXPECT_EQ(planName(1, 3, 1, 8), "F(4,3)");
+  EXPECT_EQ(planName(3, 3, 1, 8), "none");  // 2 x 2 tiles
+  EXPECT_EQ(planName(3, 3, 2, 35), "none");
+  EXPECT_EQ(planName(5, 5, 1, 35), "none");
+  EXPECT_EQ(planName(1, 1, 1, 35), "none");
+}
+
 TEST(Conv2dGeometry, SamePaddingFollowsTensorFlow) {
   // Stride 2 on an even size: total pad 1, all of it at the bottom/right.
   ops::ConvGeometry g = ops::sameGeometry(3, 3, 2, 16, 16);

@@ -19,6 +19,7 @@
 VKC_WORKGROUP_FROM_SPEC
 layout(constant_id = 3) const int TQ = 3;   // pixel quads per invocation
 layout(constant_id = 4) const int CB = 32;  // output channels per invocation: 16 or 32
+const int KU = 2;
 
 layout(binding = 0) uniform samplerBuffer x;  // rgba32f (rgba16f): 4 pixels of one channel
 layout(binding = 1) uniform samplerBuffer w;  // rgba32f (rgba16f): [block][K][32], ops/conv2d.cpp
@@ -51,21 +52,36 @@ void main() {
     [[unroll]] for (int j = 0; j < CB; ++j) acc[t][j] = vec4(0.0);
   }
   // Texel of the first weight: blocks of 32 channels hold 8 texels per input channel.
-  int wi = ((group * ((p.outC + 31) / 32) + firstChannel / 32) * p.inC) * 8 + firstChannel % 32 / 4;
-  int xi = p.inOffset / 4 + group * p.inC * quads;
-  for (int ci = 0; ci < p.inC; ++ci) {
-    ACT4 wv[CB / 4];
-    [[unroll]] for (int j = 0; j < CB / 4; ++j) wv[j] = ACT4(texelFetch(w, wi + j));
-    wi += 8;
-    [[unroll]] for (int t = 0; t < TQ; ++t) {
-      ACT4 v = ACT4(texelFetch(x, xi + quad[t]));
-#ifdef VKC_FP16
-      [[unroll]] for (int j = 0; j < CB; ++j) acc[t][j] += vec4(v * wv[j / 4][j % 4]);
-#else
-      [[unroll]] for (int j = 0; j < CB; ++j) acc[t][j] = fma(v, vec4(wv[j / 4][j % 4]), acc[t][j]);
-#endif
+  const int wBase = ((group * ((p.outC + 31) / 32) + firstChannel / 32) * p.inC) * 8 +
+                    firstChannel % 32 / 4;
+  const int xBase = p.inOffset / 4 + group * p.inC * quads;
+  // KU input channels per step, so that each accumulator is loaded and stored once per KU
+  // multiply-adds: CPU drivers keep the accumulators in memory, and their stores bound the loop.
+  // Past inC the indices are clamped and the weights zeroed.
+  for (int ci = 0; ci < p.inC; ci += KU) {
+    ACT4 wv[KU][CB / 4];
+    ACT4 xv[KU][TQ];
+    [[unroll]] for (int k = 0; k < KU; ++k) {
+      const bool inside = ci + k < p.inC;
+      const int c = min(ci + k, p.inC - 1);
+      [[unroll]] for (int j = 0; j < CB / 4; ++j) {
+        wv[k][j] = inside ? ACT4(texelFetch(w, wBase + c * 8 + j)) : ACT4(0.0);
+      }
+      [[unroll]] for (int t = 0; t < TQ; ++t) {
+        xv[k][t] = ACT4(texelFetch(x, xBase + c * quads + quad[t]));
+      }
     }
-    xi += quads;
+    [[unroll]] for (int t = 0; t < TQ; ++t) {
+      [[unroll]] for (int j = 0; j < CB; ++j) {
+        vec4 a = acc[t][j];
+#ifdef VKC_FP16
+        [[unroll]] for (int k = 0; k < KU; ++k) a += vec4(xv[k][t] * wv[k][j / 4][j % 4]);
+#else
+        [[unroll]] for (int k = 0; k < KU; ++k) a = fma(xv[k][t], vec4(wv[k][j / 4][j % 4]), a);
+#endif
+        acc[t][j] = a;
+      }
+    }
   }
 
   const bool relu = (p.flags & 1) != 0;

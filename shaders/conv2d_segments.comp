@@ -80,38 +80,37 @@ void main() {
   }
   const int firstChannel = block * CB;  // in a block of 32 packed channels: 8 texels per k
   int wi = firstChannel / 32 * K * 8 + firstChannel % 32 / 4;
-  // Per input channel all lines and taps are fetched first, then each accumulator takes its
-  // LINES x TAPS multiply-adds in a row: CPU drivers keep the accumulators in memory, and
-  // loading and storing them once per channel instead of once per tap is what bounds the loop.
+  // Per input line all taps are fetched first, then each accumulator takes its TAPS
+  // multiply-adds in a row: CPU drivers keep the accumulators in memory, and loading and storing
+  // them once per line instead of once per tap is what bounds the loop. (Once per input channel
+  // would hold LINES x TAPS weight blocks: too many registers on GPUs for 5x5.)
   for (int ci = 0; ci < p.inC; ++ci) {
     const int channelBase = imageBase + ci * planeSize(p.batch, inHW);
-    ACT v[LINES][SPAN];
-    ACT4 wv[LINES][TAPS][CB / 4];
     [[unroll]] for (int l = 0; l < LINES; ++l) {
       const int i = inAcross0 + l;
       const bool lineInside = !PADDED || (i >= 0 && i < inAcross);
       const int line = channelBase + clamp(i, 0, inAcross - 1) * acrossStride;
+      ACT v[SPAN];
       [[unroll]] for (int j = 0; j < SPAN; ++j) {
-        v[l][j] = ACT(lineInside && inside[j] ? texelFetch(x, line + offset[j]).x : 0.0);
+        v[j] = ACT(lineInside && inside[j] ? texelFetch(x, line + offset[j]).x : 0.0);
       }
+      ACT4 wv[TAPS][CB / 4];
       [[unroll]] for (int tap = 0; tap < TAPS; ++tap) {
-        [[unroll]] for (int j = 0; j < CB / 4; ++j) wv[l][tap][j] = ACT4(texelFetch(w, wi + j));
+        [[unroll]] for (int j = 0; j < CB / 4; ++j) wv[tap][j] = ACT4(texelFetch(w, wi + j));
         wi += 8;
       }
-    }
-    [[unroll]] for (int t = 0; t < TN; ++t) {
-      [[unroll]] for (int j = 0; j < CB / 4; ++j) {
-        vec4 a = acc[t][j];
-        [[unroll]] for (int l = 0; l < LINES; ++l) {
+      [[unroll]] for (int t = 0; t < TN; ++t) {
+        [[unroll]] for (int j = 0; j < CB / 4; ++j) {
+          vec4 a = acc[t][j];
           [[unroll]] for (int tap = 0; tap < TAPS; ++tap) {
 #ifdef VKC_FP16
-            a += vec4(v[l][t * STEP + tap] * wv[l][tap][j]);
+            a += vec4(v[t * STEP + tap] * wv[tap][j]);
 #else
-            a = fma(vec4(v[l][t * STEP + tap]), wv[l][tap][j], a);
+            a = fma(vec4(v[t * STEP + tap]), wv[tap][j], a);
 #endif
           }
+          acc[t][j] = a;
         }
-        acc[t][j] = a;
       }
     }
   }

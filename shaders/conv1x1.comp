@@ -5,7 +5,7 @@
 // larger the block, the fewer fetches per FMA, until spilled accumulators cost more (on lavapipe
 // 32 x 3 ran 18% faster than 16 x 3, 32 x 4 and 48 x 3 slower). Inputs and weights are read
 // through texel buffers: on CPU drivers a texel fetch is a gather while a storage-buffer load is
-// a loop over the lanes, and loads, not FMAs, bound convolutions there (benchmarks/RESULTS.md).
+// a loop over the lanes (benchmarks/RESULTS.md).
 // Pixels of the padding are computed too and land in the padding. Invocations are numbered
 // across channel blocks (block = invocation / quad groups), so that a plane whose quads do not
 // fill whole workgroups (17x17: 74 quads) wastes no lanes; each takes TQ consecutive quads.

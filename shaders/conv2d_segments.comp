@@ -3,8 +3,8 @@
 // VERTICAL, along a column (7x1, 3x1), and for strided or padded 1x1: each invocation computes
 // CB output channels for TN consecutive output pixels of one line, so the taps of neighbouring
 // pixels share their input loads: (TN - 1) * stride + taps loads per input line instead of
-// TN * taps. Loads, not FMAs, bound convolutions on CPU drivers, so inputs and weights are read
-// through texel buffers, which CPU drivers gather (benchmarks/RESULTS.md). Weights are packed
+// TN * taps. Inputs and weights are read through texel buffers, which CPU drivers gather
+// (storage-buffer loads are a loop over the lanes there, benchmarks/RESULTS.md). Weights are packed
 // per block of 32 output channels as [K][32] (ops/conv2d.cpp), an invocation reading a block or
 // half of one; VERTICAL needs KW == 1 so that their (ci, ky, kx) order is line order.
 // Epilogue: out = act(residual + scale * (acc + bias)).

@@ -4,7 +4,7 @@
 // padTop][tw * MW + b - padLeft], zero outside the image. Each invocation transforms 4
 // consecutive pixels of V's plane (any mix of tiles and images) for one channel, so that it
 // stores vec4s; workgroups span 8 quads x 8 channels, as CPU drivers pay per workgroup and a
-// plane of one image can be as small as 13 quads.
+// plane of one image can be as small as 4 quads.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"

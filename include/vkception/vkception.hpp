@@ -61,9 +61,10 @@ struct NetworkOptions {
   // Smaller register blocks on CPU drivers (GPUs always use them): lavapipe then compiles the
   // pipelines 3-5x faster and runs inference ~25% slower. For short-lived processes.
   bool quickStart = false;
-  // fp32 convolutions with 3 or 7 taps along a row or column at stride 1 (1x7, 7x1, 1x3, 3x1,
-  // 3x3) through Winograd F(m, r): 2-3.3x fewer multiplies, rounding errors up to ~30x a
-  // direct convolution's (tools/gen-winograd.py). fp16 always runs them directly.
+  // fp32 stride-1 convolutions with 3 or 7 taps along rows, columns or both (1x7, 7x1, 1x3,
+  // 3x1, 3x3) through Winograd F(m, r) per axis: 2-5x fewer multiplies, rounding errors up to
+  // ~15x a direct convolution's per layer (tools/gen-winograd.py). fp16 always runs them
+  // directly.
   bool winograd = true;
 };
 

@@ -19,7 +19,8 @@ int lowerToWinograd(Graph& graph) {
     const Tensor& out = graph.tensors[node.output];
     const ops::WinogradPlan plan = ops::winogradPlanFor(node.geometry, out.height, out.width);
     ConvWeights& weights = graph.weights[node.weights];
-    if (!ops::winogradPays(plan, weights.inC, weights.outC) || uses[node.weights] > 1) {
+    if (!ops::winogradPays(plan, weights.inC, weights.outC, out.height, out.width) ||
+        uses[node.weights] > 1) {
       nodes.push_back(std::move(node));
       continue;
     }

@@ -17,9 +17,13 @@ constexpr uint32_t kQuadsPerGroup = 8, kChannelsPerGroup = 8;
 // through F(4x4,3x3), 25 pixels, 5.2 against 9.9-12.8 (untested below 16). Narrow layers pay
 // too with one transform per 2-D tile: 32 -> 32 3x3 on 147x147 7.6-9.4 ms through F(6x6,3x3)
 // against 11.2 directly, 64 -> 96 on 71x71 5.7-8.8 against 13.5, 64 -> 64 1x7 on 73x73 4.8-7.1
-// against 9.2 (untested below 32 channels).
+// against 9.2 (untested below 32 channels). But each point's GEMM must have work enough: on
+// IR-v2's 35x35 blocks (36 tiles of F(6x6,3x3)) 32 -> 32 ran 0.67-0.78 ms directly against
+// 0.96-1.12 through Winograd, 32 -> 48 0.93-1.14 against 1.32-1.52 (36 x 32 x 48 = 55k products
+// per point). 48 -> 64 (110k) stays on Winograd, not compared directly.
 constexpr int kMinPlanePixels = 16;
-constexpr int kMinChannels = 32;  // of inC and of outC
+constexpr int kMinChannels = 32;              // of inC and of outC
+constexpr long kMinProductsPerPoint = 65536;  // tiles x inC x outC
 
 // One axis's F(m, r); the axis of a one-tap kernel is the identity F(1, 1).
 struct Variant {
@@ -126,8 +130,9 @@ WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW) {
   return best;
 }
 
-bool winogradPays(const WinogradPlan& plan, int inC, int outC) {
-  return plan.enabled() && std::min(inC, outC) >= kMinChannels;
+bool winogradPays(const WinogradPlan& plan, int inC, int outC, int outH, int outW) {
+  return plan.enabled() && std::min(inC, outC) >= kMinChannels &&
+         long(plan.tilesH(outH)) * plan.tilesW(outW) * inC * outC >= kMinProductsPerPoint;
 }
 
 std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC,

@@ -37,9 +37,10 @@ struct WinogradPlan {
 // products plane (tiles per image) fills the 1x1 kernel's lanes, or a disabled one if none
 // takes under three quarters of the direct multiplies (the transforms cost the rest).
 WinogradPlan winogradPlanFor(const ConvGeometry& geometry, int outH, int outW);
-// Whether the plan is also faster than direct convolution for these channel counts (measured
-// on lavapipe; the transforms cost per channel, the products save per pair of channels).
-bool winogradPays(const WinogradPlan& plan, int inC, int outC);
+// Whether the plan is also faster than direct convolution for these channel counts and this
+// output size (measured on lavapipe; the transforms cost per channel, the products save per pair
+// of channels, and each point's GEMM needs enough tiles x channels to run efficiently).
+bool winogradPays(const WinogradPlan& plan, int inC, int outC, int outH, int outW);
 
 // U of a PyTorch-order [outC, inC, kh, kw] weight tensor, computed in double, packed as
 // plan.points() groups for conv1x1Dispatch: per point, packConvWeights of U[p] = [outC][inC].

@@ -606,6 +606,16 @@ TEST(WinogradPlanChoice, FewestProductsOnAFullEnoughPlane) {
   EXPECT_EQ(planName(3, 3, 2, 35), "none");
   EXPECT_EQ(planName(5, 5, 1, 35), "none");
   EXPECT_EQ(planName(1, 1, 1, 35), "none");
+  // And whether it pays: at least 32 channels each side and 65536 products per point.
+  auto pays = [](int inC, int outC, int out) {
+    const ops::WinogradPlan plan = ops::winogradPlanFor(ops::validGeometry(3, 3, 1), out, out);
+    return ops::winogradPays(plan, inC, outC, out, out);
+  };
+  EXPECT_TRUE(pays(32, 32, 147));  // 625 tiles of F(6x6,3x3)
+  EXPECT_FALSE(pays(32, 32, 35));  // 36 tiles x 32 x 32
+  EXPECT_FALSE(pays(32, 48, 35));
+  EXPECT_TRUE(pays(48, 64, 35));
+  EXPECT_FALSE(pays(16, 512, 147));
 }
 
 TEST(Conv2dGeometry, SamePaddingFollowsTensorFlow) {

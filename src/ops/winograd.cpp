@@ -20,7 +20,7 @@ constexpr uint32_t kQuadsPerGroup = 8, kChannelsPerGroup = 8;
 // against 9.2 (untested below 32 channels). But each point's GEMM must have work enough: on
 // IR-v2's 35x35 blocks (36 tiles of F(6x6,3x3)) 32 -> 32 ran 0.67-0.78 ms directly against
 // 0.96-1.12 through Winograd, 32 -> 48 0.93-1.14 against 1.32-1.52 (36 x 32 x 48 = 55k products
-// per point). 48 -> 64 (110k) stays on Winograd, not compared directly.
+// per point); 48 -> 64 (110k) 1.4-1.6 through Winograd, 1.6-2.2 directly (busier minutes).
 constexpr int kMinPlanePixels = 16;
 constexpr int kMinChannels = 32;              // of inC and of outC
 constexpr long kMinProductsPerPoint = 65536;  // tiles x inC x outC

@@ -9,17 +9,9 @@
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 #include "winograd_matrices.glsl"
+#include "winograd_tiles.glsl"
 
 VKC_WORKGROUP_FROM_SPEC
-layout(constant_id = 3) const int MH = 1;  // outputs per tile down (1: a one-tap axis)
-layout(constant_id = 4) const int MW = 4;  // outputs per tile across
-layout(constant_id = 5) const int RH = 1;  // kernel taps down
-layout(constant_id = 6) const int RW = 3;  // kernel taps across
-// The intermediate tensors' height and width: constants, so that splitting a pixel index into
-// (image, tile row, tile column) compiles to multiplies (CPU drivers emulate vector division).
-layout(constant_id = 7) const uint TILES_H = 1;
-layout(constant_id = 8) const uint TILES_W = 1;
-const int ALPHA_H = MH + RH - 1, ALPHA_W = MW + RW - 1;
 
 layout(binding = 0) uniform samplerBuffer x;  // r32f (r16f)
 layout(std430, binding = 1) writeonly buffer Transformed { ACT4 v[]; };
@@ -40,11 +32,9 @@ void main() {
 
   vec4 d[ALPHA_H][ALPHA_W];  // component q: the window of the quad's pixel q
   [[unroll]] for (int q = 0; q < 4; ++q) {
-    const uint pixel = uint(min(quad * 4 + q, pixels - 1));  // the padding repeats a pixel
-    const int top = int(pixel / TILES_W % TILES_H) * MH - p.padTop;
-    const int left = int(pixel % TILES_W) * MW - p.padLeft;
-    const int image =
-        tensorIndex(p.inOffset, c, int(pixel / (TILES_W * TILES_H)), p.batch, p.inH * p.inW, 0);
+    const Tile tile = tileOf(uint(min(quad * 4 + q, pixels - 1)));  // the padding repeats one
+    const int top = tile.top - p.padTop, left = tile.left - p.padLeft;
+    const int image = tensorIndex(p.inOffset, c, tile.image, p.batch, p.inH * p.inW, 0);
     [[unroll]] for (int a = 0; a < ALPHA_H; ++a) {
       const int i = top + a;
       [[unroll]] for (int b = 0; b < ALPHA_W; ++b) {

@@ -8,17 +8,9 @@
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 #include "winograd_matrices.glsl"
+#include "winograd_tiles.glsl"
 
 VKC_WORKGROUP_FROM_SPEC
-layout(constant_id = 3) const int MH = 1;  // outputs per tile down (1: a one-tap axis)
-layout(constant_id = 4) const int MW = 4;  // outputs per tile across
-layout(constant_id = 5) const int RH = 1;  // kernel taps down
-layout(constant_id = 6) const int RW = 3;  // kernel taps across
-// The intermediate tensors' height and width: constants, so that splitting a pixel index into
-// (image, tile row, tile column) compiles to multiplies (CPU drivers emulate vector division).
-layout(constant_id = 7) const uint TILES_H = 1;
-layout(constant_id = 8) const uint TILES_W = 1;
-const int ALPHA_H = MH + RH - 1, ALPHA_W = MW + RW - 1;
 
 layout(binding = 0) uniform samplerBuffer products;  // rgba32f (rgba16f): 4 pixels
 layout(std430, binding = 1) readonly buffer Bias { float bias[]; };
@@ -52,11 +44,13 @@ void main() {
       [[unroll]] for (int pw = 0; pw < ALPHA_W; ++pw) rows[ph][j] += at(MW, RW, j, pw) * m[pw];
     }
   }
-  vec4 tile[MH][MW];
+  vec4 outputs[MH][MW];
   [[unroll]] for (int i = 0; i < MH; ++i) {
     [[unroll]] for (int j = 0; j < MW; ++j) {
-      tile[i][j] = vec4(bias[o]);
-      [[unroll]] for (int ph = 0; ph < ALPHA_H; ++ph) tile[i][j] += at(MH, RH, i, ph) * rows[ph][j];
+      outputs[i][j] = vec4(bias[o]);
+      [[unroll]] for (int ph = 0; ph < ALPHA_H; ++ph) {
+        outputs[i][j] += at(MH, RH, i, ph) * rows[ph][j];
+      }
     }
   }
 
@@ -64,17 +58,15 @@ void main() {
   const bool relu = (p.flags & 1) != 0;
   const bool residual = (p.flags & 2) != 0;
   [[unroll]] for (int q = 0; q < 4; ++q) {
-    const uint pixel = uint(quad * 4 + q);
-    if (pixel >= uint(pixels)) break;
-    const int top = int(pixel / TILES_W % TILES_H) * MH;
-    const int left = int(pixel % TILES_W) * MW;
-    const int n = int(pixel / (TILES_W * TILES_H));
+    if (quad * 4 + q >= pixels) break;
+    const Tile tile = tileOf(uint(quad * 4 + q));
+    const int n = tile.image;
     [[unroll]] for (int i = 0; i < MH; ++i) {
-      if (top + i >= p.outH) break;
+      if (tile.top + i >= p.outH) break;
       [[unroll]] for (int j = 0; j < MW; ++j) {
-        if (left + j >= p.outW) break;
-        const int rem = (top + i) * p.outW + left + j;
-        float s = tile[i][j][q];
+        if (tile.left + j >= p.outW) break;
+        const int rem = (tile.top + i) * p.outW + tile.left + j;
+        float s = outputs[i][j][q];
         if (residual) s = float(res[tensorIndex(p.resOffset, o, n, p.batch, outHW, rem)]) + p.scale * s;
         if (relu) s = max(s, 0.0);
         y[tensorIndex(p.outOffset, o, n, p.batch, outHW, rem)] = ACT(s);

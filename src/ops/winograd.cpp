@@ -69,9 +69,9 @@ struct OutputPush {
   float scale;
 };
 
-// A transform shader's pipeline (spec constants 3..8: the plan and the intermediate tensors'
-// height and width) and its grid of 8 quads x 8 channels per workgroup; binding 0 is a texel
-// buffer of `components` elements per texel.
+// A transform shader's pipeline (spec constants 3..8, shaders/winograd_tiles.glsl: the plan and
+// the intermediate tensors' height and width) and its grid of 8 quads x 8 channels per workgroup;
+// binding 0 is a texel buffer of `components` elements per texel.
 vk::Dispatch transformDispatch(vk::KernelCache& kernels, const char* shader, Precision precision,
                                const WinogradPlan& plan, int outH, int outW, int batch,
                                int channels, uint32_t bindings, uint32_t pushBytes,

@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
   vkc::app::ArgParser args("vkc-bench", kUsage);
   args.text("--model", &model);
   args.text("--weights", &weights);
-  args.text("--precision", &precision);
+  args.choice("--precision", &precision, {"fp32", "fp16"});
   args.positiveInt("--batch", &batch);
   args.positiveInt("--size", &size);
   args.nonNegativeInt("--warmup", &warmup);
@@ -91,9 +91,6 @@ int main(int argc, char** argv) {
   args.toggle("--no-winograd", &noWinograd);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   peak = peak || json;
-  if (precision != "fp32" && precision != "fp16") {
-    return args.usageError("--precision must be fp32 or fp16, not '" + precision + "'");
-  }
   vkc::NetworkOptions options;
   options.weights = weights;
   options.inputSize = size;

@@ -104,10 +104,10 @@ int parse(int argc, char** argv, Options& o) {
                               {"--weights", &o.weights},
                               {"--labels", &o.labels},
                               {"--input-tensor", &o.inputTensor},
-                              {"--save-logits", &o.saveLogits},
-                              {"--precision", &o.precision}}) {
+                              {"--save-logits", &o.saveLogits}}) {
     args.text(flag, target);
   }
+  args.choice("--precision", &o.precision, {"fp32", "fp16"});
   args.positiveInt("--top", &o.top);
   args.positiveInt("--batch", &o.batch);
   args.positiveInt("--size", &o.size);
@@ -115,9 +115,6 @@ int parse(int argc, char** argv, Options& o) {
   args.toggle("--json", &o.json);
   args.positional(&o.inputs);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
-  if (o.precision != "fp32" && o.precision != "fp16") {
-    return args.usageError("--precision must be fp32 or fp16, not '" + o.precision + "'");
-  }
   if (o.inputs.empty() && o.inputTensor.empty()) return args.usageError("no images given");
   if (!o.inputs.empty() && !o.inputTensor.empty()) {
     return args.usageError("give images or --input-tensor, not both");

@@ -22,6 +22,22 @@ void ArgParser::text(const std::string& flag, std::string* target) {
                     "a value"});
 }
 
+void ArgParser::choice(const std::string& flag, std::string* target,
+                       std::vector<std::string> values) {
+  std::string expects;
+  for (size_t i = 0; i < values.size(); ++i) {
+    expects += (i == 0 ? "" : i + 1 == values.size() ? " or " : ", ") + values[i];
+  }
+  flags_.push_back({flag, true,
+                    [target, values](const std::string& v) {
+                      for (const std::string& allowed : values) {
+                        if (v == allowed) return *target = v, true;
+                      }
+                      return false;
+                    },
+                    expects});
+}
+
 void ArgParser::positiveInt(const std::string& flag, int* target) {
   flags_.push_back({flag, true,
                     [target](const std::string& v) { return parsePositiveInt(v, target); },

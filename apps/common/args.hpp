@@ -11,7 +11,9 @@ class ArgParser {
  public:
   ArgParser(std::string program, const char* usage) : program_(std::move(program)), usage_(usage) {}
 
-  void text(const std::string& flag, std::string* target);    // --flag VALUE, non-empty
+  void text(const std::string& flag, std::string* target);  // --flag VALUE, non-empty
+  // --flag VALUE, one of `values`: "a or b" (or "a, b or c") in the usage error.
+  void choice(const std::string& flag, std::string* target, std::vector<std::string> values);
   void positiveInt(const std::string& flag, int* target);     // 1, 2, ...
   void nonNegativeInt(const std::string& flag, int* target);  // 0, 1, ...
   void toggle(const std::string& flag, bool* target);         // --flag sets it

@@ -37,7 +37,7 @@ vkc_cli_test(classify.batch_not_a_number --rc 2 --stderr "--batch"
              -- ${CLASSIFY} --batch abc @T@/good.png)
 vkc_cli_test(classify.no_arguments --rc 2 --stderr "no images" -- ${CLASSIFY})
 vkc_cli_test(classify.help --rc 0 --stdout "usage: vkc-classify" -- ${CLASSIFY} --help)
-vkc_cli_test(classify.bad_precision --rc 2 --stderr "--precision must be fp32 or fp16"
+vkc_cli_test(classify.bad_precision --rc 2 --stderr "--precision needs fp32 or fp16, got 'fp8'"
              -- ${CLASSIFY} --precision fp8 @T@/good.png)
 vkc_cli_test(classify.fp16 --rc 0 ${NEEDS_MODEL} --stdout "@T@/good.png"
              -- ${CLASSIFY} --precision fp16 @T@/good.png)
@@ -64,7 +64,7 @@ vkc_cli_test(classify.no_vulkan_driver --rc 1 --stderr "no Vulkan driver"
 # vkc-info, vkc-eval
 vkc_cli_test(info.json --rc 0 --json -- $<TARGET_FILE:vkc-info> --json)
 if(TARGET vkc-bench)
-  vkc_cli_test(bench.bad_precision --rc 2 --stderr "--precision must be fp32 or fp16"
+  vkc_cli_test(bench.bad_precision --rc 2 --stderr "--precision needs fp32 or fp16, got 'fp8'"
                -- $<TARGET_FILE:vkc-bench> --model inception_v3 --precision fp8)
   # The issue's JSON keys, with direct convolutions on request (small input: a quick run).
   vkc_cli_test(bench.json_direct --rc 0 --json --stdout "\"winograd\": false"

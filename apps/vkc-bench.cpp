@@ -10,33 +10,13 @@
 #include <vector>
 
 #include "api/impl.hpp"
-#include "common/args.hpp"
+#include "common/cli.hpp"
 #include "common/model_choice.hpp"
 #include "io/detweights.hpp"
 #include "ops/peak_probe.hpp"
 #include "vkception/vkception.hpp"
 
 namespace {
-
-const char* kUsage =
-    "usage: vkc-bench --model NAME [options]\n"
-    "Times one network (detweights unless --weights) and reports min/median/max per batch,\n"
-    "images/s, GFLOP/s against the device's own measured fp32 peak, memory, and (with\n"
-    "--profile) GPU time per operator type and the slowest nodes.\n\n"
-    "  --model NAME       inception_v4, inception_resnet_v2, inception_resnet_v1, inception_v3\n"
-    "  --batch N          images per run (default 1)\n"
-    "  --size S           input size (default 299)\n"
-    "  --precision P      fp32 (default) or fp16 (fp16 weights, activations and FMAs)\n"
-    "  --warmup W         untimed runs first (default 2)\n"
-    "  --runs R           timed runs (default 5)\n"
-    "  --device N         Vulkan device index (see vkc-info)\n"
-    "  --weights FILE     .safetensors weights instead of detweights\n"
-    "  --peak             measure the fp32 FMA peak (always done with --json)\n"
-    "  --profile          per-node GPU timestamps (serialises the nodes; separate pass)\n"
-    "  --top N            slowest nodes listed by --profile (default 10)\n"
-    "  --no-first-result  skip timing the first result (two extra loads, cold and warm cache)\n"
-    "  --no-winograd      direct fp32 convolutions only (NetworkOptions::winograd)\n"
-    "  --json             one JSON object\n";
 
 // Points XDG_CACHE_HOME at a fresh folder for its lifetime, so pipeline-cache timings start cold
 // and do not disturb the user's cache.
@@ -71,36 +51,20 @@ double msSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string model, weights, precision = "fp32";
-  int batch = 1, size = 0, warmup = 2, runs = 5, device = -1, top = 10;
-  bool json = false, peak = false, profile = false, noFirstResult = false, noWinograd = false;
-  vkc::app::ArgParser args("vkc-bench", kUsage);
-  args.text("--model", &model);
-  args.text("--weights", &weights);
-  args.choice("--precision", &precision, {"fp32", "fp16"});
-  args.positiveInt("--batch", &batch);
-  args.positiveInt("--size", &size);
-  args.nonNegativeInt("--warmup", &warmup);
-  args.positiveInt("--runs", &runs);
-  args.positiveInt("--top", &top);
-  args.nonNegativeInt("--device", &device);
-  args.toggle("--json", &json);
-  args.toggle("--peak", &peak);
-  args.toggle("--profile", &profile);
-  args.toggle("--no-first-result", &noFirstResult);
-  args.toggle("--no-winograd", &noWinograd);
-  if (int rc = args.parse(argc, argv); rc >= 0) return rc;
-  peak = peak || json;
+  vkc::app::BenchOptions o;
+  if (int rc = vkc::app::parseBenchArgs(argc, argv, o); rc >= 0) return rc;
+  const std::string &model = o.model, &precision = o.precision;
+  const int batch = o.batch, runs = o.runs;
+  const bool peak = o.peak || o.json;
   vkc::NetworkOptions options;
-  options.weights = weights;
-  options.inputSize = size;
+  options.weights = o.weights;
+  options.inputSize = o.size;
   options.precision = precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
-  options.winograd = !noWinograd;
+  options.winograd = !o.noWinograd;
   const bool winograd = options.winograd && options.precision == vkc::Precision::Fp32;
-  if (model.empty()) return args.usageError("--model is required");
   try {
     vkc::ContextOptions co;
-    co.device = device;
+    co.device = o.device;
     // Time to first result (device, weights, pipelines, first run) with an empty pipeline
     // cache, then again with the cache that first start saved: both in a scratch cache folder.
     auto firstResult = [&]() {
@@ -115,7 +79,7 @@ int main(int argc, char** argv) {
     double coldMs = 0, warmMs = 0;
     {
       ScratchCacheDir scratch;
-      if (!noFirstResult) {
+      if (!o.noFirstResult) {
         coldMs = firstResult();
         warmMs = firstResult();
       }
@@ -128,7 +92,7 @@ int main(int argc, char** argv) {
     std::vector<float> input = vkc::io::detweightsInput({batch, 3, s, s});
     net.run(input.data(), batch);
 
-    for (int i = 0; i < warmup; ++i)
+    for (int i = 0; i < o.warmup; ++i)
       net.run(input.data(), batch);
     std::vector<double> times;
     for (int i = 0; i < runs; ++i) {
@@ -155,7 +119,7 @@ int main(int argc, char** argv) {
     std::map<std::string, OpTotal> byOp;
     double profiledMs = 0;
     std::vector<vkc::NodeProfile> nodes;
-    if (profile) {
+    if (o.profile) {
       vkc::NetworkOptions profiling = options;
       profiling.profile = true;
       vkc::Network profiled = vkc::Network::load(context, model, profiling);
@@ -171,7 +135,7 @@ int main(int argc, char** argv) {
     }
 
     vkc::DeviceSummary d = context.device();
-    if (json) {
+    if (o.json) {
       nlohmann::json j{{"model", model},
                        {"device", d.name},
                        {"driver", d.driver},
@@ -199,7 +163,7 @@ int main(int argc, char** argv) {
                        {"barriers", stats.barriers},
                        {"submits", stats.submits},
                        {"parameters", net.parameterCount()}};
-      if (!noFirstResult) {
+      if (!o.noFirstResult) {
         j["first_result_ms"] = coldMs;
         j["first_result_warm_cache_ms"] = warmMs;
       }
@@ -224,7 +188,7 @@ int main(int argc, char** argv) {
       }
       std::printf("\n");
     }
-    if (!noFirstResult) {
+    if (!o.noFirstResult) {
       std::printf(
           "  first result       %.0f ms cold pipeline cache, %.0f ms warm (device, weights,"
           " pipelines, first run)\n",
@@ -237,7 +201,7 @@ int main(int argc, char** argv) {
         stats.naiveActivationBytes / 1048576.0, stats.deviceBytesInUse / 1048576.0);
     std::printf("  per inference      %d dispatches, %d barriers, %d submit(s)\n", stats.dispatches,
                 stats.barriers, stats.submits);
-    if (profile) {
+    if (o.profile) {
       std::printf("  GPU time by operator (serialised profile run):\n");
       for (const auto& [op, total] : byOp) {
         std::printf("    %-18s %8.2f ms %5.1f%%", op.c_str(), total.ms,
@@ -246,7 +210,7 @@ int main(int argc, char** argv) {
         std::printf("\n");
       }
       std::printf("  slowest nodes:\n");
-      for (size_t i = 0; i < nodes.size() && i < size_t(top); ++i) {
+      for (size_t i = 0; i < nodes.size() && i < size_t(o.top); ++i) {
         std::printf("    %-40s %-14s %8.2f ms\n", nodes[i].node.c_str(), nodes[i].op.c_str(),
                     nodes[i].ms);
       }

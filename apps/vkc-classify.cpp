@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
-#include "common/args.hpp"
+#include "common/cli.hpp"
 #include "common/model_choice.hpp"
 #include "io/image.hpp"
 #include "io/labels.hpp"
@@ -21,46 +21,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kUsage =
-    "usage: vkc-classify [options] IMAGE|DIR...\n"
-    "       vkc-classify --model NAME --weights FILE --input-tensor IN --save-logits OUT\n"
-    "Classifies images with an Inception network on a Vulkan GPU (or the CPU driver lavapipe).\n"
-    "With no --model and no --weights it uses the bundled Fashion-MNIST model.\n\n"
-    "  --model NAME         inception_v4, inception_resnet_v2, inception_resnet_v1, inception_v3\n"
-    "  --weights FILE       .safetensors weights (timm / facenet-pytorch tensor names)\n"
-    "  --labels FILE        class names, one per line (default: bundled for known models)\n"
-    "  --top K              labels printed per image (default 5)\n"
-    "  --batch N            images per GPU submit (default 8)\n"
-    "  --size S             input size (default: the model's, e.g. 299)\n"
-    "  --device N           Vulkan device index (see vkc-info; default: best, or VKC_DEVICE)\n"
-    "  --precision P        fp32 (default) or fp16 weights and activations\n"
-    "  --json               one JSON object per image (JSON Lines)\n"
-    "  --input-tensor FILE  raw little-endian float32 NCHW input instead of images\n"
-    "                       (batch = file size / (3 x S x S x 4))\n"
-    "  --save-logits FILE   write raw float32 [N, classes] logits (before softmax)\n"
-    "  --help, --version\n"
-    "Up to 64 images it compiles smaller kernels: a faster start on CPU drivers (lavapipe).\n"
-    "Exit status: 0 ok, 1 some input failed, 2 usage error.\n";
-
 // Up to this many images, vkc-classify picks NetworkOptions::quickStart (README's main command:
 // 6.3 s instead of 21 s on lavapipe with empty caches).
 constexpr size_t kQuickStartImages = 64;
-
-struct Options {
-  std::string model, weights, labels, inputTensor, saveLogits, precision = "fp32";
-  int top = 5, batch = 8, size = 0, device = -1;
-  bool json = false;
-  std::vector<std::string> inputs;
-};
-
-bool isImageFile(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-  for (const char* e : {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tga", ".ppm", ".pgm", ".psd"}) {
-    if (ext == e) return true;
-  }
-  return false;
-}
 
 std::vector<float> softmax(const float* logits, int classes) {
   float m = *std::max_element(logits, logits + classes);
@@ -73,7 +36,7 @@ std::vector<float> softmax(const float* logits, int classes) {
   return p;
 }
 
-void printResult(const Options& o, const std::string& name, const float* logits, int classes,
+void printResult(const vkc::app::ClassifyOptions& o, const std::string& name, const float* logits, int classes,
                  const std::vector<std::string>& labels) {
   std::vector<float> p = softmax(logits, classes);
   std::vector<int> order(classes);
@@ -96,30 +59,6 @@ void printResult(const Options& o, const std::string& name, const float* logits,
                   100.0 * p[order[i]], order[i]);
     }
   }
-}
-
-int parse(int argc, char** argv, Options& o) {
-  vkc::app::ArgParser args("vkc-classify", kUsage);
-  for (auto [flag, target] : {std::pair{"--model", &o.model},
-                              {"--weights", &o.weights},
-                              {"--labels", &o.labels},
-                              {"--input-tensor", &o.inputTensor},
-                              {"--save-logits", &o.saveLogits}}) {
-    args.text(flag, target);
-  }
-  args.choice("--precision", &o.precision, {"fp32", "fp16"});
-  args.positiveInt("--top", &o.top);
-  args.positiveInt("--batch", &o.batch);
-  args.positiveInt("--size", &o.size);
-  args.nonNegativeInt("--device", &o.device);
-  args.toggle("--json", &o.json);
-  args.positional(&o.inputs);
-  if (int rc = args.parse(argc, argv); rc >= 0) return rc;
-  if (o.inputs.empty() && o.inputTensor.empty()) return args.usageError("no images given");
-  if (!o.inputs.empty() && !o.inputTensor.empty()) {
-    return args.usageError("give images or --input-tensor, not both");
-  }
-  return -1;
 }
 
 std::vector<float> readTensorFile(const std::string& path, size_t perImage) {
@@ -147,8 +86,8 @@ void writeLogits(const std::string& path, const std::vector<float>& logits) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options o;
-  if (int rc = parse(argc, argv, o); rc >= 0) return rc;
+  vkc::app::ClassifyOptions o;
+  if (int rc = vkc::app::parseClassifyArgs(argc, argv, o); rc >= 0) return rc;
   int failures = 0;
   try {
     // Report an unwritable output before the slow part, not after it.
@@ -162,7 +101,7 @@ int main(int argc, char** argv) {
       if (fs::is_directory(input, ec)) {
         size_t before = images.size();
         for (const auto& e : fs::recursive_directory_iterator(input, ec)) {
-          if (e.is_regular_file() && isImageFile(e.path())) images.push_back(e.path().string());
+          if (e.is_regular_file() && vkc::io::hasImageExtension(e.path().string())) images.push_back(e.path().string());
         }
         std::sort(images.begin() + before, images.end());
         if (images.size() == before) {

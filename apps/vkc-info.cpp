@@ -1,9 +1,9 @@
 // vkc-info: lists every Vulkan device with the properties vkception's kernels depend on.
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/cli.hpp"
 #include "vk/device_info.hpp"
 #include "vk/instance.hpp"
 #include "vkception/error.hpp"
@@ -72,30 +72,13 @@ void printText(const vkc::vk::DeviceInfo& d) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool json = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--json") == 0) {
-      json = true;
-    } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::printf(
-          "usage: vkc-info [--json]\n"
-          "Lists every Vulkan device with the limits and features vkception uses.\n"
-          "  --json   print the same as one JSON object\n"
-          "The device vkception picks by default is marked; VKC_DEVICE=N overrides it.\n");
-      return 0;
-    } else if (std::strcmp(argv[i], "--version") == 0) {
-      std::printf("vkc-info %s\n", VKC_VERSION);
-      return 0;
-    } else {
-      std::fprintf(stderr, "vkc-info: unknown option '%s' (see --help)\n", argv[i]);
-      return 2;
-    }
-  }
+  vkc::app::InfoOptions o;
+  if (int rc = vkc::app::parseInfoArgs(argc, argv, o); rc >= 0) return rc;
   try {
     vkc::vk::Instance instance;
     auto devices = vkc::vk::enumerateDevices(instance.handle());
     const auto& chosen = vkc::vk::chooseDevice(devices, -1);
-    if (json) {
+    if (o.json) {
       nlohmann::json out{{"default_device", chosen.index}, {"devices", nlohmann::json::array()}};
       for (const auto& d : devices)
         out["devices"].push_back(toJson(d));

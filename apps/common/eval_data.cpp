@@ -6,6 +6,7 @@
 #include <map>
 
 #include "io/idx.hpp"
+#include "io/image.hpp"
 #include "vkception/error.hpp"
 
 namespace fs = std::filesystem;
@@ -54,16 +55,6 @@ EvalSet loadIdxSet(const std::string& imagesPath, const std::string& labelsPath)
   return set;
 }
 
-bool isImageFile(const std::string& path) {
-  std::string ext = fs::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  for (const char* e : {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tga", ".ppm", ".pgm", ".psd"}) {
-    if (ext == e) return true;
-  }
-  return false;
-}
-
 ImageFolder scanImageFolder(const std::string& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
@@ -82,7 +73,7 @@ ImageFolder scanImageFolder(const std::string& root) {
     std::vector<std::string> files;
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
-      if (it->is_regular_file() && isImageFile(it->path().string())) {
+      if (it->is_regular_file() && io::hasImageExtension(it->path().string())) {
         files.push_back(it->path().string());
       }
     }

@@ -51,6 +51,7 @@ Network& Network::operator=(Network&&) noexcept = default;
 Network Network::load(Context& context, const std::string& model, const NetworkOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->device = context.impl().device.get();
+  impl->device->throwIfLost();
   impl->profile = options.profile;
   impl->quickStart = options.quickStart;
   impl->precision =
@@ -108,7 +109,8 @@ const std::map<std::string, std::string>& Network::metadata() const {
 
 std::vector<float> Network::Impl::runChunked(
     int batch, bool images, const std::function<int(graph::Program&, size_t)>& submit) {
-  if (batch < 1) throw Error("batch must be at least 1");
+  device->throwIfLost();
+  if (batch < 1) throw Error("batch must be at least 1", ErrorCode::BadArgument);
   const size_t classes = model.graph.tensors[model.graph.output].channels;
   std::vector<float> logits(size_t(batch) * classes);
   const int chunk = std::min(batch, maxBatch);

@@ -83,7 +83,8 @@ int GraphBuilder::conv(const std::string& name, int x, const ConvSpec& spec,
 int GraphBuilder::residualConv(const std::string& name, int x, int residual, float scale,
                                ops::Activation activation, std::vector<float> weights,
                                std::vector<float> bias) {
-  const Tensor& res = graph_.tensors.at(residual);
+  // A copy: conv() appends to graph_.tensors, which would leave a reference dangling.
+  const Tensor res = graph_.tensors.at(residual);
   int out = conv(name, x, {res.channels, 1, 1, 1, Padding::Valid, activation}, std::move(weights),
                  std::move(bias));
   const Tensor& y = graph_.tensors[out];

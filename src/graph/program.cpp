@@ -5,6 +5,7 @@
 #include "io/half.hpp"
 #include "ops/elementwise.hpp"
 #include "vk/check.hpp"
+#include "vk/fault_injection.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::graph {
@@ -52,9 +53,10 @@ struct Program::Frame {
   explicit Frame(vk::Device& d) : device(d) {}
   ~Frame() {
     VkDevice dev = device.handle();
+    // A run whose wait failed may still be executing: it must end before its objects go.
     if (fence && ticket >= 0) vkWaitForFences(dev, 1, &fence, VK_TRUE, UINT64_MAX);
     if (fence) vkDestroyFence(dev, fence, nullptr);
-    if (commands) vkFreeCommandBuffers(dev, device.commandPool(), 1, &commands);
+    if (pool) vkDestroyCommandPool(dev, pool, nullptr);
     if (queries) vkDestroyQueryPool(dev, queries, nullptr);
   }
   Frame(const Frame&) = delete;
@@ -62,6 +64,9 @@ struct Program::Frame {
 
   vk::Device& device;
   vk::Buffer arena, input, output;
+  // Its own pool: command pools are externally synchronised, and Programs of different
+  // Networks may record and submit from different threads.
+  VkCommandPool pool = VK_NULL_HANDLE;
   VkCommandBuffer commands = VK_NULL_HANDLE;
   VkFence fence = VK_NULL_HANDLE;
   VkQueryPool queries = VK_NULL_HANDLE;
@@ -105,11 +110,15 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
     frame->output =
         device.memory().createBuffer(plan_.bytes[graph.output], vk::MemoryUsage::Readback);
     frame->descriptors = std::make_unique<vk::DescriptorArena>(device.handle());
+    VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    poolInfo.queueFamilyIndex = static_cast<uint32_t>(device.info().computeQueueFamily);
+    VKC_CHECK(vkCreateCommandPool(device.handle(), &poolInfo, nullptr, &frame->pool));
     VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-    alloc.commandPool = device.commandPool();
+    alloc.commandPool = frame->pool;
     alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     alloc.commandBufferCount = 1;
-    VKC_CHECK(vkAllocateCommandBuffers(device.handle(), &alloc, &frame->commands));
+    VKC_CHECK_AT(vk::FaultSite::Allocation,
+                 vkAllocateCommandBuffers(device.handle(), &alloc, &frame->commands));
     VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     VKC_CHECK(vkCreateFence(device.handle(), &fenceInfo, nullptr, &frame->fence));
     if (options.profile) {
@@ -250,9 +259,7 @@ void Program::record(Frame& frame) {
 
 Program::Frame& Program::beginSubmit(int ticket) {
   Frame& frame = *frames_[ticket % frames_.size()];
-  if (frame.ticket >= 0) {
-    VKC_CHECK(vkWaitForFences(device_.handle(), 1, &frame.fence, VK_TRUE, UINT64_MAX));
-  }
+  if (frame.ticket >= 0) device_.waitForFence(frame.fence);
   VKC_CHECK(vkResetFences(device_.handle(), 1, &frame.fence));
   return frame;
 }
@@ -284,8 +291,7 @@ void Program::wait(int ticket, float* output) {
   if (frame.ticket != ticket) {
     throw Error("run " + std::to_string(ticket) + " is no longer pending (too many in flight)");
   }
-  VkResult result = vkWaitForFences(device_.handle(), 1, &frame.fence, VK_TRUE, UINT64_MAX);
-  if (result != VK_SUCCESS) vk::throwVkError("vkWaitForFences", result);
+  device_.waitForFence(frame.fence);
   const Tensor& out = graph_.tensors[graph_.output];
   cnhwToNchw(frame.output.mapped(), options_.precision, output, batch_, out.channels,
              out.height * out.width);

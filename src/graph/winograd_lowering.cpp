@@ -16,10 +16,11 @@ int lowerToWinograd(Graph& graph) {
       nodes.push_back(std::move(node));
       continue;
     }
-    const Tensor& out = graph.tensors[node.output];
-    const ops::WinogradPlan plan = ops::winogradPlanFor(node.geometry, out.height, out.width);
+    // Copies: addTensor below appends to graph.tensors, which would leave a reference dangling.
+    const int outH = graph.tensors[node.output].height, outW = graph.tensors[node.output].width;
+    const ops::WinogradPlan plan = ops::winogradPlanFor(node.geometry, outH, outW);
     ConvWeights& weights = graph.weights[node.weights];
-    if (!ops::winogradPays(plan, weights.inC, weights.outC, out.height, out.width) ||
+    if (!ops::winogradPays(plan, weights.inC, weights.outC, outH, outW) ||
         uses[node.weights] > 1) {
       nodes.push_back(std::move(node));
       continue;
@@ -29,8 +30,8 @@ int lowerToWinograd(Graph& graph) {
       Tensor t;
       t.name = node.name + suffix;
       t.channels = channels;
-      t.height = plan.tilesH(out.height);
-      t.width = plan.tilesW(out.width);
+      t.height = plan.tilesH(outH);
+      t.width = plan.tilesW(outW);
       graph.tensors.push_back(t);
       return int(graph.tensors.size()) - 1;
     };

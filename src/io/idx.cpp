@@ -18,7 +18,7 @@ constexpr uint64_t kMaxBytes = uint64_t{1} << 32;  // far above any MNIST-style 
 class GzReader {
  public:
   explicit GzReader(const std::string& path) : path_(path), file_(gzopen(path.c_str(), "rb")) {
-    if (file_ == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
+    if (file_ == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno), ErrorCode::BadInputFile);
   }
   ~GzReader() { gzclose(file_); }
   GzReader(const GzReader&) = delete;
@@ -46,7 +46,7 @@ class GzReader {
     int code = Z_OK;
     const char* message = gzerror(file_, &code);
     if (code == Z_ERRNO) message = std::strerror(errno);
-    throw Error(path_ + ": read error: " + message);
+    throw Error(path_ + ": read error: " + message, ErrorCode::BadInputFile);
   }
 
   std::string path_;
@@ -62,26 +62,26 @@ uint32_t bigEndian32(const uint8_t* p) {
 IdxArray readIdx(const std::string& path) {
   GzReader in(path);
   uint8_t magic[4];
-  if (in.read(magic, 4) != 4) throw Error(path + ": too short for an IDX header");
-  if (magic[0] != 0 || magic[1] != 0) throw Error(path + ": not an IDX file (bad magic)");
+  if (in.read(magic, 4) != 4) throw Error(path + ": too short for an IDX header", ErrorCode::BadInputFile);
+  if (magic[0] != 0 || magic[1] != 0) throw Error(path + ": not an IDX file (bad magic)", ErrorCode::BadInputFile);
   if (magic[2] != 0x08) {
     char type[8];
     std::snprintf(type, sizeof type, "0x%02x", magic[2]);
     throw Error(path + ": IDX element type " + type +
-                " is not supported (only 0x08, unsigned byte)");
+                " is not supported (only 0x08, unsigned byte)", ErrorCode::BadInputFile);
   }
   const int rank = magic[3];
-  if (rank == 0) throw Error(path + ": IDX file has no dimensions");
+  if (rank == 0) throw Error(path + ": IDX file has no dimensions", ErrorCode::BadInputFile);
 
   IdxArray out;
   uint64_t total = 1;
   for (int i = 0; i < rank; ++i) {
     uint8_t raw[4];
-    if (in.read(raw, 4) != 4) throw Error(path + ": truncated IDX header");
+    if (in.read(raw, 4) != 4) throw Error(path + ": truncated IDX header", ErrorCode::BadInputFile);
     const uint32_t d = bigEndian32(raw);
-    if (d == 0) throw Error(path + ": IDX dimension " + std::to_string(i) + " is zero");
+    if (d == 0) throw Error(path + ": IDX dimension " + std::to_string(i) + " is zero", ErrorCode::BadInputFile);
     total *= d;  // cannot overflow before the check: both factors are below 2^32
-    if (total > kMaxBytes) throw Error(path + ": IDX data is unreasonably large");
+    if (total > kMaxBytes) throw Error(path + ": IDX data is unreasonably large", ErrorCode::BadInputFile);
     out.dims.push_back(d);
   }
 
@@ -94,11 +94,11 @@ IdxArray readIdx(const std::string& path) {
     const size_t got = in.read(out.data.data() + before, want);
     if (got != want) {
       throw Error(path + ": IDX data truncated: " + std::to_string(before + got) + " of " +
-                  std::to_string(total) + " bytes");
+                  std::to_string(total) + " bytes", ErrorCode::BadInputFile);
     }
   }
   uint8_t extra;
-  if (in.read(&extra, 1) != 0) throw Error(path + ": trailing bytes after the IDX data");
+  if (in.read(&extra, 1) != 0) throw Error(path + ": trailing bytes after the IDX data", ErrorCode::BadInputFile);
   return out;
 }
 

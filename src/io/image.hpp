@@ -1,6 +1,7 @@
 #pragma once
 // 8-bit RGB images: decoding (stb_image) and the resize/crop steps of the usual ImageNet
 // preprocessing, written to match PIL and torchvision so that results agree with Python.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -12,7 +13,20 @@ struct Image {
   std::vector<uint8_t> rgb;  // HWC, 3 channels, row-major
 };
 
-// Any format stb_image reads (PNG, JPEG, BMP, ...), converted to RGB; at most 16384 px a side.
+inline constexpr const char* kSupportedImageFormats = "PNG, JPEG, BMP";
+// The default cap on decoded pixels: 64 Mpx (a 50 Mpx phone photo fits), 192 MiB as RGB; stb's
+// decoders need up to about 4x that while they run.
+inline constexpr size_t kMaxImagePixels = size_t{1} << 26;
+
+// .png, .jpg, .jpeg, .bmp in any case: what folder scans pick up.
+bool hasImageExtension(const std::string& path);
+// "PNG", "JPEG" or "BMP" by the file's signature, or nullptr: nothing else is decoded.
+const char* imageFormatOf(const uint8_t* data, size_t size);
+// PNG, JPEG or BMP bytes converted to RGB; at most 16384 px a side and `maxPixels` in all, checked
+// from the header before anything is decoded. `name` (a path) prefixes every error message.
+Image decodeImage(const uint8_t* data, size_t size, const std::string& name,
+                  size_t maxPixels = kMaxImagePixels);
+// decodeImage of a file of at most 256 MiB.
 Image loadImage(const std::string& path);
 // PIL's Image.resize(BICUBIC): a = -0.5, support widened by the downscale factor (antialias),
 // horizontal pass then vertical, 22-bit fixed-point weights, rounded and clamped to uint8.

@@ -28,7 +28,7 @@ namespace {
 using Json = nlohmann::ordered_json;  // ordered: tensors() keeps the header order
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw Error(path + ": " + what);
+  throw Error(path + ": " + what, ErrorCode::BadInputFile);
 }
 
 [[noreturn]] void failTensor(const std::string& path, const std::string& name,
@@ -189,8 +189,25 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
   if (mapping == MAP_FAILED) fail(path, std::string("cannot mmap: ") + std::strerror(mapErrno));
   file.mapping_ = mapping;
   file.mappingSize_ = fileSize;
-  const auto* bytes = static_cast<const uint8_t*>(mapping);
+  file.parse(static_cast<const uint8_t*>(mapping), fileSize);
+  return file;
+}
 
+SafetensorsFile SafetensorsFile::fromMemory(const std::string& name, const void* data,
+                                            size_t size) {
+  SafetensorsFile file;
+  file.path_ = name;
+  const auto* bytes = static_cast<const uint8_t*>(data);
+  file.owned_.assign(bytes, bytes + size);
+  if (size < 8) {
+    fail(name, "buffer is " + std::to_string(size) + " bytes, shorter than the 8-byte header");
+  }
+  file.parse(file.owned_.data(), size);
+  return file;
+}
+
+void SafetensorsFile::parse(const uint8_t* bytes, uint64_t fileSize) {
+  const std::string& path = path_;
   uint64_t headerSize = 0;
   for (int i = 7; i >= 0; --i)
     headerSize = (headerSize << 8) | bytes[i];
@@ -200,7 +217,7 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
   }
   const auto* headerBegin = reinterpret_cast<const char*>(bytes + 8);
   const uint64_t dataSize = fileSize - 8 - headerSize;
-  file.data_ = bytes + 8 + headerSize;
+  data_ = bytes + 8 + headerSize;
 
   // The callback sees every key, where the JSON object would silently keep one of two equal
   // ones. It also drops values nested deeper than any valid header needs, because the library
@@ -233,14 +250,13 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
 
   for (auto it = header.begin(); it != header.end(); ++it) {
     if (it.key() == "__metadata__") {
-      file.metadata_ = parseMetadata(path, *it);
+      metadata_ = parseMetadata(path, *it);
       continue;
     }
-    file.index_.emplace(it.key(), file.tensors_.size());
-    file.tensors_.push_back(parseTensor(path, it.key(), *it, dataSize));
+    index_.emplace(it.key(), tensors_.size());
+    tensors_.push_back(parseTensor(path, it.key(), *it, dataSize));
   }
-  checkNoOverlap(path, file.tensors_);
-  return file;
+  checkNoOverlap(path, tensors_);
 }
 
 SafetensorsFile::SafetensorsFile(SafetensorsFile&& other) noexcept {
@@ -257,6 +273,7 @@ SafetensorsFile& SafetensorsFile::operator=(SafetensorsFile&& other) noexcept {
     mapping_ = std::exchange(other.mapping_, nullptr);
     mappingSize_ = std::exchange(other.mappingSize_, 0);
     data_ = std::exchange(other.data_, nullptr);
+    owned_ = std::move(other.owned_);
   }
   return *this;
 }

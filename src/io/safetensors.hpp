@@ -21,6 +21,9 @@ struct TensorInfo {
 class SafetensorsFile {
  public:
   static SafetensorsFile open(const std::string& path);
+  // The same checks on bytes in memory (an Android asset, a fuzzer's input), copied; `name`
+  // stands for the path in error messages.
+  static SafetensorsFile fromMemory(const std::string& name, const void* data, size_t size);
 
   SafetensorsFile(SafetensorsFile&& other) noexcept;
   SafetensorsFile& operator=(SafetensorsFile&& other) noexcept;
@@ -38,6 +41,7 @@ class SafetensorsFile {
  private:
   SafetensorsFile() = default;
   void unmap() noexcept;
+  void parse(const uint8_t* bytes, uint64_t size);  // header and tensor table; sets data_
 
   std::string path_;
   std::vector<TensorInfo> tensors_;
@@ -45,7 +49,8 @@ class SafetensorsFile {
   std::map<std::string, std::string> metadata_;
   void* mapping_ = nullptr;
   size_t mappingSize_ = 0;
-  const uint8_t* data_ = nullptr;  // start of the data region inside the mapping
+  std::vector<uint8_t> owned_;     // fromMemory's copy (no mapping then)
+  const uint8_t* data_ = nullptr;  // start of the data region inside the mapping or the copy
 };
 
 struct NamedTensor {

@@ -30,10 +30,10 @@ class SafetensorsWeights final : public WeightSource {
   std::vector<float> read(const std::string& name,
                           const std::vector<int64_t>& shape) const override {
     const TensorInfo* info = file_.find(name);
-    if (info == nullptr) throw Error(file_.path() + ": no tensor named '" + name + "'");
+    if (info == nullptr) throw Error(file_.path() + ": no tensor named '" + name + "'", ErrorCode::BadInputFile);
     if (info->shape != shape) {
       throw Error(file_.path() + ": tensor '" + name + "': shape " + shapeText(info->shape) +
-                  " in the file, but the model expects " + shapeText(shape));
+                  " in the file, but the model expects " + shapeText(shape), ErrorCode::BadInputFile);
     }
     return file_.readFloat32(name);
   }
@@ -69,6 +69,11 @@ class DetWeights final : public WeightSource {
 
 std::unique_ptr<WeightSource> openSafetensorsWeights(const std::string& path) {
   return std::make_unique<SafetensorsWeights>(SafetensorsFile::open(path));
+}
+
+std::unique_ptr<WeightSource> openSafetensorsWeights(const std::string& name, const void* data,
+                                                     size_t size) {
+  return std::make_unique<SafetensorsWeights>(SafetensorsFile::fromMemory(name, data, size));
 }
 
 std::unique_ptr<WeightSource> makeDetWeights() {

@@ -1,6 +1,7 @@
 #pragma once
 // How model builders get weights by state_dict name, independent of where they come from: a
 // safetensors file, or the deterministic generator used by the goldens.
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -27,6 +28,9 @@ class WeightSource {
 };
 
 std::unique_ptr<WeightSource> openSafetensorsWeights(const std::string& path);
+// The same from safetensors bytes in memory (copied); `name` stands for the path in errors.
+std::unique_ptr<WeightSource> openSafetensorsWeights(const std::string& name, const void* data,
+                                                     size_t size);
 // has() is true for every name; read() returns detweightsTensor(name, shape).
 std::unique_ptr<WeightSource> makeDetWeights();
 

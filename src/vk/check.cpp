@@ -39,10 +39,33 @@ const char* resultName(VkResult result) {
   }
 }
 
-void throwVkError(const char* call, VkResult result) {
+ErrorCode errorCodeOf(VkResult result) {
+  switch (result) {
+    case VK_ERROR_OUT_OF_HOST_MEMORY:
+    case VK_ERROR_OUT_OF_DEVICE_MEMORY:
+    case VK_ERROR_OUT_OF_POOL_MEMORY:
+    case VK_ERROR_FRAGMENTED_POOL:
+    case VK_ERROR_FRAGMENTATION:
+    case VK_ERROR_TOO_MANY_OBJECTS:
+      return ErrorCode::OutOfMemory;
+    case VK_ERROR_DEVICE_LOST:
+      return ErrorCode::DeviceLost;
+    case VK_ERROR_INCOMPATIBLE_DRIVER:
+    case VK_ERROR_EXTENSION_NOT_PRESENT:
+    case VK_ERROR_FEATURE_NOT_PRESENT:
+    case VK_ERROR_FORMAT_NOT_SUPPORTED:
+      return ErrorCode::UnsupportedDevice;
+    default:
+      return ErrorCode::VulkanFailure;
+  }
+}
+
+void throwVkError(const char* call, VkResult result, const std::string& detail) {
   std::string name(call);
   name = name.substr(0, name.find('('));
-  throw Error(name + " failed: " + resultName(result) + " (" + std::to_string(result) + ")");
+  throw Error(name + " failed: " + resultName(result) + " (" + std::to_string(result) + ")" +
+                  (detail.empty() ? "" : " " + detail),
+              errorCodeOf(result));
 }
 
 }  // namespace vkc::vk

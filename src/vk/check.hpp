@@ -5,10 +5,14 @@
 
 #include <string>
 
+#include "vkception/error.hpp"
+
 namespace vkc::vk {
 
 const char* resultName(VkResult result);
-[[noreturn]] void throwVkError(const char* call, VkResult result);
+ErrorCode errorCodeOf(VkResult result);
+// `detail`, if any, is appended: what was being made ("for shader 'conv1x1'", "(64 MiB)").
+[[noreturn]] void throwVkError(const char* call, VkResult result, const std::string& detail = {});
 
 }  // namespace vkc::vk
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "vk/check.hpp"
+#include "vk/fault_injection.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::vk {
@@ -41,37 +42,66 @@ Device::Device(const DeviceOptions& options) {
   info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
   info.ppEnabledExtensionNames = extensions.data();
   VKC_CHECK(vkCreateDevice(info_.handle, &info, nullptr, &device_));
-  vkGetDeviceQueue(device_, queueInfo.queueFamilyIndex, 0, &queue_);
-
-  VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-  poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-  poolInfo.queueFamilyIndex = queueInfo.queueFamilyIndex;
-  VKC_CHECK(vkCreateCommandPool(device_, &poolInfo, nullptr, &commandPool_));
-
-  memory_ = std::make_unique<MemoryAllocator>(info_.handle, device_);
-  std::string cachePath;
-  if (options.pipelineCacheOnDisk) {
-    cachePath = defaultPipelineCachePath(info_.vendorId, info_.deviceId, info_.driverVersion);
+  // From here a failure must undo what was made: the destructor does not run for a
+  // constructor that throws.
+  try {
+    vkGetDeviceQueue(device_, queueInfo.queueFamilyIndex, 0, &queue_);
+    memory_ = std::make_unique<MemoryAllocator>(info_.handle, device_);
+    std::string cachePath;
+    if (options.pipelineCacheOnDisk) {
+      cachePath = defaultPipelineCachePath(info_.vendorId, info_.deviceId, info_.driverVersion);
+    }
+    kernels_ = std::make_unique<KernelCache>(device_, cachePath);
+  } catch (...) {
+    destroy();
+    throw;
   }
-  kernels_ = std::make_unique<KernelCache>(device_, cachePath);
 }
 
 Device::~Device() {
+  destroy();
+}
+
+void Device::destroy() noexcept {
   if (device_ == VK_NULL_HANDLE) return;
   vkDeviceWaitIdle(device_);
-  if (kernels_) kernels_->save();
+  if (kernels_ && !lost()) kernels_->save();
   kernels_.reset();
   memory_.reset();
-  vkDestroyCommandPool(device_, commandPool_, nullptr);
   vkDestroyDevice(device_, nullptr);
+  device_ = VK_NULL_HANDLE;
+}
+
+void Device::noteResult(VkResult result) {
+  if (result == VK_ERROR_DEVICE_LOST) lost_.store(true);
+}
+
+void Device::throwIfLost() const {
+  if (lost()) {
+    throw Error("the Vulkan device '" + info_.name +
+                    "' was lost (VK_ERROR_DEVICE_LOST) earlier; make a new vkc::Context",
+                ErrorCode::DeviceLost);
+  }
 }
 
 void Device::submit(VkCommandBuffer commands, VkFence fence) {
+  throwIfLost();
   VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   submit.commandBufferCount = 1;
   submit.pCommandBuffers = &commands;
   std::lock_guard<std::mutex> lock(queueMutex_);
-  VKC_CHECK(vkQueueSubmit(queue_, 1, &submit, fence));
+  const VkResult result =
+      VKC_CALL_AT(FaultSite::QueueSubmit, vkQueueSubmit(queue_, 1, &submit, fence));
+  noteResult(result);
+  if (result != VK_SUCCESS) throwVkError("vkQueueSubmit", result);
+}
+
+void Device::waitForFence(VkFence fence) {
+  throwIfLost();
+  const VkResult result = VKC_CALL_AT(
+      FaultSite::FenceWait, vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX));
+  noteResult(result);
+  if (result != VK_SUCCESS) throwVkError("vkWaitForFences", result);
 }
 
 void Device::upload(const Buffer& dst, const void* data, VkDeviceSize bytes,
@@ -96,27 +126,42 @@ void Device::download(const Buffer& src, void* data, VkDeviceSize bytes, VkDevic
 }
 
 OneShotCommands::OneShotCommands(Device& device) : device_(device) {
+  // A pool of its own: pools are externally synchronised, and uploads may run on any thread.
+  VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  poolInfo.flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT;
+  poolInfo.queueFamilyIndex = static_cast<uint32_t>(device.info().computeQueueFamily);
+  VKC_CHECK(vkCreateCommandPool(device.handle(), &poolInfo, nullptr, &pool_));
   VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-  alloc.commandPool = device.commandPool();
+  alloc.commandPool = pool_;
   alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
   alloc.commandBufferCount = 1;
-  VKC_CHECK(vkAllocateCommandBuffers(device.handle(), &alloc, &commands_));
-  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-  VKC_CHECK(vkBeginCommandBuffer(commands_, &begin));
-  VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-  VKC_CHECK(vkCreateFence(device.handle(), &fenceInfo, nullptr, &fence_));
+  try {
+    VKC_CHECK_AT(FaultSite::Allocation,
+                 vkAllocateCommandBuffers(device.handle(), &alloc, &commands_));
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    VKC_CHECK(vkBeginCommandBuffer(commands_, &begin));
+    VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VKC_CHECK(vkCreateFence(device.handle(), &fenceInfo, nullptr, &fence_));
+  } catch (...) {
+    vkDestroyCommandPool(device_.handle(), pool_, nullptr);  // frees the command buffer
+    throw;
+  }
 }
 
 OneShotCommands::~OneShotCommands() {
+  // A failed wait leaves the work running: it must end before its objects go.
+  if (inFlight_) vkWaitForFences(device_.handle(), 1, &fence_, VK_TRUE, UINT64_MAX);
   vkDestroyFence(device_.handle(), fence_, nullptr);
-  vkFreeCommandBuffers(device_.handle(), device_.commandPool(), 1, &commands_);
+  vkDestroyCommandPool(device_.handle(), pool_, nullptr);
 }
 
 void OneShotCommands::submitAndWait() {
   VKC_CHECK(vkEndCommandBuffer(commands_));
   device_.submit(commands_, fence_);
-  VKC_CHECK(vkWaitForFences(device_.handle(), 1, &fence_, VK_TRUE, UINT64_MAX));
+  inFlight_ = true;
+  device_.waitForFence(fence_);
+  inFlight_ = false;
 }
 
 }  // namespace vkc::vk

@@ -2,6 +2,7 @@
 // A logical device with one compute queue, its memory allocator and its kernel cache.
 #include <vulkan/vulkan.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -31,10 +32,15 @@ class Device {
   const Instance& instance() const { return *instance_; }
   MemoryAllocator& memory() { return *memory_; }
   KernelCache& kernels() { return *kernels_; }
-  VkCommandPool commandPool() const { return commandPool_; }
 
   // Queue submission is externally synchronised in Vulkan; all submits go through here.
   void submit(VkCommandBuffer commands, VkFence fence);
+  // Every fence wait goes through here too, so a lost device is noticed wherever it shows.
+  void waitForFence(VkFence fence);
+  // After VK_ERROR_DEVICE_LOST from any call, every later use reports it (ErrorCode::DeviceLost)
+  // instead of touching the device again.
+  bool lost() const { return lost_.load(); }
+  void throwIfLost() const;
   // Synchronous helpers for set-up work (weight upload) and tests.
   void upload(const Buffer& dst, const void* data, VkDeviceSize bytes, VkDeviceSize dstOffset = 0);
   void download(const Buffer& src, void* data, VkDeviceSize bytes, VkDeviceSize srcOffset = 0);
@@ -44,10 +50,12 @@ class Device {
   DeviceInfo info_;
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
-  VkCommandPool commandPool_ = VK_NULL_HANDLE;
   std::unique_ptr<MemoryAllocator> memory_;
   std::unique_ptr<KernelCache> kernels_;
   std::mutex queueMutex_;
+  std::atomic<bool> lost_{false};
+  void destroy() noexcept;
+  void noteResult(VkResult result);  // marks the device lost on VK_ERROR_DEVICE_LOST
 };
 
 // A one-shot command buffer: begin on construction, submitAndWait() ends and waits.
@@ -60,6 +68,8 @@ class OneShotCommands {
 
  private:
   Device& device_;
+  VkCommandPool pool_ = VK_NULL_HANDLE;
+  bool inFlight_ = false;  // submitted, completion not yet seen
   VkCommandBuffer commands_ = VK_NULL_HANDLE;
   VkFence fence_ = VK_NULL_HANDLE;
 };

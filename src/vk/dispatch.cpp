@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "vk/check.hpp"
+#include "vk/fault_injection.hpp"
 
 namespace vkc::vk {
 namespace {
@@ -30,7 +31,7 @@ VkDescriptorSet DescriptorArena::allocate(const Dispatch& dispatch) {
     info.poolSizeCount = 2;
     info.pPoolSizes = sizes;
     VkDescriptorPool pool;
-    VKC_CHECK(vkCreateDescriptorPool(device_, &info, nullptr, &pool));
+    VKC_CHECK_AT(FaultSite::Allocation, vkCreateDescriptorPool(device_, &info, nullptr, &pool));
     pools_.push_back(pool);
     setsLeft_ = kSetsPerPool;
     buffersLeft_ = perType;
@@ -40,7 +41,7 @@ VkDescriptorSet DescriptorArena::allocate(const Dispatch& dispatch) {
   alloc.descriptorSetCount = 1;
   alloc.pSetLayouts = &dispatch.kernel->setLayout;
   VkDescriptorSet set;
-  VKC_CHECK(vkAllocateDescriptorSets(device_, &alloc, &set));
+  VKC_CHECK_AT(FaultSite::Allocation, vkAllocateDescriptorSets(device_, &alloc, &set));
   --setsLeft_;
   buffersLeft_ -= count;
 

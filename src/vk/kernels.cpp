@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "vk/check.hpp"
+#include "vk/fault_injection.hpp"
 #include "vk/shader_registry.hpp"
 #include "vkception/error.hpp"
 
@@ -100,7 +101,8 @@ const Kernel& KernelCache::get(const KernelKey& key) {
     VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
     info.codeSize = it->second.wordCount * sizeof(uint32_t);
     info.pCode = it->second.words;
-    VKC_CHECK(vkCreateShaderModule(device_, &info, nullptr, &module));
+    VKC_CHECK_AT(FaultSite::PipelineCreation,
+                 vkCreateShaderModule(device_, &info, nullptr, &module));
   }
 
   std::vector<VkDescriptorType> types(key.bindings);
@@ -144,11 +146,12 @@ const Kernel& KernelCache::get(const KernelKey& key) {
   info.stage.pName = "main";
   info.stage.pSpecializationInfo = &spec;
   info.layout = kernel->layout;
-  VkResult result = vkCreateComputePipelines(device_, cache_, 1, &info, nullptr, &kernel->pipeline);
+  VkResult result = VKC_CALL_AT(
+      FaultSite::PipelineCreation,
+      vkCreateComputePipelines(device_, cache_, 1, &info, nullptr, &kernel->pipeline));
   if (result != VK_SUCCESS) {
     vkDestroyPipelineLayout(device_, kernel->layout, nullptr);
-    throw Error(std::string("vkCreateComputePipelines failed for shader '") + key.shader +
-                "': " + resultName(result));
+    throwVkError("vkCreateComputePipelines", result, "for shader '" + key.shader + "'");
   }
   return *kernels_.emplace(key, std::move(kernel)).first->second;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "vk/check.hpp"
+#include "vk/fault_injection.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::vk {
@@ -43,8 +44,9 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
 void Buffer::release() {
   if (buffer_ == VK_NULL_HANDLE) return;
   vkDestroyBuffer(owner_->device_, buffer_, nullptr);
-  owner_->free(block_, offset_, reserved_);
+  if (reserved_ > 0) owner_->free(block_, offset_, reserved_);
   buffer_ = VK_NULL_HANDLE;
+  reserved_ = 0;
 }
 
 MemoryAllocator::MemoryAllocator(VkPhysicalDevice physical, VkDevice device) : device_(device) {
@@ -107,8 +109,9 @@ Buffer MemoryAllocator::createBuffer(VkDeviceSize size, MemoryUsage usage) {
   info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
                VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
   info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  // Until it holds memory, the Buffer only owns its VkBuffer (release() frees nothing else).
   Buffer buffer;
-  VKC_CHECK(vkCreateBuffer(device_, &info, nullptr, &buffer.buffer_));
+  VKC_CHECK_AT(FaultSite::Allocation, vkCreateBuffer(device_, &info, nullptr, &buffer.buffer_));
   buffer.owner_ = this;
   buffer.size_ = size;
 
@@ -116,45 +119,63 @@ Buffer MemoryAllocator::createBuffer(VkDeviceSize size, MemoryUsage usage) {
   vkGetBufferMemoryRequirements(device_, buffer.buffer_, &req);
   uint32_t type = findMemoryType(req.memoryTypeBits, usage);
 
-  std::lock_guard<std::mutex> lock(mutex_);
-  VkDeviceSize offset = 0;
-  int found = -1;
-  for (size_t b = 0; b < blocks_.size() && found < 0; ++b) {
-    if (blocks_[b].memory != VK_NULL_HANDLE && blocks_[b].memoryType == type &&
-        tryReserve(blocks_[b], req.size, req.alignment, &offset)) {
-      found = static_cast<int>(b);
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  void* blockMapped = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    VkDeviceSize offset = 0;
+    int found = -1;
+    for (size_t b = 0; b < blocks_.size() && found < 0; ++b) {
+      if (blocks_[b].memory != VK_NULL_HANDLE && blocks_[b].memoryType == type &&
+          tryReserve(blocks_[b], req.size, req.alignment, &offset)) {
+        found = static_cast<int>(b);
+      }
     }
+    if (found < 0) {
+      // A slot whose block went back to the driver is reused, so loads and unloads do not
+      // grow the table.
+      auto slot = std::find_if(blocks_.begin(), blocks_.end(),
+                               [](const Block& b) { return b.memory == VK_NULL_HANDLE; });
+      if (slot == blocks_.end()) slot = blocks_.insert(blocks_.end(), Block{});
+      *slot = newBlock(type, req.size);
+      found = static_cast<int>(slot - blocks_.begin());
+      tryReserve(blocks_[found], req.size, req.alignment, &offset);
+    }
+    buffer.block_ = static_cast<uint32_t>(found);
+    buffer.offset_ = offset;
+    buffer.reserved_ = req.size;
+    inUse_ += req.size;
+    memory = blocks_[found].memory;
+    blockMapped = blocks_[found].mapped;
   }
-  if (found < 0) {
-    Block block;
-    block.memoryType = type;
-    block.size = std::max(kBlockSize, alignUp(req.size, 1 << 20));
-    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-    alloc.allocationSize = block.size;
-    alloc.memoryTypeIndex = type;
-    VkResult result = vkAllocateMemory(device_, &alloc, nullptr, &block.memory);
-    if (result != VK_SUCCESS) {
-      vkDestroyBuffer(device_, buffer.buffer_, nullptr);
-      buffer.buffer_ = VK_NULL_HANDLE;
-      throw Error(std::string("vkAllocateMemory failed: ") + resultName(result) + " (asked for " +
-                  std::to_string(block.size >> 20) + " MiB)");
-    }
-    if (properties_.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) {
-      VKC_CHECK(vkMapMemory(device_, block.memory, 0, VK_WHOLE_SIZE, 0, &block.mapped));
-    }
-    block.free.push_back({0, block.size});
-    blocks_.push_back(std::move(block));
-    found = static_cast<int>(blocks_.size() - 1);
-    tryReserve(blocks_[found], req.size, req.alignment, &offset);
-  }
-  Block& block = blocks_[found];
-  VKC_CHECK(vkBindBufferMemory(device_, buffer.buffer_, block.memory, offset));
-  buffer.block_ = static_cast<uint32_t>(found);
-  buffer.offset_ = offset;
-  buffer.reserved_ = req.size;
-  if (block.mapped) buffer.mapped_ = static_cast<char*>(block.mapped) + offset;
-  inUse_ += req.size;
+  // On failure the Buffer's destructor returns the range.
+  VKC_CHECK(vkBindBufferMemory(device_, buffer.buffer_, memory, buffer.offset_));
+  if (blockMapped) buffer.mapped_ = static_cast<char*>(blockMapped) + buffer.offset_;
   return buffer;
+}
+
+MemoryAllocator::Block MemoryAllocator::newBlock(uint32_t type, VkDeviceSize atLeast) {
+  Block block;
+  block.memoryType = type;
+  block.size = std::max(kBlockSize, alignUp(atLeast, 1 << 20));
+  VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  alloc.allocationSize = block.size;
+  alloc.memoryTypeIndex = type;
+  VkResult result =
+      VKC_CALL_AT(FaultSite::Allocation, vkAllocateMemory(device_, &alloc, nullptr, &block.memory));
+  if (result != VK_SUCCESS) {
+    throwVkError("vkAllocateMemory", result,
+                 "(asked for " + std::to_string(block.size >> 20) + " MiB)");
+  }
+  if (properties_.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) {
+    result = vkMapMemory(device_, block.memory, 0, VK_WHOLE_SIZE, 0, &block.mapped);
+    if (result != VK_SUCCESS) {
+      vkFreeMemory(device_, block.memory, nullptr);
+      throwVkError("vkMapMemory", result);
+    }
+  }
+  block.free.push_back({0, block.size});
+  return block;
 }
 
 void MemoryAllocator::free(uint32_t blockIndex, VkDeviceSize offset, VkDeviceSize size) {

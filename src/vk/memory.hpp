@@ -68,6 +68,7 @@ class MemoryAllocator {
     std::vector<Range> free;  // sorted by offset, coalesced
   };
   uint32_t findMemoryType(uint32_t typeBits, MemoryUsage usage) const;
+  Block newBlock(uint32_t type, VkDeviceSize atLeast);  // allocated (and mapped if host-visible)
   bool tryReserve(Block& block, VkDeviceSize size, VkDeviceSize alignment, VkDeviceSize* offset);
   void free(uint32_t block, VkDeviceSize offset, VkDeviceSize size);
 

@@ -330,3 +330,44 @@ TEST(WinogradLowering, BlockMatchesCpuAndKeepsNominalFlops) {
 
 }  // namespace
 }  // namespace vkc::test
+
+namespace vkc::test {
+namespace {
+
+// Regressions for two use-after-frees that ASan found (CI runs this file under ASan): code that
+// kept a reference into graph.tensors across a call appending to it. With 0..8 tensors before
+// the call, one of the appends is certain to reallocate (vector capacities double), so the
+// sanitizer build catches a reference that outlives it.
+TEST(GraphBuilder, ResidualConvSurvivesTensorReallocation) {
+  for (int extra = 0; extra <= 8; ++extra) {
+    GraphBuilder b;
+    int x = b.input(4, 6, 6);
+    for (int i = 0; i < extra; ++i)
+      x = addConv(b, "pre" + std::to_string(i), x, 4, 1, 1);
+    const int y = b.residualConv("up", x, x, 0.5f, ops::Activation::Relu,
+                                 randomVector(16, 93, -0.1f, 0.1f), {});
+    EXPECT_EQ(b.tensor(y).channels, 4);
+    EXPECT_EQ(b.tensor(y).height, 6);
+    EXPECT_THROW(b.residualConv("bad", x, b.maxPool("half", x, 2, 2, 0), 0.5f,
+                                ops::Activation::Relu, randomVector(16, 94, -0.1f, 0.1f), {}),
+                 Error);
+  }
+}
+
+TEST(WinogradLowering, SurvivesTensorReallocation) {
+  for (int extra = 0; extra <= 8; ++extra) {
+    GraphBuilder b;
+    int x = b.input(64, 17, 17);
+    for (int i = 0; i < extra; ++i)
+      x = b.maxPool("pool" + std::to_string(i), x, 3, 1, 1);
+    const int y = addConv(b, "a_1x7", x, 64, 1, 7);
+    graph::Graph g = b.finish(y);
+    ASSERT_EQ(graph::lowerToWinograd(g), 1) << extra;
+    const graph::Tensor& products = g.tensors[g.nodes[g.nodes.size() - 2].output];
+    EXPECT_EQ(products.height, 17) << extra;  // 17 rows of ceil(17 / 6) = 3 tiles
+    EXPECT_EQ(products.width, 3) << extra;
+  }
+}
+
+}  // namespace
+}  // namespace vkc::test

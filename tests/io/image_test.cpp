@@ -1,6 +1,8 @@
 #include "io/image.hpp"
 
 #include <gtest/gtest.h>
+
+#include <cstring>
 #include <stb/stb_image_write.h>
 
 #include <random>
@@ -98,7 +100,16 @@ TEST(ImageTest, LoadErrorsNameTheFile) {
   for (uint8_t& b : junk)
     b = static_cast<uint8_t>(rng());
   writeBytes(random, junk);
-  expectError([&] { loadImage(random); }, {random, "cannot decode"});
+  expectError([&] { loadImage(random); }, {random, "not a supported image format"});
+  // Formats other than PNG, JPEG and BMP are refused by their signature, not parsed.
+  for (const auto& [name, magic] : {std::pair{"x.gif", "GIF89a"}, std::pair{"x.ppm", "P6\n1 1\n"},
+                                    std::pair{"x.webp", "RIFF"}}) {
+    const std::string path = dir.file(name);
+    std::vector<uint8_t> bytes(magic, magic + std::strlen(magic));
+    bytes.resize(64, 0);
+    writeBytes(path, bytes);
+    expectError([&] { loadImage(path); }, {path, "not a supported image format (PNG, JPEG, BMP)"});
+  }
 
   const std::string empty = dir.file("empty.jpg");
   writeBytes(empty, {});

@@ -1,0 +1,38 @@
+#pragma once
+// Each app's command line: its options, usage text and parser, kept out of main() so that the
+// parsers are exercised by tests and by the fuzzer (fuzz/fuzz_cli.cpp) without running the apps.
+// Every parse*Args returns -1 to go on, or the exit code (0 after --help/--version, 2 after a
+// usage error, which it has already printed).
+#include <string>
+#include <vector>
+
+namespace vkc::app {
+
+struct ClassifyOptions {
+  std::string model, weights, labels, inputTensor, saveLogits, precision = "fp32";
+  int top = 5, batch = 8, size = 0, device = -1;
+  bool json = false;
+  std::vector<std::string> inputs;
+};
+int parseClassifyArgs(int argc, char** argv, ClassifyOptions& o);
+
+struct EvalOptions {
+  std::string model, weights, labels, idxImages, idxLabels, dir;
+  int batch = 32, size = 0, device = -1, limit = 0;
+  bool json = false;
+};
+int parseEvalArgs(int argc, char** argv, EvalOptions& o);
+
+struct BenchOptions {
+  std::string model, weights, precision = "fp32";
+  int batch = 1, size = 0, warmup = 2, runs = 5, device = -1, top = 10;
+  bool json = false, peak = false, profile = false, noFirstResult = false, noWinograd = false;
+};
+int parseBenchArgs(int argc, char** argv, BenchOptions& o);
+
+struct InfoOptions {
+  bool json = false;
+};
+int parseInfoArgs(int argc, char** argv, InfoOptions& o);
+
+}  // namespace vkc::app

@@ -1,0 +1,15 @@
+# VKC_SANITIZE builds everything (library, apps, tests, fuzzers) with the compiler's sanitizers:
+#   -DVKC_SANITIZE=address,undefined   ASan + UBSan (any report aborts: -fno-sanitize-recover)
+#   -DVKC_SANITIZE=thread              TSan (the concurrency tests)
+# tests/sanitizers/ holds the run-time options and the suppressions, which only cover the Vulkan
+# loader, Mesa's lavapipe and the validation layer (not built with sanitizers, not ours).
+set(VKC_SANITIZE "" CACHE STRING "Sanitizers: address,undefined or thread (empty: none)")
+if(VKC_SANITIZE)
+  if(VKC_SANITIZE MATCHES "thread" AND VKC_SANITIZE MATCHES "address")
+    message(FATAL_ERROR "VKC_SANITIZE: thread cannot be combined with address")
+  endif()
+  add_compile_options(-fsanitize=${VKC_SANITIZE} -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=${VKC_SANITIZE})
+  message(STATUS "vkception: sanitizers ${VKC_SANITIZE}")
+endif()

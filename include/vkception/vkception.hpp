@@ -24,6 +24,10 @@ namespace vkc {
 struct ContextOptions {
   int device = -1;          // index as listed by vkc-info; -1: VKC_DEVICE or the best device
   bool validation = false;  // Khronos validation layer (debugging)
+  // The compiled pipelines are kept in a file between runs: `pipelineCachePath`, or when empty
+  // $XDG_CACHE_HOME/vkception/ (or ~/.cache/vkception/). false: nothing is read or written.
+  bool pipelineCache = true;
+  std::string pipelineCachePath;
 };
 
 struct DeviceSummary {

@@ -7,6 +7,8 @@ Context::Context(const ContextOptions& options) : impl_(std::make_unique<Impl>()
   vk::DeviceOptions deviceOptions;
   deviceOptions.deviceIndex = options.device;
   deviceOptions.validation = options.validation;
+  deviceOptions.pipelineCacheOnDisk = options.pipelineCache;
+  deviceOptions.pipelineCachePath = options.pipelineCachePath;
   impl_->device = std::make_unique<vk::Device>(deviceOptions);
 }
 

@@ -16,6 +16,7 @@ struct Context::Impl {
 };
 
 struct Network::Impl {
+  static Network load(vk::Device& device, const std::string& model, const NetworkOptions& options);
   vk::Device* device = nullptr;
   models::Model model;
   std::map<std::string, std::string> metadata;

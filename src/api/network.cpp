@@ -6,6 +6,21 @@
 #include "graph/winograd_lowering.hpp"
 
 namespace vkc {
+namespace {
+
+// A lost device may show in any call (drivers differ in which); once one reports it, the device
+// is marked so that every later use says so at once instead of touching it again.
+template <typename F>
+auto noticingDeviceLoss(vk::Device& device, F&& work) {
+  try {
+    return work();
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::DeviceLost) device.markLost();
+    throw;
+  }
+}
+
+}  // namespace
 
 int Network::Impl::largestBatch() const {
   // A tensor's bytes grow at most linearly with the batch (planes only round up to 8 elements).
@@ -49,9 +64,15 @@ Network::Network(Network&&) noexcept = default;
 Network& Network::operator=(Network&&) noexcept = default;
 
 Network Network::load(Context& context, const std::string& model, const NetworkOptions& options) {
+  vk::Device& device = *context.impl().device;
+  return noticingDeviceLoss(device, [&] { return Impl::load(device, model, options); });
+}
+
+Network Network::Impl::load(vk::Device& device, const std::string& model,
+                            const NetworkOptions& options) {
+  device.throwIfLost();
   auto impl = std::make_unique<Impl>();
-  impl->device = context.impl().device.get();
-  impl->device->throwIfLost();
+  impl->device = &device;
   impl->profile = options.profile;
   impl->quickStart = options.quickStart;
   impl->precision =
@@ -125,13 +146,18 @@ std::vector<float> Network::Impl::runChunked(
 }
 
 std::vector<float> Network::run(const float* input, int batch) {
-  return impl_->runChunked(
-      batch, false, [input](graph::Program& p, size_t offset) { return p.submit(input + offset); });
+  return noticingDeviceLoss(*impl_->device, [&] {
+    return impl_->runChunked(batch, false, [input](graph::Program& p, size_t offset) {
+      return p.submit(input + offset);
+    });
+  });
 }
 
 std::vector<float> Network::runImages(const uint8_t* pixels, int batch) {
-  return impl_->runChunked(batch, true, [pixels](graph::Program& p, size_t offset) {
-    return p.submitImages(pixels + offset);
+  return noticingDeviceLoss(*impl_->device, [&] {
+    return impl_->runChunked(batch, true, [pixels](graph::Program& p, size_t offset) {
+      return p.submitImages(pixels + offset);
+    });
   });
 }
 
@@ -153,6 +179,7 @@ void Network::setImageNormalization(const std::array<float, 3>& mean,
 }
 
 NetworkStats Network::stats(int batch) {
+  impl_->device->throwIfLost();
   graph::Program& program = impl_->program(std::min(batch, impl_->maxBatch));
   const graph::ProgramStats& s = program.stats();
   NetworkStats out;

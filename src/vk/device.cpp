@@ -49,7 +49,10 @@ Device::Device(const DeviceOptions& options) {
     memory_ = std::make_unique<MemoryAllocator>(info_.handle, device_);
     std::string cachePath;
     if (options.pipelineCacheOnDisk) {
-      cachePath = defaultPipelineCachePath(info_.vendorId, info_.deviceId, info_.driverVersion);
+      cachePath = !options.pipelineCachePath.empty()
+                      ? options.pipelineCachePath
+                      : defaultPipelineCachePath(info_.vendorId, info_.deviceId,
+                                                 info_.driverVersion);
     }
     kernels_ = std::make_unique<KernelCache>(device_, cachePath);
   } catch (...) {
@@ -72,10 +75,6 @@ void Device::destroy() noexcept {
   device_ = VK_NULL_HANDLE;
 }
 
-void Device::noteResult(VkResult result) {
-  if (result == VK_ERROR_DEVICE_LOST) lost_.store(true);
-}
-
 void Device::throwIfLost() const {
   if (lost()) {
     throw Error("the Vulkan device '" + info_.name +
@@ -92,7 +91,7 @@ void Device::submit(VkCommandBuffer commands, VkFence fence) {
   std::lock_guard<std::mutex> lock(queueMutex_);
   const VkResult result =
       VKC_CALL_AT(FaultSite::QueueSubmit, vkQueueSubmit(queue_, 1, &submit, fence));
-  noteResult(result);
+  if (result == VK_ERROR_DEVICE_LOST) markLost();
   if (result != VK_SUCCESS) throwVkError("vkQueueSubmit", result);
 }
 
@@ -100,7 +99,7 @@ void Device::waitForFence(VkFence fence) {
   throwIfLost();
   const VkResult result = VKC_CALL_AT(
       FaultSite::FenceWait, vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX));
-  noteResult(result);
+  if (result == VK_ERROR_DEVICE_LOST) markLost();
   if (result != VK_SUCCESS) throwVkError("vkWaitForFences", result);
 }
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "vk/device_info.hpp"
 #include "vk/instance.hpp"
@@ -17,6 +18,7 @@ struct DeviceOptions {
   int deviceIndex = -1;     // -1: VKC_DEVICE, else the preferred device
   bool validation = false;  // Khronos validation incl. synchronization validation
   bool pipelineCacheOnDisk = true;
+  std::string pipelineCachePath;  // empty: defaultPipelineCachePath
 };
 
 class Device {
@@ -40,6 +42,7 @@ class Device {
   // After VK_ERROR_DEVICE_LOST from any call, every later use reports it (ErrorCode::DeviceLost)
   // instead of touching the device again.
   bool lost() const { return lost_.load(); }
+  void markLost() { lost_.store(true); }
   void throwIfLost() const;
   // Synchronous helpers for set-up work (weight upload) and tests.
   void upload(const Buffer& dst, const void* data, VkDeviceSize bytes, VkDeviceSize dstOffset = 0);
@@ -55,7 +58,6 @@ class Device {
   std::mutex queueMutex_;
   std::atomic<bool> lost_{false};
   void destroy() noexcept;
-  void noteResult(VkResult result);  // marks the device lost on VK_ERROR_DEVICE_LOST
 };
 
 // A one-shot command buffer: begin on construction, submitAndWait() ends and waits.

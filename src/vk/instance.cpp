@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 
 #include "vk/check.hpp"
 #include "vkception/error.hpp"
@@ -10,6 +11,9 @@ namespace vkc::vk {
 namespace {
 
 constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
+std::atomic<int> processMessages{0};
+std::mutex processLastMutex;
+std::string processLast;
 
 bool hasLayer(const char* name) {
   uint32_t count = 0;
@@ -99,6 +103,15 @@ std::string Instance::lastValidationMessage() const {
   return lastMessage_;
 }
 
+int Instance::processValidationMessageCount() {
+  return processMessages.load();
+}
+
+std::string Instance::processLastValidationMessage() {
+  std::lock_guard<std::mutex> lock(processLastMutex);
+  return processLast;
+}
+
 VkBool32 Instance::onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                              VkDebugUtilsMessageTypeFlagsEXT /*types*/,
                              const VkDebugUtilsMessengerCallbackDataEXT* data, void* self) {
@@ -106,6 +119,11 @@ VkBool32 Instance::onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
   const char* text = data && data->pMessage ? data->pMessage : "(no message)";
   instance->messages_.fetch_add(1);
   instance->lastMessage_ = text;
+  processMessages.fetch_add(1);
+  {
+    std::lock_guard<std::mutex> lock(processLastMutex);
+    processLast = text;
+  }
   if (instance->print_) {
     std::fprintf(stderr, "[vulkan validation %s] %s\n",
                  severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? "error" : "warning",

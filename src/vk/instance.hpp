@@ -25,6 +25,10 @@ class Instance {
   // Validation warnings and errors seen so far (performance hints are not counted).
   int validationMessageCount() const { return messages_.load(); }
   std::string lastValidationMessage() const;
+  // Messages of every instance of the process, counted past the instance's end: a leak reported
+  // at vkDestroyDevice arrives while the Device (and its Instance) is being torn down.
+  static int processValidationMessageCount();
+  static std::string processLastValidationMessage();
 
  private:
   static VKAPI_ATTR VkBool32 VKAPI_CALL onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,

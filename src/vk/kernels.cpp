@@ -1,8 +1,7 @@
 #include "vk/kernels.hpp"
 
-#include <sys/stat.h>
-
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <tuple>
@@ -74,10 +73,9 @@ void KernelCache::save() const {
   if (vkGetPipelineCacheData(device_, cache_, &size, nullptr) != VK_SUCCESS || size == 0) return;
   std::vector<char> data(size);
   if (vkGetPipelineCacheData(device_, cache_, &size, data.data()) != VK_SUCCESS) return;
-  std::string dir = path_.substr(0, path_.rfind('/'));
-  std::string parent = dir.substr(0, dir.rfind('/'));
-  ::mkdir(parent.c_str(), 0755);
-  ::mkdir(dir.c_str(), 0755);
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::path(path_).parent_path();
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
   // Write then rename, so a concurrent reader never sees half a file.
   std::string tmp = path_ + ".tmp" + std::to_string(reinterpret_cast<uintptr_t>(this));
   {

@@ -8,14 +8,13 @@ namespace {
 
 class ValidationListener : public testing::EmptyTestEventListener {
   void OnTestStart(const testing::TestInfo&) override {
-    if (vkc::test::hasSharedDevice()) start_ = vkc::test::validationMessages();
+    start_ = vkc::test::validationMessages();
   }
   void OnTestEnd(const testing::TestInfo&) override {
-    if (!vkc::test::hasSharedDevice()) return;
     int seen = vkc::test::validationMessages() - start_;
     if (seen > 0) {
       ADD_FAILURE() << seen << " Vulkan validation message(s) during this test; last: "
-                    << vkc::test::sharedDevice().instance().lastValidationMessage();
+                    << vkc::test::lastValidationMessage();
     }
   }
   int start_ = 0;

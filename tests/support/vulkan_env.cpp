@@ -17,11 +17,11 @@ vk::Device& sharedDevice() {
   return *device;
 }
 
-bool hasSharedDevice() {
-  return device != nullptr;
-}
 int validationMessages() {
-  return device ? device->instance().validationMessageCount() : 0;
+  return vk::Instance::processValidationMessageCount();
+}
+std::string lastValidationMessage() {
+  return vk::Instance::processLastValidationMessage();
 }
 void releaseSharedDevice() {
   device.reset();

@@ -1,12 +1,17 @@
 #pragma once
 // One validated Vulkan device shared by all tests (creating one per test is slow on lavapipe).
+#include <string>
+
 #include "vk/device.hpp"
 
 namespace vkc::test {
 
 vk::Device& sharedDevice();  // created on first use with validation on
-bool hasSharedDevice();
+// Validation messages of every Vulkan instance the test binary made (process-wide), so that the
+// listener in test_main.cpp also sees messages of tests' own Contexts, including leaks that the
+// object tracker reports at vkDestroyDevice.
 int validationMessages();
+std::string lastValidationMessage();
 void releaseSharedDevice();
 
 }  // namespace vkc::test

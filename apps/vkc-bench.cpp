@@ -63,6 +63,15 @@ int main(int argc, char** argv) {
   options.winograd = !o.noWinograd;
   const bool winograd = options.winograd && options.precision == vkc::Precision::Fp32;
   try {
+    // The benchmark's input lives on the host as floats: refuse what cannot fit rather than
+    // be killed for it.
+    const double inputBytes = 4.0 * 3 * batch * (o.size ? o.size : 299) * (o.size ? o.size : 299);
+    if (inputBytes > double(uint64_t{2} << 30)) {
+      throw vkc::Error("batch " + std::to_string(batch) + " needs a " +
+                           std::to_string(uint64_t(inputBytes) >> 20) +
+                           " MiB input, over the 2048 MiB vkc-bench allocates on the host",
+                       vkc::ErrorCode::BadArgument);
+    }
     vkc::ContextOptions co;
     co.device = o.device;
     // Time to first result (device, weights, pipelines, first run) with an empty pipeline

@@ -62,8 +62,18 @@ void printResult(const vkc::app::ClassifyOptions& o, const std::string& name, co
 }
 
 std::vector<float> readTensorFile(const std::string& path, size_t perImage) {
+  // Read whole, so bounded: 2 GiB is ~6000 images of 299 x 299.
+  constexpr uintmax_t kMaxTensorFileBytes = uintmax_t{2} << 30;
+  std::error_code ec;
+  const uintmax_t fileBytes = fs::file_size(path, ec);
+  if (!ec && fileBytes > kMaxTensorFileBytes) {
+    throw vkc::Error(path + ": " + std::to_string(fileBytes >> 20) + " MiB is over the " +
+                         std::to_string(kMaxTensorFileBytes >> 20) +
+                         " MiB an input tensor file may hold; split it",
+                     vkc::ErrorCode::BadInputFile);
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw vkc::Error(path + ": cannot open");
+  if (!in) throw vkc::Error(path + ": cannot open", vkc::ErrorCode::BadInputFile);
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
   size_t imageBytes = perImage * sizeof(float);
   if (bytes.empty() || bytes.size() % imageBytes != 0) {
@@ -150,10 +160,11 @@ int main(int argc, char** argv) {
     net.setImageNormalization(pre.mean, pre.std);
     const bool progress = isatty(STDERR_FILENO) && images.size() > 20;
     std::vector<float> allLogits;
-    for (size_t start = 0; start < images.size(); start += o.batch) {
+    const size_t chunk = vkc::app::imagesPerChunk(o.batch, size);
+    for (size_t start = 0; start < images.size(); start += chunk) {
       std::vector<std::string> names;
       std::vector<uint8_t> batch;
-      for (size_t i = start; i < std::min(images.size(), start + o.batch); ++i) {
+      for (size_t i = start; i < std::min(images.size(), start + chunk); ++i) {
         try {
           std::vector<uint8_t> x =
               vkc::app::toPixels(vkc::io::loadImage(images[i]), size, pre, images[i]);
@@ -171,7 +182,7 @@ int main(int argc, char** argv) {
       }
       allLogits.insert(allLogits.end(), logits.begin(), logits.end());
       if (progress) {
-        std::fprintf(stderr, "\r[%zu/%zu images]", std::min(images.size(), start + o.batch),
+        std::fprintf(stderr, "\r[%zu/%zu images]", std::min(images.size(), start + chunk),
                      images.size());
       }
     }

@@ -127,11 +127,12 @@ int run(const vkc::app::EvalOptions& o) {
   vkc::app::Preprocess pre = vkc::app::preprocessFor(choice.model, net.metadata());
   net.setImageNormalization(pre.mean, pre.std);
   vkc::app::EvalStats stats(classes);
-  const bool progress = isatty(STDERR_FILENO) && count > size_t(o.batch);
+  const size_t chunk = vkc::app::imagesPerChunk(o.batch, size);
+  const bool progress = isatty(STDERR_FILENO) && count > chunk;
   // Compile the image program for the full batch and warm it up first: a one-off cost, not
   // throughput.
   {
-    const int warm = static_cast<int>(std::min<size_t>(o.batch, count));
+    const int warm = static_cast<int>(std::min<size_t>(chunk, count));
     std::vector<uint8_t> zeros(size_t(warm) * 3 * size * size, 0);
     net.runImages(zeros.data(), warm);
   }
@@ -140,10 +141,10 @@ int run(const vkc::app::EvalOptions& o) {
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  for (size_t first = 0; first < count; first += o.batch) {
+  for (size_t first = 0; first < count; first += chunk) {
     std::vector<uint8_t> input;
     std::vector<int> truth;
-    for (size_t i = first; i < std::min(count, first + o.batch); ++i) {
+    for (size_t i = first; i < std::min(count, first + chunk); ++i) {
       try {
         std::vector<uint8_t> x = vkc::app::toPixels(set.image(i), size, pre, set.name(i));
         input.insert(input.end(), x.begin(), x.end());
@@ -158,7 +159,7 @@ int run(const vkc::app::EvalOptions& o) {
     for (size_t n = 0; n < truth.size(); ++n)
       stats.add(&logits[n * classes], truth[n]);
     if (progress) {
-      size_t done = std::min(count, first + o.batch);
+      size_t done = std::min(count, first + chunk);
       std::fprintf(stderr, "\r[%zu/%zu images, %.1f images/s]", done, count, done / seconds());
     }
   }

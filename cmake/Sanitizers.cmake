@@ -11,5 +11,12 @@ if(VKC_SANITIZE)
   add_compile_options(-fsanitize=${VKC_SANITIZE} -fno-sanitize-recover=all
                       -fno-omit-frame-pointer -g)
   add_link_options(-fsanitize=${VKC_SANITIZE})
+  add_compile_definitions(VKC_SANITIZER_BUILD)
   message(STATUS "vkception: sanitizers ${VKC_SANITIZE}")
+endif()
+
+# VKC_BUILD_FUZZERS: coverage instrumentation for everything, so the harnesses in fuzz/ see
+# which branches of the library an input reached.
+if(VKC_BUILD_FUZZERS)
+  add_compile_options(-fsanitize=fuzzer-no-link)
 endif()

@@ -10,6 +10,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config glslang-tools libvulkan-dev vulkan-tools \
   mesa-vulkan-drivers vulkan-validationlayers libgtest-dev libstb-dev \
-  nlohmann-json3-dev zlib1g-dev dataset-fashion-mnist python3 >/dev/null
+  nlohmann-json3-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev dataset-fashion-mnist python3 >/dev/null
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD_DIR" -j"$(nproc)"

@@ -42,6 +42,4 @@ ImageFolder scanImageFolder(const std::string& root);
 EvalSet toEvalSet(const ImageFolder& folder, const std::vector<std::string>& labels,
                   const std::string& labelsPath);
 
-bool isImageFile(const std::string& path);
-
 }  // namespace vkc::app

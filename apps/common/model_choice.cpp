@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -17,8 +19,12 @@ std::array<float, 3> parseTriple(const std::string& text, const std::string& key
   std::stringstream ss(text);
   std::string part;
   for (float& x : v) {
-    if (!std::getline(ss, part, ',')) throw Error("weights metadata '" + key + "' needs 3 numbers");
-    x = std::strtof(part.c_str(), nullptr);
+    char* end = nullptr;
+    if (std::getline(ss, part, ',')) x = std::strtof(part.c_str(), &end);
+    if (end == nullptr || end == part.c_str() || *end != '\0' || !std::isfinite(x)) {
+      throw Error("weights metadata '" + key + "' = '" + text + "' needs 3 finite numbers",
+                  ErrorCode::BadInputFile);
+    }
   }
   return v;
 }
@@ -54,7 +60,15 @@ std::string labelsFile(const std::string& explicitLabels, const ModelChoice& cho
                        const std::map<std::string, std::string>& metadata) {
   if (!explicitLabels.empty()) return explicitLabels;
   if (auto it = metadata.find("vkception.labels"); it != metadata.end()) {
-    return (std::filesystem::path(choice.weights).parent_path() / it->second).string();
+    // A plain file name beside the weights: a file's metadata must not point the app at any
+    // other file on the machine (whose lines it would print as labels).
+    const std::string& name = it->second;
+    if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
+      throw Error(choice.weights + ": metadata 'vkception.labels' = '" + name +
+                      "' must be a file name beside the weights file",
+                  ErrorCode::BadInputFile);
+    }
+    return (std::filesystem::path(choice.weights).parent_path() / name).string();
   }
   return choice.defaultLabels;
 }
@@ -76,6 +90,12 @@ Preprocess preprocessFor(const std::string& model, const std::map<std::string, s
     pre.std = parseTriple(it->second, it->first);
   }
   return pre;
+}
+
+int imagesPerChunk(int batch, int size) {
+  constexpr size_t kHostChunkBytes = size_t{256} << 20;
+  const size_t perImage = size_t(3) * size * size;
+  return static_cast<int>(std::max<size_t>(1, std::min<size_t>(batch, kHostChunkBytes / perImage)));
 }
 
 std::vector<uint8_t> toPixels(const io::Image& image, int size, const Preprocess& pre,

@@ -43,4 +43,8 @@ std::vector<uint8_t> toPixels(const io::Image& image, int size, const Preprocess
                               const std::string& source);
 constexpr int kMinImageSide = 8;
 
+// Images per host-side chunk: `batch`, or fewer when `batch` images of size x size RGB would
+// take more than 256 MiB of host memory (a --batch far too large is chunked, not an OOM kill).
+int imagesPerChunk(int batch, int size);
+
 }  // namespace vkc::app

@@ -7,9 +7,10 @@
 //   std::vector<float> logits = net.run(images.data(), batch);  // NCHW in, [batch, classes] out
 //
 // Errors (bad files, bad shapes, Vulkan failures with their VkResult) throw vkc::Error.
-// Thread safety: a Context and the Networks made from it must be used from one thread at a
-// time (Vulkan queues and command pools are externally synchronised); use one Context per
-// thread for parallel work. A Network must not outlive its Context.
+// Thread safety: different Networks may be loaded and run from different threads at the same
+// time, on one Context or several (the Context serialises its queue; each Network records into
+// its own command pools). One Network is used from one thread at a time. A Network must not
+// outlive its Context. (tests/reliability/test_concurrency.cpp checks this under TSan.)
 #include <array>
 #include <cstdint>
 #include <map>

@@ -30,7 +30,18 @@ int Network::Impl::largestBatch() const {
                                                 ops::planeElements(1, t.height, t.width) *
                                                 ops::elementBytes(precision));
   }
-  return static_cast<int>(std::max<uint64_t>(1, device->info().maxStorageBufferRange / perImage));
+  uint64_t batch = device->info().maxStorageBufferRange / perImage;
+  // And the activations of one chunk within a quarter of the largest device-local heap, so that
+  // a huge batch is split instead of exhausting the device (or, on CPU drivers, the host).
+  uint64_t heap = 0;
+  for (const vk::MemoryHeapInfo& h : device->info().heaps) {
+    if (h.deviceLocal) heap = std::max(heap, h.size);
+  }
+  const uint64_t arenaPerImage =
+      graph::planMemory(model.graph, 1, device->info().bindingAlignment(), true, precision)
+          .arenaBytes;
+  if (heap > 0 && arenaPerImage > 0) batch = std::min(batch, heap / 4 / arenaPerImage);
+  return static_cast<int>(std::clamp<uint64_t>(batch, 1, 1 << 16));
 }
 
 graph::Program& Network::Impl::program(int batch, bool images) {

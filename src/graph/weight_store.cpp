@@ -17,10 +17,43 @@ uint64_t alignUp(uint64_t v, uint64_t a) {
   return (v + a - 1) / a * a;
 }
 
+// Bytes of a layer's packed weights and padded bias (ops::packConvWeights,
+// ops::packWinogradWeights, ops::padBias: output channels in blocks of 32).
+uint64_t packedBytes(const ConvWeights& w, uint64_t elementBytes) {
+  const uint64_t outBlocks = alignUp(static_cast<uint64_t>(w.outC), 32);
+  const uint64_t taps =
+      w.winograd.enabled() ? w.winograd.points() : static_cast<uint64_t>(w.kernelH) * w.kernelW;
+  return outBlocks * w.inC * taps * elementBytes + outBlocks * sizeof(float);
+}
+
+// Refuses, before anything is packed or uploaded, weights that cannot fit the device: more than
+// its largest device-local heap, or one layer over a buffer.
+void checkFits(const vk::DeviceInfo& info, const Graph& graph, uint64_t elementBytes) {
+  uint64_t total = 0, heap = 0;
+  for (const ConvWeights& w : graph.weights) {
+    const uint64_t bytes = packedBytes(w, elementBytes);
+    if (bytes > kBufferBytes) {
+      throw Error("weights of layer '" + w.name + "' need " + std::to_string(bytes >> 20) +
+                      " MiB packed, over the 64 MiB a weight buffer may hold",
+                  ErrorCode::OutOfMemory);
+    }
+    total += bytes;
+  }
+  for (const vk::MemoryHeapInfo& h : info.heaps) {
+    if (h.deviceLocal) heap = std::max(heap, h.size);
+  }
+  if (heap > 0 && total > heap) {
+    throw Error("the weights need " + std::to_string(total >> 20) + " MiB on the device, more than "
+                    "its largest memory heap (" + std::to_string(heap >> 20) + " MiB)",
+                ErrorCode::OutOfMemory);
+  }
+}
+
 }  // namespace
 
 WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision precision)
     : precision_(precision) {
+  checkFits(device.info(), graph, ops::elementBytes(precision));
   const uint64_t align = device.info().bindingAlignment();
   struct Host {
     std::vector<float> weights, bias;
@@ -49,7 +82,6 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     pendingOffsets.clear();
   };
   auto append = [&](size_t entry, bool isBias, const void* data, uint64_t size) {
-    if (size > kBufferBytes) throw Error("a single weight tensor exceeds 64 MiB");
     if (alignUp(staging.size(), align) + size > kBufferBytes) flush();
     uint64_t offset = alignUp(staging.size(), align);
     staging.resize(offset + size);

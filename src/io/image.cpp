@@ -1,43 +1,18 @@
 #include "io/image.hpp"
 
-// stb_image compiled here, static, with only the decoders of the formats we document: every
-// other format is refused by its signature before stb sees it, and the decoders we ship are
-// built with our flags (sanitizers, fuzzers) instead of coming prebuilt from libstb.
-#define STB_IMAGE_STATIC
-#define STB_IMAGE_IMPLEMENTATION
-#define STBI_ONLY_PNG
-#define STBI_ONLY_JPEG
-#define STBI_ONLY_BMP
-#define STBI_NO_STDIO
-#define STBI_FAILURE_USERMSG
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#pragma GCC diagnostic ignored "-Wunused-but-set-variable"
-#include <stb_image.h>
-#pragma GCC diagnostic pop
-
 #include <algorithm>
-#include <cerrno>
-#include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <limits>
-#include <memory>
 
 #include "vkception/error.hpp"
 
 namespace vkc::io {
 namespace {
 
-constexpr int kMaxSide = 16384;
-constexpr size_t kMaxImageFileBytes = size_t{256} << 20;
 constexpr int kWeightBits = 22;  // fixed-point precision of PIL's 8-bit resampler
 
 void checkImage(const Image& in, const char* what) {
-  if (in.width <= 0 || in.height <= 0 || in.width > kMaxSide || in.height > kMaxSide ||
+  if (in.width <= 0 || in.height <= 0 || in.width > kMaxImageSide || in.height > kMaxImageSide ||
       in.rgb.size() != static_cast<size_t>(in.width) * in.height * 3) {
     throw Error(std::string(what) + ": invalid input image " + std::to_string(in.width) + "x" +
                 std::to_string(in.height) + " with " + std::to_string(in.rgb.size()) + " bytes", ErrorCode::BadArgument);
@@ -45,7 +20,7 @@ void checkImage(const Image& in, const char* what) {
 }
 
 void checkSize(int width, int height, const char* what) {
-  if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide) {
+  if (width <= 0 || height <= 0 || width > kMaxImageSide || height > kMaxImageSide) {
     throw Error(std::string(what) + ": invalid output size " + std::to_string(width) + "x" +
                 std::to_string(height), ErrorCode::BadArgument);
   }
@@ -143,86 +118,6 @@ int halfRoundedToEven(int d) {
 }
 
 }  // namespace
-
-bool hasImageExtension(const std::string& path) {
-  const size_t dot = path.rfind('.');
-  if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return false;
-  std::string ext = path.substr(dot + 1);
-  for (char& c : ext)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == "png" || ext == "jpg" || ext == "jpeg" || ext == "bmp";
-}
-
-const char* imageFormatOf(const uint8_t* data, size_t size) {
-  auto starts = [&](const char* magic, size_t n) {
-    return size >= n && std::memcmp(data, magic, n) == 0;
-  };
-  if (starts("\x89PNG\r\n\x1a\n", 8)) return "PNG";
-  if (starts("\xff\xd8\xff", 3)) return "JPEG";
-  if (starts("BM", 2)) return "BMP";
-  return nullptr;
-}
-
-Image decodeImage(const uint8_t* data, size_t size, const std::string& name, size_t maxPixels) {
-  auto fail = [&](const std::string& what) -> Error {
-    return Error(name + ": " + what, ErrorCode::BadInputFile);
-  };
-  if (imageFormatOf(data, size) == nullptr) {
-    const char* other = size >= 4 && std::memcmp(data, "GIF8", 4) == 0   ? "GIF"
-                        : size >= 4 && std::memcmp(data, "RIFF", 4) == 0 ? "RIFF/WebP"
-                        : size >= 2 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7' ? "PNM"
-                                                                                          : nullptr;
-    throw fail(std::string(other ? other + std::string(" images are") : "this is") +
-               " not a supported image format (" + kSupportedImageFormats + ")");
-  }
-  if (size > static_cast<size_t>(std::numeric_limits<int>::max())) throw fail("file too large");
-  auto reason = [] {
-    const char* r = stbi_failure_reason();
-    return std::string(r != nullptr ? r : "unknown error");
-  };
-  const int bytes = static_cast<int>(size);
-  // Check the size before decoding so that a hostile header cannot force a huge allocation.
-  int width = 0, height = 0, channels = 0;
-  if (!stbi_info_from_memory(data, bytes, &width, &height, &channels)) {
-    throw fail("cannot decode " + std::string(imageFormatOf(data, size)) + " image: " + reason());
-  }
-  if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide ||
-      static_cast<size_t>(width) * height > maxPixels) {
-    throw fail("image size " + std::to_string(width) + "x" + std::to_string(height) +
-               " is over the limit of " + std::to_string(kMaxSide) + " px per side and " +
-               std::to_string(maxPixels) + " pixels");
-  }
-  std::unique_ptr<uint8_t, void (*)(void*)> pixels(
-      stbi_load_from_memory(data, bytes, &width, &height, &channels, 3), stbi_image_free);
-  if (!pixels) {
-    throw fail("cannot decode " + std::string(imageFormatOf(data, size)) + " image: " + reason());
-  }
-  Image out;
-  out.width = width;
-  out.height = height;
-  out.rgb.assign(pixels.get(), pixels.get() + static_cast<size_t>(width) * height * 3);
-  return out;
-}
-
-Image loadImage(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file) throw Error(path + ": cannot open: " + std::strerror(errno), ErrorCode::BadInputFile);
-  std::vector<uint8_t> bytes;
-  uint8_t chunk[1 << 16];
-  size_t got = 0;
-  while ((got = std::fread(chunk, 1, sizeof chunk, file.get())) > 0) {
-    if (bytes.size() + got > kMaxImageFileBytes) {
-      throw Error(path + ": image file is over " + std::to_string(kMaxImageFileBytes >> 20) +
-                      " MiB",
-                  ErrorCode::BadInputFile);
-    }
-    bytes.insert(bytes.end(), chunk, chunk + got);
-  }
-  if (std::ferror(file.get())) {
-    throw Error(path + ": read error: " + std::strerror(errno), ErrorCode::BadInputFile);
-  }
-  return decodeImage(bytes.data(), bytes.size(), path);
-}
 
 Image resizeBicubic(const Image& in, int width, int height) {
   checkImage(in, "resizeBicubic");

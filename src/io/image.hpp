@@ -14,6 +14,7 @@ struct Image {
 };
 
 inline constexpr const char* kSupportedImageFormats = "PNG, JPEG, BMP";
+inline constexpr int kMaxImageSide = 16384;  // pixels, decoded images and resize targets
 // The default cap on decoded pixels: 64 Mpx (a 50 Mpx phone photo fits), 192 MiB as RGB; stb's
 // decoders need up to about 4x that while they run.
 inline constexpr size_t kMaxImagePixels = size_t{1} << 26;
@@ -22,8 +23,10 @@ inline constexpr size_t kMaxImagePixels = size_t{1} << 26;
 bool hasImageExtension(const std::string& path);
 // "PNG", "JPEG" or "BMP" by the file's signature, or nullptr: nothing else is decoded.
 const char* imageFormatOf(const uint8_t* data, size_t size);
-// PNG, JPEG or BMP bytes converted to RGB; at most 16384 px a side and `maxPixels` in all, checked
-// from the header before anything is decoded. `name` (a path) prefixes every error message.
+// PNG (libpng), JPEG (libjpeg-turbo, decoded as PIL does) or BMP (stb_image) bytes converted to
+// 8-bit RGB, alpha dropped, 16-bit samples cut to their high byte (as PIL's convert("RGB")); at
+// most kMaxImageSide px a side and `maxPixels` in all, checked from the header before anything
+// is decoded. A truncated or corrupt file is an error. `name` (a path) prefixes every message.
 Image decodeImage(const uint8_t* data, size_t size, const std::string& name,
                   size_t maxPixels = kMaxImagePixels);
 // decodeImage of a file of at most 256 MiB.

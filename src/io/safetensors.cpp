@@ -302,7 +302,7 @@ std::vector<float> SafetensorsFile::readFloat32(const std::string& name) const {
   std::vector<float> out;
   if (info->dtype == "F32") {
     out.resize(size / 4);
-    std::memcpy(out.data(), src, size);
+    if (size > 0) std::memcpy(out.data(), src, size);  // an empty vector's data() may be null
   } else if (info->dtype == "F16" || info->dtype == "BF16") {
     const bool isHalf = info->dtype == "F16";
     out.resize(size / 2);

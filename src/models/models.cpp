@@ -1,5 +1,6 @@
 #include "models/models.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -22,11 +23,18 @@ const std::map<std::string, Builder>& builders() {
   return all;
 }
 
-int parseInt(const std::string& key, const std::string& value, const std::string& file) {
+// A file's metadata is untrusted: each value must be an integer in 1..max, where max is well
+// above any real configuration (21843 classes in ImageNet-21k, 20 blocks in a stage, inputs
+// of 2048) but low enough that a forged file cannot make the model huge.
+int parseInt(const std::string& key, const std::string& value, const std::string& file,
+             long max) {
   char* end = nullptr;
+  errno = 0;
   long v = std::strtol(value.c_str(), &end, 10);
-  if (value.empty() || *end != '\0' || v <= 0 || v > 100000) {
-    throw Error(file + ": metadata '" + key + "' = '" + value + "' is not a positive integer");
+  if (value.empty() || *end != '\0' || errno != 0 || v <= 0 || v > max) {
+    throw Error(file + ": metadata '" + key + "' = '" + value + "' is not an integer in 1.." +
+                    std::to_string(max),
+                ErrorCode::BadInputFile);
   }
   return static_cast<int>(v);
 }
@@ -51,15 +59,19 @@ ModelConfig defaultConfig(const std::string& /*name*/, const io::WeightSource& w
     auto it = meta.find("vkception." + key);
     return it == meta.end() ? nullptr : &it->second;
   };
-  if (auto v = get("input_size")) config.inputSize = parseInt("input_size", *v, file);
-  if (auto v = get("num_classes")) config.numClasses = parseInt("num_classes", *v, file);
-  if (auto v = get("width_divisor")) config.widthDivisor = parseInt("width_divisor", *v, file);
+  if (auto v = get("input_size")) config.inputSize = parseInt("input_size", *v, file, 2048);
+  if (auto v = get("num_classes")) config.numClasses = parseInt("num_classes", *v, file, 100000);
+  if (auto v = get("width_divisor")) {
+    config.widthDivisor = parseInt("width_divisor", *v, file, 64);
+  }
   if (auto v = get("repeats")) {
     std::stringstream ss(*v);
     std::string part;
     for (int i = 0; i < 3; ++i) {
-      if (!std::getline(ss, part, ',')) throw Error(file + ": metadata 'repeats' needs 3 numbers");
-      config.repeats[i] = parseInt("repeats", part, file);
+      if (!std::getline(ss, part, ',')) {
+        throw Error(file + ": metadata 'repeats' needs 3 numbers", ErrorCode::BadInputFile);
+      }
+      config.repeats[i] = parseInt("repeats", part, file, 64);
     }
   }
   return config;

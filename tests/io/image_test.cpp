@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <stb/stb_image_write.h>
 
@@ -87,6 +89,39 @@ TEST(ImageTest, GrayAndAlphaBecomeRgb) {
   const std::string rgbaPath = dir.file("rgba.png");
   ASSERT_TRUE(stbi_write_png(rgbaPath.c_str(), 2, 1, 4, rgba.data(), 8));
   EXPECT_EQ(loadImage(rgbaPath).rgb, (std::vector<uint8_t>{10, 20, 30, 40, 50, 60}));
+}
+
+// JPEG is lossy: the decode is checked against the source image within what quality 100 without
+// chroma subsampling loses on a smooth image (a few levels; a wrong colour conversion, channel
+// order or row stride is off by tens), and gray JPEGs must replicate their one channel.
+TEST(ImageTest, JpegDecodesCloseToTheSourceAndRefusesTruncation) {
+  TempDir dir;
+  const Image img = makeImage(
+      24, 16, [](int x, int y, int c) { return uint8_t(40 + 6 * x + 4 * y + 30 * c); });
+  const std::string jpg = dir.file("a.jpg");
+  ASSERT_TRUE(stbi_write_jpg(jpg.c_str(), img.width, img.height, 3, img.rgb.data(), 100));
+  const Image loaded = loadImage(jpg);
+  ASSERT_EQ(loaded.width, 24);
+  ASSERT_EQ(loaded.height, 16);
+  int worst = 0;
+  for (size_t i = 0; i < img.rgb.size(); ++i)
+    worst = std::max(worst, std::abs(int(loaded.rgb[i]) - int(img.rgb[i])));
+  EXPECT_LE(worst, 6);
+
+  const std::vector<uint8_t> gray(64, 99);
+  const std::string grayJpg = dir.file("g.jpg");
+  ASSERT_TRUE(stbi_write_jpg(grayJpg.c_str(), 8, 8, 1, gray.data(), 100));
+  const Image g = loadImage(grayJpg);
+  for (size_t i = 0; i < g.rgb.size(); i += 3) {
+    EXPECT_EQ(g.rgb[i], g.rgb[i + 1]);
+    EXPECT_EQ(g.rgb[i], g.rgb[i + 2]);
+    EXPECT_NEAR(g.rgb[i], 99, 2);
+  }
+
+  const std::vector<uint8_t> bytes = readBytes(jpg);
+  const std::string cut = dir.file("cut.jpg");
+  writeBytes(cut, std::vector<uint8_t>(bytes.begin(), bytes.begin() + bytes.size() / 2));
+  expectError([&] { loadImage(cut); }, {cut, "JPEG"});
 }
 
 TEST(ImageTest, LoadErrorsNameTheFile) {

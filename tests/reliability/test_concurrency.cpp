@@ -1,0 +1,102 @@
+// What vkception.hpp promises about threads, run by CI under ThreadSanitizer (VKC_SANITIZE=thread)
+// and always under the validation layer, whose thread-safety checks report any externally
+// synchronised Vulkan object (queue, command pool, descriptor pool) used from two threads at once:
+// Networks loaded and run concurrently on one Context give the results they give alone.
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include "io/detweights.hpp"
+#include "vkception/vkception.hpp"
+
+namespace vkc::test {
+namespace {
+
+NetworkOptions bundled() {
+  NetworkOptions o;
+  o.weights = std::string(VKC_ASSETS_DIR) + "/fashion_mnist_irv2.safetensors";
+  o.quickStart = true;
+  return o;
+}
+
+std::vector<float> inputFor(int seed, int size) {
+  std::vector<float> x = io::detweightsInput({2, 3, size, size});
+  for (float& v : x)
+    v *= 1.0f + 0.1f * seed;  // a different input per thread
+  return x;
+}
+
+TEST(Concurrency, NetworksOnOneContextLoadAndRunFromSeveralThreads) {
+  ContextOptions options;
+  options.validation = true;
+  options.pipelineCache = false;
+  Context context(options);
+  constexpr int kThreads = 3, kRuns = 4;
+  // Each thread's results, computed alone first.
+  std::vector<std::vector<float>> alone(kThreads);
+  {
+    Network net = Network::load(context, "inception_resnet_v2", bundled());
+    for (int t = 0; t < kThreads; ++t) {
+      const std::vector<float> x = inputFor(t, net.inputSize());
+      alone[t] = net.run(x.data(), 2);
+    }
+  }
+  std::vector<std::vector<std::vector<float>>> together(kThreads);
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        // Loads race too: weight uploads, pipeline creation and the allocator are shared.
+        Network net = Network::load(context, "inception_resnet_v2", bundled());
+        const std::vector<float> x = inputFor(t, net.inputSize());
+        for (int r = 0; r < kRuns; ++r)
+          together[t].push_back(net.run(x.data(), 2));
+      } catch (const std::exception& e) {
+        errors[t] = e.what();
+      }
+    });
+  }
+  for (std::thread& th : threads)
+    th.join();
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(errors[t], "") << "thread " << t;
+    ASSERT_EQ(together[t].size(), size_t(kRuns)) << "thread " << t;
+    for (int r = 0; r < kRuns; ++r) {
+      // Bit for bit: the same kernels on the same data, whatever else runs beside them.
+      EXPECT_EQ(together[t][r], alone[t]) << "thread " << t << " run " << r;
+    }
+  }
+}
+
+TEST(Concurrency, ContextsInSeveralThreads) {
+  constexpr int kThreads = 2;
+  std::vector<std::vector<float>> out(kThreads);
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        ContextOptions options;
+        options.validation = true;
+        options.pipelineCache = false;
+        Context context(options);
+        Network net = Network::load(context, "inception_resnet_v2", bundled());
+        const std::vector<float> x = inputFor(0, net.inputSize());
+        out[t] = net.run(x.data(), 2);
+      } catch (const std::exception& e) {
+        errors[t] = e.what();
+      }
+    });
+  }
+  for (std::thread& th : threads)
+    th.join();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+  EXPECT_EQ(out[0], out[1]);
+  EXPECT_FALSE(out[0].empty());
+}
+
+}  // namespace
+}  // namespace vkc::test

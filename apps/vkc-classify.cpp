@@ -36,8 +36,8 @@ std::vector<float> softmax(const float* logits, int classes) {
   return p;
 }
 
-void printResult(const vkc::app::ClassifyOptions& o, const std::string& name, const float* logits, int classes,
-                 const std::vector<std::string>& labels) {
+void printResult(const vkc::app::ClassifyOptions& o, const std::string& name, const float* logits,
+                 int classes, const std::vector<std::string>& labels) {
   std::vector<float> p = softmax(logits, classes);
   std::vector<int> order(classes);
   std::iota(order.begin(), order.end(), 0);
@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
       if (fs::is_directory(input, ec)) {
         size_t before = images.size();
         for (const auto& e : fs::recursive_directory_iterator(input, ec)) {
-          if (e.is_regular_file() && vkc::io::hasImageExtension(e.path().string())) images.push_back(e.path().string());
+          if (e.is_regular_file() && vkc::io::hasImageExtension(e.path().string()))
+            images.push_back(e.path().string());
         }
         std::sort(images.begin() + before, images.end());
         if (images.size() == before) {

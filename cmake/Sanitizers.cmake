@@ -1,8 +1,9 @@
 # VKC_SANITIZE builds everything (library, apps, tests, fuzzers) with the compiler's sanitizers:
 #   -DVKC_SANITIZE=address,undefined   ASan + UBSan (any report aborts: -fno-sanitize-recover)
 #   -DVKC_SANITIZE=thread              TSan (the concurrency tests)
-# tests/sanitizers/ holds the run-time options and the suppressions, which only cover the Vulkan
-# loader, Mesa's lavapipe and the validation layer (not built with sanitizers, not ours).
+# The run-time defaults (exit status 86 on a report) and the suppressions, which cover only the
+# Vulkan loader, Mesa's lavapipe and the validation layer (not ours, not built with sanitizers),
+# are compiled into every binary: src/vk/instance.cpp, VKC_SANITIZER_BUILD.
 set(VKC_SANITIZE "" CACHE STRING "Sanitizers: address,undefined or thread (empty: none)")
 if(VKC_SANITIZE)
   if(VKC_SANITIZE MATCHES "thread" AND VKC_SANITIZE MATCHES "address")

@@ -31,9 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   EvalOptions eval;
   BenchOptions bench;
   InfoOptions info;
-  for (int rc : {parseClassifyArgs(argc, argv.data(), classify),
-                 parseEvalArgs(argc, argv.data(), eval), parseBenchArgs(argc, argv.data(), bench),
-                 parseInfoArgs(argc, argv.data(), info)}) {
+  for (int rc :
+       {parseClassifyArgs(argc, argv.data(), classify), parseEvalArgs(argc, argv.data(), eval),
+        parseBenchArgs(argc, argv.data(), bench), parseInfoArgs(argc, argv.data(), info)}) {
     if (rc != -1 && rc != 0 && rc != 2) __builtin_trap();  // a parser may only say go on / 0 / 2
   }
   return 0;

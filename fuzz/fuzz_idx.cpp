@@ -14,8 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const size_t labelBytes = std::min<size_t>(data[0], size - 1);
   const std::string& labels = fuzz::writeInput(data + 1, labelBytes, "-labels.idx");
-  const std::string& images = fuzz::writeInput(data + 1 + labelBytes, size - 1 - labelBytes,
-                                               "-images.idx");
+  const std::string& images =
+      fuzz::writeInput(data + 1 + labelBytes, size - 1 - labelBytes, "-images.idx");
   try {
     io::readIdx(images);
   } catch (const Error&) {

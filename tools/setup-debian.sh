@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what vkception needs on Debian 12 (run as root), then configures and builds.
+# clang and its runtimes are for the sanitizer and fuzzer stages of tools/run-tests.sh.
 # Usage: tools/setup-debian.sh [build-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config glslang-tools libvulkan-dev vulkan-tools \
   mesa-vulkan-drivers vulkan-validationlayers libgtest-dev libstb-dev \
-  nlohmann-json3-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev dataset-fashion-mnist python3 >/dev/null
+  nlohmann-json3-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev dataset-fashion-mnist python3 \
+  clang libclang-rt-14-dev >/dev/null
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD_DIR" -j"$(nproc)"

@@ -43,8 +43,10 @@ void checkFits(const vk::DeviceInfo& info, const Graph& graph, uint64_t elementB
     if (h.deviceLocal) heap = std::max(heap, h.size);
   }
   if (heap > 0 && total > heap) {
-    throw Error("the weights need " + std::to_string(total >> 20) + " MiB on the device, more than "
-                    "its largest memory heap (" + std::to_string(heap >> 20) + " MiB)",
+    throw Error("the weights need " + std::to_string(total >> 20) +
+                    " MiB on the device, more than "
+                    "its largest memory heap (" +
+                    std::to_string(heap >> 20) + " MiB)",
                 ErrorCode::OutOfMemory);
   }
 }

@@ -20,8 +20,7 @@ int lowerToWinograd(Graph& graph) {
     const int outH = graph.tensors[node.output].height, outW = graph.tensors[node.output].width;
     const ops::WinogradPlan plan = ops::winogradPlanFor(node.geometry, outH, outW);
     ConvWeights& weights = graph.weights[node.weights];
-    if (!ops::winogradPays(plan, weights.inC, weights.outC, outH, outW) ||
-        uses[node.weights] > 1) {
+    if (!ops::winogradPays(plan, weights.inC, weights.outC, outH, outW) || uses[node.weights] > 1) {
       nodes.push_back(std::move(node));
       continue;
     }

@@ -18,7 +18,8 @@ constexpr uint64_t kMaxBytes = uint64_t{1} << 32;  // far above any MNIST-style 
 class GzReader {
  public:
   explicit GzReader(const std::string& path) : path_(path), file_(gzopen(path.c_str(), "rb")) {
-    if (file_ == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno), ErrorCode::BadInputFile);
+    if (file_ == nullptr)
+      throw Error(path + ": cannot open: " + std::strerror(errno), ErrorCode::BadInputFile);
   }
   ~GzReader() { gzclose(file_); }
   GzReader(const GzReader&) = delete;
@@ -62,13 +63,16 @@ uint32_t bigEndian32(const uint8_t* p) {
 IdxArray readIdx(const std::string& path) {
   GzReader in(path);
   uint8_t magic[4];
-  if (in.read(magic, 4) != 4) throw Error(path + ": too short for an IDX header", ErrorCode::BadInputFile);
-  if (magic[0] != 0 || magic[1] != 0) throw Error(path + ": not an IDX file (bad magic)", ErrorCode::BadInputFile);
+  if (in.read(magic, 4) != 4)
+    throw Error(path + ": too short for an IDX header", ErrorCode::BadInputFile);
+  if (magic[0] != 0 || magic[1] != 0)
+    throw Error(path + ": not an IDX file (bad magic)", ErrorCode::BadInputFile);
   if (magic[2] != 0x08) {
     char type[8];
     std::snprintf(type, sizeof type, "0x%02x", magic[2]);
-    throw Error(path + ": IDX element type " + type +
-                " is not supported (only 0x08, unsigned byte)", ErrorCode::BadInputFile);
+    throw Error(
+        path + ": IDX element type " + type + " is not supported (only 0x08, unsigned byte)",
+        ErrorCode::BadInputFile);
   }
   const int rank = magic[3];
   if (rank == 0) throw Error(path + ": IDX file has no dimensions", ErrorCode::BadInputFile);
@@ -79,9 +83,12 @@ IdxArray readIdx(const std::string& path) {
     uint8_t raw[4];
     if (in.read(raw, 4) != 4) throw Error(path + ": truncated IDX header", ErrorCode::BadInputFile);
     const uint32_t d = bigEndian32(raw);
-    if (d == 0) throw Error(path + ": IDX dimension " + std::to_string(i) + " is zero", ErrorCode::BadInputFile);
+    if (d == 0)
+      throw Error(path + ": IDX dimension " + std::to_string(i) + " is zero",
+                  ErrorCode::BadInputFile);
     total *= d;  // cannot overflow before the check: both factors are below 2^32
-    if (total > kMaxBytes) throw Error(path + ": IDX data is unreasonably large", ErrorCode::BadInputFile);
+    if (total > kMaxBytes)
+      throw Error(path + ": IDX data is unreasonably large", ErrorCode::BadInputFile);
     out.dims.push_back(d);
   }
 
@@ -94,11 +101,13 @@ IdxArray readIdx(const std::string& path) {
     const size_t got = in.read(out.data.data() + before, want);
     if (got != want) {
       throw Error(path + ": IDX data truncated: " + std::to_string(before + got) + " of " +
-                  std::to_string(total) + " bytes", ErrorCode::BadInputFile);
+                      std::to_string(total) + " bytes",
+                  ErrorCode::BadInputFile);
     }
   }
   uint8_t extra;
-  if (in.read(&extra, 1) != 0) throw Error(path + ": trailing bytes after the IDX data", ErrorCode::BadInputFile);
+  if (in.read(&extra, 1) != 0)
+    throw Error(path + ": trailing bytes after the IDX data", ErrorCode::BadInputFile);
   return out;
 }
 

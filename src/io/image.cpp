@@ -15,14 +15,16 @@ void checkImage(const Image& in, const char* what) {
   if (in.width <= 0 || in.height <= 0 || in.width > kMaxImageSide || in.height > kMaxImageSide ||
       in.rgb.size() != static_cast<size_t>(in.width) * in.height * 3) {
     throw Error(std::string(what) + ": invalid input image " + std::to_string(in.width) + "x" +
-                std::to_string(in.height) + " with " + std::to_string(in.rgb.size()) + " bytes", ErrorCode::BadArgument);
+                    std::to_string(in.height) + " with " + std::to_string(in.rgb.size()) + " bytes",
+                ErrorCode::BadArgument);
   }
 }
 
 void checkSize(int width, int height, const char* what) {
   if (width <= 0 || height <= 0 || width > kMaxImageSide || height > kMaxImageSide) {
     throw Error(std::string(what) + ": invalid output size " + std::to_string(width) + "x" +
-                std::to_string(height), ErrorCode::BadArgument);
+                    std::to_string(height),
+                ErrorCode::BadArgument);
   }
 }
 

@@ -15,8 +15,8 @@
 #include <vector>
 
 // After <cstdio>: jpeglib.h uses FILE and size_t without including their headers.
-#include <jpeglib.h>
 #include <jerror.h>
+#include <jpeglib.h>
 #include <png.h>
 
 #include "io/image.hpp"
@@ -250,10 +250,10 @@ Image decodeImage(const uint8_t* data, size_t size, const std::string& name, siz
     auto starts = [&](const char* magic) {
       return size >= std::strlen(magic) && std::memcmp(data, magic, std::strlen(magic)) == 0;
     };
-    const char* other = starts("GIF8")                                              ? "GIF"
-                        : starts("RIFF")                                            ? "RIFF/WebP"
+    const char* other = starts("GIF8")   ? "GIF"
+                        : starts("RIFF") ? "RIFF/WebP"
                         : size >= 2 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7' ? "PNM"
-                                                                                    : nullptr;
+                                                                                          : nullptr;
     throw decodeError(name, std::string(other ? other + std::string(" images are") : "this is") +
                                 " not a supported image format (" + kSupportedImageFormats + ")");
   }

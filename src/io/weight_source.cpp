@@ -30,10 +30,12 @@ class SafetensorsWeights final : public WeightSource {
   std::vector<float> read(const std::string& name,
                           const std::vector<int64_t>& shape) const override {
     const TensorInfo* info = file_.find(name);
-    if (info == nullptr) throw Error(file_.path() + ": no tensor named '" + name + "'", ErrorCode::BadInputFile);
+    if (info == nullptr)
+      throw Error(file_.path() + ": no tensor named '" + name + "'", ErrorCode::BadInputFile);
     if (info->shape != shape) {
       throw Error(file_.path() + ": tensor '" + name + "': shape " + shapeText(info->shape) +
-                  " in the file, but the model expects " + shapeText(shape), ErrorCode::BadInputFile);
+                      " in the file, but the model expects " + shapeText(shape),
+                  ErrorCode::BadInputFile);
     }
     return file_.readFloat32(name);
   }

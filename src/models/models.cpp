@@ -26,8 +26,7 @@ const std::map<std::string, Builder>& builders() {
 // A file's metadata is untrusted: each value must be an integer in 1..max, where max is well
 // above any real configuration (21843 classes in ImageNet-21k, 20 blocks in a stage, inputs
 // of 2048) but low enough that a forged file cannot make the model huge.
-int parseInt(const std::string& key, const std::string& value, const std::string& file,
-             long max) {
+int parseInt(const std::string& key, const std::string& value, const std::string& file, long max) {
   char* end = nullptr;
   errno = 0;
   long v = std::strtol(value.c_str(), &end, 10);

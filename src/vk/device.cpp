@@ -49,10 +49,10 @@ Device::Device(const DeviceOptions& options) {
     memory_ = std::make_unique<MemoryAllocator>(info_.handle, device_);
     std::string cachePath;
     if (options.pipelineCacheOnDisk) {
-      cachePath = !options.pipelineCachePath.empty()
-                      ? options.pipelineCachePath
-                      : defaultPipelineCachePath(info_.vendorId, info_.deviceId,
-                                                 info_.driverVersion);
+      cachePath =
+          !options.pipelineCachePath.empty()
+              ? options.pipelineCachePath
+              : defaultPipelineCachePath(info_.vendorId, info_.deviceId, info_.driverVersion);
     }
     kernels_ = std::make_unique<KernelCache>(device_, cachePath);
   } catch (...) {
@@ -97,8 +97,8 @@ void Device::submit(VkCommandBuffer commands, VkFence fence) {
 
 void Device::waitForFence(VkFence fence) {
   throwIfLost();
-  const VkResult result = VKC_CALL_AT(
-      FaultSite::FenceWait, vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX));
+  const VkResult result =
+      VKC_CALL_AT(FaultSite::FenceWait, vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX));
   if (result == VK_ERROR_DEVICE_LOST) markLost();
   if (result != VK_SUCCESS) throwVkError("vkWaitForFences", result);
 }

@@ -54,7 +54,8 @@ uint64_t faultSiteCalls(FaultSite site) {
 }
 
 VkResult injectedFault(FaultSite site) {
-  const uint64_t call = armed.calls[static_cast<int>(site)].fetch_add(1, std::memory_order_relaxed) + 1;
+  const uint64_t call =
+      armed.calls[static_cast<int>(site)].fetch_add(1, std::memory_order_relaxed) + 1;
   if (!armed.on.load(std::memory_order_relaxed)) return VK_SUCCESS;
   if (armed.site.load() != static_cast<int>(site) || armed.nth.load() != call) return VK_SUCCESS;
   return static_cast<VkResult>(armed.result.load());

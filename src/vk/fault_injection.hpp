@@ -1,7 +1,8 @@
 #pragma once
 // Test-only fault injection: makes the N-th Vulkan call of one kind fail with a chosen VkResult
 // instead of reaching the driver, so that tests can sweep every failure point of a network's
-// load and run (tests/reliability/). A call site costs one relaxed atomic increment (the count that sizes a sweep).
+// load and run (tests/reliability/). A call site costs one relaxed atomic increment (the count that
+// sizes a sweep).
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
@@ -29,13 +30,13 @@ VkResult injectedFault(FaultSite site);
 }  // namespace vkc::vk
 
 // VKC_CHECK_AT(site, vkCall(...)): the call, or the injected failure, checked like VKC_CHECK.
-#define VKC_CALL_AT(site, call)                                            \
-  ([&]() -> VkResult {                                                     \
-    const VkResult vkc_injected_ = ::vkc::vk::injectedFault(site);         \
-    return vkc_injected_ != VK_SUCCESS ? vkc_injected_ : (call);           \
+#define VKC_CALL_AT(site, call)                                    \
+  ([&]() -> VkResult {                                             \
+    const VkResult vkc_injected_ = ::vkc::vk::injectedFault(site); \
+    return vkc_injected_ != VK_SUCCESS ? vkc_injected_ : (call);   \
   }())
-#define VKC_CHECK_AT(site, call)                                                 \
-  do {                                                                           \
-    VkResult vkc_result_ = VKC_CALL_AT(site, call);                              \
-    if (vkc_result_ != VK_SUCCESS) ::vkc::vk::throwVkError(#call, vkc_result_);  \
+#define VKC_CHECK_AT(site, call)                                                \
+  do {                                                                          \
+    VkResult vkc_result_ = VKC_CALL_AT(site, call);                             \
+    if (vkc_result_ != VK_SUCCESS) ::vkc::vk::throwVkError(#call, vkc_result_); \
   } while (0)

@@ -144,9 +144,9 @@ const Kernel& KernelCache::get(const KernelKey& key) {
   info.stage.pName = "main";
   info.stage.pSpecializationInfo = &spec;
   info.layout = kernel->layout;
-  VkResult result = VKC_CALL_AT(
-      FaultSite::PipelineCreation,
-      vkCreateComputePipelines(device_, cache_, 1, &info, nullptr, &kernel->pipeline));
+  VkResult result =
+      VKC_CALL_AT(FaultSite::PipelineCreation,
+                  vkCreateComputePipelines(device_, cache_, 1, &info, nullptr, &kernel->pipeline));
   if (result != VK_SUCCESS) {
     vkDestroyPipelineLayout(device_, kernel->layout, nullptr);
     throwVkError("vkCreateComputePipelines", result, "for shader '" + key.shader + "'");

@@ -89,3 +89,10 @@ add_test(NAME eval.fashion_mnist_top1 COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/che
 set_tests_properties(eval.fashion_mnist_top1 PROPERTIES TIMEOUT 600 LABELS cli)
 vkc_cli_test(classify.image_too_small --rc 1 ${NEEDS_MODEL} --stderr "too small"
              -- ${CLASSIFY} @T@/tiny.png)
+
+# Hundreds of hostile images and weights files (tests/cli/mutated_inputs.py): exit 0/1/2 only,
+# the failing file named, no sanitizer report, no hang.
+add_test(NAME cli.mutated_inputs
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/mutated_inputs.py ${CLASSIFY}
+                 ${PROJECT_SOURCE_DIR}/assets ${CMAKE_BINARY_DIR}/mutated-inputs 120)
+set_tests_properties(cli.mutated_inputs PROPERTIES TIMEOUT 900 LABELS cli)

@@ -86,13 +86,6 @@ MiniNet buildMiniInception(bool odd = true) {
   return net;
 }
 
-double maxAbs(const std::vector<double>& v) {
-  double m = 0;
-  for (double x : v)
-    m = std::max(m, std::fabs(x));
-  return m;
-}
-
 TEST(GraphProgram, MiniInceptionMatchesCpuWithAliasing) {
   vk::Device& device = sharedDevice();
   MiniNet net = buildMiniInception();

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <stb/stb_image_write.h>
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <stb/stb_image_write.h>
 
 #include <random>
 
@@ -96,8 +96,8 @@ TEST(ImageTest, GrayAndAlphaBecomeRgb) {
 // order or row stride is off by tens), and gray JPEGs must replicate their one channel.
 TEST(ImageTest, JpegDecodesCloseToTheSourceAndRefusesTruncation) {
   TempDir dir;
-  const Image img = makeImage(
-      24, 16, [](int x, int y, int c) { return uint8_t(40 + 6 * x + 4 * y + 30 * c); });
+  const Image img =
+      makeImage(24, 16, [](int x, int y, int c) { return uint8_t(40 + 6 * x + 4 * y + 30 * c); });
   const std::string jpg = dir.file("a.jpg");
   ASSERT_TRUE(stbi_write_jpg(jpg.c_str(), img.width, img.height, 3, img.rgb.data(), 100));
   const Image loaded = loadImage(jpg);

@@ -1,12 +1,12 @@
 // Fault injection (vk/fault_injection.hpp): for each kind of Vulkan call that can fail at run
 // time (allocation, pipeline creation, queue submit, fence wait), the N-th call of a whole
 // network load and first run fails, for every N the load and run make, with the four results
-// cycled over N (all four at each N where there are few calls; out of device memory, out of host memory, device lost, initialization failed).
-// Each must give a vkc::Error naming the call and the VkResult with the matching code; nothing
-// may leak (the validation layer's object tracker reports leaks at vkDestroyDevice, and the
-// listener in test_main.cpp fails the test on any message); after running out of memory the
-// same Context loads and runs the network again, bit for bit as before; after device loss every
-// later call on that Network and that Context reports the lost device.
+// cycled over N (all four at each N where there are few calls; out of device memory, out of host
+// memory, device lost, initialization failed). Each must give a vkc::Error naming the call and the
+// VkResult with the matching code; nothing may leak (the validation layer's object tracker reports
+// leaks at vkDestroyDevice, and the listener in test_main.cpp fails the test on any message); after
+// running out of memory the same Context loads and runs the network again, bit for bit as before;
+// after device loss every later call on that Network and that Context reports the lost device.
 #include <gtest/gtest.h>
 
 #include <string>

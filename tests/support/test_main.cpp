@@ -7,9 +7,7 @@
 namespace {
 
 class ValidationListener : public testing::EmptyTestEventListener {
-  void OnTestStart(const testing::TestInfo&) override {
-    start_ = vkc::test::validationMessages();
-  }
+  void OnTestStart(const testing::TestInfo&) override { start_ = vkc::test::validationMessages(); }
   void OnTestEnd(const testing::TestInfo&) override {
     int seen = vkc::test::validationMessages() - start_;
     if (seen > 0) {

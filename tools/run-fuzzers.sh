@@ -19,11 +19,13 @@ run_one() {
   mkdir -p "$dir/new"
   [ -f "fuzz/$name.dict" ] && dict=(-dict="$ROOT/fuzz/$name.dict")
   [ "$name" = cli ] && dict+=(-close_fd_mask=3)  # the parsers print usage text
+  local seeds=("$ROOT/fuzz/corpus/$name")
+  [ -d "$ROOT/fuzz/regressions/$name" ] && seeds+=("$ROOT/fuzz/regressions/$name")
   # -rss_limit_mb: a hostile header must not make a reader allocate gigabytes;
   # -timeout: one input may not take more than 10 s (a hang is a finding too).
   (cd "$dir" && "$BUILD/bin/fuzz_$name" -max_total_time="$SECONDS_EACH" \
       -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 "${dict[@]}" \
-      new "$ROOT/fuzz/corpus/$name" >"$dir/log.txt" 2>&1)
+      new "${seeds[@]}" >"$dir/log.txt" 2>&1)
 }
 
 pids=()

@@ -35,6 +35,9 @@ vkc_cli_test(classify.bad_flag --rc 2 --stderr "--bogus" -- ${CLASSIFY} --bogus)
 vkc_cli_test(classify.top_zero --rc 2 --stderr "--top" -- ${CLASSIFY} --top 0 @T@/good.png)
 vkc_cli_test(classify.batch_not_a_number --rc 2 --stderr "--batch"
              -- ${CLASSIFY} --batch abc @T@/good.png)
+# A batch far too large for the host is split into chunks, not allocated whole.
+vkc_cli_test(classify.huge_batch --rc 0 ${NEEDS_MODEL} --stdout "@T@/good.png"
+             -- ${CLASSIFY} --batch 1000000 @T@/good.png)
 vkc_cli_test(classify.no_arguments --rc 2 --stderr "no images" -- ${CLASSIFY})
 vkc_cli_test(classify.help --rc 0 --stdout "usage: vkc-classify" -- ${CLASSIFY} --help)
 vkc_cli_test(classify.bad_precision --rc 2 --stderr "--precision needs fp32 or fp16, got 'fp8'"

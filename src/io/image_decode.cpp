@@ -19,6 +19,7 @@
 #include <jpeglib.h>
 #include <png.h>
 
+#include "io/files.hpp"
 #include "io/image.hpp"
 #include "vkception/error.hpp"
 
@@ -151,6 +152,20 @@ void jpegFail(j_common_ptr cinfo) {
   std::longjmp(error->failure->jump, 1);
 }
 
+// A progressive JPEG may hold any number of scans, each a pass over the whole image: a small
+// file with thousands could decode for minutes. Real encoders write at most a few dozen.
+constexpr int kMaxJpegScans = 256;
+
+void jpegProgress(j_common_ptr cinfo) {
+  auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+  if (d->input_scan_number > kMaxJpegScans) {
+    auto* error = reinterpret_cast<JpegError*>(cinfo->err);
+    std::snprintf(error->failure->message, sizeof error->failure->message,
+                  "more than %d progressive scans", kMaxJpegScans);
+    std::longjmp(error->failure->jump, 1);
+  }
+}
+
 void jpegMessage(j_common_ptr cinfo, int level) {
   auto* error = reinterpret_cast<JpegError*>(cinfo->err);
   // Warnings (level -1) are tolerated, as PIL does, except a file that ends before its image.
@@ -173,6 +188,9 @@ Image decodeJpeg(const uint8_t* data, size_t size, const std::string& name, size
     throw decodeError(name, std::string("cannot decode JPEG image: ") + failure.message);
   }
   jpeg_create_decompress(&cinfo);
+  jpeg_progress_mgr progress{};
+  progress.progress_monitor = jpegProgress;
+  cinfo.progress = &progress;
   jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
   jpeg_read_header(&cinfo, TRUE);
   width = cinfo.image_width;
@@ -263,6 +281,7 @@ Image decodeImage(const uint8_t* data, size_t size, const std::string& name, siz
 }
 
 Image loadImage(const std::string& path) {
+  requireRegularFile(path);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
   if (!file) throw decodeError(path, std::string("cannot open: ") + std::strerror(errno));
   std::vector<uint8_t> bytes;

@@ -4,11 +4,13 @@
 #include <cstring>
 #include <fstream>
 
+#include "io/files.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::io {
 
 std::vector<std::string> readLabels(const std::string& path) {
+  requireRegularFile(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open: " + std::strerror(errno), ErrorCode::BadInputFile);
   std::vector<std::string> labels;

@@ -16,6 +16,7 @@
 #include <set>
 #include <utility>
 
+#include "io/files.hpp"
 #include "io/half.hpp"
 #include "vkception/error.hpp"
 
@@ -171,6 +172,7 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
   SafetensorsFile file;
   file.path_ = path;
 
+  requireRegularFile(path);  // before open(): opening a FIFO would block
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
   struct stat st {};

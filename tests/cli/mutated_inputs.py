@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Feeds vkc-classify hostile files, as a user's folder or a forged download would: the sample
 images and the bundled weights truncated, with flipped bytes and with forged sizes and
-dimensions, plus headers of every common image format we do not decode. Each run must end with
-exit 0, 1 or 2, say on stderr which file failed, print no sanitizer report and not hang.
+dimensions, plus headers of every common image format we do not decode. Also a FIFO and a folder where files
+are expected. Each run must end with exit 0, 1 or 2, say on stderr which file failed, print no sanitizer report and not hang.
 
 usage: mutated_inputs.py VKC_CLASSIFY ASSETS_DIR WORK_DIR [COUNT]
 Deterministic (fixed seed): the same COUNT cases each run."""
@@ -75,10 +75,25 @@ for i in range(count // 2):
     data, how = mutate(weights[: 8 + struct.unpack("<Q", weights[:8])[0] + 65536] if i % 2 else weights)
     cases.append(("weights", "safetensors", data, f"weights {how}"))
 
+# Not files at all: a FIFO with no writer (opening it to read would block forever), a folder.
+cases.append(("image", "png", "fifo", "a FIFO"))
+cases.append(("weights", "safetensors", "fifo", "a FIFO as weights"))
+cases.append(("weights", "safetensors", "dir", "a folder as weights"))
+
 bad = 0
 for n, (what, ext, data, how) in enumerate(cases):
     path = os.path.join(work, f"case{n}.{ext}")
-    open(path, "wb").write(data)
+    if os.path.lexists(path):
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.rmdir(path)
+        else:
+            os.remove(path)
+    if data == "fifo":
+        os.mkfifo(path)
+    elif data == "dir":
+        os.mkdir(path)
+    else:
+        open(path, "wb").write(data)
     args = [classify, path] if what == "image" else [classify, "--weights", path, samples[0]]
     try:
         r = subprocess.run(args, capture_output=True, text=True, errors="replace", timeout=120)

@@ -27,13 +27,17 @@ Device::Device(const DeviceOptions& options) {
   VkPhysicalDevice16BitStorageFeatures storage16{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
   storage16.storageBuffer16BitAccess = info_.storageBuffer16BitAccess;
-  storage16.pNext = &f16;
   VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
   features.pNext = &storage16;
+  // Each structure only where its core version or an enabled extension defines it.
   std::vector<const char*> extensions;
-  if (info_.shaderFloat16 && info_.apiVersion < VK_API_VERSION_1_2) {
+  if (info_.apiVersion >= VK_API_VERSION_1_2) {
+    storage16.pNext = &f16;
+  } else if (info_.float16Int8Extension && info_.shaderFloat16) {
     extensions.push_back("VK_KHR_shader_float16_int8");
+    storage16.pNext = &f16;
   }
+  if (info_.portabilitySubset) extensions.push_back("VK_KHR_portability_subset");
 
   VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
   info.pNext = &features;
@@ -54,7 +58,7 @@ Device::Device(const DeviceOptions& options) {
               ? options.pipelineCachePath
               : defaultPipelineCachePath(info_.vendorId, info_.deviceId, info_.driverVersion);
     }
-    kernels_ = std::make_unique<KernelCache>(device_, cachePath);
+    kernels_ = std::make_unique<KernelCache>(device_, cachePath, info_);
   } catch (...) {
     destroy();
     throw;

@@ -1,6 +1,8 @@
 #include "vk/device_info.hpp"
 
 #include <cstdlib>
+#include <cstring>
+#include <set>
 #include <string>
 
 #include "vk/check.hpp"
@@ -32,19 +34,49 @@ int typeRank(const std::string& type) {
   return 4;
 }
 
+std::set<std::string> deviceExtensions(VkPhysicalDevice device) {
+  uint32_t count = 0;
+  std::set<std::string> names;
+  if (vkEnumerateDeviceExtensionProperties(device, nullptr, &count, nullptr) != VK_SUCCESS) {
+    return names;
+  }
+  std::vector<VkExtensionProperties> extensions(count);
+  if (vkEnumerateDeviceExtensionProperties(device, nullptr, &count, extensions.data()) ==
+      VK_SUCCESS) {
+    for (uint32_t i = 0; i < count; ++i)
+      names.insert(extensions[i].extensionName);
+  }
+  return names;
+}
+
 DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   DeviceInfo info;
   info.index = index;
   info.handle = device;
 
+  // Structures beyond Vulkan 1.0 are chained only where the device's version or an extension
+  // it has defines them: anything else is invalid usage (and rejected by newer layers).
+  VkPhysicalDeviceProperties base;
+  vkGetPhysicalDeviceProperties(device, &base);
+  const std::set<std::string> extensions = deviceExtensions(device);
+  const bool v11 = base.apiVersion >= VK_API_VERSION_1_1;
+  const bool v12 = base.apiVersion >= VK_API_VERSION_1_2;
+  info.portabilitySubset = extensions.count("VK_KHR_portability_subset") > 0;
+  info.float16Int8Extension = !v12 && extensions.count("VK_KHR_shader_float16_int8") > 0;
+  const bool hasDriverProperties = v12 || extensions.count("VK_KHR_driver_properties") > 0;
+
   VkPhysicalDeviceSubgroupProperties subgroup{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
   VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
-  subgroup.pNext = &driver;
+  if (hasDriverProperties) subgroup.pNext = &driver;
   VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
-  props.pNext = &subgroup;
-  vkGetPhysicalDeviceProperties2(device, &props);
+  props.properties = base;
+  if (v11) {
+    props.pNext = &subgroup;
+    vkGetPhysicalDeviceProperties2(device, &props);
+  }
   const VkPhysicalDeviceLimits& limits = props.properties.limits;
+  std::memcpy(info.pipelineCacheUUID, props.properties.pipelineCacheUUID, VK_UUID_SIZE);
 
   info.name = props.properties.deviceName;
   info.type = typeName(props.properties.deviceType);
@@ -52,7 +84,7 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   info.deviceId = props.properties.deviceID;
   info.driverVersion = props.properties.driverVersion;
   info.apiVersion = props.properties.apiVersion;
-  if (info.apiVersion >= VK_API_VERSION_1_2) {
+  if (v11 && hasDriverProperties) {
     info.driverName = driver.driverName;
     info.driverInfo = driver.driverInfo;
   }
@@ -76,10 +108,10 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
   VkPhysicalDevice16BitStorageFeatures storage16{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
-  storage16.pNext = &f16i8;
+  if (v12 || info.float16Int8Extension) storage16.pNext = &f16i8;
   VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
   features.pNext = &storage16;
-  vkGetPhysicalDeviceFeatures2(device, &features);
+  if (v11) vkGetPhysicalDeviceFeatures2(device, &features);
   info.storageBuffer16BitAccess = storage16.storageBuffer16BitAccess;
   info.shaderFloat16 = f16i8.shaderFloat16;
   info.fp16TexelBuffers = true;
@@ -132,14 +164,16 @@ std::vector<DeviceInfo> enumerateDevices(VkInstance instance) {
 
 const DeviceInfo& chooseDevice(const std::vector<DeviceInfo>& devices, int requested) {
   if (devices.empty()) {
-    throw Error("no Vulkan device found (install a driver, e.g. Debian's mesa-vulkan-drivers)");
+    throw Error("no Vulkan device found (install a driver, e.g. Debian's mesa-vulkan-drivers)",
+                ErrorCode::UnsupportedDevice);
   }
   if (requested < 0) {
     if (const char* env = std::getenv("VKC_DEVICE"); env && *env) {
       char* end = nullptr;
       long value = std::strtol(env, &end, 10);
       if (*end != '\0' || value < 0) {
-        throw Error(std::string("VKC_DEVICE='") + env + "' is not a device index");
+        throw Error(std::string("VKC_DEVICE='") + env + "' is not a device index",
+                    ErrorCode::BadArgument);
       }
       requested = static_cast<int>(value);
     }
@@ -147,19 +181,33 @@ const DeviceInfo& chooseDevice(const std::vector<DeviceInfo>& devices, int reque
   if (requested >= 0) {
     if (static_cast<size_t>(requested) >= devices.size()) {
       throw Error("device index " + std::to_string(requested) + " does not exist (" +
-                  std::to_string(devices.size()) + " Vulkan device(s); see vkc-info)");
+                      std::to_string(devices.size()) + " Vulkan device(s); see vkc-info)",
+                  ErrorCode::BadArgument);
     }
-    if (devices[requested].computeQueueFamily < 0) {
-      throw Error("device " + std::to_string(requested) + " has no compute queue");
+    // The same requirements as for the automatic choice, named.
+    const DeviceInfo& chosen = devices[requested];
+    if (chosen.apiVersion < VK_API_VERSION_1_1) {
+      throw Error("device " + std::to_string(requested) + " (" + chosen.name +
+                      ") supports Vulkan " + apiVersionString(chosen.apiVersion) +
+                      "; vkception needs Vulkan 1.1",
+                  ErrorCode::UnsupportedDevice);
     }
-    return devices[requested];
+    if (chosen.computeQueueFamily < 0) {
+      throw Error(
+          "device " + std::to_string(requested) + " (" + chosen.name + ") has no compute queue",
+          ErrorCode::UnsupportedDevice);
+    }
+    return chosen;
   }
   const DeviceInfo* best = nullptr;
   for (const auto& device : devices) {
     if (device.computeQueueFamily < 0 || device.apiVersion < VK_API_VERSION_1_1) continue;
     if (!best || typeRank(device.type) < typeRank(best->type)) best = &device;
   }
-  if (!best) throw Error("no Vulkan 1.1 device with a compute queue found");
+  if (!best) {
+    throw Error("no Vulkan 1.1 device with a compute queue found (see vkc-info)",
+                ErrorCode::UnsupportedDevice);
+  }
   return *best;
 }
 

@@ -43,6 +43,11 @@ struct DeviceInfo {
   bool shaderInt8 = false;
   std::vector<MemoryHeapInfo> heaps;
   int computeQueueFamily = -1;
+  uint8_t pipelineCacheUUID[VK_UUID_SIZE] = {};
+  // Device extensions that change how the device is created: VK_KHR_portability_subset must be
+  // enabled where present (MoltenVK); VK_KHR_shader_float16_int8 before Vulkan 1.2.
+  bool portabilitySubset = false;
+  bool float16Int8Extension = false;
 
   // Where a tensor or weight range may start so that it can be bound both as a storage buffer
   // and as a texel buffer (both limits are powers of two).

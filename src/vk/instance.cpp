@@ -15,6 +15,19 @@ std::atomic<int> processMessages{0};
 std::mutex processLastMutex;
 std::string processLast;
 
+bool hasInstanceExtension(const char* name) {
+  uint32_t count = 0;
+  if (vkEnumerateInstanceExtensionProperties(nullptr, &count, nullptr) != VK_SUCCESS) return false;
+  std::vector<VkExtensionProperties> extensions(count);
+  if (vkEnumerateInstanceExtensionProperties(nullptr, &count, extensions.data()) != VK_SUCCESS) {
+    return false;
+  }
+  for (const auto& e : extensions) {
+    if (std::strcmp(e.extensionName, name) == 0) return true;
+  }
+  return false;
+}
+
 bool hasLayer(const char* name) {
   uint32_t count = 0;
   vkEnumerateInstanceLayerProperties(&count, nullptr);
@@ -49,6 +62,11 @@ Instance::Instance(const InstanceOptions& options) : print_(options.printValidat
 
   VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
   info.pApplicationInfo = &app;
+  // Portability drivers (MoltenVK on macOS/iOS) are only enumerated when asked for.
+  if (hasInstanceExtension("VK_KHR_portability_enumeration")) {
+    extensions.push_back("VK_KHR_portability_enumeration");
+    info.flags |= VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR;
+  }
   if (options.validation) {
     if (!hasLayer(kValidationLayer)) {
       throw Error(std::string(kValidationLayer) +

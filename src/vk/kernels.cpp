@@ -1,6 +1,8 @@
 #include "vk/kernels.hpp"
 
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -37,17 +39,53 @@ std::string defaultPipelineCachePath(uint32_t vendorId, uint32_t deviceId, uint3
          std::to_string(driverVersion) + ".bin";
 }
 
-KernelCache::KernelCache(VkDevice device, std::string cachePath)
-    : device_(device), path_(std::move(cachePath)) {
+namespace {
+
+// Why a pipeline-cache file must not be handed to the driver, or "" if its header
+// (VkPipelineCacheHeaderVersionOne) is this device's: drivers are not required to check it, and
+// a corrupt or foreign file can crash some.
+std::string cacheHeaderProblem(const std::vector<char>& data, const DeviceInfo& device) {
+  constexpr size_t kHeaderBytes = 16 + VK_UUID_SIZE;
+  if (data.size() < kHeaderBytes) return "shorter than a pipeline cache header";
+  uint32_t fields[4];
+  std::memcpy(fields, data.data(), sizeof fields);
+  if (fields[0] < kHeaderBytes || fields[0] > data.size()) return "bad header size";
+  if (fields[1] != VK_PIPELINE_CACHE_HEADER_VERSION_ONE) return "unknown header version";
+  if (fields[2] != device.vendorId || fields[3] != device.deviceId)
+    return "made for another device";
+  if (std::memcmp(data.data() + 16, device.pipelineCacheUUID, VK_UUID_SIZE) != 0) {
+    return "made by another driver version (pipeline cache UUID differs)";
+  }
+  return "";
+}
+
+std::vector<char> readCacheFile(const std::string& path, const DeviceInfo& device) {
+  constexpr std::uintmax_t kMaxCacheBytes = std::uintmax_t{1} << 30;
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::is_regular_file(path, ec)) return {};
   std::vector<char> data;
-  if (!path_.empty()) {
-    std::ifstream in(path_, std::ios::binary);
+  if (std::filesystem::file_size(path, ec) <= kMaxCacheBytes) {
+    std::ifstream in(path, std::ios::binary);
     if (in) data.assign(std::istreambuf_iterator<char>(in), {});
   }
+  const std::string problem =
+      data.empty() ? "unreadable or too large" : cacheHeaderProblem(data, device);
+  if (!problem.empty()) {
+    std::fprintf(stderr, "vkception: ignoring pipeline cache %s: %s\n", path.c_str(),
+                 problem.c_str());
+    return {};
+  }
+  return data;
+}
+
+}  // namespace
+
+KernelCache::KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& deviceInfo)
+    : device_(device), path_(std::move(cachePath)) {
+  const std::vector<char> data = readCacheFile(path_, deviceInfo);
   VkPipelineCacheCreateInfo info{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
   info.initialDataSize = data.size();
   info.pInitialData = data.data();
-  // The driver validates the header (vendor, device, UUID); a stale or foreign file is ignored.
   if (vkCreatePipelineCache(device_, &info, nullptr, &cache_) != VK_SUCCESS) {
     info.initialDataSize = 0;
     info.pInitialData = nullptr;

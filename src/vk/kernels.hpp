@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "vk/device_info.hpp"
+
 namespace vkc::vk {
 
 struct KernelKey {
@@ -41,8 +43,9 @@ struct Kernel {
 
 class KernelCache {
  public:
-  // cachePath empty: no on-disk cache.
-  KernelCache(VkDevice device, std::string cachePath);
+  // cachePath empty: no on-disk cache. A file whose header is not this device's (vendor,
+  // device, pipeline-cache UUID) is ignored with a warning on stderr, never given to the driver.
+  KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& info);
   ~KernelCache();
   KernelCache(const KernelCache&) = delete;
   KernelCache& operator=(const KernelCache&) = delete;

@@ -171,6 +171,9 @@ int main(int argc, char** argv) {
                        {"dispatches", stats.dispatches},
                        {"barriers", stats.barriers},
                        {"submits", stats.submits},
+                       {"command_buffers_per_submit", stats.commandBuffers},
+                       {"device_class", vkc::vk::deviceClassName(dev.policy().deviceClass)},
+                       {"submit_budget_gflop", dev.policy().submitBudgetGflop},
                        {"parameters", net.parameterCount()}};
       if (!o.noFirstResult) {
         j["first_result_ms"] = coldMs;

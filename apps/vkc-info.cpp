@@ -5,10 +5,17 @@
 
 #include "common/cli.hpp"
 #include "vk/device_info.hpp"
+#include "vk/device_policy.hpp"
 #include "vk/instance.hpp"
 #include "vkception/error.hpp"
 
 namespace {
+
+nlohmann::json policyJson(const vkc::vk::DevicePolicy& p) {
+  return {{"device_class", vkc::vk::deviceClassName(p.deviceClass)},
+          {"large_conv_blocks", p.largeConvBlocks},
+          {"submit_budget_gflop", p.submitBudgetGflop}};
+}
 
 nlohmann::json toJson(const vkc::vk::DeviceInfo& d) {
   nlohmann::json heaps = nlohmann::json::array();
@@ -40,7 +47,8 @@ nlohmann::json toJson(const vkc::vk::DeviceInfo& d) {
       {"shader_float16", d.shaderFloat16},
       {"shader_int8", d.shaderInt8},
       {"compute_queue_family", d.computeQueueFamily},
-      {"memory_heaps", heaps}};
+      {"memory_heaps", heaps},
+      {"policy", policyJson(vkc::vk::policyFor(d))}};
 }
 
 void printText(const vkc::vk::DeviceInfo& d) {
@@ -62,6 +70,15 @@ void printText(const vkc::vk::DeviceInfo& d) {
   std::printf("  16-bit storage          %s\n", d.storageBuffer16BitAccess ? "yes" : "no");
   std::printf("  int8 arithmetic         %s\n", d.shaderInt8 ? "yes" : "no");
   std::printf("  timestamps              %s\n", d.timestampsSupported ? "yes" : "no");
+  const vkc::vk::DevicePolicy policy = vkc::vk::policyFor(d);
+  std::printf("  policy                  %s; %s conv register blocks; ",
+              vkc::vk::deviceClassName(policy.deviceClass),
+              policy.largeConvBlocks ? "large" : "small");
+  if (policy.submitBudgetGflop > 0) {
+    std::printf("at most %.0f GFLOP per command buffer\n", policy.submitBudgetGflop);
+  } else {
+    std::printf("one command buffer per inference\n");
+  }
   for (size_t i = 0; i < d.heaps.size(); ++i) {
     std::printf("  memory heap %zu           %llu MiB%s\n", i,
                 (unsigned long long)(d.heaps[i].size >> 20),

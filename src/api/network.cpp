@@ -198,6 +198,7 @@ NetworkStats Network::stats(int batch) {
   out.dispatches = s.dispatches;
   out.barriers = s.barriers;
   out.levels = s.levels;
+  out.commandBuffers = s.commandBuffers;
   out.submits = (batch + program.batch() - 1) / program.batch();
   out.activationBytes = s.arenaBytes;
   out.naiveActivationBytes = s.naiveBytes;

@@ -67,7 +67,8 @@ struct Program::Frame {
   // Its own pool: command pools are externally synchronised, and Programs of different
   // Networks may record and submit from different threads.
   VkCommandPool pool = VK_NULL_HANDLE;
-  VkCommandBuffer commands = VK_NULL_HANDLE;
+  // One inference: several command buffers where it is longer than the submit budget.
+  std::vector<VkCommandBuffer> commands;
   VkFence fence = VK_NULL_HANDLE;
   VkQueryPool queries = VK_NULL_HANDLE;
   std::unique_ptr<vk::DescriptorArena> descriptors;
@@ -113,12 +114,6 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
     VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
     poolInfo.queueFamilyIndex = static_cast<uint32_t>(device.info().computeQueueFamily);
     VKC_CHECK(vkCreateCommandPool(device.handle(), &poolInfo, nullptr, &frame->pool));
-    VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-    alloc.commandPool = frame->pool;
-    alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-    alloc.commandBufferCount = 1;
-    VKC_CHECK_AT(vk::FaultSite::Allocation,
-                 vkAllocateCommandBuffers(device.handle(), &alloc, &frame->commands));
     VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     VKC_CHECK(vkCreateFence(device.handle(), &fenceInfo, nullptr, &frame->fence));
     if (options.profile) {
@@ -147,10 +142,21 @@ ops::TensorRef Program::ref(const Frame& frame, int tensor) const {
   return bindingOf(graph_, plan_, tensor, frame.arena.handle());
 }
 
-void Program::record(Frame& frame) {
-  VkCommandBuffer cb = frame.commands;
+VkCommandBuffer Program::beginCommandBuffer(Frame& frame) {
+  VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  alloc.commandPool = frame.pool;
+  alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  alloc.commandBufferCount = 1;
+  VkCommandBuffer cb = VK_NULL_HANDLE;
+  VKC_CHECK_AT(vk::FaultSite::Allocation, vkAllocateCommandBuffers(device_.handle(), &alloc, &cb));
+  frame.commands.push_back(cb);  // freed with the pool
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   VKC_CHECK(vkBeginCommandBuffer(cb, &begin));
+  return cb;
+}
+
+void Program::record(Frame& frame) {
+  VkCommandBuffer cb = beginCommandBuffer(frame);
   if (frame.queries) vkCmdResetQueryPool(cb, frame.queries, 0, 2 * graph_.nodes.size());
   int barriers = 0;
 
@@ -166,7 +172,7 @@ void Program::record(Frame& frame) {
   }
 
   auto& kernels = device_.kernels();
-  const ops::ConvTiling tiling = ops::convTilingFor(device_.info(), options_.quickStart);
+  const ops::ConvTiling tiling = ops::convTilingFor(device_.policy(), options_.quickStart);
   ops::TensorRef residual;  // the binding epilogueOf points to
   auto epilogueOf = [&](const Node& node) {
     ops::ConvEpilogue epilogue{node.activation, node.residualScale, nullptr};
@@ -177,7 +183,22 @@ void Program::record(Frame& frame) {
     return epilogue;
   };
   uint32_t query = 0;
+  // Levels go into one command buffer until the next would take it over the submit budget;
+  // each level starts with a barrier, which orders it after everything submitted before it,
+  // so a split between levels changes nothing but where the GPU may pause.
+  const double budget = options_.submitBudgetGflop >= 0 ? options_.submitBudgetGflop
+                                                        : device_.policy().submitBudgetGflop;
+  double gflopInBuffer = 0;
   for (const auto& level : schedule_.levels) {
+    double levelGflop = 0;
+    for (int index : level)
+      levelGflop += graph_.nodeFlopsPerImage(index) * batch_ * 1e-9;
+    if (budget > 0 && gflopInBuffer > 0 && gflopInBuffer + levelGflop > budget) {
+      VKC_CHECK(vkEndCommandBuffer(cb));
+      cb = beginCommandBuffer(frame);
+      gflopInBuffer = 0;
+    }
+    gflopInBuffer += levelGflop;
     vk::recordMemoryBarrier(cb);
     ++barriers;
     for (size_t k = 0; k < level.size(); ++k) {
@@ -255,6 +276,7 @@ void Program::record(Frame& frame) {
   ++barriers;
   VKC_CHECK(vkEndCommandBuffer(cb));
   stats_.barriers = barriers;
+  stats_.commandBuffers = static_cast<int>(frame.commands.size());
 }
 
 Program::Frame& Program::beginSubmit(int ticket) {

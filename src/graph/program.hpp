@@ -1,7 +1,8 @@
 #pragma once
-// A graph compiled for one batch size: its activation arena, and per frame in flight one
-// command buffer recorded once (upload, every dispatch by dependency level, download) and
-// replayed with a single vkQueueSubmit per inference.
+// A graph compiled for one batch size: its activation arena, and per frame in flight the
+// command buffers recorded once (upload, every dispatch by dependency level, download; more
+// than one only where the work exceeds the device's submit budget) and replayed with a single
+// vkQueueSubmit per inference.
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct ProgramOptions {
   bool reuseMemory = true;  // alias activations by liveness
   ops::Precision precision = ops::Precision::Fp32;  // of tensors; the weights' must match
   bool quickStart = false;  // small register blocks on CPU drivers too (ops::ConvTiling)
+  // Nominal GFLOP per command buffer (vk::DevicePolicy::submitBudgetGflop); -1: the device
+  // policy's, 0: one command buffer whatever the work.
+  double submitBudgetGflop = -1;
   // Set: the input is 8-bit RGB images [N, H, W, 3] (submitImages), normalised on the GPU.
   bool imageInput = false;
   ops::Normalization normalization;
@@ -30,6 +34,7 @@ struct ProgramStats {
   int barriers = 0;  // pipeline barriers per inference, upload and download included
   int levels = 0;
   int submits = 1;
+  int commandBuffers = 1;  // per inference (the submit budget splits long ones)
   uint64_t arenaBytes = 0, naiveBytes = 0;
 };
 
@@ -71,6 +76,7 @@ class Program {
  private:
   struct Frame;
   void record(Frame& frame);
+  VkCommandBuffer beginCommandBuffer(Frame& frame);  // allocated from the frame's pool, begun
   ops::TensorRef ref(const Frame& frame, int tensor) const;
   void collectTimings(Frame& frame);
   Frame& beginSubmit(int ticket);

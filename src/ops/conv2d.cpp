@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "vk/device_policy.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::ops {
@@ -124,8 +125,8 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   return d;
 }
 
-ConvTiling convTilingFor(const vk::DeviceInfo& device, bool quickStart) {
-  return device.type == "cpu" && !quickStart ? kLargeTiling : kSmallTiling;
+ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool quickStart) {
+  return policy.largeConvBlocks && !quickStart ? kLargeTiling : kSmallTiling;
 }
 
 // Output pixels per line segment (4..longest): the length that computes the fewest wasted

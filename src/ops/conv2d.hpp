@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ops/tensor_ref.hpp"
+#include "vk/device_policy.hpp"
 #include "vk/device_info.hpp"
 
 namespace vkc::ops {
@@ -63,7 +64,7 @@ struct ConvTiling {
   int stridedChannels;
 };
 constexpr ConvTiling kLargeTiling{3, 32, 12, 32}, kSmallTiling{1, 16, 4, 16};
-ConvTiling convTilingFor(const vk::DeviceInfo& device, bool quickStart = false);
+ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool quickStart = false);
 
 vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                             const TensorRef& in, const ConvGeometry& geometry,

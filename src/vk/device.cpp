@@ -13,6 +13,7 @@ Device::Device(const DeviceOptions& options) {
   instance_ = std::make_unique<Instance>(InstanceOptions{options.validation, true});
   std::vector<DeviceInfo> devices = enumerateDevices(instance_->handle());
   info_ = chooseDevice(devices, options.deviceIndex);
+  policy_ = policyFor(info_);
 
   float priority = 1.0f;
   VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -87,11 +88,11 @@ void Device::throwIfLost() const {
   }
 }
 
-void Device::submit(VkCommandBuffer commands, VkFence fence) {
+void Device::submit(const std::vector<VkCommandBuffer>& commands, VkFence fence) {
   throwIfLost();
   VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-  submit.commandBufferCount = 1;
-  submit.pCommandBuffers = &commands;
+  submit.commandBufferCount = static_cast<uint32_t>(commands.size());
+  submit.pCommandBuffers = commands.data();
   std::lock_guard<std::mutex> lock(queueMutex_);
   const VkResult result =
       VKC_CALL_AT(FaultSite::QueueSubmit, vkQueueSubmit(queue_, 1, &submit, fence));
@@ -161,7 +162,7 @@ OneShotCommands::~OneShotCommands() {
 
 void OneShotCommands::submitAndWait() {
   VKC_CHECK(vkEndCommandBuffer(commands_));
-  device_.submit(commands_, fence_);
+  device_.submit({commands_}, fence_);
   inFlight_ = true;
   device_.waitForFence(fence_);
   inFlight_ = false;

@@ -6,8 +6,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "vk/device_info.hpp"
+#include "vk/device_policy.hpp"
 #include "vk/instance.hpp"
 #include "vk/kernels.hpp"
 #include "vk/memory.hpp"
@@ -31,12 +33,14 @@ class Device {
   VkDevice handle() const { return device_; }
   VkQueue queue() const { return queue_; }
   const DeviceInfo& info() const { return info_; }
+  const DevicePolicy& policy() const { return policy_; }
   const Instance& instance() const { return *instance_; }
   MemoryAllocator& memory() { return *memory_; }
   KernelCache& kernels() { return *kernels_; }
 
-  // Queue submission is externally synchronised in Vulkan; all submits go through here.
-  void submit(VkCommandBuffer commands, VkFence fence);
+  // Queue submission is externally synchronised in Vulkan; all submits go through here. The
+  // command buffers run in order, as one batch, signalling `fence` after the last.
+  void submit(const std::vector<VkCommandBuffer>& commands, VkFence fence);
   // Every fence wait goes through here too, so a lost device is noticed wherever it shows.
   void waitForFence(VkFence fence);
   // After VK_ERROR_DEVICE_LOST from any call, every later use reports it (ErrorCode::DeviceLost)
@@ -51,6 +55,7 @@ class Device {
  private:
   std::unique_ptr<Instance> instance_;
   DeviceInfo info_;
+  DevicePolicy policy_;
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
   std::unique_ptr<MemoryAllocator> memory_;

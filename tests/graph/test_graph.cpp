@@ -140,6 +140,26 @@ TEST(GraphProgram, TwoRunsInFlightKeepTheirOwnResults) {
   program.wait(ticketC, outA.data());
 }
 
+// Long inferences are split into several command buffers (the device policy's submit budget,
+// for GPU watchdogs): forced to split after every level with work, the results are the same bits.
+TEST(GraphProgram, SplitSubmitsGiveIdenticalResults) {
+  vk::Device& device = sharedDevice();
+  MiniNet net = buildMiniInception();
+  graph::WeightStore weights(device, net.graph);
+  graph::ProgramOptions whole, split;
+  whole.submitBudgetGflop = 0;  // no limit: one command buffer
+  split.submitBudgetGflop = 1e-12;
+  graph::Program one(device, net.graph, weights, 2, whole);
+  graph::Program many(device, net.graph, weights, 2, split);
+  EXPECT_EQ(one.stats().commandBuffers, 1);
+  EXPECT_GT(many.stats().commandBuffers, 5);
+  const auto input = randomVector(one.inputCount(), 23);
+  std::vector<float> a(one.outputCount()), b(many.outputCount());
+  one.run(input.data(), a.data());
+  many.run(input.data(), b.data());
+  EXPECT_EQ(a, b);
+}
+
 TEST(GraphProgram, BlockOutputsMatchWithoutReuse) {
   vk::Device& device = sharedDevice();
   MiniNet net = buildMiniInception();

@@ -24,6 +24,17 @@
 #define VKC_WORKGROUP_FROM_SPEC \
   layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 
+// A 1-D row of workgroups longer than the device's maxComputeWorkGroupCount[0] is folded by the
+// host into slices along z (or y) (vk::foldedGroups): these give the unfolded invocation index,
+// which may lie past the end in the last slice (every shader checks its bounds). Macros, not
+// functions: gl_WorkGroupSize is only the specialised size after the shader's layout line.
+#define globalX()                                                                  \
+  int((gl_WorkGroupID.z * gl_NumWorkGroups.x + gl_WorkGroupID.x) * gl_WorkGroupSize.x + \
+      gl_LocalInvocationID.x)
+#define globalXFoldedIntoY()                                                       \
+  int((gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * gl_WorkGroupSize.x + \
+      gl_LocalInvocationID.x)
+
 // Each channel's plane of batch x H x W elements is padded to a multiple of 8: 4 consecutive
 // pixels of any channel are then one aligned texel (conv1x1.comp), and every channel slice
 // starts on 16 bytes, a texel-buffer offset any device accepts, in fp16 as in fp32.

@@ -39,7 +39,7 @@ layout(push_constant) uniform Params {
 void main() {
   const int quads = planeSize(p.batch, p.inH * p.inW) / 4;
   const int quadGroups = (quads + TQ - 1) / TQ;
-  const int invocation = int(gl_GlobalInvocationID.x);
+  const int invocation = globalXFoldedIntoY();
   const int block = invocation / quadGroups;
   if (block * CB >= p.outC) return;
   const int firstChannel = block * CB;

@@ -54,7 +54,7 @@ void main() {
 
   const int segmentsPerLine = (outAlong + TN - 1) / TN;
   const int segments = p.batch * outAcross * segmentsPerLine;
-  const int segment = min(int(gl_GlobalInvocationID.x), segments - 1);
+  const int segment = min(globalX(), segments - 1);
   const int n = segment / (outAcross * segmentsPerLine);
   const int across = (segment / segmentsPerLine) % outAcross;
   const int along0 = (segment % segmentsPerLine) * TN;
@@ -115,7 +115,7 @@ void main() {
     }
   }
 
-  if (int(gl_GlobalInvocationID.x) >= segments) return;
+  if (globalX() >= segments) return;
   // Epilogue: out = act(residual + scale * (acc + bias)).
   const int outHW = p.outH * p.outW;
   const bool relu = (p.flags & 1) != 0;

@@ -14,7 +14,7 @@ layout(push_constant) uniform Params {
 } p;
 
 void main() {
-  int index = int(gl_GlobalInvocationID.x);
+  int index = globalX();
   if (index >= p.batch * p.channels * p.hw) return;
   int pixel = index % p.hw;
   int c = (index / p.hw) % p.channels;

@@ -15,7 +15,7 @@ layout(push_constant) uniform Params {
 } p;
 
 void main() {
-  int index = int(gl_GlobalInvocationID.x);
+  int index = globalX();
   if (index >= p.batch * p.channels) return;
   int n = index / p.channels, c = index % p.channels;
   int base = tensorIndex(p.inOffset, c, n, p.batch, p.hw, 0);

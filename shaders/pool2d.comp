@@ -31,7 +31,7 @@ const int SPAN = (TN - 1) * STRIDE + KERNEL;  // input positions one segment rea
 void main() {
   const int segmentsPerRow = (p.outW + TN - 1) / TN;
   const int segments = p.batch * p.channels * p.outH * segmentsPerRow;
-  const int segment = int(gl_GlobalInvocationID.x);
+  const int segment = globalX();
   if (segment >= segments) return;
   const int ow0 = (segment % segmentsPerRow) * TN;
   const int oh = (segment / segmentsPerRow) % p.outH;

@@ -15,7 +15,7 @@ layout(push_constant) uniform Params {
 } p;
 
 void main() {
-  int index = int(gl_GlobalInvocationID.x);
+  int index = globalX();
   int hw = p.height * p.width;
   if (index >= p.batch * 3 * hw) return;
   int pixel = index % hw;

@@ -28,7 +28,9 @@ float reduce(float value, bool takeMax) {
 }
 
 void main() {
-  int row = int(gl_WorkGroupID.x);
+  // One row per workgroup; rows past maxComputeWorkGroupCount[0] folded into z (globalX()).
+  int row = int(gl_WorkGroupID.z * gl_NumWorkGroups.x + gl_WorkGroupID.x);
+  if (row >= p.rows) return;  // uniform in the workgroup: no barrier is skipped by some only
   int lanes = int(gl_WorkGroupSize.x);
   int lane = int(gl_LocalInvocationID.x);
   float m = -3.402823466e38;

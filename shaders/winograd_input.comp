@@ -25,7 +25,7 @@ layout(push_constant) uniform Params {
 void main() {
   const int pixels = p.batch * int(TILES_H * TILES_W);
   const int plane = planeSize(p.batch, int(TILES_H * TILES_W));
-  const int quad = int(gl_GlobalInvocationID.x);
+  const int quad = globalX();
   if (quad * 4 >= plane) return;
   const int c = int(gl_GlobalInvocationID.y);
   if (c >= p.inC) return;

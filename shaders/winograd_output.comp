@@ -27,7 +27,7 @@ layout(push_constant) uniform Params {
 void main() {
   const int pixels = p.batch * int(TILES_H * TILES_W);
   const int quads = planeSize(p.batch, int(TILES_H * TILES_W)) / 4;
-  const int quad = int(gl_GlobalInvocationID.x);
+  const int quad = globalX();
   if (quad >= quads) return;
   const int o = int(gl_GlobalInvocationID.y);
   if (o >= p.outC) return;

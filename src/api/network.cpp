@@ -41,7 +41,7 @@ int Network::Impl::largestBatch() const {
       graph::planMemory(model.graph, 1, device->info().bindingAlignment(), true, precision)
           .arenaBytes;
   if (heap > 0 && arenaPerImage > 0) batch = std::min(batch, heap / 4 / arenaPerImage);
-  return static_cast<int>(std::clamp<uint64_t>(batch, 1, 1 << 16));
+  return static_cast<int>(std::clamp<uint64_t>(batch, 1, 1 << 16));  // dispatches fold wider grids
 }
 
 graph::Program& Network::Impl::program(int batch, bool images) {

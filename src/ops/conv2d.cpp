@@ -121,7 +121,7 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
                            {texelFormat(in.precision, 4), texelFormat(in.precision, 4)}});
   const uint32_t invocations =
       vk::divUp(pixelQuads, tq) * vk::divUp(groupOut.channels, channelsPerInvocation);
-  d.groups = {vk::divUp(invocations, lanes), 1, uint32_t(groups)};
+  d.groups = vk::foldedGroups(vk::divUp(invocations, lanes), 1, uint32_t(groups), *d.kernel, 1);
   return d;
 }
 
@@ -251,7 +251,8 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
        {texelFormat(precision, 1), texelFormat(precision, 4)}});
   const uint64_t segments =
       uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength);
-  d.groups = {vk::divUp(segments, lanes), vk::divUp(out.channels, segmentChannels), 1};
+  d.groups = vk::foldedGroups(vk::divUp(segments, lanes), vk::divUp(out.channels, segmentChannels),
+                              1, *d.kernel, 2);
   return d;
 }
 

@@ -32,7 +32,9 @@ vk::Dispatch copyChannelsDispatch(vk::KernelCache& kernels, const TensorRef& in,
   d.buffers = {in.slice, out.slice};
   d.setPush(
       CopyPush{in.batch, in.channels, in.height * in.width, in.elementOffset, out.elementOffset});
-  d.groups = {vk::divUp(uint64_t(in.batch) * in.channels * in.height * in.width, kLanes), 1, 1};
+  d.groups =
+      vk::foldedGroups(vk::divUp(uint64_t(in.batch) * in.channels * in.height * in.width, kLanes),
+                       1, 1, *d.kernel, 2);
   return d;
 }
 
@@ -43,7 +45,7 @@ vk::Dispatch softmaxDispatch(vk::KernelCache& kernels, const TensorRef& in, cons
   d.buffers = {in.slice, out.slice};
   d.setPush(SoftmaxPush{in.batch, in.channels * in.height * in.width, in.elementOffset,
                         out.elementOffset});
-  d.groups = {uint32_t(in.batch), 1, 1};
+  d.groups = vk::foldedGroups(uint64_t(in.batch), 1, 1, *d.kernel, 2);  // a row per workgroup
   return d;
 }
 
@@ -61,7 +63,8 @@ vk::Dispatch preprocessDispatch(vk::KernelCache& kernels, vk::BufferSlice pixels
       {shaderFor("preprocess", out.precision), {kLanes, 1, 1}, {}, 2, sizeof(PreprocessPush)});
   d.buffers = {pixels, out.slice};
   d.setPush(push);
-  d.groups = {vk::divUp(uint64_t(out.batch) * 3 * out.height * out.width, kLanes), 1, 1};
+  d.groups = vk::foldedGroups(vk::divUp(uint64_t(out.batch) * 3 * out.height * out.width, kLanes),
+                              1, 1, *d.kernel, 2);
   return d;
 }
 

@@ -47,8 +47,9 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   d.setPush(PoolPush{in.batch, in.channels, in.height, in.width, out.height, out.width, g.pad,
                      g.pad, in.elementOffset, out.elementOffset});
   const uint64_t segmentsPerRow = (out.width + segmentLength - 1) / segmentLength;
-  d.groups = {vk::divUp(uint64_t(out.batch) * out.channels * out.height * segmentsPerRow, kLanes),
-              1, 1};
+  d.groups = vk::foldedGroups(
+      vk::divUp(uint64_t(out.batch) * out.channels * out.height * segmentsPerRow, kLanes), 1, 1,
+      *d.kernel, 2);
   return d;
 }
 
@@ -63,7 +64,8 @@ vk::Dispatch globalAvgPoolDispatch(vk::KernelCache& kernels, const TensorRef& in
   d.buffers = {in.slice, out.slice};
   d.setPush(GlobalPoolPush{in.batch, in.channels, in.height * in.width, in.elementOffset,
                            out.elementOffset});
-  d.groups = {vk::divUp(uint64_t(in.batch) * in.channels, kLanes), 1, 1};
+  d.groups =
+      vk::foldedGroups(vk::divUp(uint64_t(in.batch) * in.channels, kLanes), 1, 1, *d.kernel, 2);
   return d;
 }
 

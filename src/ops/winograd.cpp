@@ -87,8 +87,8 @@ vk::Dispatch transformDispatch(vk::KernelCache& kernels, const char* shader, Pre
                            bindings,
                            pushBytes,
                            {texelFormat(precision, components)}});
-  d.groups = {vk::divUp(planeElements(batch, tilesH, tilesW) / 4, kQuadsPerGroup),
-              vk::divUp(channels, kChannelsPerGroup), 1};
+  d.groups = vk::foldedGroups(vk::divUp(planeElements(batch, tilesH, tilesW) / 4, kQuadsPerGroup),
+                              vk::divUp(channels, kChannelsPerGroup), 1, *d.kernel, 2);
   return d;
 }
 

@@ -4,6 +4,7 @@
 
 #include "vk/check.hpp"
 #include "vk/fault_injection.hpp"
+#include "vkception/error.hpp"
 
 namespace vkc::vk {
 namespace {
@@ -71,6 +72,32 @@ VkDescriptorSet DescriptorArena::allocate(const Dispatch& dispatch) {
   }
   vkUpdateDescriptorSets(device_, count, writes.data(), 0, nullptr);
   return set;
+}
+
+std::array<uint32_t, 3> foldedGroups(uint64_t groupsX, uint32_t y, uint32_t z, const Kernel& kernel,
+                                     int into) {
+  const uint32_t width = static_cast<uint32_t>(std::min<uint64_t>(groupsX, kernel.maxGroups[0]));
+  const uint64_t slices = (groupsX + width - 1) / std::max<uint32_t>(width, 1);
+  std::array<uint32_t, 3> groups{std::max<uint32_t>(width, 1), y, z};
+  if (slices > 1) {
+    if (groups[into] != 1 || slices > kernel.maxGroups[into]) {
+      throw Error("shader '" + kernel.key.shader + "': " + std::to_string(groupsX) +
+                      " workgroups do not fit this device's maxComputeWorkGroupCount; use a "
+                      "smaller batch",
+                  ErrorCode::BadArgument);
+    }
+    groups[into] = static_cast<uint32_t>(slices);
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (groups[i] > kernel.maxGroups[i]) {
+      throw Error("shader '" + kernel.key.shader + "': " + std::to_string(groups[i]) +
+                      " workgroups along axis " + std::to_string(i) +
+                      " exceed this device's maxComputeWorkGroupCount (" +
+                      std::to_string(kernel.maxGroups[i]) + ")",
+                  ErrorCode::BadArgument);
+    }
+  }
+  return groups;
 }
 
 void recordDispatch(VkCommandBuffer commands, VkDescriptorSet set, const Dispatch& dispatch) {

@@ -36,6 +36,14 @@ inline uint32_t divUp(uint64_t a, uint64_t b) {
   return static_cast<uint32_t>((a + b - 1) / b);
 }
 
+// Grids wider than the device's maxComputeWorkGroupCount[0] (65535 on lavapipe, Intel, Mali,
+// V3D): `groupsX` workgroups of a 1-D row split into slices along axis `into` (1 = y, 2 = z),
+// which the shader does not otherwise use; shaders read the unfolded index with globalX() or
+// globalXFoldedIntoY() (shaders/common.glsl) and skip what lies past the end. Throws if even
+// that does not fit.
+std::array<uint32_t, 3> foldedGroups(uint64_t groupsX, uint32_t y, uint32_t z, const Kernel& kernel,
+                                     int into);
+
 // Descriptor sets (and the buffer views of texel bindings) for many dispatches; grows by whole
 // pools, freed together.
 class DescriptorArena {

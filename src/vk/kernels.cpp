@@ -81,7 +81,10 @@ std::vector<char> readCacheFile(const std::string& path, const DeviceInfo& devic
 }  // namespace
 
 KernelCache::KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& deviceInfo)
-    : device_(device), path_(std::move(cachePath)) {
+    : device_(device),
+      path_(std::move(cachePath)),
+      maxGroups_{deviceInfo.maxWorkgroupCount[0], deviceInfo.maxWorkgroupCount[1],
+                 deviceInfo.maxWorkgroupCount[2]} {
   const std::vector<char> data = readCacheFile(path_, deviceInfo);
   VkPipelineCacheCreateInfo info{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
   info.initialDataSize = data.size();
@@ -158,6 +161,7 @@ const Kernel& KernelCache::get(const KernelKey& key) {
 
   auto kernel = std::make_unique<Kernel>();
   kernel->key = key;
+  kernel->maxGroups = maxGroups_;
   kernel->setLayout = setLayout;
   VkPushConstantRange push{VK_SHADER_STAGE_COMPUTE_BIT, 0, key.pushBytes};
   VkPipelineLayoutCreateInfo layoutInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};

@@ -36,6 +36,7 @@ struct KernelKey {
 
 struct Kernel {
   KernelKey key;
+  std::array<uint32_t, 3> maxGroups{65535, 65535, 65535};  // the device's maxComputeWorkGroupCount
   VkPipeline pipeline = VK_NULL_HANDLE;
   VkPipelineLayout layout = VK_NULL_HANDLE;
   VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
@@ -61,6 +62,7 @@ class KernelCache {
   std::map<std::vector<VkDescriptorType>, VkDescriptorSetLayout> setLayouts_;
   std::map<KernelKey, std::unique_ptr<Kernel>> kernels_;
   std::map<std::string, VkShaderModule> modules_;
+  std::array<uint32_t, 3> maxGroups_;
   std::mutex mutex_;
 };
 

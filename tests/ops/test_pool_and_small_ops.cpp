@@ -176,3 +176,43 @@ TEST(PreprocessTest, BytesToNormalisedNchw) {
 
 }  // namespace
 }  // namespace vkc::test
+
+namespace vkc::test {
+namespace {
+
+// Grids wider than maxComputeWorkGroupCount[0] (65535 on lavapipe and on many GPUs) are folded
+// into z (vk::foldedGroups): Inception-v4's preprocessing at batch 16 needs 67056 workgroups of
+// 64, which the validation layer reports as invalid unless folded; every element must still be
+// written exactly once.
+TEST(WideGridTest, PreprocessAndCopyPastTheWorkgroupCountLimit) {
+  vk::Device& device = sharedDevice();
+  const int n = 16, h = 299, w = 299;
+  std::vector<uint8_t> pixels(size_t(n) * h * w * 3);
+  for (size_t i = 0; i < pixels.size(); ++i)
+    pixels[i] = uint8_t((i * 131 + i / 7) % 256);
+  ops::Normalization norm{{0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}};
+  vk::Buffer pb = uploadBytes(device, pixels);
+  vk::Buffer yb = upload(device, std::vector<float>(deviceCount(n, 3, h * w), kSentinel));
+  const vk::Dispatch pre =
+      ops::preprocessDispatch(device.kernels(), whole(pb), norm, tensorRef(yb, n, 3, h, w));
+  EXPECT_GT(pre.groups[2], 1u);  // folded
+  runDispatches(device, {pre});
+  const auto y = fromDevice(download(device, yb, deviceCount(n, 3, h * w)), n, 3, h * w);
+  for (int b = 0; b < n; ++b)
+    for (int c = 0; c < 3; ++c)
+      for (int i = 0; i < h * w; i += 997) {
+        const double want = (pixels[(size_t(b) * h * w + i) * 3 + c] / 255.0 - 0.5) / 0.5;
+        ASSERT_NEAR(y[(size_t(b) * 3 + c) * h * w + i], want, 1e-6) << b << " " << c << " " << i;
+      }
+  // The last image's last pixel: written by the last slice's last lanes.
+  ASSERT_NEAR(y.back(), (pixels.back() / 255.0 - 0.5) / 0.5, 1e-6);
+
+  // A copy of 16 x 3 x 299 x 299 elements through copy_channels: exact, nothing left unwritten.
+  vk::Buffer cb = upload(device, std::vector<float>(deviceCount(n, 3, h * w), kSentinel));
+  runDispatches(device, {ops::copyChannelsDispatch(device.kernels(), tensorRef(yb, n, 3, h, w),
+                                                   tensorRef(cb, n, 3, h, w))});
+  EXPECT_EQ(fromDevice(download(device, cb, deviceCount(n, 3, h * w)), n, 3, h * w), y);
+}
+
+}  // namespace
+}  // namespace vkc::test

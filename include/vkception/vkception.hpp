@@ -76,7 +76,7 @@ struct NetworkOptions {
 struct NetworkStats {
   int batch = 0;
   int dispatches = 0, barriers = 0, levels = 0, submits = 0;
-  int commandBuffers = 0;  // per submit: long inferences are split for GPU watchdogs
+  int commandBuffers = 0;             // per submit: long inferences are split for GPU watchdogs
   uint64_t activationBytes = 0;       // the planned arena (with reuse)
   uint64_t naiveActivationBytes = 0;  // every tensor separately
   uint64_t weightBytes = 0;

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "ops/tensor_ref.hpp"
-#include "vk/device_policy.hpp"
 #include "vk/device_info.hpp"
+#include "vk/device_policy.hpp"
 
 namespace vkc::ops {
 

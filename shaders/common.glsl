@@ -21,6 +21,25 @@
 // `offset` is the slice's first element inside the bound range (bindings must start at
 // minStorageBufferOffsetAlignment).
 
+// Inputs and weights are read through uniform texel buffers (a gather on CPU drivers, where a
+// storage-buffer load is a loop over the lanes) or, built with VKC_STORAGE_READS (the "_sr"
+// variant of each such shader), through storage buffers: no maxTexelBufferElements limit (65536
+// on some devices), chosen per dispatch by the host (ops::readsThroughStorage). Element i of a
+// READ4 binding is texel i (4 elements), of a READ1 binding element i, in both builds.
+#ifdef VKC_STORAGE_READS
+#define VKC_READ4(binding_, name_) \
+  layout(std430, binding = binding_) readonly buffer name_##Reads { ACT4 name_##Data[]; };
+#define VKC_READ1(binding_, name_) \
+  layout(std430, binding = binding_) readonly buffer name_##Reads { ACT name_##Data[]; };
+#define fetch4(name_, i) vec4(name_##Data[i])
+#define fetch1(name_, i) float(name_##Data[i])
+#else
+#define VKC_READ4(binding_, name_) layout(binding = binding_) uniform samplerBuffer name_;
+#define VKC_READ1(binding_, name_) layout(binding = binding_) uniform samplerBuffer name_;
+#define fetch4(name_, i) texelFetch(name_, i)
+#define fetch1(name_, i) texelFetch(name_, i).x
+#endif
+
 #define VKC_WORKGROUP_FROM_SPEC \
   layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 

@@ -21,8 +21,8 @@ layout(constant_id = 3) const int TQ = 3;   // pixel quads per invocation
 layout(constant_id = 4) const int CB = 32;  // output channels per invocation: 16 or 32
 const int KU = 2;
 
-layout(binding = 0) uniform samplerBuffer x;  // rgba32f (rgba16f): 4 pixels of one channel
-layout(binding = 1) uniform samplerBuffer w;  // rgba32f (rgba16f): [block][K][32], ops/conv2d.cpp
+VKC_READ4(0, x)  // 4 pixels of one channel per element (rgba32f / rgba16f as texels)
+VKC_READ4(1, w)  // [block][K][32], ops/conv2d.cpp
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) buffer Output { ACT4 y[]; };
 layout(std430, binding = 4) readonly buffer Residual { ACT4 res[]; };
@@ -65,10 +65,10 @@ void main() {
       const bool inside = ci + k < p.inC;
       const int c = min(ci + k, p.inC - 1);
       [[unroll]] for (int j = 0; j < CB / 4; ++j) {
-        wv[k][j] = inside ? ACT4(texelFetch(w, wBase + c * 8 + j)) : ACT4(0.0);
+        wv[k][j] = inside ? ACT4(fetch4(w, wBase + c * 8 + j)) : ACT4(0.0);
       }
       [[unroll]] for (int t = 0; t < TQ; ++t) {
-        xv[k][t] = ACT4(texelFetch(x, xBase + c * quads + quad[t]));
+        xv[k][t] = ACT4(fetch4(x, xBase + c * quads + quad[t]));
       }
     }
     [[unroll]] for (int t = 0; t < TQ; ++t) {

@@ -20,8 +20,8 @@ layout(constant_id = 6) const int SW = 1;
 layout(constant_id = 7) const int TN = 4;          // output pixels per invocation
 layout(constant_id = 8) const bool PADDED = false;  // any tap can fall outside the image
 
-layout(binding = 0) uniform samplerBuffer x;  // r32f (r16f for fp16)
-layout(binding = 1) uniform samplerBuffer w;  // rgba32f (rgba16f): [block][K][32]
+VKC_READ1(0, x)  // r32f (r16f for fp16) as texels
+VKC_READ4(1, w)  // [block][K][32]
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) buffer Output { ACT y[]; };
 layout(std430, binding = 4) readonly buffer Residual { ACT res[]; };
@@ -92,11 +92,11 @@ void main() {
       const int line = channelBase + clamp(i, 0, inAcross - 1) * acrossStride;
       ACT v[SPAN];
       [[unroll]] for (int j = 0; j < SPAN; ++j) {
-        v[j] = ACT(lineInside && inside[j] ? texelFetch(x, line + offset[j]).x : 0.0);
+        v[j] = ACT(lineInside && inside[j] ? fetch1(x, line + offset[j]) : 0.0);
       }
       ACT4 wv[TAPS][CB / 4];
       [[unroll]] for (int tap = 0; tap < TAPS; ++tap) {
-        [[unroll]] for (int j = 0; j < CB / 4; ++j) wv[tap][j] = ACT4(texelFetch(w, wi + j));
+        [[unroll]] for (int j = 0; j < CB / 4; ++j) wv[tap][j] = ACT4(fetch4(w, wi + j));
         wi += 8;
       }
       [[unroll]] for (int t = 0; t < TN; ++t) {

@@ -16,7 +16,7 @@ layout(constant_id = 4) const int KERNEL = 3;
 layout(constant_id = 5) const int STRIDE = 2;
 layout(constant_id = 6) const int TN = 4;  // outputs per invocation
 
-layout(binding = 0) uniform samplerBuffer x;  // r32f (r16f for fp16)
+VKC_READ1(0, x)  // r32f (r16f for fp16) as texels
 layout(std430, binding = 1) buffer Output { ACT y[]; };
 
 layout(push_constant) uniform Params {
@@ -55,7 +55,7 @@ void main() {
     [[unroll]] for (int j = 0; j < SPAN; ++j) {
       const int iw = iw0 + j;
       inside[j] = rowInside && iw >= 0 && iw < p.inW;
-      v[j] = texelFetch(x, row + clamp(iw, 0, p.inW - 1)).x;
+      v[j] = fetch1(x, row + clamp(iw, 0, p.inW - 1));
     }
     [[unroll]] for (int t = 0; t < TN; ++t) {
       [[unroll]] for (int kx = 0; kx < KERNEL; ++kx) {

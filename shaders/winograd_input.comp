@@ -13,7 +13,7 @@
 
 VKC_WORKGROUP_FROM_SPEC
 
-layout(binding = 0) uniform samplerBuffer x;  // r32f (r16f)
+VKC_READ1(0, x)  // r32f (r16f) as texels
 layout(std430, binding = 1) writeonly buffer Transformed { ACT4 v[]; };
 
 layout(push_constant) uniform Params {
@@ -40,8 +40,8 @@ void main() {
       [[unroll]] for (int b = 0; b < ALPHA_W; ++b) {
         const int j = left + b;
         const bool inside = i >= 0 && i < p.inH && j >= 0 && j < p.inW;
-        d[a][b][q] = inside ? texelFetch(x, image + clamp(i, 0, p.inH - 1) * p.inW +
-                                                clamp(j, 0, p.inW - 1)).x
+        d[a][b][q] = inside ? fetch1(x, image + clamp(i, 0, p.inH - 1) * p.inW +
+                                           clamp(j, 0, p.inW - 1))
                             : 0.0;
       }
     }

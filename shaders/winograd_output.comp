@@ -12,7 +12,7 @@
 
 VKC_WORKGROUP_FROM_SPEC
 
-layout(binding = 0) uniform samplerBuffer products;  // rgba32f (rgba16f): 4 pixels
+VKC_READ4(0, products)  // 4 pixels per element
 layout(std430, binding = 1) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 2) buffer Output { ACT y[]; };
 layout(std430, binding = 3) readonly buffer Residual { ACT res[]; };
@@ -36,7 +36,7 @@ void main() {
   [[unroll]] for (int ph = 0; ph < ALPHA_H; ++ph) {
     vec4 m[ALPHA_W];
     [[unroll]] for (int pw = 0; pw < ALPHA_W; ++pw) {
-      m[pw] = texelFetch(products,
+      m[pw] = fetch4(products,
                          p.productsOffset / 4 + ((ph * ALPHA_W + pw) * p.outC + o) * quads + quad);
     }
     [[unroll]] for (int j = 0; j < MW; ++j) {

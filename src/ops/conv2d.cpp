@@ -53,14 +53,11 @@ int quadsPerInvocation(int pixelQuads, int most, int channels) {
   return best;
 }
 
-void checkOperands(const TensorRef& in, vk::BufferSlice packedWeights, const TensorRef& out,
-                   const ConvEpilogue& epilogue, const vk::DeviceInfo& device) {
+void checkOperands(const TensorRef& in, const TensorRef& out, const ConvEpilogue& epilogue) {
   const TensorRef* residual = epilogue.residual;
   if (out.precision != in.precision || (residual && residual->precision != in.precision)) {
     throw Error("conv2d: input, output and residual must have the same precision");
   }
-  requireTexels(packedWeights.range / (4 * elementBytes(in.precision)), device,
-                "conv2d: a weight tensor of");
 }
 
 ConvPush convPush(const TensorRef& in, const TensorRef& out, const ConvGeometry& g,
@@ -92,7 +89,7 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
                              const TensorRef& in, vk::BufferSlice packedWeights,
                              vk::BufferSlice bias, const TensorRef& out,
                              const ConvEpilogue& epilogue, const ConvTiling& tiling, int groups) {
-  checkOperands(in, packedWeights, out, epilogue, device);
+  checkOperands(in, out, epilogue);
   const TensorRef* residual = epilogue.residual;
   if (in.height != out.height || in.width != out.width || in.batch != out.batch ||
       in.channels % groups != 0 || out.channels % groups != 0 || in.elementOffset % 4 != 0 ||
@@ -106,19 +103,23 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   groupOut.channels /= groups;
 
   vk::Dispatch d;
-  d.buffers = {texelSlice(in, 4, device, "conv2d"), packedWeights, addBias ? bias : packedWeights,
-               out.slice, residual ? residual->slice : out.slice};
+  const vk::BufferSlice x = readSlice(in, 4);
+  const std::initializer_list<ReadView> views = {{x.range, 4, in.precision},
+                                                 {packedWeights.range, 4, in.precision}};
+  const bool storage = readsThroughStorage(kernels, device, views);
+  d.buffers = {x, packedWeights, addBias ? bias : packedWeights, out.slice,
+               residual ? residual->slice : out.slice};
   d.setPush(convPush(groupIn, groupOut, ConvGeometry{}, epilogue, addBias));
   const uint32_t lanes = workgroupWidth(device);
   const int pixelQuads = int(planeElements(out.batch, out.height, out.width) / 4);
   const int channelsPerInvocation = groupOut.channels > 16 ? tiling.maxChannels : 16;
   const int tq = quadsPerInvocation(pixelQuads, tiling.maxQuads, channelsPerInvocation);
-  d.kernel = &kernels.get({shaderFor("conv1x1", in.precision),
+  d.kernel = &kernels.get({shaderFor("conv1x1", in.precision, storage),
                            {lanes, 1, 1},
                            {uint32_t(tq), uint32_t(channelsPerInvocation)},
                            5,
                            sizeof(ConvPush),
-                           {texelFormat(in.precision, 4), texelFormat(in.precision, 4)}});
+                           readFormats(storage, views)});
   const uint32_t invocations =
       vk::divUp(pixelQuads, tq) * vk::divUp(groupOut.channels, channelsPerInvocation);
   d.groups = vk::foldedGroups(vk::divUp(invocations, lanes), 1, uint32_t(groups), *d.kernel, 1);
@@ -226,11 +227,14 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
       (!residual || residual->elementOffset % 4 == 0)) {
     return conv1x1Dispatch(kernels, device, in, packedWeights, bias, out, epilogue, tiling);
   }
-  checkOperands(in, packedWeights, out, epilogue, device);
+  checkOperands(in, out, epilogue);
 
   vk::Dispatch d;
-  d.buffers = {texelSlice(in, 1, device, "conv2d"), packedWeights, bias, out.slice,
-               residual ? residual->slice : bias};
+  const vk::BufferSlice x = readSlice(in, 1);
+  const std::initializer_list<ReadView> views = {{x.range, 1, precision},
+                                                 {packedWeights.range, 4, precision}};
+  const bool storage = readsThroughStorage(kernels, device, views);
+  d.buffers = {x, packedWeights, bias, out.slice, residual ? residual->slice : bias};
   d.setPush(convPush(in, out, g, epilogue));
 
   // Everything else takes line segments (conv2d_segments.comp): consecutive pixels of a row, or
@@ -242,13 +246,13 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const int segmentChannels =
       strided && out.channels > kSegmentChannels ? tiling.stridedChannels : kSegmentChannels;
   d.kernel = &kernels.get(
-      {shaderFor("conv2d_segments", precision),
+      {shaderFor("conv2d_segments", precision, storage),
        {lanes, 1, 1},
        {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH), uint32_t(g.strideW),
         uint32_t(segmentLength), uint32_t(padded), uint32_t(vertical), uint32_t(segmentChannels)},
        5,
        sizeof(ConvPush),
-       {texelFormat(precision, 1), texelFormat(precision, 4)}});
+       readFormats(storage, views)});
   const uint64_t segments =
       uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength);
   d.groups = vk::foldedGroups(vk::divUp(segments, lanes), vk::divUp(out.channels, segmentChannels),

@@ -36,14 +36,17 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   }
   const int segmentLength = lineSegmentLength(out.width, 12);  // one accumulator per output
   vk::Dispatch d;
+  const vk::BufferSlice x = readSlice(in, 1);
+  const ReadView view{x.range, 1, in.precision};
+  const bool storage = readsThroughStorage(kernels, device, {view});
   d.kernel = &kernels.get(
-      {shaderFor("pool2d", in.precision),
+      {shaderFor("pool2d", in.precision, storage),
        {kLanes, 1, 1},
        {uint32_t(mode), uint32_t(g.kernel), uint32_t(g.stride), uint32_t(segmentLength)},
        2,
        sizeof(PoolPush),
-       {texelFormat(in.precision, 1)}});
-  d.buffers = {texelSlice(in, 1, device, "pool2d"), out.slice};
+       readFormats(storage, {view})});
+  d.buffers = {x, out.slice};
   d.setPush(PoolPush{in.batch, in.channels, in.height, in.width, out.height, out.width, g.pad,
                      g.pad, in.elementOffset, out.elementOffset});
   const uint64_t segmentsPerRow = (out.width + segmentLength - 1) / segmentLength;

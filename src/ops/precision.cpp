@@ -8,8 +8,8 @@ const char* precisionName(Precision p) {
   return p == Precision::Fp16 ? "fp16" : "fp32";
 }
 
-std::string shaderFor(const char* shader, Precision p) {
-  return p == Precision::Fp16 ? std::string(shader) + "_fp16" : std::string(shader);
+std::string shaderFor(const char* shader, Precision p, bool storageReads) {
+  return std::string(shader) + (storageReads ? "_sr" : "") + (p == Precision::Fp16 ? "_fp16" : "");
 }
 
 VkFormat texelFormat(Precision p, int components) {

@@ -20,7 +20,9 @@ inline size_t elementBytes(Precision p) {
 const char* precisionName(Precision p);
 
 // The embedded shader built for `p`: "conv1x1" or "conv1x1_fp16".
-std::string shaderFor(const char* shader, Precision p);
+// The build of `shader` for tensors of precision `p`, with storage-buffer reads where asked
+// (shaders/common.glsl, VKC_READ bindings): "<shader>[_sr][_fp16]".
+std::string shaderFor(const char* shader, Precision p, bool storageReads = false);
 // The texel-buffer view format of `components` (1 or 4) elements.
 VkFormat texelFormat(Precision p, int components);
 // Empty if the device runs fp16 tensors, else why not.

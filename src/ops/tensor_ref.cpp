@@ -25,24 +25,31 @@ TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignm
   return ref;
 }
 
-void requireTexels(VkDeviceSize texels, const vk::DeviceInfo& device, const std::string& what,
-                   const std::string& hint) {
-  if (texels > device.maxTexelBufferElements) {
-    throw Error(what + " " + std::to_string(texels) +
-                " texels is over this device's maxTexelBufferElements (" +
-                std::to_string(device.maxTexelBufferElements) + ")" + hint);
-  }
-}
-
-vk::BufferSlice texelSlice(const TensorRef& t, int components, const vk::DeviceInfo& device,
-                           const char* op) {
+vk::BufferSlice readSlice(const TensorRef& t, int components) {
   const VkDeviceSize texelBytes = components * elementBytes(t.precision);
   const VkDeviceSize bytes =
       (t.elementOffset + VkDeviceSize(t.channels) * planeElements(t.batch, t.height, t.width)) *
       elementBytes(t.precision);
   const VkDeviceSize texels = (bytes + texelBytes - 1) / texelBytes;
-  requireTexels(texels, device, std::string(op) + ": an input of", "; use a smaller batch");
   return {t.slice.buffer, t.slice.offset, std::min(t.slice.range, texels * texelBytes)};
+}
+
+bool readsThroughStorage(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                         std::initializer_list<ReadView> views) {
+  if (kernels.policy().storageReads) return true;
+  for (const ReadView& v : views) {
+    const VkDeviceSize texelBytes = v.components * elementBytes(v.precision);
+    if ((v.bytes + texelBytes - 1) / texelBytes > device.maxTexelBufferElements) return true;
+  }
+  return false;
+}
+
+std::vector<VkFormat> readFormats(bool storage, std::initializer_list<ReadView> views) {
+  std::vector<VkFormat> formats;
+  if (storage) return formats;
+  for (const ReadView& v : views)
+    formats.push_back(texelFormat(v.precision, v.components));
+  return formats;
 }
 
 }  // namespace vkc::ops

@@ -4,11 +4,14 @@
 // `elementOffset` floats into the bound buffer range. A channel slice of a larger tensor (a
 // branch's part of a concat) is contiguous in this order, so it is bound on its own.
 #include <cstddef>
+#include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "ops/precision.hpp"
 #include "vk/device_info.hpp"
 #include "vk/dispatch.hpp"
+#include "vk/kernels.hpp"
 
 namespace vkc::ops {
 
@@ -33,14 +36,21 @@ TensorRef sliceRef(VkBuffer buffer, VkDeviceSize baseOffset, VkDeviceSize alignm
                    int channels, int height, int width, int cOffset,
                    Precision precision = Precision::Fp32);
 
-// Throws "<what> N texels is over this device's maxTexelBufferElements (M)<hint>" if the device
-// cannot view `texels` texels in one texel buffer.
-void requireTexels(VkDeviceSize texels, const vk::DeviceInfo& device, const std::string& what,
-                   const std::string& hint = "");
+// The bytes of `t` a shader reads through a VKC_READ binding of `components` (1 or 4) elements
+// per texel: whole texels, within the tensor's binding.
+vk::BufferSlice readSlice(const TensorRef& t, int components);
 
-// The bytes of `t` a shader reads, as the range of a texel buffer whose texels hold
-// `components` (1 or 4) elements; throws, naming `op`, if the device cannot view that many.
-vk::BufferSlice texelSlice(const TensorRef& t, int components, const vk::DeviceInfo& device,
-                           const char* op);
+// One VKC_READ binding of a dispatch: its bytes and elements per texel.
+struct ReadView {
+  VkDeviceSize bytes;
+  int components;
+  Precision precision;
+};
+// Whether a dispatch reads through storage buffers (the "_sr" build of its shader): where the
+// device policy says so, or where any of its views would exceed maxTexelBufferElements.
+bool readsThroughStorage(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                         std::initializer_list<ReadView> views);
+// The views' texel formats for the texel build; none (all storage buffers) for the storage one.
+std::vector<VkFormat> readFormats(bool storage, std::initializer_list<ReadView> views);
 
 }  // namespace vkc::ops

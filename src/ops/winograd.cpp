@@ -72,21 +72,23 @@ struct OutputPush {
 // A transform shader's pipeline (spec constants 3..8, shaders/winograd_tiles.glsl: the plan and
 // the intermediate tensors' height and width) and its grid of 8 quads x 8 channels per workgroup;
 // binding 0 is a texel buffer of `components` elements per texel.
-vk::Dispatch transformDispatch(vk::KernelCache& kernels, const char* shader, Precision precision,
-                               const WinogradPlan& plan, int outH, int outW, int batch,
-                               int channels, uint32_t bindings, uint32_t pushBytes,
-                               int components) {
+vk::Dispatch transformDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                               const char* shader, Precision precision, const WinogradPlan& plan,
+                               int outH, int outW, int batch, int channels, uint32_t bindings,
+                               uint32_t pushBytes, const vk::BufferSlice& read, int components) {
+  const ReadView view{read.range, components, precision};
+  const bool storage = readsThroughStorage(kernels, device, {view});
   variantOf(plan.tileH, plan.tapsH);  // throws for a plan without matrices
   variantOf(plan.tileW, plan.tapsW);
   const int tilesH = plan.tilesH(outH), tilesW = plan.tilesW(outW);
   vk::Dispatch d;
-  d.kernel = &kernels.get({shaderFor(shader, precision),
+  d.kernel = &kernels.get({shaderFor(shader, precision, storage),
                            {kQuadsPerGroup, kChannelsPerGroup, 1},
                            {uint32_t(plan.tileH), uint32_t(plan.tileW), uint32_t(plan.tapsH),
                             uint32_t(plan.tapsW), uint32_t(tilesH), uint32_t(tilesW)},
                            bindings,
                            pushBytes,
-                           {texelFormat(precision, components)}});
+                           readFormats(storage, {view})});
   d.groups = vk::foldedGroups(vk::divUp(planeElements(batch, tilesH, tilesW) / 4, kQuadsPerGroup),
                               vk::divUp(channels, kChannelsPerGroup), 1, *d.kernel, 2);
   return d;
@@ -172,9 +174,10 @@ vk::Dispatch winogradInputDispatch(vk::KernelCache& kernels, const vk::DeviceInf
   if (transformed.precision != in.precision || transformed.elementOffset % 4 != 0) {
     throw Error("winograd: the transformed input must match the input's precision and vec4s");
   }
-  vk::Dispatch d = transformDispatch(kernels, "winograd_input", in.precision, plan, outH, outW,
-                                     in.batch, in.channels, 2, sizeof(InputPush), 1);
-  d.buffers = {texelSlice(in, 1, device, "winograd"), transformed.slice};
+  const vk::BufferSlice x = readSlice(in, 1);
+  vk::Dispatch d = transformDispatch(kernels, device, "winograd_input", in.precision, plan, outH,
+                                     outW, in.batch, in.channels, 2, sizeof(InputPush), x, 1);
+  d.buffers = {x, transformed.slice};
   d.setPush(InputPush{in.batch, in.channels, in.height, in.width, g.padTop, g.padLeft,
                       in.elementOffset, transformed.elementOffset});
   return d;
@@ -191,10 +194,11 @@ vk::Dispatch winogradOutputDispatch(vk::KernelCache& kernels, const vk::DeviceIn
       (residual && residual->precision != out.precision)) {
     throw Error("winograd: products, output and residual must have one precision");
   }
-  vk::Dispatch d = transformDispatch(kernels, "winograd_output", out.precision, plan, out.height,
-                                     out.width, out.batch, out.channels, 4, sizeof(OutputPush), 4);
-  d.buffers = {texelSlice(products, 4, device, "winograd"), bias, out.slice,
-               residual ? residual->slice : out.slice};
+  const vk::BufferSlice m = readSlice(products, 4);
+  vk::Dispatch d =
+      transformDispatch(kernels, device, "winograd_output", out.precision, plan, out.height,
+                        out.width, out.batch, out.channels, 4, sizeof(OutputPush), m, 4);
+  d.buffers = {m, bias, out.slice, residual ? residual->slice : out.slice};
   d.setPush(OutputPush{out.batch, out.channels, out.height, out.width, products.elementOffset,
                        out.elementOffset, residual ? residual->elementOffset : 0,
                        epilogueFlags(epilogue), epilogue.residualScale});

@@ -59,7 +59,7 @@ Device::Device(const DeviceOptions& options) {
               ? options.pipelineCachePath
               : defaultPipelineCachePath(info_.vendorId, info_.deviceId, info_.driverVersion);
     }
-    kernels_ = std::make_unique<KernelCache>(device_, cachePath, info_);
+    kernels_ = std::make_unique<KernelCache>(device_, cachePath, info_, policy_);
   } catch (...) {
     destroy();
     throw;

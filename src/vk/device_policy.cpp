@@ -1,5 +1,7 @@
 #include "vk/device_policy.hpp"
 
+#include <cstdlib>
+
 namespace vkc::vk {
 namespace {
 
@@ -86,6 +88,8 @@ DevicePolicy policyFor(const DeviceInfo& device) {
   p.deviceClass = classify(device);
   p.largeConvBlocks = p.deviceClass == DeviceClass::CpuDriver;
   p.submitBudgetGflop = 0.5 * assumedGflops(p.deviceClass, device);
+  const char* reads = std::getenv("VKC_READS");
+  p.storageReads = reads != nullptr && std::string(reads) == "storage";
   return p;
 }
 

@@ -31,6 +31,11 @@ struct DevicePolicy {
   // mobile and V3D job timeouts), at a throughput assumed low for the class. 0: no limit (CPU
   // drivers have no watchdog).
   double submitBudgetGflop = 0;
+  // Inputs and weights through storage buffers instead of texel buffers in every dispatch, not
+  // only where a texel view would exceed maxTexelBufferElements. Off by default on every class
+  // (texel reads are the fast path measured on lavapipe; no GPU has been measured yet);
+  // VKC_READS=storage turns it on (tests of the storage path, benchmarks).
+  bool storageReads = false;
 };
 
 DevicePolicy policyFor(const DeviceInfo& device);

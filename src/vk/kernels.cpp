@@ -80,11 +80,13 @@ std::vector<char> readCacheFile(const std::string& path, const DeviceInfo& devic
 
 }  // namespace
 
-KernelCache::KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& deviceInfo)
+KernelCache::KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& deviceInfo,
+                         const DevicePolicy& policy)
     : device_(device),
       path_(std::move(cachePath)),
       maxGroups_{deviceInfo.maxWorkgroupCount[0], deviceInfo.maxWorkgroupCount[1],
-                 deviceInfo.maxWorkgroupCount[2]} {
+                 deviceInfo.maxWorkgroupCount[2]},
+      policy_(policy) {
   const std::vector<char> data = readCacheFile(path_, deviceInfo);
   VkPipelineCacheCreateInfo info{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
   info.initialDataSize = data.size();

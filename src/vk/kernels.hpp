@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "vk/device_info.hpp"
+#include "vk/device_policy.hpp"
 
 namespace vkc::vk {
 
@@ -46,7 +47,8 @@ class KernelCache {
  public:
   // cachePath empty: no on-disk cache. A file whose header is not this device's (vendor,
   // device, pipeline-cache UUID) is ignored with a warning on stderr, never given to the driver.
-  KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& info);
+  KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& info,
+              const DevicePolicy& policy);
   ~KernelCache();
   KernelCache(const KernelCache&) = delete;
   KernelCache& operator=(const KernelCache&) = delete;
@@ -54,6 +56,8 @@ class KernelCache {
   const Kernel& get(const KernelKey& key);
   void save() const;  // writes the VkPipelineCache to cachePath (best effort)
   const std::string& cachePath() const { return path_; }
+  // The device's policy, for the choice of a shader's build (ops::readsThroughStorage).
+  const DevicePolicy& policy() const { return policy_; }
 
  private:
   VkDevice device_;
@@ -63,6 +67,7 @@ class KernelCache {
   std::map<KernelKey, std::unique_ptr<Kernel>> kernels_;
   std::map<std::string, VkShaderModule> modules_;
   std::array<uint32_t, 3> maxGroups_;
+  DevicePolicy policy_;
   std::mutex mutex_;
 };
 

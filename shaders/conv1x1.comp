@@ -21,20 +21,8 @@ layout(constant_id = 3) const int TQ = 3;   // pixel quads per invocation
 layout(constant_id = 4) const int CB = 32;  // output channels per invocation: 16 or 32
 const int KU = 2;
 
-VKC_READ4(0, x)  // 4 pixels of one channel per element (rgba32f / rgba16f as texels)
-VKC_READ4(1, w)  // [block][K][32], ops/conv2d.cpp
-layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, binding = 3) buffer Output { ACT4 y[]; };
-layout(std430, binding = 4) readonly buffer Residual { ACT4 res[]; };
-
-layout(push_constant) uniform Params {
-  int batch, inC, inH, inW;
-  int outC, outH, outW;
-  int padTop, padLeft;
-  int inOffset, outOffset, resOffset;  // multiples of 4 (checked on the host)
-  int flags;                           // bit 0: ReLU, bit 1: residual, bit 2: no bias
-  float scale;
-} p;
+#define CONV_VEC4_IO
+#include "conv_io.glsl"
 
 void main() {
   const int quads = planeSize(p.batch, p.inH * p.inW) / 4;
@@ -93,7 +81,7 @@ void main() {
     [[unroll]] for (int j = 0; j < CB; ++j) {
       int co = firstChannel + j;
       if (co >= p.outC) break;
-      vec4 v = addBias ? acc[t][j] + vec4(bias[co]) : acc[t][j];
+      vec4 v = addBias ? acc[t][j] + vec4(convBias(co)) : acc[t][j];
       if (residual) v = vec4(res[p.resOffset / 4 + co * quads + quad[t]]) + p.scale * v;
       if (relu) v = max(v, vec4(0.0));
       y[outBase + co * quads + quad[t]] = ACT4(v);

@@ -20,20 +20,7 @@ layout(constant_id = 6) const int SW = 1;
 layout(constant_id = 7) const int TN = 4;          // output pixels per invocation
 layout(constant_id = 8) const bool PADDED = false;  // any tap can fall outside the image
 
-VKC_READ1(0, x)  // r32f (r16f for fp16) as texels
-VKC_READ4(1, w)  // [block][K][32]
-layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
-layout(std430, binding = 3) buffer Output { ACT y[]; };
-layout(std430, binding = 4) readonly buffer Residual { ACT res[]; };
-
-layout(push_constant) uniform Params {
-  int batch, inC, inH, inW;
-  int outC, outH, outW;
-  int padTop, padLeft;
-  int inOffset, outOffset, resOffset;
-  int flags;  // bit 0: ReLU, bit 1: residual
-  float scale;
-} p;
+#include "conv_io.glsl"
 
 layout(constant_id = 9) const bool VERTICAL = false;
 layout(constant_id = 10) const int CB = 16;  // output channels per invocation: 16 or 32
@@ -127,7 +114,7 @@ void main() {
     [[unroll]] for (int j = 0; j < CB; ++j) {
       const int co = block * CB + j;
       if (co >= p.outC) break;
-      float v = acc[t][j / 4][j % 4] + bias[co];
+      float v = acc[t][j / 4][j % 4] + convBias(co);
       const int index = tensorIndex(p.outOffset, co, n, p.batch, outHW, rem);
       if (residual) v = float(res[tensorIndex(p.resOffset, co, n, p.batch, outHW, rem)]) + p.scale * v;
       if (relu) v = max(v, 0.0);

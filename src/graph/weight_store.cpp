@@ -27,12 +27,14 @@ uint64_t packedBytes(const ConvWeights& w, uint64_t elementBytes) {
 }
 
 // Refuses, before anything is packed or uploaded, weights that cannot fit the device: more than
-// its largest device-local heap, or one layer over a buffer.
+// its largest device-local heap, or one layer (with the alignment padding it may need) over a
+// buffer.
+constexpr uint64_t kMaxAlignment = 256;  // the largest binding alignment Vulkan allows
 void checkFits(const vk::DeviceInfo& info, const Graph& graph, uint64_t elementBytes) {
   uint64_t total = 0, heap = 0;
   for (const ConvWeights& w : graph.weights) {
     const uint64_t bytes = packedBytes(w, elementBytes);
-    if (bytes > kBufferBytes) {
+    if (bytes + 2 * kMaxAlignment > kBufferBytes) {
       throw Error("weights of layer '" + w.name + "' need " + std::to_string(bytes >> 20) +
                       " MiB packed, over the 64 MiB a weight buffer may hold",
                   ErrorCode::OutOfMemory);
@@ -96,6 +98,12 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
 
   for (size_t i = 0; i < graph.weights.size(); ++i) {
     const ConvWeights& w = graph.weights[i];
+    // A layer's weights and bias go into one buffer, bias after weights: storage-read
+    // convolutions bind both as one range (ops/conv2d.cpp, convBuffers).
+    if (alignUp(staging.size(), align) + packedBytes(w, ops::elementBytes(precision)) + align >
+        kBufferBytes) {
+      flush();
+    }
     std::vector<float> packed =
         w.winograd.enabled() ? ops::packWinogradWeights(w.weights, w.outC, w.inC, w.winograd)
                              : ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);

@@ -22,6 +22,7 @@ struct ConvPush {
   int inOffset, outOffset, resOffset;
   int flags;
   float scale;
+  int biasOffset;  // storage reads: the bias's first float in the weights binding
 };
 
 int samePadTotal(int in, int kernel, int stride) {
@@ -76,7 +77,28 @@ ConvPush convPush(const TensorRef& in, const TensorRef& out, const ConvGeometry&
           out.elementOffset,
           residual ? residual->elementOffset : 0,
           epilogueFlags(epilogue) | (addBias ? 0 : 4),
-          epilogue.residualScale};
+          epilogue.residualScale,
+          0};
+}
+
+// The buffers of a convolution dispatch (shaders/conv_io.glsl): x, weights, bias, output,
+// residual through texel reads; through storage reads the weights binding also covers the bias,
+// which must follow the weights in their buffer (graph::WeightStore packs them so), and sets
+// `push.biasOffset`: 4 storage buffers, the Vulkan 1.1 minimum per stage.
+std::vector<vk::BufferSlice> convBuffers(bool storage, vk::BufferSlice x, vk::BufferSlice weights,
+                                         vk::BufferSlice bias, const TensorRef& out,
+                                         const TensorRef* residual, ConvPush& push) {
+  const vk::BufferSlice res = residual ? residual->slice : out.slice;
+  if (!storage) return {x, weights, bias.range ? bias : weights, out.slice, res};
+  if (bias.range > 0) {
+    if (bias.buffer != weights.buffer || bias.offset < weights.offset ||
+        (bias.offset - weights.offset) % sizeof(float) != 0) {
+      throw Error("conv2d: storage-buffer reads need the bias after the weights in one buffer");
+    }
+    push.biasOffset = static_cast<int>((bias.offset - weights.offset) / sizeof(float));
+    weights.range = bias.offset + bias.range - weights.offset;
+  }
+  return {x, weights, out.slice, res};
 }
 
 }  // namespace
@@ -107,9 +129,9 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   const std::initializer_list<ReadView> views = {{x.range, 4, in.precision},
                                                  {packedWeights.range, 4, in.precision}};
   const bool storage = readsThroughStorage(kernels, device, views);
-  d.buffers = {x, packedWeights, addBias ? bias : packedWeights, out.slice,
-               residual ? residual->slice : out.slice};
-  d.setPush(convPush(groupIn, groupOut, ConvGeometry{}, epilogue, addBias));
+  ConvPush push = convPush(groupIn, groupOut, ConvGeometry{}, epilogue, addBias);
+  d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push);
+  d.setPush(push);
   const uint32_t lanes = workgroupWidth(device);
   const int pixelQuads = int(planeElements(out.batch, out.height, out.width) / 4);
   const int channelsPerInvocation = groupOut.channels > 16 ? tiling.maxChannels : 16;
@@ -117,7 +139,7 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   d.kernel = &kernels.get({shaderFor("conv1x1", in.precision, storage),
                            {lanes, 1, 1},
                            {uint32_t(tq), uint32_t(channelsPerInvocation)},
-                           5,
+                           uint32_t(d.buffers.size()),
                            sizeof(ConvPush),
                            readFormats(storage, views)});
   const uint32_t invocations =
@@ -234,8 +256,9 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const std::initializer_list<ReadView> views = {{x.range, 1, precision},
                                                  {packedWeights.range, 4, precision}};
   const bool storage = readsThroughStorage(kernels, device, views);
-  d.buffers = {x, packedWeights, bias, out.slice, residual ? residual->slice : bias};
-  d.setPush(convPush(in, out, g, epilogue));
+  ConvPush push = convPush(in, out, g, epilogue);
+  d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push);
+  d.setPush(push);
 
   // Everything else takes line segments (conv2d_segments.comp): consecutive pixels of a row, or
   // of a column for one-column kernels (7x1, 3x1), sharing loads between neighbouring taps.
@@ -250,7 +273,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
        {lanes, 1, 1},
        {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH), uint32_t(g.strideW),
         uint32_t(segmentLength), uint32_t(padded), uint32_t(vertical), uint32_t(segmentChannels)},
-       5,
+       uint32_t(d.buffers.size()),
        sizeof(ConvPush),
        readFormats(storage, views)});
   const uint64_t segments =

@@ -192,10 +192,20 @@ ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling,
 
   const int inHW = tc.inH * tc.inW, ohw = oh * ow;
   vk::Buffer xb = upload(device, toDevice(x, tc.batch, tc.inC, inHW));
-  vk::Buffer wb = upload(device, algorithm == Algorithm::Winograd
-                                     ? ops::packWinogradWeights(w, tc.outC, tc.inC, plan)
-                                     : ops::packConvWeights(w, tc.outC, tc.inC, tc.kh, tc.kw));
-  vk::Buffer bb = upload(device, ops::padBias(bias, tc.outC));
+  // Weights, then the bias at the next binding alignment, in one buffer, as graph::WeightStore
+  // packs them: storage-read convolutions bind both as one range.
+  std::vector<float> weightsAndBias = algorithm == Algorithm::Winograd
+                                          ? ops::packWinogradWeights(w, tc.outC, tc.inC, plan)
+                                          : ops::packConvWeights(w, tc.outC, tc.inC, tc.kh, tc.kw);
+  const VkDeviceSize weightBytes = weightsAndBias.size() * sizeof(float);
+  const VkDeviceSize alignment = device.info().bindingAlignment();
+  const VkDeviceSize biasAt = (weightBytes + alignment - 1) / alignment * alignment;
+  const std::vector<float> paddedBias = ops::padBias(bias, tc.outC);
+  weightsAndBias.resize(biasAt / sizeof(float), 0.0f);
+  weightsAndBias.insert(weightsAndBias.end(), paddedBias.begin(), paddedBias.end());
+  vk::Buffer wb = upload(device, weightsAndBias);
+  const vk::BufferSlice weightSlice{wb.handle(), 0, weightBytes};
+  const vk::BufferSlice biasSlice{wb.handle(), biasAt, paddedBias.size() * sizeof(float)};
   vk::Buffer yb =
       upload(device, std::vector<float>(deviceCount(tc.batch, outCTotal, ohw), kSentinel));
   vk::Buffer rb =
@@ -221,14 +231,14 @@ ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling,
     runDispatches(
         device,
         {ops::winogradInputDispatch(kernels, device.info(), in, g, plan, transformed),
-         ops::conv1x1Dispatch(kernels, device.info(), transformed, whole(wb), vk::BufferSlice{},
+         ops::conv1x1Dispatch(kernels, device.info(), transformed, weightSlice, vk::BufferSlice{},
                               products, ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr},
                               tiling, plan.points()),
-         ops::winogradOutputDispatch(kernels, device.info(), products, plan, whole(bb), out,
+         ops::winogradOutputDispatch(kernels, device.info(), products, plan, biasSlice, out,
                                      epilogue)});
   } else {
-    runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, whole(wb),
-                                               whole(bb), out, epilogue, tiling)});
+    runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, weightSlice,
+                                               biasSlice, out, epilogue, tiling)});
   }
   auto y = fromDevice(download(device, yb, deviceCount(tc.batch, outCTotal, ohw)), tc.batch,
                       outCTotal, ohw);

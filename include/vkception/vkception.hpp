@@ -29,6 +29,9 @@ struct ContextOptions {
   // $XDG_CACHE_HOME/vkception/ (or ~/.cache/vkception/). false: nothing is read or written.
   bool pipelineCache = true;
   std::string pipelineCachePath;
+  // Read every device limit as the Vulkan 1.1 core minimum and no optional feature (also
+  // VKC_LIMITS=minimum): for testing that work fits any conformant device.
+  bool minimumLimits = false;
 };
 
 struct DeviceSummary {

@@ -9,6 +9,7 @@ Context::Context(const ContextOptions& options) : impl_(std::make_unique<Impl>()
   deviceOptions.validation = options.validation;
   deviceOptions.pipelineCacheOnDisk = options.pipelineCache;
   deviceOptions.pipelineCachePath = options.pipelineCachePath;
+  deviceOptions.minimumLimits = options.minimumLimits;
   impl_->device = std::make_unique<vk::Device>(deviceOptions);
 }
 

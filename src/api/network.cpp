@@ -41,6 +41,10 @@ int Network::Impl::largestBatch() const {
       graph::planMemory(model.graph, 1, device->info().bindingAlignment(), true, precision)
           .arenaBytes;
   if (heap > 0 && arenaPerImage > 0) batch = std::min(batch, heap / 4 / arenaPerImage);
+  // The arena is one allocation: within maxMemoryAllocationSize (1 GiB at the minimum).
+  if (arenaPerImage > 0) {
+    batch = std::min<uint64_t>(batch, device->info().maxMemoryAllocationSize / arenaPerImage);
+  }
   return static_cast<int>(std::clamp<uint64_t>(batch, 1, 1 << 16));  // dispatches fold wider grids
 }
 

@@ -13,6 +13,9 @@ Device::Device(const DeviceOptions& options) {
   instance_ = std::make_unique<Instance>(InstanceOptions{options.validation, true});
   std::vector<DeviceInfo> devices = enumerateDevices(instance_->handle());
   info_ = chooseDevice(devices, options.deviceIndex);
+  // Only what the library reads is clamped: the device is created with what it has, so what
+  // passes here passes on a device that has no more than the minimum.
+  if (options.minimumLimits || minimumLimitsRequested()) clampToVulkan11Minimum(info_);
   policy_ = policyFor(info_);
 
   float priority = 1.0f;

@@ -21,6 +21,7 @@ struct DeviceOptions {
   bool validation = false;  // Khronos validation incl. synchronization validation
   bool pipelineCacheOnDisk = true;
   std::string pipelineCachePath;  // empty: defaultPipelineCachePath
+  bool minimumLimits = false;     // clampToVulkan11Minimum (also VKC_LIMITS=minimum)
 };
 
 class Device {

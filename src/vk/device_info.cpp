@@ -1,9 +1,11 @@
 #include "vk/device_info.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <set>
 #include <string>
+#include <type_traits>
 
 #include "vk/check.hpp"
 #include "vkception/error.hpp"
@@ -68,7 +70,10 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   VkPhysicalDeviceSubgroupProperties subgroup{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
   VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
-  if (hasDriverProperties) subgroup.pNext = &driver;
+  VkPhysicalDeviceMaintenance3Properties maintenance3{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
+  subgroup.pNext = &maintenance3;
+  if (hasDriverProperties) maintenance3.pNext = &driver;
   VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
   props.properties = base;
   if (v11) {
@@ -101,6 +106,9 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   info.minStorageBufferOffsetAlignment = limits.minStorageBufferOffsetAlignment;
   info.minTexelBufferOffsetAlignment = limits.minTexelBufferOffsetAlignment;
   info.maxTexelBufferElements = limits.maxTexelBufferElements;
+  info.maxPerStageStorageBuffers = limits.maxPerStageDescriptorStorageBuffers;
+  info.maxPerStageSampledImages = limits.maxPerStageDescriptorSampledImages;
+  info.maxMemoryAllocationSize = v11 ? maintenance3.maxMemoryAllocationSize : uint64_t{1} << 30;
   info.nonCoherentAtomSize = limits.nonCoherentAtomSize;
   info.timestampPeriodNs = limits.timestampPeriod;
 
@@ -150,6 +158,35 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
 }
 
 }  // namespace
+
+void clampToVulkan11Minimum(DeviceInfo& d) {
+  auto atMost = [](auto& value, auto limit) {
+    value = std::min<std::decay_t<decltype(value)>>(value, limit);
+  };
+  atMost(d.maxTexelBufferElements, 65536u);
+  atMost(d.maxStorageBufferRange, uint64_t{1} << 27);
+  atMost(d.maxPerStageStorageBuffers, 4u);
+  atMost(d.maxPerStageSampledImages, 16u);
+  atMost(d.maxMemoryAllocationSize, uint64_t{1} << 30);
+  atMost(d.maxMemoryAllocationCount, 4096u);
+  atMost(d.maxPushConstantsSize, 128u);
+  atMost(d.maxSharedMemoryBytes, 16384u);
+  atMost(d.maxWorkgroupInvocations, 128u);
+  const uint32_t size[3] = {128, 128, 64};
+  for (int i = 0; i < 3; ++i) {
+    atMost(d.maxWorkgroupCount[i], 65535u);
+    atMost(d.maxWorkgroupSize[i], size[i]);
+  }
+  d.minStorageBufferOffsetAlignment = std::max<uint64_t>(d.minStorageBufferOffsetAlignment, 256);
+  d.minTexelBufferOffsetAlignment = std::max<uint64_t>(d.minTexelBufferOffsetAlignment, 256);
+  d.shaderFloat16 = d.storageBuffer16BitAccess = d.shaderInt8 = d.fp16TexelBuffers = false;
+  d.minimumLimits = true;
+}
+
+bool minimumLimitsRequested() {
+  const char* limits = std::getenv("VKC_LIMITS");
+  return limits != nullptr && std::string(limits) == "minimum";
+}
 
 std::vector<DeviceInfo> enumerateDevices(VkInstance instance) {
   uint32_t count = 0;

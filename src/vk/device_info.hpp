@@ -34,6 +34,10 @@ struct DeviceInfo {
   uint64_t minStorageBufferOffsetAlignment = 0;
   uint64_t minTexelBufferOffsetAlignment = 0;
   uint32_t maxTexelBufferElements = 0;
+  uint32_t maxPerStageStorageBuffers = 0;  // maxPerStageDescriptorStorageBuffers
+  uint32_t maxPerStageSampledImages = 0;   // uniform texel buffers count against it
+  uint64_t maxMemoryAllocationSize = 0;    // VkPhysicalDeviceMaintenance3Properties (core 1.1)
+  bool minimumLimits = false;              // clamped by clampToVulkan11Minimum
   uint64_t nonCoherentAtomSize = 0;
   float timestampPeriodNs = 0;
   bool timestampsSupported = false;
@@ -55,6 +59,15 @@ struct DeviceInfo {
     return std::max<uint64_t>({minStorageBufferOffsetAlignment, minTexelBufferOffsetAlignment, 16});
   }
 };
+
+// What the library reads of `info` becomes the Vulkan 1.1 core minimum (maxTexelBufferElements
+// 65536, maxStorageBufferRange 2^27, 4 storage buffers per stage, 65535 workgroups, 128-byte
+// push constants, 256-byte offset alignments, ...) and no optional feature is reported: what
+// passes in this mode (VKC_LIMITS=minimum, ContextOptions::minimumLimits) stays within what every
+// conformant device offers. Memory heaps and the subgroup size are kept.
+void clampToVulkan11Minimum(DeviceInfo& info);
+// True when VKC_LIMITS=minimum is set.
+bool minimumLimitsRequested();
 
 // Every physical device the loader reports, in loader order (index = position).
 std::vector<DeviceInfo> enumerateDevices(VkInstance instance);

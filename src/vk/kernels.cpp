@@ -1,5 +1,6 @@
 #include "vk/kernels.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -78,6 +79,35 @@ std::vector<char> readCacheFile(const std::string& path, const DeviceInfo& devic
   return data;
 }
 
+// Every kernel within the device's limits as the library reads them (clamped to the Vulkan 1.1
+// minimum in VKC_LIMITS=minimum mode): a kernel that would need more is an error, not an
+// invalid pipeline on some device.
+void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>& types,
+                       const DeviceInfo& d) {
+  const auto storage = std::count(types.begin(), types.end(), VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
+  const auto texel = static_cast<long>(types.size()) - storage;
+  const uint64_t invocations = uint64_t(key.localSize[0]) * key.localSize[1] * key.localSize[2];
+  std::string problem;
+  if (uint64_t(storage) > d.maxPerStageStorageBuffers) {
+    problem = std::to_string(storage) + " storage buffers (maxPerStageDescriptorStorageBuffers " +
+              std::to_string(d.maxPerStageStorageBuffers) + ")";
+  } else if (uint64_t(texel) > d.maxPerStageSampledImages) {
+    problem = std::to_string(texel) + " texel buffers (maxPerStageDescriptorSampledImages " +
+              std::to_string(d.maxPerStageSampledImages) + ")";
+  } else if (key.pushBytes > d.maxPushConstantsSize) {
+    problem = std::to_string(key.pushBytes) + " bytes of push constants";
+  } else if (invocations > d.maxWorkgroupInvocations || key.localSize[0] > d.maxWorkgroupSize[0] ||
+             key.localSize[1] > d.maxWorkgroupSize[1] || key.localSize[2] > d.maxWorkgroupSize[2]) {
+    problem = "a workgroup of " + std::to_string(key.localSize[0]) + "x" +
+              std::to_string(key.localSize[1]) + "x" + std::to_string(key.localSize[2]);
+  }
+  if (!problem.empty()) {
+    throw Error("shader '" + key.shader + "' would need " + problem + ", more than " + d.name +
+                    (d.minimumLimits ? " (at the Vulkan 1.1 minimum limits)" : "") + " allows",
+                ErrorCode::UnsupportedDevice);
+  }
+}
+
 }  // namespace
 
 KernelCache::KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& deviceInfo,
@@ -86,6 +116,7 @@ KernelCache::KernelCache(VkDevice device, std::string cachePath, const DeviceInf
       path_(std::move(cachePath)),
       maxGroups_{deviceInfo.maxWorkgroupCount[0], deviceInfo.maxWorkgroupCount[1],
                  deviceInfo.maxWorkgroupCount[2]},
+      limits_(deviceInfo),
       policy_(policy) {
   const std::vector<char> data = readCacheFile(path_, deviceInfo);
   VkPipelineCacheCreateInfo info{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
@@ -149,6 +180,7 @@ const Kernel& KernelCache::get(const KernelKey& key) {
   std::vector<VkDescriptorType> types(key.bindings);
   for (uint32_t i = 0; i < key.bindings; ++i)
     types[i] = descriptorType(key, i);
+  checkWithinLimits(key, types, limits_);
   VkDescriptorSetLayout& setLayout = setLayouts_[types];
   if (setLayout == VK_NULL_HANDLE) {
     std::vector<VkDescriptorSetLayoutBinding> bindings(key.bindings);

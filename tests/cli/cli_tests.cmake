@@ -93,6 +93,14 @@ set_tests_properties(eval.fashion_mnist_top1 PROPERTIES TIMEOUT 600 LABELS cli)
 vkc_cli_test(classify.image_too_small --rc 1 ${NEEDS_MODEL} --stderr "too small"
              -- ${CLASSIFY} @T@/tiny.png)
 
+# The apps at their default batches on the device read at the Vulkan 1.1 minimum limits.
+vkc_cli_test(minimum_limits.classify_samples --rc 0 ${NEEDS_MODEL} --stdout "Trouser"
+             -- ${CLASSIFY} ${PROJECT_SOURCE_DIR}/assets/samples)
+add_test(NAME cli.minimum_limits.eval_fashion_mnist
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/check_accuracy.sh ${EVAL})
+set_tests_properties(cli.minimum_limits.classify_samples cli.minimum_limits.eval_fashion_mnist
+                     PROPERTIES ENVIRONMENT VKC_LIMITS=minimum TIMEOUT 900 LABELS cli)
+
 # Hundreds of hostile images and weights files (tests/cli/mutated_inputs.py): exit 0/1/2 only,
 # the failing file named, no sanitizer report, no hang.
 add_test(NAME cli.mutated_inputs

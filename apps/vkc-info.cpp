@@ -48,7 +48,11 @@ nlohmann::json toJson(const vkc::vk::DeviceInfo& d) {
       {"shader_int8", d.shaderInt8},
       {"compute_queue_family", d.computeQueueFamily},
       {"memory_heaps", heaps},
-      {"policy", policyJson(vkc::vk::policyFor(d))}};
+      {"policy", policyJson(vkc::vk::policyFor(d))},
+      {"minimum_limits", d.minimumLimits},
+      {"max_texel_buffer_elements", d.maxTexelBufferElements},
+      {"max_per_stage_storage_buffers", d.maxPerStageStorageBuffers},
+      {"max_memory_allocation_size", d.maxMemoryAllocationSize}};
 }
 
 void printText(const vkc::vk::DeviceInfo& d) {
@@ -66,6 +70,10 @@ void printText(const vkc::vk::DeviceInfo& d) {
               (unsigned long long)d.maxStorageBufferRange,
               (unsigned long long)(d.maxStorageBufferRange >> 20));
   std::printf("  memory allocations      %u max\n", d.maxMemoryAllocationCount);
+  std::printf("  texel buffer elements   %u max\n", d.maxTexelBufferElements);
+  std::printf("  storage buffers / stage %u max\n", d.maxPerStageStorageBuffers);
+  if (d.minimumLimits)
+    std::printf("  limits                  Vulkan 1.1 minimum (VKC_LIMITS=minimum)\n");
   std::printf("  fp16 arithmetic         %s\n", d.shaderFloat16 ? "yes" : "no");
   std::printf("  16-bit storage          %s\n", d.storageBuffer16BitAccess ? "yes" : "no");
   std::printf("  int8 arithmetic         %s\n", d.shaderInt8 ? "yes" : "no");
@@ -94,6 +102,11 @@ int main(int argc, char** argv) {
   try {
     vkc::vk::Instance instance;
     auto devices = vkc::vk::enumerateDevices(instance.handle());
+    // What the library would read in minimum-limits mode.
+    if (vkc::vk::minimumLimitsRequested()) {
+      for (auto& d : devices)
+        vkc::vk::clampToVulkan11Minimum(d);
+    }
     const auto& chosen = vkc::vk::chooseDevice(devices, -1);
     if (o.json) {
       nlohmann::json out{{"default_device", chosen.index}, {"devices", nlohmann::json::array()}};

@@ -33,10 +33,7 @@ int Network::Impl::largestBatch() const {
   uint64_t batch = device->info().maxStorageBufferRange / perImage;
   // And the activations of one chunk within a quarter of the largest device-local heap, so that
   // a huge batch is split instead of exhausting the device (or, on CPU drivers, the host).
-  uint64_t heap = 0;
-  for (const vk::MemoryHeapInfo& h : device->info().heaps) {
-    if (h.deviceLocal) heap = std::max(heap, h.size);
-  }
+  const uint64_t heap = device->info().largestDeviceLocalHeap();
   const uint64_t arenaPerImage =
       graph::planMemory(model.graph, 1, device->info().bindingAlignment(), true, precision)
           .arenaBytes;

@@ -31,7 +31,7 @@ uint64_t packedBytes(const ConvWeights& w, uint64_t elementBytes) {
 // buffer.
 constexpr uint64_t kMaxAlignment = 256;  // the largest binding alignment Vulkan allows
 void checkFits(const vk::DeviceInfo& info, const Graph& graph, uint64_t elementBytes) {
-  uint64_t total = 0, heap = 0;
+  uint64_t total = 0;
   for (const ConvWeights& w : graph.weights) {
     const uint64_t bytes = packedBytes(w, elementBytes);
     if (bytes + 2 * kMaxAlignment > kBufferBytes) {
@@ -41,9 +41,7 @@ void checkFits(const vk::DeviceInfo& info, const Graph& graph, uint64_t elementB
     }
     total += bytes;
   }
-  for (const vk::MemoryHeapInfo& h : info.heaps) {
-    if (h.deviceLocal) heap = std::max(heap, h.size);
-  }
+  const uint64_t heap = info.largestDeviceLocalHeap();
   if (heap > 0 && total > heap) {
     throw Error("the weights need " + std::to_string(total >> 20) +
                     " MiB on the device, more than "

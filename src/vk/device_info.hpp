@@ -55,6 +55,15 @@ struct DeviceInfo {
 
   // Where a tensor or weight range may start so that it can be bound both as a storage buffer
   // and as a texel buffer (both limits are powers of two).
+  // Bytes of the largest device-local memory heap (0 if none is reported): the budget weights
+  // and activation chunks are held to.
+  uint64_t largestDeviceLocalHeap() const {
+    uint64_t largest = 0;
+    for (const MemoryHeapInfo& h : heaps) {
+      if (h.deviceLocal) largest = std::max(largest, h.size);
+    }
+    return largest;
+  }
   uint64_t bindingAlignment() const {
     return std::max<uint64_t>({minStorageBufferOffsetAlignment, minTexelBufferOffsetAlignment, 16});
   }

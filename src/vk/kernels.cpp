@@ -112,12 +112,7 @@ void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>
 
 KernelCache::KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& deviceInfo,
                          const DevicePolicy& policy)
-    : device_(device),
-      path_(std::move(cachePath)),
-      maxGroups_{deviceInfo.maxWorkgroupCount[0], deviceInfo.maxWorkgroupCount[1],
-                 deviceInfo.maxWorkgroupCount[2]},
-      limits_(deviceInfo),
-      policy_(policy) {
+    : device_(device), path_(std::move(cachePath)), limits_(deviceInfo), policy_(policy) {
   const std::vector<char> data = readCacheFile(path_, deviceInfo);
   VkPipelineCacheCreateInfo info{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
   info.initialDataSize = data.size();
@@ -195,7 +190,8 @@ const Kernel& KernelCache::get(const KernelKey& key) {
 
   auto kernel = std::make_unique<Kernel>();
   kernel->key = key;
-  kernel->maxGroups = maxGroups_;
+  for (int i = 0; i < 3; ++i)
+    kernel->maxGroups[i] = limits_.maxWorkgroupCount[i];
   kernel->setLayout = setLayout;
   VkPushConstantRange push{VK_SHADER_STAGE_COMPUTE_BIT, 0, key.pushBytes};
   VkPipelineLayoutCreateInfo layoutInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};

@@ -66,7 +66,6 @@ class KernelCache {
   std::map<std::vector<VkDescriptorType>, VkDescriptorSetLayout> setLayouts_;
   std::map<KernelKey, std::unique_ptr<Kernel>> kernels_;
   std::map<std::string, VkShaderModule> modules_;
-  std::array<uint32_t, 3> maxGroups_;
   DeviceInfo limits_;  // what every kernel must stay within (checked in get())
   DevicePolicy policy_;
   std::mutex mutex_;

@@ -72,19 +72,17 @@ void main() {
     }
   }
 
-  const bool relu = (p.flags & 1) != 0;
-  const bool residual = (p.flags & 2) != 0;
-  const bool addBias = (p.flags & 4) == 0;
+  const Epilogue e = p.epilogue;
   const int outBase = p.outOffset / 4 + group * p.outC * quads;
   [[unroll]] for (int t = 0; t < TQ; ++t) {
     if (firstQuad + t >= quads) break;
     [[unroll]] for (int j = 0; j < CB; ++j) {
       int co = firstChannel + j;
       if (co >= p.outC) break;
-      vec4 v = addBias ? acc[t][j] + vec4(convBias(co)) : acc[t][j];
-      if (residual) v = vec4(res[p.resOffset / 4 + co * quads + quad[t]]) + p.scale * v;
-      if (relu) v = max(v, vec4(0.0));
-      y[outBase + co * quads + quad[t]] = ACT4(v);
+      const float b = epilogueAddsBias(e) ? convBias(co) : 0.0;
+      const vec4 r =
+          epilogueHasResidual(e) ? vec4(res[e.resOffset / 4 + co * quads + quad[t]]) : vec4(0.0);
+      y[outBase + co * quads + quad[t]] = ACT4(epilogue(e, acc[t][j], b, r));
     }
   }
 }

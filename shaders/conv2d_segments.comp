@@ -7,7 +7,7 @@
 // (storage-buffer loads are a loop over the lanes there, benchmarks/RESULTS.md). Weights are packed
 // per block of 32 output channels as [K][32] (ops/conv2d.cpp), an invocation reading a block or
 // half of one; VERTICAL needs KW == 1 so that their (ci, ky, kx) order is line order.
-// Epilogue: out = act(residual + scale * (acc + bias)).
+// Epilogue (epilogue.glsl): out = act(residual + scale * (acc + bias)).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
@@ -103,10 +103,8 @@ void main() {
   }
 
   if (globalX() >= segments) return;
-  // Epilogue: out = act(residual + scale * (acc + bias)).
+  const Epilogue e = p.epilogue;
   const int outHW = p.outH * p.outW;
-  const bool relu = (p.flags & 1) != 0;
-  const bool residual = (p.flags & 2) != 0;
   [[unroll]] for (int t = 0; t < TN; ++t) {
     const int along = along0 + t;
     if (along >= outAlong) break;
@@ -114,11 +112,12 @@ void main() {
     [[unroll]] for (int j = 0; j < CB; ++j) {
       const int co = block * CB + j;
       if (co >= p.outC) break;
-      float v = acc[t][j / 4][j % 4] + convBias(co);
-      const int index = tensorIndex(p.outOffset, co, n, p.batch, outHW, rem);
-      if (residual) v = float(res[tensorIndex(p.resOffset, co, n, p.batch, outHW, rem)]) + p.scale * v;
-      if (relu) v = max(v, 0.0);
-      y[index] = ACT(v);
+      const float b = epilogueAddsBias(e) ? convBias(co) : 0.0;
+      const float r = epilogueHasResidual(e)
+                          ? float(res[tensorIndex(e.resOffset, co, n, p.batch, outHW, rem)])
+                          : 0.0;
+      y[tensorIndex(p.outOffset, co, n, p.batch, outHW, rem)] =
+          ACT(epilogue(e, acc[t][j / 4][j % 4], b, r));
     }
   }
 }

@@ -14,7 +14,7 @@ VKC_READ1(0, x)  // one element (r32f / r16f as texels)
 VKC_READ4(1, w)  // [block][K][32], ops/conv2d.cpp
 #ifdef VKC_STORAGE_READS
 layout(std430, binding = 1) readonly buffer WeightsAsFloats { float weightFloats[]; };
-#define convBias(co) weightFloats[p.biasOffset + (co)]
+#define convBias(co) weightFloats[p.epilogue.biasOffset + (co)]
 layout(std430, binding = 2) buffer Output { CONV_OUT y[]; };
 layout(std430, binding = 3) readonly buffer Residual { CONV_OUT res[]; };
 #else
@@ -24,12 +24,12 @@ layout(std430, binding = 3) buffer Output { CONV_OUT y[]; };
 layout(std430, binding = 4) readonly buffer Residual { CONV_OUT res[]; };
 #endif
 
+#include "epilogue.glsl"
+
 layout(push_constant) uniform Params {
   int batch, inC, inH, inW;
   int outC, outH, outW;
   int padTop, padLeft;
-  int inOffset, outOffset, resOffset;  // conv1x1: multiples of 4 (checked on the host)
-  int flags;       // bit 0: ReLU, bit 1: residual, bit 2: no bias (conv1x1 for Winograd)
-  float scale;
-  int biasOffset;  // storage reads: the bias's first float in the weights binding
+  int inOffset, outOffset;  // conv1x1: multiples of 4 (checked on the host), as is resOffset
+  Epilogue epilogue;
 } p;

@@ -9,6 +9,7 @@
 #include "common.glsl"
 #include "winograd_matrices.glsl"
 #include "winograd_tiles.glsl"
+#include "epilogue.glsl"
 
 VKC_WORKGROUP_FROM_SPEC
 
@@ -19,9 +20,8 @@ layout(std430, binding = 3) readonly buffer Residual { ACT res[]; };
 
 layout(push_constant) uniform Params {
   int batch, outC, outH, outW;
-  int productsOffset, outOffset, resOffset;  // productsOffset: a multiple of 4
-  int flags;  // bit 0: ReLU, bit 1: residual
-  float scale;
+  int productsOffset, outOffset;  // productsOffset: a multiple of 4
+  Epilogue epilogue;
 } p;
 
 void main() {
@@ -47,16 +47,16 @@ void main() {
   vec4 outputs[MH][MW];
   [[unroll]] for (int i = 0; i < MH; ++i) {
     [[unroll]] for (int j = 0; j < MW; ++j) {
-      outputs[i][j] = vec4(bias[o]);
+      outputs[i][j] = vec4(0.0);
       [[unroll]] for (int ph = 0; ph < ALPHA_H; ++ph) {
         outputs[i][j] += at(MH, RH, i, ph) * rows[ph][j];
       }
     }
   }
 
+  const Epilogue e = p.epilogue;
+  const float b = epilogueAddsBias(e) ? bias[o] : 0.0;
   const int outHW = p.outH * p.outW;
-  const bool relu = (p.flags & 1) != 0;
-  const bool residual = (p.flags & 2) != 0;
   [[unroll]] for (int q = 0; q < 4; ++q) {
     if (quad * 4 + q >= pixels) break;
     const Tile tile = tileOf(uint(quad * 4 + q));
@@ -66,10 +66,11 @@ void main() {
       [[unroll]] for (int j = 0; j < MW; ++j) {
         if (tile.left + j >= p.outW) break;
         const int rem = (tile.top + i) * p.outW + tile.left + j;
-        float s = outputs[i][j][q];
-        if (residual) s = float(res[tensorIndex(p.resOffset, o, n, p.batch, outHW, rem)]) + p.scale * s;
-        if (relu) s = max(s, 0.0);
-        y[tensorIndex(p.outOffset, o, n, p.batch, outHW, rem)] = ACT(s);
+        const float r = epilogueHasResidual(e)
+                            ? float(res[tensorIndex(e.resOffset, o, n, p.batch, outHW, rem)])
+                            : 0.0;
+        y[tensorIndex(p.outOffset, o, n, p.batch, outHW, rem)] =
+            ACT(epilogue(e, outputs[i][j][q], b, r));
       }
     }
   }

@@ -19,10 +19,8 @@ struct ConvPush {
   int batch, inC, inH, inW;
   int outC, outH, outW;
   int padTop, padLeft;
-  int inOffset, outOffset, resOffset;
-  int flags;
-  float scale;
-  int biasOffset;  // storage reads: the bias's first float in the weights binding
+  int inOffset, outOffset;
+  EpiloguePush epilogue;
 };
 
 int samePadTotal(int in, int kernel, int stride) {
@@ -63,28 +61,15 @@ void checkOperands(const TensorRef& in, const TensorRef& out, const ConvEpilogue
 
 ConvPush convPush(const TensorRef& in, const TensorRef& out, const ConvGeometry& g,
                   const ConvEpilogue& epilogue, bool addBias = true) {
-  const TensorRef* residual = epilogue.residual;
-  return {in.batch,
-          in.channels,
-          in.height,
-          in.width,
-          out.channels,
-          out.height,
-          out.width,
-          g.padTop,
-          g.padLeft,
-          in.elementOffset,
-          out.elementOffset,
-          residual ? residual->elementOffset : 0,
-          epilogueFlags(epilogue) | (addBias ? 0 : 4),
-          epilogue.residualScale,
-          0};
+  return {in.batch,     in.channels,      in.height,         in.width,
+          out.channels, out.height,       out.width,         g.padTop,
+          g.padLeft,    in.elementOffset, out.elementOffset, epiloguePush(epilogue, addBias)};
 }
 
 // The buffers of a convolution dispatch (shaders/conv_io.glsl): x, weights, bias, output,
 // residual through texel reads; through storage reads the weights binding also covers the bias,
 // which must follow the weights in their buffer (graph::WeightStore packs them so), and sets
-// `push.biasOffset`: 4 storage buffers, the Vulkan 1.1 minimum per stage.
+// `push.epilogue.biasOffset`: 4 storage buffers, the Vulkan 1.1 minimum per stage.
 std::vector<vk::BufferSlice> convBuffers(bool storage, vk::BufferSlice x, vk::BufferSlice weights,
                                          vk::BufferSlice bias, const TensorRef& out,
                                          const TensorRef* residual, ConvPush& push) {
@@ -95,17 +80,13 @@ std::vector<vk::BufferSlice> convBuffers(bool storage, vk::BufferSlice x, vk::Bu
         (bias.offset - weights.offset) % sizeof(float) != 0) {
       throw Error("conv2d: storage-buffer reads need the bias after the weights in one buffer");
     }
-    push.biasOffset = static_cast<int>((bias.offset - weights.offset) / sizeof(float));
+    push.epilogue.biasOffset = static_cast<int>((bias.offset - weights.offset) / sizeof(float));
     weights.range = bias.offset + bias.range - weights.offset;
   }
   return {x, weights, out.slice, res};
 }
 
 }  // namespace
-
-int epilogueFlags(const ConvEpilogue& epilogue) {
-  return (epilogue.activation == Activation::Relu ? 1 : 0) | (epilogue.residual ? 2 : 0);
-}
 
 vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                              const TensorRef& in, vk::BufferSlice packedWeights,

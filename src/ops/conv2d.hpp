@@ -1,16 +1,15 @@
 #pragma once
-// Convolution with folded batch-norm, fused ReLU and the fused scaled residual epilogue
+// Convolution with folded batch-norm and the fused epilogue (ops/epilogue.hpp)
 // out = act(residual + scale * (conv(x) + bias)); also serves fully-connected layers as a 1x1
 // convolution over a 1x1 grid.
 #include <vector>
 
+#include "ops/epilogue.hpp"
 #include "ops/tensor_ref.hpp"
 #include "vk/device_info.hpp"
 #include "vk/device_policy.hpp"
 
 namespace vkc::ops {
-
-enum class Activation { None, Relu };
 
 struct ConvGeometry {
   int kernelH = 1, kernelW = 1;
@@ -39,15 +38,6 @@ std::vector<float> padBias(const std::vector<float>& bias, int outC);
 void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
                    const std::vector<float>& gamma, const std::vector<float>& beta,
                    const std::vector<float>& mean, const std::vector<float>& var, double eps);
-
-struct ConvEpilogue {
-  Activation activation = Activation::Relu;
-  float residualScale = 1.0f;
-  const TensorRef* residual = nullptr;  // same shape as the output
-};
-
-// The epilogue's bits in the shaders' `flags`: 1 ReLU, 2 residual (conv and Winograd output).
-int epilogueFlags(const ConvEpilogue& epilogue);
 
 // Register blocks per invocation. CPU drivers (lavapipe) want large ones: a fetch costs ~24
 // FMAs there and spilled accumulators stay in L1 (benchmarks/RESULTS.md). GPUs have at most 255

@@ -64,9 +64,8 @@ struct InputPush {
 
 struct OutputPush {
   int batch, outC, outH, outW;
-  int productsOffset, outOffset, resOffset;
-  int flags;  // bit 0: ReLU, bit 1: residual
-  float scale;
+  int productsOffset, outOffset;
+  EpiloguePush epilogue;
 };
 
 // A transform shader's pipeline (spec constants 3..8, shaders/winograd_tiles.glsl: the plan and
@@ -200,8 +199,7 @@ vk::Dispatch winogradOutputDispatch(vk::KernelCache& kernels, const vk::DeviceIn
                         out.width, out.batch, out.channels, 4, sizeof(OutputPush), m, 4);
   d.buffers = {m, bias, out.slice, residual ? residual->slice : out.slice};
   d.setPush(OutputPush{out.batch, out.channels, out.height, out.width, products.elementOffset,
-                       out.elementOffset, residual ? residual->elementOffset : 0,
-                       epilogueFlags(epilogue), epilogue.residualScale});
+                       out.elementOffset, epiloguePush(epilogue, true)});
   return d;
 }
 

@@ -175,6 +175,8 @@ int main(int argc, char** argv) {
                        {"device_class", vkc::vk::deviceClassName(dev.policy().deviceClass)},
                        {"submit_budget_gflop", dev.policy().submitBudgetGflop},
                        {"parameters", net.parameterCount()}};
+      for (const auto& [name, value] : vkc::vk::describePolicy(dev.policy()))
+        j["policy"][name] = value;
       if (!o.noFirstResult) {
         j["first_result_ms"] = coldMs;
         j["first_result_warm_cache_ms"] = warmMs;

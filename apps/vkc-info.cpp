@@ -12,9 +12,10 @@
 namespace {
 
 nlohmann::json policyJson(const vkc::vk::DevicePolicy& p) {
-  return {{"device_class", vkc::vk::deviceClassName(p.deviceClass)},
-          {"large_conv_blocks", p.largeConvBlocks},
-          {"submit_budget_gflop", p.submitBudgetGflop}};
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, value] : vkc::vk::describePolicy(p))
+    j[name] = value;
+  return j;
 }
 
 nlohmann::json toJson(const vkc::vk::DeviceInfo& d) {
@@ -78,14 +79,8 @@ void printText(const vkc::vk::DeviceInfo& d) {
   std::printf("  16-bit storage          %s\n", d.storageBuffer16BitAccess ? "yes" : "no");
   std::printf("  int8 arithmetic         %s\n", d.shaderInt8 ? "yes" : "no");
   std::printf("  timestamps              %s\n", d.timestampsSupported ? "yes" : "no");
-  const vkc::vk::DevicePolicy policy = vkc::vk::policyFor(d);
-  std::printf("  policy                  %s; %s conv register blocks; ",
-              vkc::vk::deviceClassName(policy.deviceClass),
-              policy.largeConvBlocks ? "large" : "small");
-  if (policy.submitBudgetGflop > 0) {
-    std::printf("at most %.0f GFLOP per command buffer\n", policy.submitBudgetGflop);
-  } else {
-    std::printf("one command buffer per inference\n");
+  for (const auto& [name, value] : vkc::vk::describePolicy(vkc::vk::policyFor(d))) {
+    std::printf("  policy %-21s %s\n", name.c_str(), value.c_str());
   }
   for (size_t i = 0; i < d.heaps.size(); ++i) {
     std::printf("  memory heap %zu           %llu MiB%s\n", i,

@@ -26,7 +26,7 @@ DeviceSummary Context::device() const {
                                      : info.driverName + " " + info.driverInfo;
   s.subgroupSize = info.subgroupSize;
   s.maxStorageBufferRange = info.maxStorageBufferRange;
-  s.fp16 = ops::fp16Unsupported(info).empty();
+  s.fp16 = impl_->device->policy().fp16;
   return s;
 }
 

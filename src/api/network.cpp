@@ -89,7 +89,8 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   impl->quickStart = options.quickStart;
   impl->precision =
       options.precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
-  if (impl->precision == ops::Precision::Fp16) ops::requireFp16(impl->device->info());
+  if (impl->precision == ops::Precision::Fp16)
+    ops::requireFp16(impl->device->info(), impl->device->policy());
   std::unique_ptr<io::WeightSource> source =
       options.weights.empty() ? io::makeDetWeights() : io::openSafetensorsWeights(options.weights);
   impl->metadata = source->metadata();
@@ -98,7 +99,7 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   impl->model = models::buildModel(model, *source, config);
   // fp16 keeps direct convolutions: Winograd's amplified rounding is measured for fp32 only.
   if (options.winograd && impl->precision == ops::Precision::Fp32) {
-    graph::lowerToWinograd(impl->model.graph);
+    graph::lowerToWinograd(impl->model.graph, device.policy().maxWinogradLiveFloats);
   }
   source.reset();  // the file's mapping is no longer needed: weights are in the graph
   impl->weights =

@@ -86,7 +86,7 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
   if (weights.precision() != options.precision) {
     throw Error("the weights were stored for another precision than the program's");
   }
-  if (options.precision == ops::Precision::Fp16) ops::requireFp16(device.info());
+  if (options.precision == ops::Precision::Fp16) ops::requireFp16(device.info(), device.policy());
   plan_ = planMemory(graph, batch, device.info().bindingAlignment(), options.reuseMemory,
                      options.precision);
   if (plan_.largestTensorBytes > device.info().maxStorageBufferRange) {

@@ -2,7 +2,7 @@
 
 namespace vkc::graph {
 
-int lowerToWinograd(Graph& graph) {
+int lowerToWinograd(Graph& graph, int maxLiveFloats) {
   // The weights are packed for one algorithm, so each lowered convolution needs its own.
   std::vector<int> uses(graph.weights.size(), 0);
   for (const Node& node : graph.nodes) {
@@ -18,7 +18,7 @@ int lowerToWinograd(Graph& graph) {
     }
     // Copies: addTensor below appends to graph.tensors, which would leave a reference dangling.
     const int outH = graph.tensors[node.output].height, outW = graph.tensors[node.output].width;
-    const ops::WinogradPlan plan = ops::winogradPlanFor(node.geometry, outH, outW);
+    const ops::WinogradPlan plan = ops::winogradPlanFor(node.geometry, outH, outW, maxLiveFloats);
     ConvWeights& weights = graph.weights[node.weights];
     if (!ops::winogradPays(plan, weights.inC, weights.outC, outH, outW) || uses[node.weights] > 1) {
       nodes.push_back(std::move(node));

@@ -11,6 +11,7 @@
 namespace vkc::graph {
 
 // Returns how many convolutions were rewritten. Call before the WeightStore is built.
-int lowerToWinograd(Graph& graph);
+// `maxLiveFloats`: the device policy's bound on a transform's live floats (0: none).
+int lowerToWinograd(Graph& graph, int maxLiveFloats = 0);
 
 }  // namespace vkc::graph

@@ -28,12 +28,6 @@ int samePadTotal(int in, int kernel, int stride) {
   return std::max((out - 1) * stride + kernel - in, 0);
 }
 
-// Workgroups are one subgroup wide (8 on lavapipe's AVX2, 32 NVIDIA, 64 AMD): on lavapipe that
-// ran the Inception layers 1.5-1.9x faster than 64-wide workgroups (benchmarks/RESULTS.md).
-uint32_t workgroupWidth(const vk::DeviceInfo& device) {
-  return std::clamp<uint32_t>(device.subgroupSize, 8, 64);
-}
-
 // Pixel quads per conv1x1 invocation (1..most) for `channels` output channels per invocation:
 // the count with the least modelled time, quads computed (past the end too) x cost per quad.
 // Per input channel an invocation makes tq + channels / 4 vec4 fetches and tq x channels vec4
@@ -113,7 +107,7 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   ConvPush push = convPush(groupIn, groupOut, ConvGeometry{}, epilogue, addBias);
   d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push);
   d.setPush(push);
-  const uint32_t lanes = workgroupWidth(device);
+  const uint32_t lanes = kernels.policy().convWorkgroupWidth;
   const int pixelQuads = int(planeElements(out.batch, out.height, out.width) / 4);
   const int channelsPerInvocation = groupOut.channels > 16 ? tiling.maxChannels : 16;
   const int tq = quadsPerInvocation(pixelQuads, tiling.maxQuads, channelsPerInvocation);
@@ -217,7 +211,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
                 std::to_string(out.width) + ", the convolution gives " + std::to_string(outH) +
                 "x" + std::to_string(outW));
   }
-  const uint32_t lanes = workgroupWidth(device);
+  const uint32_t lanes = kernels.policy().convWorkgroupWidth;
   const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
   const TensorRef* residual = epilogue.residual;
 

@@ -19,16 +19,9 @@ VkFormat texelFormat(Precision p, int components) {
   return components == 4 ? VK_FORMAT_R32G32B32A32_SFLOAT : VK_FORMAT_R32_SFLOAT;
 }
 
-std::string fp16Unsupported(const vk::DeviceInfo& device) {
-  if (!device.shaderFloat16) return "the device has no shaderFloat16 (fp16 arithmetic)";
-  if (!device.storageBuffer16BitAccess) return "the device has no storageBuffer16BitAccess";
-  if (!device.fp16TexelBuffers) return "the device cannot read r16f/rgba16f texel buffers";
-  return "";
-}
-
-void requireFp16(const vk::DeviceInfo& device) {
-  std::string why = fp16Unsupported(device);
-  if (!why.empty()) throw Error("fp16 is not available on " + device.name + ": " + why);
+void requireFp16(const vk::DeviceInfo& device, const vk::DevicePolicy& policy) {
+  if (!policy.fp16)
+    throw Error("fp16 is not available on " + device.name + ": " + policy.noFp16Reason);
 }
 
 }  // namespace vkc::ops

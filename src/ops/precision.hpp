@@ -9,6 +9,7 @@
 #include <string>
 
 #include "vk/device_info.hpp"
+#include "vk/device_policy.hpp"
 
 namespace vkc::ops {
 
@@ -19,15 +20,13 @@ inline size_t elementBytes(Precision p) {
 }
 const char* precisionName(Precision p);
 
-// The embedded shader built for `p`: "conv1x1" or "conv1x1_fp16".
 // The build of `shader` for tensors of precision `p`, with storage-buffer reads where asked
 // (shaders/common.glsl, VKC_READ bindings): "<shader>[_sr][_fp16]".
 std::string shaderFor(const char* shader, Precision p, bool storageReads = false);
 // The texel-buffer view format of `components` (1 or 4) elements.
 VkFormat texelFormat(Precision p, int components);
-// Empty if the device runs fp16 tensors, else why not.
-std::string fp16Unsupported(const vk::DeviceInfo& device);
-// Throws vkc::Error naming the device and the missing feature unless it runs fp16 tensors.
-void requireFp16(const vk::DeviceInfo& device);
+// Throws vkc::Error naming the device and why not (a missing feature, a driver bug) unless its
+// policy allows fp16 tensors.
+void requireFp16(const vk::DeviceInfo& device, const vk::DevicePolicy& policy);
 
 }  // namespace vkc::ops

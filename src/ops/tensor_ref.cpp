@@ -39,7 +39,15 @@ bool readsThroughStorage(const vk::KernelCache& kernels, const vk::DeviceInfo& d
   if (kernels.policy().storageReads) return true;
   for (const ReadView& v : views) {
     const VkDeviceSize texelBytes = v.components * elementBytes(v.precision);
-    if ((v.bytes + texelBytes - 1) / texelBytes > device.maxTexelBufferElements) return true;
+    const VkDeviceSize texels = (v.bytes + texelBytes - 1) / texelBytes;
+    if (texels <= device.maxTexelBufferElements) continue;
+    if (!kernels.policy().storageReadPath) {
+      throw Error("a view of " + std::to_string(texels) + " texels is over this device's " +
+                  "maxTexelBufferElements (" + std::to_string(device.maxTexelBufferElements) +
+                  ") and its driver cannot take the storage-read path (vkc-info: driver_bug); " +
+                  "use a smaller batch");
+    }
+    return true;
   }
   return false;
 }

@@ -112,7 +112,13 @@ std::string WinogradPlan::name() const {
          "x" + std::to_string(tapsW) + ")";
 }
 
-WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW) {
+int winogradLiveFloats(const WinogradPlan& plan) {
+  const int input = 2 * plan.alphaH() * plan.alphaW() * 4;
+  const int output = (plan.alphaH() * plan.tileW + plan.tileH * plan.tileW) * 4;
+  return std::max(input, output);
+}
+
+WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW, int maxLiveFloats) {
   if (g.strideH != 1 || g.strideW != 1 || g.kernelH * g.kernelW == 1) return {};
   WinogradPlan best;
   long bestProducts = 0;
@@ -120,6 +126,7 @@ WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW) {
     for (const Variant* w : variantsFor(g.kernelW)) {
       const WinogradPlan plan{h->tile, w->tile, h->taps, w->taps};
       if (plan.tilesH(outH) * plan.tilesW(outW) < kMinPlanePixels) continue;
+      if (maxLiveFloats > 0 && winogradLiveFloats(plan) > maxLiveFloats) continue;
       const long products = long(plan.points()) * plan.tilesH(outH) * plan.tilesW(outW);
       if (!best.enabled() || products < bestProducts) {
         best = plan;

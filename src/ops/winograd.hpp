@@ -33,10 +33,18 @@ struct WinogradPlan {
   std::string name() const;  // "F(6,7)" along one axis, "F(4x4,3x3)" along both
 };
 
+// Floats one invocation of the plan's input or output transform keeps live, the larger:
+// the input window and its row transform (2 alphaH alphaW vec4), or the row-transformed products
+// and the outputs (alphaH mw + mh mw vec4; shaders/winograd_*.comp). F(6x6,3x3) 512, F(4x4,3x3)
+// 288, F(6,7) 96, F(4,3) 48.
+int winogradLiveFloats(const WinogradPlan& plan);
+
 // The plan with the fewest products for a stride-1 convolution giving outH x outW whose
 // products plane (tiles per image) fills the 1x1 kernel's lanes, or a disabled one if none
-// takes under three quarters of the direct multiplies (the transforms cost the rest).
-WinogradPlan winogradPlanFor(const ConvGeometry& geometry, int outH, int outW);
+// takes under three quarters of the direct multiplies (the transforms cost the rest). Only
+// variants within `maxLiveFloats` (DevicePolicy::maxWinogradLiveFloats; 0: any) are planned.
+WinogradPlan winogradPlanFor(const ConvGeometry& geometry, int outH, int outW,
+                             int maxLiveFloats = 0);
 // Whether the plan is also faster than direct convolution for these channel counts and this
 // output size (measured on lavapipe; the transforms cost per channel, the products save per pair
 // of channels, and each point's GEMM needs enough tiles x channels to run efficiently).

@@ -17,6 +17,7 @@ Device::Device(const DeviceOptions& options) {
   // passes here passes on a device that has no more than the minimum.
   if (options.minimumLimits || minimumLimitsRequested()) clampToVulkan11Minimum(info_);
   policy_ = policyFor(info_);
+  if (options.storageReads && policy_.storageReadPath) policy_.storageReads = true;
 
   float priority = 1.0f;
   VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -56,7 +57,7 @@ Device::Device(const DeviceOptions& options) {
     vkGetDeviceQueue(device_, queueInfo.queueFamilyIndex, 0, &queue_);
     memory_ = std::make_unique<MemoryAllocator>(info_.handle, device_);
     std::string cachePath;
-    if (options.pipelineCacheOnDisk) {
+    if (options.pipelineCacheOnDisk && policy_.pipelineCache) {
       cachePath =
           !options.pipelineCachePath.empty()
               ? options.pipelineCachePath

@@ -22,6 +22,7 @@ struct DeviceOptions {
   bool pipelineCacheOnDisk = true;
   std::string pipelineCachePath;  // empty: defaultPipelineCachePath
   bool minimumLimits = false;     // clampToVulkan11Minimum (also VKC_LIMITS=minimum)
+  bool storageReads = false;      // DevicePolicy::storageReads forced on (also VKC_READS=storage)
 };
 
 class Device {

@@ -1,5 +1,6 @@
 #include "vk/device_policy.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace vkc::vk {
@@ -55,6 +56,34 @@ double assumedGflops(DeviceClass c, const DeviceInfo& d) {
   return 40;
 }
 
+// Bounds of maxWinogradLiveFloats (DevicePolicy): half an NVIDIA thread's 255 registers for the
+// transform's values, the rest for addresses and loop state; mobile GPUs have a quarter.
+int winogradLiveFloatBound(DeviceClass c) {
+  switch (c) {
+    case DeviceClass::CpuDriver:
+      return 0;
+    case DeviceClass::Nvidia:
+    case DeviceClass::Amd:
+    case DeviceClass::Intel:
+    case DeviceClass::Apple:
+      return 128;
+    default:
+      return 64;
+  }
+}
+
+// Why fp16 cannot run from the device's features alone (empty: it can).
+std::string fp16FeaturesMissing(const DeviceInfo& device) {
+  if (!device.shaderFloat16) return "the device has no shaderFloat16 (fp16 arithmetic)";
+  if (!device.storageBuffer16BitAccess) return "the device has no storageBuffer16BitAccess";
+  if (!device.fp16TexelBuffers) return "the device cannot read r16f/rgba16f texel buffers";
+  return "";
+}
+
+std::string yesNo(bool b) {
+  return b ? "yes" : "no";
+}
+
 }  // namespace
 
 const char* deviceClassName(DeviceClass c) {
@@ -87,10 +116,54 @@ DevicePolicy policyFor(const DeviceInfo& device) {
   DevicePolicy p;
   p.deviceClass = classify(device);
   p.largeConvBlocks = p.deviceClass == DeviceClass::CpuDriver;
+  p.convWorkgroupWidth = std::clamp<uint32_t>(device.subgroupSize, 8, 64);
+  p.maxWinogradLiveFloats = winogradLiveFloatBound(p.deviceClass);
   p.submitBudgetGflop = 0.5 * assumedGflops(p.deviceClass, device);
   const char* reads = std::getenv("VKC_READS");
   p.storageReads = reads != nullptr && std::string(reads) == "storage";
+  p.noFp16Reason = fp16FeaturesMissing(device);
+  p.driverBugs = driverBugsOf(device);
+  for (const DriverBug* bug : p.driverBugs) {
+    switch (bug->workaround) {
+      case Workaround::NoPipelineCache:
+        p.pipelineCache = false;
+        break;
+      case Workaround::TexelReadsOnly:
+        p.storageReads = false;
+        break;
+      case Workaround::NoAliasedBindings:
+        p.storageReads = false;
+        p.storageReadPath = false;
+        break;
+      case Workaround::NoFp16:
+        if (p.noFp16Reason.empty()) p.noFp16Reason = std::string("driver bug ") + bug->id;
+        break;
+    }
+  }
+  p.fp16 = p.noFp16Reason.empty();
   return p;
+}
+
+std::vector<std::pair<std::string, std::string>> describePolicy(const DevicePolicy& p) {
+  std::vector<std::pair<std::string, std::string>> lines = {
+      {"device_class", deviceClassName(p.deviceClass)},
+      {"conv_register_blocks", p.largeConvBlocks ? "large" : "small"},
+      {"conv_workgroup_width", std::to_string(p.convWorkgroupWidth)},
+      {"winograd_live_floats", p.maxWinogradLiveFloats > 0
+                                   ? "at most " + std::to_string(p.maxWinogradLiveFloats)
+                                   : "unbounded"},
+      {"submit_budget_gflop",
+       p.submitBudgetGflop > 0 ? std::to_string(int(p.submitBudgetGflop)) : "unlimited"},
+      {"reads", p.storageReads      ? "storage buffers"
+                : p.storageReadPath ? "texel buffers, storage where a view exceeds the limit"
+                                    : "texel buffers only"},
+      {"fp16", p.fp16 ? "available (fp32 is the default)" : "no: " + p.noFp16Reason},
+      {"pipeline_cache", yesNo(p.pipelineCache)},
+  };
+  for (const DriverBug* bug : p.driverBugs) {
+    lines.push_back({std::string("driver_bug ") + bug->id, workaroundName(bug->workaround)});
+  }
+  return lines;
 }
 
 }  // namespace vkc::vk

@@ -3,8 +3,11 @@
 // once from the device's properties (Device::policy()), printed by vkc-info and vkc-bench --json.
 // Nothing else asks what kind of device it runs on.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "vk/device_info.hpp"
+#include "vk/driver_bugs.hpp"
 
 namespace vkc::vk {
 
@@ -26,6 +29,16 @@ struct DevicePolicy {
   // Large register blocks (32 channels x 3 quads in conv1x1): CPU drivers keep accumulators in
   // L1 and gain from the fewer fetches; a GPU thread would spill them (at most 255 registers).
   bool largeConvBlocks = false;
+  // Lanes per workgroup of the convolutions: one subgroup (8 on lavapipe's AVX2, 32 NVIDIA,
+  // 64 AMD), within 8..64: on lavapipe that ran the Inception layers 1.5-1.9x faster than
+  // 64-wide workgroups (benchmarks/RESULTS.md); Adreno's 128-wide waves get 64.
+  uint32_t convWorkgroupWidth = 8;
+  // Floats an invocation of a Winograd transform may keep live (0: no bound): a variant whose
+  // input or output transform holds more (ops::winogradLiveFloats; F(6x6,3x3) 512) is not
+  // planned. CPU drivers keep them in L1; NVIDIA threads hold at most 255 registers, Mali
+  // Bifrost 64 at full occupancy. Unmeasured on GPUs: the bounds keep every 1-D variant on
+  // desktop GPUs and the F(m,3) ones on mobile ones.
+  int maxWinogradLiveFloats = 0;
   // Nominal GFLOP one command buffer may carry before an inference is split into several,
   // submitted together: a GPU runs one for well under the watchdogs' time (Windows TDR 2 s,
   // mobile and V3D job timeouts), at a throughput assumed low for the class. 0: no limit (CPU
@@ -34,11 +47,22 @@ struct DevicePolicy {
   // Inputs and weights through storage buffers instead of texel buffers in every dispatch, not
   // only where a texel view would exceed maxTexelBufferElements. Off by default on every class
   // (texel reads are the fast path measured on lavapipe; no GPU has been measured yet);
-  // VKC_READS=storage turns it on (tests of the storage path, benchmarks).
+  // VKC_READS=storage or DeviceOptions::storageReads turn it on (tests, benchmarks).
   bool storageReads = false;
+  // The storage-read path aliases the weights binding (conv_io.glsl); false on drivers that
+  // cannot: there a view too large for a texel buffer is refused with the bug's name.
+  bool storageReadPath = true;
+  // fp16 tensors and arithmetic may be chosen (NetworkOptions::precision): the device has the
+  // features and no known bug rules them out; otherwise why not. fp32 stays the default.
+  bool fp16 = false;
+  std::string noFp16Reason;
+  bool pipelineCache = true;  // false where a driver bug corrupts it
+  std::vector<const DriverBug*> driverBugs;
 };
 
 DevicePolicy policyFor(const DeviceInfo& device);
 const char* deviceClassName(DeviceClass c);
+// The policy as (name, value) lines, for vkc-info and vkc-bench (text and JSON alike).
+std::vector<std::pair<std::string, std::string>> describePolicy(const DevicePolicy& policy);
 
 }  // namespace vkc::vk

@@ -113,6 +113,7 @@ void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>
 KernelCache::KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& deviceInfo,
                          const DevicePolicy& policy)
     : device_(device), path_(std::move(cachePath)), limits_(deviceInfo), policy_(policy) {
+  if (!policy_.pipelineCache) return;  // a driver bug (vk/driver_bugs.hpp): pipelines made alone
   const std::vector<char> data = readCacheFile(path_, deviceInfo);
   VkPipelineCacheCreateInfo info{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
   info.initialDataSize = data.size();

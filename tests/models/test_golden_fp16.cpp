@@ -40,8 +40,8 @@ std::vector<float> runNetwork(const models::Model& model, ops::Precision precisi
 class GoldenFp16Test : public testing::TestWithParam<std::string> {};
 
 TEST_P(GoldenFp16Test, LogitsMatchReferenceAndFp32) {
-  const std::string why = ops::fp16Unsupported(sharedDevice().info());
-  if (!why.empty()) GTEST_SKIP() << "no fp16 on this device: " << why;
+  const vk::DevicePolicy& policy = sharedDevice().policy();
+  if (!policy.fp16) GTEST_SKIP() << "no fp16 on this device: " << policy.noFp16Reason;
   const std::string name = GetParam();
   const std::string dir = goldenDir(name);
   auto weights = goldenWeights(name);

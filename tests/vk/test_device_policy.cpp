@@ -1,0 +1,131 @@
+// The device policy and the driver-bug table on devices described by hand (no device needed):
+// what each class and each known bug selects.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "ops/winograd.hpp"
+#include "vk/device_policy.hpp"
+
+namespace vkc::test {
+namespace {
+
+vk::DeviceInfo gpu(uint32_t vendor, uint32_t device, uint32_t subgroup, const char* type,
+                   uint32_t api = VK_API_VERSION_1_1) {
+  vk::DeviceInfo d;
+  d.name = "test device";
+  d.type = type;
+  d.vendorId = vendor;
+  d.deviceId = device;
+  d.subgroupSize = subgroup;
+  d.apiVersion = api;
+  d.shaderFloat16 = d.storageBuffer16BitAccess = d.fp16TexelBuffers = true;
+  return d;
+}
+
+bool hasBug(const vk::DevicePolicy& p, const std::string& id) {
+  for (const vk::DriverBug* bug : p.driverBugs) {
+    if (bug->id == id) return true;
+  }
+  return false;
+}
+
+TEST(DevicePolicy, CpuDriversGetLargeBlocksAndNoBounds) {
+  const vk::DevicePolicy p = vk::policyFor(gpu(0x10005, 0, 8, "cpu"));
+  EXPECT_EQ(p.deviceClass, vk::DeviceClass::CpuDriver);
+  EXPECT_TRUE(p.largeConvBlocks);
+  EXPECT_EQ(p.convWorkgroupWidth, 8u);
+  EXPECT_EQ(p.maxWinogradLiveFloats, 0);
+  EXPECT_EQ(p.submitBudgetGflop, 0);
+  EXPECT_TRUE(p.fp16);
+  EXPECT_TRUE(p.driverBugs.empty());
+}
+
+TEST(DevicePolicy, GpusGetSmallBlocksSubgroupWideGroupsAndBounds) {
+  const vk::DevicePolicy nvidia = vk::policyFor(gpu(0x10DE, 0x2335, 32, "discrete"));
+  EXPECT_EQ(nvidia.deviceClass, vk::DeviceClass::Nvidia);
+  EXPECT_FALSE(nvidia.largeConvBlocks);
+  EXPECT_EQ(nvidia.convWorkgroupWidth, 32u);
+  EXPECT_EQ(nvidia.maxWinogradLiveFloats, 128);
+  EXPECT_GT(nvidia.submitBudgetGflop, 0);
+  const vk::DevicePolicy adreno = vk::policyFor(gpu(0x5143, 0x6050002, 128, "integrated"));
+  EXPECT_EQ(adreno.convWorkgroupWidth, 64u);  // 128-wide waves: at most 64 lanes
+  EXPECT_EQ(adreno.maxWinogradLiveFloats, 64);
+  const vk::DevicePolicy mali = vk::policyFor(gpu(0x13B5, 0x72120000, 4, "integrated"));
+  EXPECT_EQ(mali.deviceClass, vk::DeviceClass::ArmMali);
+  EXPECT_EQ(mali.convWorkgroupWidth, 8u);  // subgroups of 4: at least 8 lanes
+  EXPECT_LT(mali.submitBudgetGflop, nvidia.submitBudgetGflop);
+}
+
+TEST(DevicePolicy, Fp16NeedsEveryFeature) {
+  vk::DeviceInfo d = gpu(0x10DE, 0x2335, 32, "discrete");
+  d.fp16TexelBuffers = false;
+  const vk::DevicePolicy p = vk::policyFor(d);
+  EXPECT_FALSE(p.fp16);
+  EXPECT_NE(p.noFp16Reason.find("r16f"), std::string::npos) << p.noFp16Reason;
+}
+
+TEST(DriverBugs, AdrenoPipelineCacheOnlyOnOldDrivers) {
+  const auto oldDriver =
+      vk::policyFor(gpu(0x5143, 0x6030001, 64, "integrated", VK_MAKE_API_VERSION(0, 1, 0, 61)));
+  EXPECT_TRUE(hasBug(oldDriver, "adreno-corrupt-pipeline-cache"));
+  EXPECT_FALSE(oldDriver.pipelineCache);
+  const auto newDriver = vk::policyFor(gpu(0x5143, 0x6030001, 64, "integrated"));
+  EXPECT_FALSE(hasBug(newDriver, "adreno-corrupt-pipeline-cache"));
+  EXPECT_TRUE(newDriver.pipelineCache);
+}
+
+TEST(DriverBugs, AdrenoStorageBuffersWithoutL1KeepTexelReadsEvenWhenForced) {
+  setenv("VKC_READS", "storage", 1);
+  const auto adreno630 = vk::policyFor(gpu(0x5143, 0x6030001, 64, "integrated"));
+  const auto adreno650 = vk::policyFor(gpu(0x5143, 0x6050002, 64, "integrated"));
+  const auto nvidia = vk::policyFor(gpu(0x10DE, 0x2335, 32, "discrete"));
+  unsetenv("VKC_READS");
+  EXPECT_TRUE(hasBug(adreno630, "adreno-storage-buffer-no-l1"));
+  EXPECT_FALSE(adreno630.storageReads);
+  EXPECT_TRUE(adreno630.storageReadPath);  // still there where a texel view cannot hold the data
+  EXPECT_FALSE(hasBug(adreno650, "adreno-storage-buffer-no-l1"));  // the listed exception
+  EXPECT_TRUE(adreno650.storageReads);
+  EXPECT_TRUE(nvidia.storageReads);
+}
+
+TEST(DriverBugs, BindingAliasBugsDisableTheStorageReadPath) {
+  const auto t880 = vk::policyFor(gpu(0x13B5, 0x8800020, 4, "integrated"));
+  EXPECT_TRUE(hasBug(t880, "mali-midgard-binding-alias"));
+  EXPECT_FALSE(t880.storageReadPath);
+  EXPECT_TRUE(vk::policyFor(gpu(0x13B5, 0x72120000, 4, "integrated")).storageReadPath);
+  vk::DeviceInfo mac = gpu(0x106B, 0x1, 32, "integrated");
+  mac.driverName = "MoltenVK";
+  const auto moltenvk = vk::policyFor(mac);
+  EXPECT_TRUE(hasBug(moltenvk, "moltenvk-binding-alias"));
+  EXPECT_FALSE(moltenvk.storageReadPath);
+  bool listed = false;
+  for (const auto& [name, value] : vk::describePolicy(moltenvk)) {
+    listed = listed || name == "driver_bug moltenvk-binding-alias";
+  }
+  EXPECT_TRUE(listed);
+}
+
+TEST(DriverBugs, PowerVrFp16RefusedWithTheBugsName) {
+  const auto p = vk::policyFor(gpu(0x1010, 0x22054030, 32, "integrated"));
+  EXPECT_FALSE(p.fp16);
+  EXPECT_NE(p.noFp16Reason.find("powervr-fp16-error"), std::string::npos) << p.noFp16Reason;
+}
+
+// The policy's bound on live floats decides which Winograd variants are planned.
+TEST(DevicePolicy, WinogradVariantsBoundedByLiveFloats) {
+  const ops::ConvGeometry k3x3 = ops::sameGeometry(3, 3, 1, 35, 35);
+  EXPECT_EQ(ops::winogradLiveFloats(ops::winogradPlanFor(k3x3, 35, 35)), 512);  // F(6x6,3x3)
+  EXPECT_FALSE(ops::winogradPlanFor(k3x3, 35, 35, 128).enabled());  // 2-D ones hold 288+
+  const ops::ConvGeometry k1x7 = ops::sameGeometry(1, 7, 1, 17, 17);
+  const ops::WinogradPlan f67 = ops::winogradPlanFor(k1x7, 17, 17, 128);
+  EXPECT_EQ(f67.name(), "F(6,7)");
+  EXPECT_EQ(ops::winogradLiveFloats(f67), 96);
+  EXPECT_FALSE(ops::winogradPlanFor(k1x7, 17, 17, 64).enabled());  // F(4,7) holds 80
+  const ops::ConvGeometry k1x3 = ops::sameGeometry(1, 3, 1, 8, 8);
+  EXPECT_EQ(ops::winogradPlanFor(k1x3, 8, 8, 64).name(), "F(4,3)");
+}
+
+}  // namespace
+}  // namespace vkc::test

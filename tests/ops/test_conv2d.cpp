@@ -7,13 +7,16 @@
 #include <iterator>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <utility>
 
+#include "io/half.hpp"
 #include "ops/conv2d.hpp"
 #include "ops/winograd.hpp"
 #include "ops/winograd_matrices.hpp"
 #include "support/cpu_reference.hpp"
 #include "support/gpu_runner.hpp"
+#include "support/op_variants.hpp"
 #include "support/vulkan_env.hpp"
 
 namespace vkc::test {
@@ -34,11 +37,7 @@ void PrintTo(const ConvCase& c, std::ostream* os) {
   *os << c.name;
 }
 
-struct ConvOutcome {
-  double maxError = 0, maxRatio = 0;  // worst |gpu - ref| and worst |gpu - ref| / bound
-};
-
-constexpr float kSentinel = -12345.0f;
+constexpr float kSentinel = -12288.0f;  // exact in fp16 as in fp32
 
 ops::ConvGeometry geometryOf(const ConvCase& tc) {
   switch (tc.pad) {
@@ -142,9 +141,53 @@ void useWinogradErrorScale(const RefConv& rc, const ops::WinogradPlan& plan,
 
 enum class Algorithm { Direct, Winograd };
 
-ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling,
-                        Algorithm algorithm = Algorithm::Direct) {
-  vk::Device& device = sharedDevice();
+// The fp16 variants' share of the bound, on top of the fp32 accumulation's: inputs, weights and
+// residual are rounded to fp16 before the reference sees them, but each product is rounded to
+// fp16 and the output is stored in fp16, each by at most one fp16 ulp, 2 * 2^-11 relative
+// (Vulkan leaves the rounding of fp16 arithmetic and conversions to the device): 4 * 2^-11 of
+// the magnitude of the terms.
+double fp16Share(const OpVariant& variant, double magnitude) {
+  return variant.precision == ops::Precision::Fp16
+             ? 4 * unitRoundoff(ops::Precision::Fp16) * magnitude
+             : 0.0;
+}
+
+// A layer's packed weights, then its fp32 bias at the next binding alignment, in one buffer, as
+// graph::WeightStore packs them: storage-read convolutions bind both as one range.
+struct PackedWeights {
+  vk::Buffer buffer;
+  vk::BufferSlice weights, bias;
+};
+PackedWeights uploadWeights(vk::Device& device, const std::vector<float>& packed,
+                            const std::vector<float>& bias, int outC, ops::Precision precision) {
+  const std::vector<float> weights = roundedTo(precision, packed);
+  std::vector<uint8_t> bytes;
+  if (precision == ops::Precision::Fp16) {
+    std::vector<uint16_t> halves(weights.size());
+    io::floatsToHalves(weights.data(), weights.size(), halves.data());
+    const auto* b = reinterpret_cast<const uint8_t*>(halves.data());
+    bytes.assign(b, b + halves.size() * sizeof(uint16_t));
+  } else {
+    const auto* b = reinterpret_cast<const uint8_t*>(weights.data());
+    bytes.assign(b, b + weights.size() * sizeof(float));
+  }
+  const VkDeviceSize weightBytes = bytes.size();
+  const VkDeviceSize alignment = device.info().bindingAlignment();
+  const VkDeviceSize biasAt = (weightBytes + alignment - 1) / alignment * alignment;
+  const std::vector<float> paddedBias = ops::padBias(bias, outC);
+  bytes.resize(biasAt, 0);
+  const auto* b = reinterpret_cast<const uint8_t*>(paddedBias.data());
+  bytes.insert(bytes.end(), b, b + paddedBias.size() * sizeof(float));
+  PackedWeights w{uploadBytes(device, bytes), {}, {}};
+  w.weights = {w.buffer.handle(), 0, weightBytes};
+  w.bias = {w.buffer.handle(), biasAt, paddedBias.size() * sizeof(float)};
+  return w;
+}
+
+Comparison runConvCase(const ConvCase& tc, const OpVariant& variant,
+                       Algorithm algorithm = Algorithm::Direct) {
+  vk::Device& device = deviceFor(variant);
+  const ops::Precision precision = variant.precision;
   const ops::ConvGeometry g = geometryOf(tc);
   // The reference derives its padding on its own (not from the geometry under test):
   // TensorFlow's SAME rule, which for stride 1 and odd kernels is PyTorch's (k-1)/2 per side.
@@ -166,13 +209,16 @@ ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling,
   const int oh = rc.outH(), ow = rc.outW();
   const int outCTotal = std::max(tc.outCTotal, tc.outC);
 
-  auto x = randomVector(size_t(tc.batch) * tc.inC * tc.inH * tc.inW, 1);
-  auto w = randomVector(size_t(tc.outC) * tc.inC * tc.kh * tc.kw, 2,
-                        -1.0f / std::sqrt(float(tc.inC * tc.kh * tc.kw)),
-                        1.0f / std::sqrt(float(tc.inC * tc.kh * tc.kw)));
+  // The values as the variant's tensors hold them (the bias stays fp32 in every variant).
+  auto x = roundedTo(precision, randomVector(size_t(tc.batch) * tc.inC * tc.inH * tc.inW, 1));
+  auto w = roundedTo(precision, randomVector(size_t(tc.outC) * tc.inC * tc.kh * tc.kw, 2,
+                                             -1.0f / std::sqrt(float(tc.inC * tc.kh * tc.kw)),
+                                             1.0f / std::sqrt(float(tc.inC * tc.kh * tc.kw))));
   auto bias = randomVector(tc.outC, 3, -0.1f, 0.1f);
   std::vector<float> residual;
-  if (tc.residual) residual = randomVector(size_t(tc.batch) * tc.outC * oh * ow, 4);
+  if (tc.residual) {
+    residual = roundedTo(precision, randomVector(size_t(tc.batch) * tc.outC * oh * ow, 4));
+  }
   RefResult ref = referenceConv(rc, x, w, bias, residual, tc.scale, tc.relu);
   const ops::WinogradPlan plan = ops::winogradPlanFor(g, oh, ow);
   if (algorithm == Algorithm::Winograd) {
@@ -191,29 +237,22 @@ ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling,
   };
 
   const int inHW = tc.inH * tc.inW, ohw = oh * ow;
-  vk::Buffer xb = upload(device, toDevice(x, tc.batch, tc.inC, inHW));
-  // Weights, then the bias at the next binding alignment, in one buffer, as graph::WeightStore
-  // packs them: storage-read convolutions bind both as one range.
-  std::vector<float> weightsAndBias = algorithm == Algorithm::Winograd
-                                          ? ops::packWinogradWeights(w, tc.outC, tc.inC, plan)
-                                          : ops::packConvWeights(w, tc.outC, tc.inC, tc.kh, tc.kw);
-  const VkDeviceSize weightBytes = weightsAndBias.size() * sizeof(float);
-  const VkDeviceSize alignment = device.info().bindingAlignment();
-  const VkDeviceSize biasAt = (weightBytes + alignment - 1) / alignment * alignment;
-  const std::vector<float> paddedBias = ops::padBias(bias, tc.outC);
-  weightsAndBias.resize(biasAt / sizeof(float), 0.0f);
-  weightsAndBias.insert(weightsAndBias.end(), paddedBias.begin(), paddedBias.end());
-  vk::Buffer wb = upload(device, weightsAndBias);
-  const vk::BufferSlice weightSlice{wb.handle(), 0, weightBytes};
-  const vk::BufferSlice biasSlice{wb.handle(), biasAt, paddedBias.size() * sizeof(float)};
-  vk::Buffer yb =
-      upload(device, std::vector<float>(deviceCount(tc.batch, outCTotal, ohw), kSentinel));
+  vk::Buffer xb = uploadTensor(device, toDevice(x, tc.batch, tc.inC, inHW), precision);
+  const PackedWeights wb = uploadWeights(
+      device,
+      algorithm == Algorithm::Winograd ? ops::packWinogradWeights(w, tc.outC, tc.inC, plan)
+                                       : ops::packConvWeights(w, tc.outC, tc.inC, tc.kh, tc.kw),
+      bias, tc.outC, precision);
+  vk::Buffer yb = uploadTensor(
+      device, std::vector<float>(deviceCount(tc.batch, outCTotal, ohw), kSentinel), precision);
   vk::Buffer rb =
-      upload(device, tc.residual ? toDevice(placeInSlice(residual, 0.0f), tc.batch, outCTotal, ohw)
-                                 : std::vector<float>{0});
-  ops::TensorRef in = tensorRef(xb, tc.batch, tc.inC, tc.inH, tc.inW);
-  ops::TensorRef out = tensorRef(yb, tc.batch, tc.outC, oh, ow, tc.outCOffset);
-  ops::TensorRef res = tensorRef(rb, tc.batch, tc.outC, oh, ow, tc.outCOffset);
+      uploadTensor(device,
+                   tc.residual ? toDevice(placeInSlice(residual, 0.0f), tc.batch, outCTotal, ohw)
+                               : std::vector<float>{0, 0},
+                   precision);
+  ops::TensorRef in = tensorRef(xb, tc.batch, tc.inC, tc.inH, tc.inW, 0, precision);
+  ops::TensorRef out = tensorRef(yb, tc.batch, tc.outC, oh, ow, tc.outCOffset, precision);
+  ops::TensorRef res = tensorRef(rb, tc.batch, tc.outC, oh, ow, tc.outCOffset, precision);
   ops::ConvEpilogue epilogue{tc.relu ? ops::Activation::Relu : ops::Activation::None, tc.scale,
                              tc.residual ? &res : nullptr};
   if (algorithm == Algorithm::Winograd) {
@@ -221,70 +260,57 @@ ConvOutcome runConvCase(const ConvCase& tc, const ops::ConvTiling& tiling,
     const int tilesH = plan.tilesH(oh), tilesW = plan.tilesW(ow);
     const int transformedC = plan.points() * tc.inC, productsC = plan.points() * tc.outC;
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    vk::Buffer vb = upload(
-        device, std::vector<float>(deviceCount(tc.batch, transformedC, tilesH * tilesW), nan));
-    vk::Buffer mb =
-        upload(device, std::vector<float>(deviceCount(tc.batch, productsC, tilesH * tilesW), nan));
-    ops::TensorRef transformed = tensorRef(vb, tc.batch, transformedC, tilesH, tilesW);
-    ops::TensorRef products = tensorRef(mb, tc.batch, productsC, tilesH, tilesW);
+    vk::Buffer vb = uploadTensor(
+        device, std::vector<float>(deviceCount(tc.batch, transformedC, tilesH * tilesW), nan),
+        precision);
+    vk::Buffer mb = uploadTensor(
+        device, std::vector<float>(deviceCount(tc.batch, productsC, tilesH * tilesW), nan),
+        precision);
+    ops::TensorRef transformed =
+        tensorRef(vb, tc.batch, transformedC, tilesH, tilesW, 0, precision);
+    ops::TensorRef products = tensorRef(mb, tc.batch, productsC, tilesH, tilesW, 0, precision);
     vk::KernelCache& kernels = device.kernels();
     runDispatches(
         device,
         {ops::winogradInputDispatch(kernels, device.info(), in, g, plan, transformed),
-         ops::conv1x1Dispatch(kernels, device.info(), transformed, weightSlice, vk::BufferSlice{},
+         ops::conv1x1Dispatch(kernels, device.info(), transformed, wb.weights, vk::BufferSlice{},
                               products, ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr},
-                              tiling, plan.points()),
-         ops::winogradOutputDispatch(kernels, device.info(), products, plan, biasSlice, out,
+                              variant.tiling, plan.points()),
+         ops::winogradOutputDispatch(kernels, device.info(), products, plan, wb.bias, out,
                                      epilogue)});
   } else {
-    runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, weightSlice,
-                                               biasSlice, out, epilogue, tiling)});
+    runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, wb.weights,
+                                               wb.bias, out, epilogue, variant.tiling)});
   }
-  auto y = fromDevice(download(device, yb, deviceCount(tc.batch, outCTotal, ohw)), tc.batch,
-                      outCTotal, ohw);
-
-  ConvOutcome outcome;
-  for (int n = 0; n < tc.batch; ++n)
-    for (int c = 0; c < outCTotal; ++c)
-      for (int i = 0; i < oh * ow; ++i) {
-        float got = y[(size_t(n) * outCTotal + c) * oh * ow + i];
-        int local = c - tc.outCOffset;
-        if (local < 0 || local >= tc.outC) {
-          // Channels outside this op's slice belong to its siblings: untouched.
-          if (got != kSentinel) {
-            ADD_FAILURE() << tc.name << ": wrote outside its slice at n=" << n << " c=" << c;
-            return outcome;
-          }
-          continue;
-        }
-        size_t o = (size_t(n) * tc.outC + local) * oh * ow + i;
-        double err = std::fabs(double(got) - ref.value[o]);
-        double bound = fp32Bound(ref.magnitude[o], ref.terms[o]);
-        outcome.maxError = std::max(outcome.maxError, err);
-        outcome.maxRatio = std::max(outcome.maxRatio, err / bound);
-        if (err > bound) {
-          ADD_FAILURE() << tc.name << ": n=" << n << " c=" << local << " pixel=" << i
-                        << " gpu=" << got << " ref=" << ref.value[o] << " bound=" << bound;
-          return outcome;
-        }
-      }
-  return outcome;
+  auto y = fromDevice(downloadTensor(device, yb, deviceCount(tc.batch, outCTotal, ohw), precision),
+                      tc.batch, outCTotal, ohw);
+  return compareSlice(tc.name + " " + variant.id, y, ref.value, tc.batch, tc.outC, ohw, outCTotal,
+                      tc.outCOffset, kSentinel, [&](size_t o) {
+                        return fp32Bound(ref.magnitude[o], ref.terms[o]) +
+                               fp16Share(variant, ref.magnitude[o]);
+                      });
 }
 
-class Conv2dTest : public testing::TestWithParam<ConvCase> {};
+using ConvVariantCase = std::tuple<ConvCase, OpVariant>;
+std::string nameOf(const testing::TestParamInfo<ConvVariantCase>& info) {
+  return variantTestName(std::get<0>(info.param).name, std::get<1>(info.param));
+}
+
+class Conv2dTest : public testing::TestWithParam<ConvVariantCase> {};
 
 TEST_P(Conv2dTest, MatchesCpuReference) {
   // Tolerance per element: 2 * (K + 4) * 2^-24 * sum|x_i w_i| (fp32 accumulation of K products
-  // plus the bias/scale/residual roundings; see tests/support/cpu_reference.hpp).
-  // Both register blockings run on every device: large (CPU drivers) and small (GPUs, and
-  // quickStart) blocks (ops/conv2d.hpp).
-  for (const auto& [tiling, label] : {std::pair{ops::kLargeTiling, "large blocks"},
-                                      std::pair{ops::kSmallTiling, "small blocks"}}) {
-    ConvOutcome o = runConvCase(GetParam(), tiling);
-    RecordProperty(std::string("max_abs_error ") + label, std::to_string(o.maxError));
-    std::printf("[ conv ] %-34s %s: max |err| %.3g (%.3f of bound)\n", GetParam().name.c_str(),
-                label, o.maxError, o.maxRatio);
-  }
+  // plus the bias/scale/residual roundings; see tests/support/cpu_reference.hpp), and for fp16
+  // variants fp16Share. Every variant (support/op_variants.hpp) runs every case: texel and
+  // storage reads, fp32 and fp16, large (CPU drivers) and small (GPUs, quickStart) register
+  // blocks, the Vulkan 1.1 minimum limits.
+  const auto& [tc, variant] = GetParam();
+  const std::string why = unavailable(variant);
+  if (!why.empty()) GTEST_SKIP() << why;
+  const Comparison o = runConvCase(tc, variant);
+  RecordProperty("max_abs_error", std::to_string(o.maxError));
+  std::printf("[ conv ] %-34s %-20s max |err| %.3g (%.3f of bound)\n", tc.name.c_str(),
+              variant.id.c_str(), o.maxError, o.maxRatio);
 }
 
 const ConvCase kCases[] = {
@@ -439,8 +465,10 @@ const ConvCase kCases[] = {
      0},
 };
 
-INSTANTIATE_TEST_SUITE_P(Ops, Conv2dTest, testing::ValuesIn(kCases),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Ops, Conv2dTest,
+                         testing::Combine(testing::ValuesIn(kCases),
+                                          testing::ValuesIn(opVariants())),
+                         nameOf);
 
 ops::WinogradPlan winogradPlanOf(const ConvCase& tc) {
   const ops::ConvGeometry g = geometryOf(tc);
@@ -579,25 +607,26 @@ std::vector<ConvCase> winogradCases() {
   return cases;
 }
 
-class WinogradConvTest : public testing::TestWithParam<ConvCase> {};
+class WinogradConvTest : public testing::TestWithParam<ConvVariantCase> {};
 
 // Tolerance per element: 2 * (K + 2 alpha per transformed axis + 4) * 2^-24 times the magnitude
 // of the sums each of the three stages rounds (useWinogradErrorScale): the worst case, as for
-// direct convolution.
+// direct convolution. fp32 variants only: the library runs fp16 convolutions directly.
 TEST_P(WinogradConvTest, MatchesCpuReference) {
-  const ConvCase& tc = GetParam();
+  const auto& [tc, variant] = GetParam();
   const ops::WinogradPlan plan = winogradPlanOf(tc);
   ASSERT_TRUE(plan.enabled()) << "no Winograd plan for " << tc.name;
-  for (const auto& [tiling, label] : {std::pair{ops::kLargeTiling, "large blocks"},
-                                      std::pair{ops::kSmallTiling, "small blocks"}}) {
-    ConvOutcome o = runConvCase(tc, tiling, Algorithm::Winograd);
-    std::printf("[ winograd %s ] %-28s %s: max |err| %.3g (%.3f of bound)\n", plan.name().c_str(),
-                tc.name.c_str(), label, o.maxError, o.maxRatio);
-  }
+  const Comparison o = runConvCase(tc, variant, Algorithm::Winograd);
+  std::printf("[ winograd %s ] %-28s %-20s max |err| %.3g (%.3f of bound)\n", plan.name().c_str(),
+              tc.name.c_str(), variant.id.c_str(), o.maxError, o.maxRatio);
 }
 
-INSTANTIATE_TEST_SUITE_P(Ops, WinogradConvTest, testing::ValuesIn(winogradCases()),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Ops, WinogradConvTest,
+                         testing::Combine(testing::ValuesIn(winogradCases()),
+                                          testing::ValuesIn(opVariantsWhere([](const OpVariant& v) {
+                                            return v.precision == ops::Precision::Fp32;
+                                          }))),
+                         nameOf);
 
 // The plan for a layer: the variant per axis with the fewest products among those whose products
 // plane (tiles per image) reaches 16 pixels, none for strides, unsupported taps or too few tiles.

@@ -3,17 +3,48 @@
 
 #include <cmath>
 #include <string>
+#include <tuple>
 
 #include "ops/elementwise.hpp"
 #include "ops/pool2d.hpp"
 #include "support/cpu_reference.hpp"
 #include "support/gpu_runner.hpp"
+#include "support/op_variants.hpp"
 #include "support/vulkan_env.hpp"
 
 namespace vkc::test {
 namespace {
 
-constexpr float kSentinel = -777.0f;
+constexpr float kSentinel = -777.0f;  // exact in fp16 as in fp32
+
+// The variants that apply to ops without register blocks: pooling reads through texel or
+// storage buffers; the other small ops read storage buffers in every variant, so only the
+// precision and the limits vary.
+std::vector<OpVariant> poolVariants() {
+  return opVariantsWhere(
+      [](const OpVariant& v) { return v.tiling.maxQuads == ops::kSmallTiling.maxQuads; });
+}
+std::vector<OpVariant> smallOpVariants() {
+  return opVariantsWhere([](const OpVariant& v) {
+    return !v.storageReads && v.tiling.maxQuads == ops::kSmallTiling.maxQuads;
+  });
+}
+// The fp16 variants' share of a bound: the result is stored in fp16, by at most one fp16 ulp
+// (2 * 2^-11 relative; Vulkan leaves the rounding of conversions to the device). The inputs are
+// rounded to fp16 before the reference sees them.
+double storedShare(const OpVariant& v, double value) {
+  return v.precision == ops::Precision::Fp16 ? 2 * unitRoundoff(v.precision) * std::fabs(value)
+                                             : 0.0;
+}
+std::string nameOf(const testing::TestParamInfo<OpVariant>& info) {
+  return info.param.id;
+}
+
+#define SKIP_UNAVAILABLE(variant)                 \
+  do {                                            \
+    const std::string why = unavailable(variant); \
+    if (!why.empty()) GTEST_SKIP() << why;        \
+  } while (0)
 
 struct PoolCase {
   std::string name;
@@ -27,12 +58,15 @@ void PrintTo(const PoolCase& c, std::ostream* os) {
   *os << c.name;
 }
 
-class Pool2dTest : public testing::TestWithParam<PoolCase> {};
+class Pool2dTest : public testing::TestWithParam<std::tuple<PoolCase, OpVariant>> {};
 
 TEST_P(Pool2dTest, MatchesCpuReference) {
-  const PoolCase& tc = GetParam();
-  vk::Device& device = sharedDevice();
-  auto x = randomVector(size_t(tc.batch) * tc.channels * tc.size * tc.size, 11);
+  const auto& [tc, variant] = GetParam();
+  SKIP_UNAVAILABLE(variant);
+  vk::Device& device = deviceFor(variant);
+  const ops::Precision precision = variant.precision;
+  auto x =
+      roundedTo(precision, randomVector(size_t(tc.batch) * tc.channels * tc.size * tc.size, 11));
   int oh = 0, ow = 0;
   RefPool mode = tc.mode == ops::PoolMode::Max                 ? RefPool::Max
                  : tc.mode == ops::PoolMode::AverageExcludePad ? RefPool::AvgExcludePad
@@ -40,34 +74,29 @@ TEST_P(Pool2dTest, MatchesCpuReference) {
   auto ref = referencePool(x, tc.batch, tc.channels, tc.size, tc.size, tc.kernel, tc.stride, tc.pad,
                            mode, &oh, &ow);
   const int total = std::max(tc.outCTotal, tc.channels);
-  vk::Buffer xb = upload(device, toDevice(x, tc.batch, tc.channels, tc.size * tc.size));
-  vk::Buffer yb =
-      upload(device, std::vector<float>(deviceCount(tc.batch, total, oh * ow), kSentinel));
+  vk::Buffer xb =
+      uploadTensor(device, toDevice(x, tc.batch, tc.channels, tc.size * tc.size), precision);
+  vk::Buffer yb = uploadTensor(
+      device, std::vector<float>(deviceCount(tc.batch, total, oh * ow), kSentinel), precision);
   runDispatches(device,
-                {ops::pool2dDispatch(device.kernels(), device.info(),
-                                     tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size),
-                                     {tc.kernel, tc.stride, tc.pad}, tc.mode,
-                                     tensorRef(yb, tc.batch, tc.channels, oh, ow, tc.outCOffset))});
-  auto y = fromDevice(download(device, yb, deviceCount(tc.batch, total, oh * ow)), tc.batch, total,
-                      oh * ow);
-  double maxErr = 0;
-  for (int n = 0; n < tc.batch; ++n)
-    for (int c = 0; c < total; ++c)
-      for (int i = 0; i < oh * ow; ++i) {
-        float got = y[(size_t(n) * total + c) * oh * ow + i];
-        int local = c - tc.outCOffset;
-        if (local < 0 || local >= tc.channels) {
-          ASSERT_EQ(got, kSentinel) << "wrote outside its slice at c=" << c;
-          continue;
-        }
-        double want = ref[(size_t(n) * tc.channels + local) * oh * ow + i];
-        // Max is exact. An average of <= 9 fp32 values in [-1, 1): 9 additions and a division,
-        // each off by at most half an ulp of a value <= 9: 10 * 9 * 2^-24.
-        double tol = tc.mode == ops::PoolMode::Max ? 0.0 : 10 * 9 * std::ldexp(1.0, -24);
-        ASSERT_LE(std::fabs(got - want), tol) << "n=" << n << " c=" << local << " pixel=" << i;
-        maxErr = std::max(maxErr, std::fabs(got - want));
-      }
-  std::printf("[ pool ] %-28s out %dx%d max |err| %.3g\n", tc.name.c_str(), oh, ow, maxErr);
+                {ops::pool2dDispatch(
+                    device.kernels(), device.info(),
+                    tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size, 0, precision),
+                    {tc.kernel, tc.stride, tc.pad}, tc.mode,
+                    tensorRef(yb, tc.batch, tc.channels, oh, ow, tc.outCOffset, precision))});
+  auto y = fromDevice(downloadTensor(device, yb, deviceCount(tc.batch, total, oh * ow), precision),
+                      tc.batch, total, oh * ow);
+  // Max is exact. An average of <= 9 fp32 values in [-1, 1): 9 additions and a division,
+  // each off by at most half an ulp of a value <= 9: 10 * 9 * 2^-24; plus storedShare.
+  const Comparison o =
+      compareSlice(tc.name + " " + variant.id, y, ref, tc.batch, tc.channels, oh * ow, total,
+                   tc.outCOffset, kSentinel, [&](size_t i) {
+                     return tc.mode == ops::PoolMode::Max
+                                ? 0.0
+                                : 10 * 9 * std::ldexp(1.0, -24) + storedShare(variant, ref[i]);
+                   });
+  std::printf("[ pool ] %-28s %-20s out %dx%d max |err| %.3g\n", tc.name.c_str(),
+              variant.id.c_str(), oh, ow, o.maxError);
 }
 
 const PoolCase kPoolCases[] = {
@@ -84,56 +113,84 @@ const PoolCase kPoolCases[] = {
     {"max_into_slice_17", 2, 6, 17, 3, 2, 0, ops::PoolMode::Max, 15, 4},
 };
 
-INSTANTIATE_TEST_SUITE_P(Ops, Pool2dTest, testing::ValuesIn(kPoolCases),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Ops, Pool2dTest,
+                         testing::Combine(testing::ValuesIn(kPoolCases),
+                                          testing::ValuesIn(poolVariants())),
+                         [](const auto& info) {
+                           return variantTestName(std::get<0>(info.param).name,
+                                                  std::get<1>(info.param));
+                         });
 
-TEST(GlobalAvgPoolTest, MatchesMeanOverGrid) {
-  vk::Device& device = sharedDevice();
+class GlobalAvgPoolTest : public testing::TestWithParam<OpVariant> {};
+
+TEST_P(GlobalAvgPoolTest, MatchesMeanOverGrid) {
+  const OpVariant& v = GetParam();
+  SKIP_UNAVAILABLE(v);
+  vk::Device& device = deviceFor(v);
   const int n = 3, c = 37, hw = 8 * 8;
-  auto x = randomVector(size_t(n) * c * hw, 5);
-  vk::Buffer xb = upload(device, toDevice(x, n, c, hw));
-  vk::Buffer yb = upload(device, std::vector<float>(deviceCount(n, c, 1), kSentinel));
-  runDispatches(device, {ops::globalAvgPoolDispatch(device.kernels(), tensorRef(xb, n, c, 8, 8),
-                                                    tensorRef(yb, n, c, 1, 1))});
-  auto y = fromDevice(download(device, yb, deviceCount(n, c, 1)), n, c, 1);
+  auto x = roundedTo(v.precision, randomVector(size_t(n) * c * hw, 5));
+  vk::Buffer xb = uploadTensor(device, toDevice(x, n, c, hw), v.precision);
+  vk::Buffer yb =
+      uploadTensor(device, std::vector<float>(deviceCount(n, c, 1), kSentinel), v.precision);
+  runDispatches(device, {ops::globalAvgPoolDispatch(device.kernels(),
+                                                    tensorRef(xb, n, c, 8, 8, 0, v.precision),
+                                                    tensorRef(yb, n, c, 1, 1, 0, v.precision))});
+  auto y = fromDevice(downloadTensor(device, yb, deviceCount(n, c, 1), v.precision), n, c, 1);
   for (int i = 0; i < n * c; ++i) {
     double want = 0;
     for (int k = 0; k < hw; ++k)
       want += x[size_t(i) * hw + k];
     want /= hw;
-    // 64 sequential fp32 additions of values in [-1, 1): |err| <= 64 * 64 * 2^-24 / 64.
-    EXPECT_NEAR(y[i], want, 64 * std::ldexp(1.0, -24)) << i;
+    // 64 sequential fp32 additions of values in [-1, 1): |err| <= 64 * 64 * 2^-24 / 64; plus
+    // storedShare.
+    EXPECT_NEAR(y[i], want, 64 * std::ldexp(1.0, -24) + storedShare(v, want)) << i;
   }
 }
 
-TEST(CopyChannelsTest, ConcatFallbackWritesOnlyItsSlice) {
-  vk::Device& device = sharedDevice();
+INSTANTIATE_TEST_SUITE_P(Ops, GlobalAvgPoolTest, testing::ValuesIn(smallOpVariants()), nameOf);
+
+class CopyChannelsTest : public testing::TestWithParam<OpVariant> {};
+
+TEST_P(CopyChannelsTest, ConcatFallbackWritesOnlyItsSlice) {
+  const OpVariant& v = GetParam();
+  SKIP_UNAVAILABLE(v);
+  vk::Device& device = deviceFor(v);
   const int n = 2, c = 5, total = 12, offset = 6, h = 7, w = 3;
-  auto x = randomVector(size_t(n) * c * h * w, 6);
-  vk::Buffer xb = upload(device, toDevice(x, n, c, h * w));
-  vk::Buffer yb = upload(device, std::vector<float>(deviceCount(n, total, h * w), kSentinel));
-  runDispatches(device, {ops::copyChannelsDispatch(device.kernels(), tensorRef(xb, n, c, h, w),
-                                                   tensorRef(yb, n, c, h, w, offset))});
-  auto y = fromDevice(download(device, yb, deviceCount(n, total, h * w)), n, total, h * w);
-  for (int b = 0; b < n; ++b)
-    for (int ch = 0; ch < total; ++ch)
-      for (int i = 0; i < h * w; ++i) {
-        float got = y[(size_t(b) * total + ch) * h * w + i];
-        bool inside = ch >= offset && ch < offset + c;
-        float want = inside ? x[(size_t(b) * c + ch - offset) * h * w + i] : kSentinel;
-        ASSERT_EQ(got, want) << "n=" << b << " c=" << ch << " i=" << i;  // a copy is exact
-      }
+  auto x = roundedTo(v.precision, randomVector(size_t(n) * c * h * w, 6));
+  vk::Buffer xb = uploadTensor(device, toDevice(x, n, c, h * w), v.precision);
+  vk::Buffer yb = uploadTensor(device, std::vector<float>(deviceCount(n, total, h * w), kSentinel),
+                               v.precision);
+  runDispatches(device, {ops::copyChannelsDispatch(
+                            device.kernels(), tensorRef(xb, n, c, h, w, 0, v.precision),
+                            tensorRef(yb, n, c, h, w, offset, v.precision))});
+  auto y = fromDevice(downloadTensor(device, yb, deviceCount(n, total, h * w), v.precision), n,
+                      total, h * w);
+  const std::vector<double> want(x.begin(), x.end());
+  // A copy is exact, in fp16 as in fp32.
+  compareSlice("copy " + v.id, y, want, n, c, h * w, total, offset, kSentinel,
+               [](size_t) { return 0.0; });
 }
 
-TEST(SoftmaxTest, RowsSumToOneAndMatchReference) {
-  vk::Device& device = sharedDevice();
+INSTANTIATE_TEST_SUITE_P(Ops, CopyChannelsTest, testing::ValuesIn(smallOpVariants()), nameOf);
+
+class SoftmaxTest : public testing::TestWithParam<OpVariant> {};
+
+TEST_P(SoftmaxTest, RowsSumToOneAndMatchReference) {
+  const OpVariant& v = GetParam();
+  SKIP_UNAVAILABLE(v);
+  vk::Device& device = deviceFor(v);
   const int rows = 3, classes = 1000;
-  auto x = randomVector(size_t(rows) * classes, 7, -30.0f, 30.0f);
-  vk::Buffer xb = upload(device, toDevice(x, rows, classes, 1));
-  vk::Buffer yb = upload(device, std::vector<float>(deviceCount(rows, classes, 1), 0));
-  runDispatches(device, {ops::softmaxDispatch(device.kernels(), tensorRef(xb, rows, classes, 1, 1),
-                                              tensorRef(yb, rows, classes, 1, 1))});
-  auto y = fromDevice(download(device, yb, deviceCount(rows, classes, 1)), rows, classes, 1);
+  auto x = roundedTo(v.precision, randomVector(size_t(rows) * classes, 7, -30.0f, 30.0f));
+  vk::Buffer xb = uploadTensor(device, toDevice(x, rows, classes, 1), v.precision);
+  vk::Buffer yb =
+      uploadTensor(device, std::vector<float>(deviceCount(rows, classes, 1), 0), v.precision);
+  runDispatches(device, {ops::softmaxDispatch(device.kernels(),
+                                              tensorRef(xb, rows, classes, 1, 1, 0, v.precision),
+                                              tensorRef(yb, rows, classes, 1, 1, 0, v.precision))});
+  auto y = fromDevice(downloadTensor(device, yb, deviceCount(rows, classes, 1), v.precision), rows,
+                      classes, 1);
+  // fp16 stores probabilities below 2^-14 as subnormals, 2^-24 apart: half that absolutely.
+  const double subnormal = v.precision == ops::Precision::Fp16 ? std::ldexp(1.0, -25) : 0.0;
   for (int r = 0; r < rows; ++r) {
     double m = -1e300, s = 0, sum = 0;
     for (int i = 0; i < classes; ++i)
@@ -143,36 +200,51 @@ TEST(SoftmaxTest, RowsSumToOneAndMatchReference) {
     for (int i = 0; i < classes; ++i) {
       double want = std::exp(x[r * classes + i] - m) / s;
       // exp in fp32 is accurate to a few ulp on GPUs (Vulkan allows 3 + 2|x| ulp); the sum of
-      // 1000 terms adds up to 1000 * 2^-24 relative: 1e-4 relative covers both with margin.
-      ASSERT_NEAR(y[r * classes + i], want, 1e-4 * want + 1e-12) << r << "," << i;
+      // 1000 terms adds up to 1000 * 2^-24 relative: 1e-4 relative covers both with margin;
+      // plus storedShare and the fp16 subnormals' spacing.
+      ASSERT_NEAR(y[r * classes + i], want, 1e-4 * want + 1e-12 + storedShare(v, want) + subnormal)
+          << r << "," << i;
       sum += y[r * classes + i];
     }
-    EXPECT_NEAR(sum, 1.0, 1e-4);
+    // The sum of the stored probabilities: 1e-4 as above, and each of the 1000 within its fp16
+    // share: 2 * 2^-11 of their sum, 1, plus 1000 subnormal spacings.
+    EXPECT_NEAR(sum, 1.0, 1e-4 + storedShare(v, 1.0) + classes * subnormal);
   }
 }
 
-TEST(PreprocessTest, BytesToNormalisedNchw) {
-  vk::Device& device = sharedDevice();
+INSTANTIATE_TEST_SUITE_P(Ops, SoftmaxTest, testing::ValuesIn(smallOpVariants()), nameOf);
+
+class PreprocessTest : public testing::TestWithParam<OpVariant> {};
+
+TEST_P(PreprocessTest, BytesToNormalisedNchw) {
+  const OpVariant& v = GetParam();
+  SKIP_UNAVAILABLE(v);
+  vk::Device& device = deviceFor(v);
   const int n = 2, h = 5, w = 7;  // odd sizes: byte packing crosses uint boundaries
   std::vector<uint8_t> pixels(size_t(n) * h * w * 3);
   for (size_t i = 0; i < pixels.size(); ++i)
     pixels[i] = uint8_t((i * 37 + 11) % 256);
   ops::Normalization norm{{0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}};
   vk::Buffer pb = uploadBytes(device, pixels);
-  vk::Buffer yb = upload(device, std::vector<float>(deviceCount(n, 3, h * w), kSentinel));
+  vk::Buffer yb =
+      uploadTensor(device, std::vector<float>(deviceCount(n, 3, h * w), kSentinel), v.precision);
   runDispatches(device, {ops::preprocessDispatch(device.kernels(), whole(pb), norm,
-                                                 tensorRef(yb, n, 3, h, w))});
-  auto y = fromDevice(download(device, yb, deviceCount(n, 3, h * w)), n, 3, h * w);
+                                                 tensorRef(yb, n, 3, h, w, 0, v.precision))});
+  auto y =
+      fromDevice(downloadTensor(device, yb, deviceCount(n, 3, h * w), v.precision), n, 3, h * w);
   for (int b = 0; b < n; ++b)
     for (int c = 0; c < 3; ++c)
       for (int i = 0; i < h * w; ++i) {
         double want =
             (pixels[(size_t(b) * h * w + i) * 3 + c] / 255.0 - norm.mean[c]) / norm.std[c];
-        // Three fp32 operations on values below 5 in magnitude: a few ulp of 5.
-        ASSERT_NEAR(y[(size_t(b) * 3 + c) * h * w + i], want, 1e-6)
+        // Three fp32 operations on values below 5 in magnitude: a few ulp of 5; plus
+        // storedShare.
+        ASSERT_NEAR(y[(size_t(b) * 3 + c) * h * w + i], want, 1e-6 + storedShare(v, want))
             << "n=" << b << " c=" << c << " i=" << i;
       }
 }
+
+INSTANTIATE_TEST_SUITE_P(Ops, PreprocessTest, testing::ValuesIn(smallOpVariants()), nameOf);
 
 }  // namespace
 }  // namespace vkc::test

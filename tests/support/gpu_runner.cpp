@@ -27,10 +27,11 @@ vk::BufferSlice whole(const vk::Buffer& buffer) {
   return {buffer.handle(), 0, buffer.size()};
 }
 
-ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset) {
+ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset,
+                         ops::Precision precision) {
   // Alignment 256 is the largest minStorageBufferOffsetAlignment Vulkan allows, so the
   // element-offset path of the shaders is exercised on every device.
-  return ops::sliceRef(buffer.handle(), 0, 256, n, c, h, w, cOffset);
+  return ops::sliceRef(buffer.handle(), 0, 256, n, c, h, w, cOffset, precision);
 }
 
 size_t deviceCount(int n, int c, int hw) {

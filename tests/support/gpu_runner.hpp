@@ -13,7 +13,8 @@ std::vector<float> download(vk::Device& device, const vk::Buffer& buffer, size_t
 vk::BufferSlice whole(const vk::Buffer& buffer);
 
 // Channels [cOffset, cOffset + c) of a tensor stored (CNHW) from the start of `buffer`.
-ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset = 0);
+ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset = 0,
+                         ops::Precision precision = ops::Precision::Fp32);
 
 // Floats a [n, c, hw] tensor takes on the device (padded channel planes, ops/tensor_ref.hpp).
 size_t deviceCount(int n, int c, int hw);

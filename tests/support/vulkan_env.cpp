@@ -1,17 +1,22 @@
 #include "support/vulkan_env.hpp"
 
+#include <map>
 #include <memory>
+#include <utility>
 
 namespace vkc::test {
 namespace {
-std::unique_ptr<vk::Device> device;
+std::map<std::pair<bool, bool>, std::unique_ptr<vk::Device>> devices;
 }
 
-vk::Device& sharedDevice() {
+vk::Device& sharedDevice(bool storageReads, bool minimumLimits) {
+  std::unique_ptr<vk::Device>& device = devices[{storageReads, minimumLimits}];
   if (!device) {
     vk::DeviceOptions options;
     options.validation = true;
     options.pipelineCacheOnDisk = false;
+    options.storageReads = storageReads;
+    options.minimumLimits = minimumLimits;
     device = std::make_unique<vk::Device>(options);
   }
   return *device;
@@ -24,7 +29,7 @@ std::string lastValidationMessage() {
   return vk::Instance::processLastValidationMessage();
 }
 void releaseSharedDevice() {
-  device.reset();
+  devices.clear();
 }
 
 }  // namespace vkc::test

@@ -6,7 +6,9 @@
 
 namespace vkc::test {
 
-vk::Device& sharedDevice();  // created on first use with validation on
+// Created on first use with validation on. Op-test variants (op_variants.hpp) get their own:
+// every read through storage buffers, and/or the device read at the Vulkan 1.1 minimum limits.
+vk::Device& sharedDevice(bool storageReads = false, bool minimumLimits = false);
 // Validation messages of every Vulkan instance the test binary made (process-wide), so that the
 // listener in test_main.cpp also sees messages of tests' own Contexts, including leaks that the
 // object tracker reports at vkDestroyDevice.

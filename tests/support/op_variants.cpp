@@ -1,0 +1,113 @@
+#include "support/op_variants.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "io/half.hpp"
+#include "support/gpu_runner.hpp"
+#include "support/vulkan_env.hpp"
+
+namespace vkc::test {
+
+const std::vector<OpVariant>& opVariants() {
+  using ops::Precision;
+  static const std::vector<OpVariant> variants = {
+      {"texel_fp32_large", Precision::Fp32, false, false, ops::kLargeTiling},
+      {"texel_fp32_small", Precision::Fp32, false, false, ops::kSmallTiling},
+      {"storage_fp32_large", Precision::Fp32, true, false, ops::kLargeTiling},
+      {"storage_fp32_small", Precision::Fp32, true, false, ops::kSmallTiling},
+      {"minimum_limits_fp32", Precision::Fp32, false, true, ops::kSmallTiling},
+      {"texel_fp16", Precision::Fp16, false, false, ops::kSmallTiling},
+      {"storage_fp16", Precision::Fp16, true, false, ops::kSmallTiling},
+  };
+  return variants;
+}
+
+std::vector<OpVariant> opVariantsWhere(const std::function<bool(const OpVariant&)>& applies) {
+  std::vector<OpVariant> found;
+  for (const OpVariant& v : opVariants()) {
+    if (applies(v)) found.push_back(v);
+  }
+  return found;
+}
+
+std::string variantTestName(const std::string& caseName, const OpVariant& variant) {
+  return caseName + "__" + variant.id;
+}
+
+vk::Device& deviceFor(const OpVariant& variant) {
+  return sharedDevice(variant.storageReads, variant.minimumLimits);
+}
+
+std::string unavailable(const OpVariant& variant) {
+  if (variant.precision != ops::Precision::Fp16) return "";
+  const vk::DevicePolicy& policy = deviceFor(variant).policy();
+  return policy.fp16 ? "" : "no fp16 on this device: " + policy.noFp16Reason;
+}
+
+std::vector<float> roundedTo(ops::Precision precision, std::vector<float> values) {
+  if (precision == ops::Precision::Fp16) {
+    for (float& v : values)
+      v = io::halfToFloat(io::floatToHalf(v));
+  }
+  return values;
+}
+
+double unitRoundoff(ops::Precision precision) {
+  return std::ldexp(1.0, precision == ops::Precision::Fp16 ? -11 : -24);
+}
+
+vk::Buffer uploadTensor(vk::Device& device, const std::vector<float>& values,
+                        ops::Precision precision) {
+  if (precision == ops::Precision::Fp32) return upload(device, values);
+  std::vector<uint16_t> halves(values.size());
+  io::floatsToHalves(values.data(), values.size(), halves.data());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(halves.data());
+  return uploadBytes(device, std::vector<uint8_t>(bytes, bytes + halves.size() * 2));
+}
+
+std::vector<float> downloadTensor(vk::Device& device, const vk::Buffer& buffer, size_t count,
+                                  ops::Precision precision) {
+  if (precision == ops::Precision::Fp32) return download(device, buffer, count);
+  std::vector<uint16_t> halves(count);
+  device.download(buffer, halves.data(), count * sizeof(uint16_t));
+  std::vector<float> values(count);
+  io::halvesToFloats(halves.data(), count, values.data());
+  return values;
+}
+
+Comparison compareSlice(const std::string& what, const std::vector<float>& got,
+                        const std::vector<double>& want, int n, int channels, int hw, int total,
+                        int offset, float sentinel, const std::function<double(size_t)>& bound) {
+  Comparison result;
+  for (int b = 0; b < n; ++b)
+    for (int c = 0; c < total; ++c)
+      for (int i = 0; i < hw; ++i) {
+        const float value = got[(size_t(b) * total + c) * hw + i];
+        const int local = c - offset;
+        if (local < 0 || local >= channels) {
+          // Channels outside this op's slice belong to its siblings: untouched.
+          if (value != sentinel) {
+            ADD_FAILURE() << what << ": wrote outside its slice at n=" << b << " c=" << c;
+            result.ok = false;
+            return result;
+          }
+          continue;
+        }
+        const size_t index = (size_t(b) * channels + local) * hw + i;
+        const double error = std::fabs(double(value) - want[index]);
+        const double limit = bound(index);
+        result.maxError = std::max(result.maxError, error);
+        if (limit > 0) result.maxRatio = std::max(result.maxRatio, error / limit);
+        if (!(error <= limit)) {
+          ADD_FAILURE() << what << ": n=" << b << " c=" << local << " pixel=" << i
+                        << " gpu=" << value << " ref=" << want[index] << " bound=" << limit;
+          result.ok = false;
+          return result;
+        }
+      }
+  return result;
+}
+
+}  // namespace vkc::test

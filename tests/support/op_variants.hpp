@@ -1,0 +1,60 @@
+#pragma once
+// Every way the library can run an op, for the op tests (tests/ops/): each case runs under each
+// variant that applies to its op, as its own test (name suffix: the variant's id), against the
+// same double-precision reference, with the same upload, sentinels and comparison. A new variant
+// is one line in opVariants().
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "ops/conv2d.hpp"
+#include "vk/device.hpp"
+
+namespace vkc::test {
+
+struct OpVariant {
+  std::string id;  // "texel_fp32_large", ...: the test name's suffix
+  ops::Precision precision = ops::Precision::Fp32;
+  // Every read through storage buffers (DevicePolicy::storageReads), not only where a texel view
+  // would exceed maxTexelBufferElements.
+  bool storageReads = false;
+  bool minimumLimits = false;                  // the device read at the Vulkan 1.1 minimum
+  ops::ConvTiling tiling = ops::kSmallTiling;  // convolutions' register blocks
+};
+
+inline void PrintTo(const OpVariant& v, std::ostream* os) {
+  *os << v.id;
+}
+
+const std::vector<OpVariant>& opVariants();
+std::vector<OpVariant> opVariantsWhere(const std::function<bool(const OpVariant&)>& applies);
+std::string variantTestName(const std::string& caseName, const OpVariant& variant);
+
+// The validated device of the variant (vulkan_env.hpp), and why the variant cannot run on it
+// (fp16 without the device's fp16 support; empty: it can).
+vk::Device& deviceFor(const OpVariant& variant);
+std::string unavailable(const OpVariant& variant);
+
+// Values as the variant's tensors hold them: fp16 rounds to nearest even on the host.
+std::vector<float> roundedTo(ops::Precision precision, std::vector<float> values);
+// The unit roundoff of the variant's storage format: 2^-24 (fp32), 2^-11 (fp16).
+double unitRoundoff(ops::Precision precision);
+// Tensor data in the variant's format, and back as floats.
+vk::Buffer uploadTensor(vk::Device& device, const std::vector<float>& values,
+                        ops::Precision precision);
+std::vector<float> downloadTensor(vk::Device& device, const vk::Buffer& buffer, size_t count,
+                                  ops::Precision precision);
+
+// Compares `got`, a [n, total, hw] result (NCHW) into whose channels [offset, offset + channels)
+// the op wrote, with `want` ([n, channels, hw]) within bound(i) of element i of `want`; the other
+// channels must still hold `sentinel`. Reports the first violation as a test failure.
+struct Comparison {
+  double maxError = 0, maxRatio = 0;  // worst |got - want| and worst |got - want| / bound
+  bool ok = true;
+};
+Comparison compareSlice(const std::string& what, const std::vector<float>& got,
+                        const std::vector<double>& want, int n, int channels, int hw, int total,
+                        int offset, float sentinel, const std::function<double(size_t)>& bound);
+
+}  // namespace vkc::test

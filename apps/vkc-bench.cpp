@@ -48,6 +48,33 @@ double msSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+// The time to first result, step by step (vkc::StartupTimings).
+nlohmann::json startupJson(double contextMs, const vkc::StartupTimings& t) {
+  return {{"context_ms", contextMs},
+          {"weights_open_ms", t.openMs},
+          {"read_and_fold_ms", t.buildMs},
+          {"winograd_plan_ms", t.winogradPlanMs},
+          {"pack_ms", t.packMs},
+          {"upload_ms", t.uploadMs},
+          {"program_ms", t.programMs},
+          {"pipelines_ms", t.pipelineMs},
+          {"pipelines_compile_ms_all_threads", t.pipelineCompileMs},
+          {"pipelines", t.pipelines},
+          {"shader_modules", t.shaderModules},
+          {"pipeline_cache_bytes", t.pipelineCacheBytes},
+          {"first_run_ms", t.firstRunMs}};
+}
+
+void printStartup(const char* which, double contextMs, const vkc::StartupTimings& t) {
+  std::printf(
+      "    %s: device %.0f, open %.0f, read+fold %.0f, winograd plan %.0f, pack %.0f, upload %.0f,"
+      " program %.0f, %d pipelines %.0f ms (%.0f on all threads; %d shader builds, cache %.0f KiB),"
+      " first run %.0f ms\n",
+      which, contextMs, t.openMs, t.buildMs, t.winogradPlanMs, t.packMs, t.uploadMs, t.programMs,
+      t.pipelines, t.pipelineMs, t.pipelineCompileMs, t.shaderModules,
+      t.pipelineCacheBytes / 1024.0, t.firstRunMs);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,23 +103,32 @@ int main(int argc, char** argv) {
     co.device = o.device;
     // Time to first result (device, weights, pipelines, first run) with an empty pipeline
     // cache, then again with the cache that first start saved: both in a scratch cache folder.
+    struct FirstResult {
+      double ms = 0, contextMs = 0;
+      vkc::StartupTimings startup;
+    };
     auto firstResult = [&]() {
+      FirstResult r;
       auto t0 = std::chrono::steady_clock::now();
       vkc::Context context(co);
+      r.contextMs = msSince(t0);
       vkc::Network net = vkc::Network::load(context, model, options);
       const int s = net.inputSize();
       std::vector<float> input = vkc::io::detweightsInput({batch, 3, s, s});
       net.run(input.data(), batch);
-      return msSince(t0);
+      r.ms = msSince(t0);
+      r.startup = net.startup();
+      return r;
     };
-    double coldMs = 0, warmMs = 0;
+    FirstResult cold, warm;
     {
       ScratchCacheDir scratch;
       if (!o.noFirstResult) {
-        coldMs = firstResult();
-        warmMs = firstResult();
+        cold = firstResult();
+        warm = firstResult();
       }
     }
+    const double coldMs = cold.ms, warmMs = warm.ms;
 
     vkc::Context context(co);
     vkc::vk::Device& dev = *context.impl().device;
@@ -180,6 +216,8 @@ int main(int argc, char** argv) {
       if (!o.noFirstResult) {
         j["first_result_ms"] = coldMs;
         j["first_result_warm_cache_ms"] = warmMs;
+        j["startup_cold"] = startupJson(cold.contextMs, cold.startup);
+        j["startup_warm_cache"] = startupJson(warm.contextMs, warm.startup);
       }
       for (const auto& [op, total] : byOp)
         j["gpu_ms_by_op"][op] = total.ms;
@@ -207,6 +245,8 @@ int main(int argc, char** argv) {
           "  first result       %.0f ms cold pipeline cache, %.0f ms warm (device, weights,"
           " pipelines, first run)\n",
           coldMs, warmMs);
+      printStartup("cold", cold.contextMs, cold.startup);
+      printStartup("warm", warm.contextMs, warm.startup);
     }
     std::printf(
         "  memory             weights %.1f MiB, activations %.1f MiB (naive %.1f MiB), "

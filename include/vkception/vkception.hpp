@@ -86,6 +86,22 @@ struct NetworkStats {
   uint64_t deviceBytesInUse = 0;
 };
 
+// Where the time to a Network's first result went (Network::startup(), vkc-bench).
+struct StartupTimings {
+  double openMs = 0;          // weights file opened and mapped, header parsed
+  double buildMs = 0;         // tensors read into the graph, batch norm folded
+  double winogradPlanMs = 0;  // convolutions lowered to Winograd
+  double packMs = 0;          // weights packed for the kernels (Winograd's U transforms included)
+  double uploadMs = 0;        // weights copied to device memory
+  double programMs = 0;       // first program: memory plan, buffers, recording; no pipelines
+  double pipelineMs = 0;      // waiting for the pipelines it needed (several created at once)
+  double pipelineCompileMs = 0;     // the same pipelines' creation summed over threads
+  int pipelines = 0;                // created for it (distinct shader + specialisation)
+  int shaderModules = 0;            // distinct shader builds among all the device's pipelines
+  uint64_t pipelineCacheBytes = 0;  // the device's VkPipelineCache after it
+  double firstRunMs = 0;            // first submit to logits on the host
+};
+
 struct NodeProfile {
   std::string node, op;  // op: the kind of work, e.g. "conv 3x3/2", "pool max 3x3/2"
   double ms = 0;
@@ -117,6 +133,8 @@ class Network {
   // runImages computes (v / 255 - mean[c]) / std[c]; the default is timm's mean = std = 0.5.
   void setImageNormalization(const std::array<float, 3>& mean, const std::array<float, 3>& std);
   NetworkStats stats(int batch);
+  // The load and the first run's breakdown; first-run fields stay 0 until a run.
+  const StartupTimings& startup() const;
   // Per-node GPU times of the last run() (NetworkOptions::profile only).
   std::vector<NodeProfile> profile() const;
 

@@ -29,6 +29,7 @@ struct Network::Impl {
   bool quickStart = false;
   ops::Normalization normalization;
 
+  StartupTimings startup;
   int maxBatch = 1;  // largest batch whose biggest tensor fits one binding (set at load)
   int largestBatch() const;
   graph::Program& program(int batch, bool images = false);

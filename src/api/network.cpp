@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <functional>
 
@@ -18,6 +19,11 @@ auto noticingDeviceLoss(vk::Device& device, F&& work) {
     if (e.code() == ErrorCode::DeviceLost) device.markLost();
     throw;
   }
+}
+
+double msSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 }  // namespace
@@ -64,8 +70,19 @@ graph::Program& Network::Impl::program(int batch, bool images) {
     options.normalization = normalization;
     options.precision = precision;
     options.quickStart = quickStart;
+    const vk::KernelCacheStats before = device->kernels().stats();
+    const auto start = std::chrono::steady_clock::now();
     programs[key] =
         std::make_unique<graph::Program>(*device, model.graph, *weights, batch, options);
+    if (startup.programMs == 0) {
+      const vk::KernelCacheStats after = device->kernels().stats();
+      startup.pipelineMs = after.wallMs - before.wallMs;
+      startup.pipelineCompileMs = after.compileMs - before.compileMs;
+      startup.programMs = msSince(start) - startup.pipelineMs;
+      startup.pipelines = after.pipelines - before.pipelines;
+      startup.shaderModules = after.shaderModules;
+      startup.pipelineCacheBytes = after.cacheBytes;
+    }
   }
   return *programs[key];
 }
@@ -91,19 +108,27 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
       options.precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
   if (impl->precision == ops::Precision::Fp16)
     ops::requireFp16(impl->device->info(), impl->device->policy());
+  auto start = std::chrono::steady_clock::now();
   std::unique_ptr<io::WeightSource> source =
       options.weights.empty() ? io::makeDetWeights() : io::openSafetensorsWeights(options.weights);
+  impl->startup.openMs = msSince(start);
   impl->metadata = source->metadata();
   models::ModelConfig config = models::defaultConfig(model, *source);
   if (options.inputSize > 0) config.inputSize = options.inputSize;
+  start = std::chrono::steady_clock::now();
   impl->model = models::buildModel(model, *source, config);
+  impl->startup.buildMs = msSince(start);
+  start = std::chrono::steady_clock::now();
   // fp16 keeps direct convolutions: Winograd's amplified rounding is measured for fp32 only.
   if (options.winograd && impl->precision == ops::Precision::Fp32) {
     graph::lowerToWinograd(impl->model.graph, device.policy().maxWinogradLiveFloats);
   }
+  impl->startup.winogradPlanMs = msSince(start);
   source.reset();  // the file's mapping is no longer needed: weights are in the graph
   impl->weights =
       std::make_unique<graph::WeightStore>(*impl->device, impl->model.graph, impl->precision);
+  impl->startup.packMs = impl->weights->packMs();
+  impl->startup.uploadMs = impl->weights->uploadMs();
   impl->maxBatch = impl->largestBatch();
   // Host copies of the weights are not needed once they are on the device.
   for (auto& w : impl->model.graph.weights) {
@@ -150,9 +175,11 @@ std::vector<float> Network::Impl::runChunked(
   const int chunk = std::min(batch, maxBatch);
   for (int start = 0; start < batch; start += chunk) {
     graph::Program& chunkProgram = program(std::min(chunk, batch - start), images);
+    const auto started = std::chrono::steady_clock::now();
     chunkProgram.wait(
         submit(chunkProgram, size_t(start) * 3 * model.config.inputSize * model.config.inputSize),
         logits.data() + start * classes);
+    if (startup.firstRunMs == 0) startup.firstRunMs = msSince(started);
     lastRun = &chunkProgram;
   }
   return logits;
@@ -207,6 +234,10 @@ NetworkStats Network::stats(int batch) {
   out.weightBytes = impl_->weights->bytes();
   out.deviceBytesInUse = impl_->device->memory().bytesInUse();
   return out;
+}
+
+const StartupTimings& Network::startup() const {
+  return impl_->startup;
 }
 
 std::vector<NodeProfile> Network::profile() const {

@@ -155,6 +155,52 @@ VkCommandBuffer Program::beginCommandBuffer(Frame& frame) {
   return cb;
 }
 
+// The dispatch of one node in `frame` (none for a Concat, which is its inputs' writes).
+vk::Dispatch Program::dispatchOf(Frame& frame, const Node& node, const ops::ConvTiling& tiling) {
+  auto& kernels = device_.kernels();
+  ops::TensorRef residual;  // the binding epilogueOf points to, alive until the dispatch is made
+  auto epilogueOf = [&](const Node& n) {
+    ops::ConvEpilogue epilogue{n.activation, n.residualScale, nullptr};
+    if (n.inputs.size() > 1) {
+      residual = ref(frame, n.inputs[1]);
+      epilogue.residual = &residual;
+    }
+    return epilogue;
+  };
+  switch (node.kind) {
+    case OpKind::Conv:
+      return ops::conv2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]), node.geometry,
+                                 weights_.weights(node.weights), weights_.bias(node.weights),
+                                 ref(frame, node.output), epilogueOf(node), tiling);
+    case OpKind::Pool:
+      return ops::pool2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]), node.pool,
+                                 node.poolMode, ref(frame, node.output));
+    case OpKind::GlobalAvgPool:
+      return ops::globalAvgPoolDispatch(kernels, ref(frame, node.inputs[0]),
+                                        ref(frame, node.output));
+    case OpKind::CopyChannels:
+      return ops::copyChannelsDispatch(kernels, ref(frame, node.inputs[0]),
+                                       ref(frame, node.output));
+    case OpKind::Softmax:
+      return ops::softmaxDispatch(kernels, ref(frame, node.inputs[0]), ref(frame, node.output));
+    case OpKind::WinogradInput:
+      return ops::winogradInputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
+                                        node.geometry, node.winograd, ref(frame, node.output));
+    case OpKind::WinogradProducts:
+      return ops::conv1x1Dispatch(
+          kernels, device_.info(), ref(frame, node.inputs[0]), weights_.weights(node.weights),
+          vk::BufferSlice{}, ref(frame, node.output),
+          ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr}, tiling, node.winograd.points());
+    case OpKind::WinogradOutput:
+      return ops::winogradOutputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
+                                         node.winograd, weights_.bias(node.weights),
+                                         ref(frame, node.output), epilogueOf(node));
+    case OpKind::Concat:
+      return {};
+  }
+  return {};
+}
+
 void Program::record(Frame& frame) {
   VkCommandBuffer cb = beginCommandBuffer(frame);
   if (frame.queries) vkCmdResetQueryPool(cb, frame.queries, 0, 2 * graph_.nodes.size());
@@ -171,17 +217,18 @@ void Program::record(Frame& frame) {
     vkCmdCopyBuffer(cb, frame.input.handle(), frame.arena.handle(), 1, &upload);
   }
 
-  auto& kernels = device_.kernels();
+  // Every node's dispatch first, so that the pipelines they need are created together, on
+  // several threads (vk::KernelCache::CompileTogether).
   const ops::ConvTiling tiling = ops::convTilingFor(device_.policy(), options_.quickStart);
-  ops::TensorRef residual;  // the binding epilogueOf points to
-  auto epilogueOf = [&](const Node& node) {
-    ops::ConvEpilogue epilogue{node.activation, node.residualScale, nullptr};
-    if (node.inputs.size() > 1) {
-      residual = ref(frame, node.inputs[1]);
-      epilogue.residual = &residual;
+  std::vector<vk::Dispatch> dispatches(graph_.nodes.size());
+  {
+    vk::KernelCache::CompileTogether together(device_.kernels());
+    for (const auto& level : schedule_.levels) {
+      for (int index : level)
+        dispatches[index] = dispatchOf(frame, graph_.nodes[index], tiling);
     }
-    return epilogue;
-  };
+    together.finish();
+  }
   uint32_t query = 0;
   // Levels go into one command buffer until the next would take it over the submit budget;
   // each level starts with a barrier, which orders it after everything submitted before it,
@@ -204,48 +251,8 @@ void Program::record(Frame& frame) {
     for (size_t k = 0; k < level.size(); ++k) {
       int index = level[k];
       const Node& node = graph_.nodes[index];
-      vk::Dispatch d;
-      switch (node.kind) {
-        case OpKind::Conv:
-          d = ops::conv2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
-                                  node.geometry, weights_.weights(node.weights),
-                                  weights_.bias(node.weights), ref(frame, node.output),
-                                  epilogueOf(node), tiling);
-          break;
-        case OpKind::Pool:
-          d = ops::pool2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]), node.pool,
-                                  node.poolMode, ref(frame, node.output));
-          break;
-        case OpKind::GlobalAvgPool:
-          d = ops::globalAvgPoolDispatch(kernels, ref(frame, node.inputs[0]),
-                                         ref(frame, node.output));
-          break;
-        case OpKind::CopyChannels:
-          d = ops::copyChannelsDispatch(kernels, ref(frame, node.inputs[0]),
-                                        ref(frame, node.output));
-          break;
-        case OpKind::Softmax:
-          d = ops::softmaxDispatch(kernels, ref(frame, node.inputs[0]), ref(frame, node.output));
-          break;
-        case OpKind::WinogradInput:
-          d = ops::winogradInputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
-                                         node.geometry, node.winograd, ref(frame, node.output));
-          break;
-        case OpKind::WinogradProducts:
-          d = ops::conv1x1Dispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
-                                   weights_.weights(node.weights), vk::BufferSlice{},
-                                   ref(frame, node.output),
-                                   ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr}, tiling,
-                                   node.winograd.points());
-          break;
-        case OpKind::WinogradOutput:
-          d = ops::winogradOutputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
-                                          node.winograd, weights_.bias(node.weights),
-                                          ref(frame, node.output), epilogueOf(node));
-          break;
-        case OpKind::Concat:
-          continue;
-      }
+      if (node.kind == OpKind::Concat) continue;
+      const vk::Dispatch& d = dispatches[index];
       if (frame.queries) {
         // Profiling serialises the nodes so each timestamp pair brackets one node alone.
         if (k > 0) {

@@ -76,6 +76,7 @@ class Program {
  private:
   struct Frame;
   void record(Frame& frame);
+  vk::Dispatch dispatchOf(Frame& frame, const Node& node, const ops::ConvTiling& tiling);
   VkCommandBuffer beginCommandBuffer(Frame& frame);  // allocated from the frame's pool, begun
   ops::TensorRef ref(const Frame& frame, int tensor) const;
   void collectTimings(Frame& frame);

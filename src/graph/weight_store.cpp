@@ -1,6 +1,7 @@
 #include "graph/weight_store.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "io/half.hpp"
@@ -67,8 +68,12 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
   std::vector<uint64_t> pendingOffsets;
   entries_.resize(graph.weights.size());
 
+  auto msSince = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+  };
   auto flush = [&]() {
     if (staging.empty()) return;
+    const auto start = std::chrono::steady_clock::now();
     vk::Buffer buffer = device.memory().createBuffer(staging.size(), vk::MemoryUsage::DeviceLocal);
     device.upload(buffer, staging.data(), staging.size());
     for (size_t i = 0; i < pending.size(); ++i) {
@@ -82,6 +87,7 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     staging.clear();
     pending.clear();
     pendingOffsets.clear();
+    uploadMs_ += msSince(start);
   };
   auto append = [&](size_t entry, bool isBias, const void* data, uint64_t size) {
     if (alignUp(staging.size(), align) + size > kBufferBytes) flush();
@@ -102,6 +108,7 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
         kBufferBytes) {
       flush();
     }
+    const auto start = std::chrono::steady_clock::now();
     std::vector<float> packed =
         w.winograd.enabled() ? ops::packWinogradWeights(w.weights, w.outC, w.inC, w.winograd)
                              : ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
@@ -114,6 +121,7 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     }
     std::vector<float> bias = ops::padBias(w.bias, w.outC);
     append(i, true, bias.data(), bias.size() * sizeof(float));
+    packMs_ += msSince(start);
   }
   flush();
 }

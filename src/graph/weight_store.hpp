@@ -18,6 +18,9 @@ class WeightStore {
   vk::BufferSlice weights(int index) const { return entries_[index].weights; }
   vk::BufferSlice bias(int index) const { return entries_[index].bias; }
   uint64_t bytes() const { return bytes_; }
+  // Load time: packing for the kernels (Winograd's U transforms included), and the uploads.
+  double packMs() const { return packMs_; }
+  double uploadMs() const { return uploadMs_; }
 
  private:
   struct Entry {
@@ -26,6 +29,7 @@ class WeightStore {
   std::vector<vk::Buffer> buffers_;
   std::vector<Entry> entries_;
   uint64_t bytes_ = 0;
+  double packMs_ = 0, uploadMs_ = 0;
   ops::Precision precision_;
 };
 

@@ -1,12 +1,15 @@
 #include "vk/kernels.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 #include <tuple>
 
 #include "vk/check.hpp"
@@ -108,7 +111,22 @@ void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>
   }
 }
 
+double msSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
 }  // namespace
+
+// The CompileTogether group open on this thread (innermost), whatever its cache.
+thread_local KernelCache::CompileTogether* openGroup = nullptr;
+
+KernelCache::CompileTogether* KernelCache::activeGroup(const KernelCache* cache) {
+  for (CompileTogether* g = openGroup; g; g = g->outer_) {
+    if (&g->cache_ == cache) return g;
+  }
+  return nullptr;
+}
 
 KernelCache::KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& deviceInfo,
                          const DevicePolicy& policy)
@@ -157,9 +175,9 @@ void KernelCache::save() const {
   std::rename(tmp.c_str(), path_.c_str());
 }
 
-const Kernel& KernelCache::get(const KernelKey& key) {
+Kernel* KernelCache::declare(const KernelKey& key) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (auto it = kernels_.find(key); it != kernels_.end()) return *it->second;
+  if (auto it = kernels_.find(key); it != kernels_.end()) return it->second.get();
 
   VkShaderModule& module = modules_[key.shader];
   if (module == VK_NULL_HANDLE) {
@@ -191,6 +209,7 @@ const Kernel& KernelCache::get(const KernelKey& key) {
 
   auto kernel = std::make_unique<Kernel>();
   kernel->key = key;
+  kernel->module = module;
   for (int i = 0; i < 3; ++i)
     kernel->maxGroups[i] = limits_.maxWorkgroupCount[i];
   kernel->setLayout = setLayout;
@@ -201,30 +220,118 @@ const Kernel& KernelCache::get(const KernelKey& key) {
   layoutInfo.pushConstantRangeCount = key.pushBytes ? 1 : 0;
   layoutInfo.pPushConstantRanges = &push;
   VKC_CHECK(vkCreatePipelineLayout(device_, &layoutInfo, nullptr, &kernel->layout));
+  return kernels_.emplace(key, std::move(kernel)).first->second.get();
+}
 
-  std::vector<uint32_t> values(key.localSize.begin(), key.localSize.end());
-  values.insert(values.end(), key.constants.begin(), key.constants.end());
-  std::vector<VkSpecializationMapEntry> entries(values.size());
-  for (uint32_t i = 0; i < values.size(); ++i) {
-    entries[i] = {i, i * 4u, 4};
+const Kernel& KernelCache::get(const KernelKey& key) {
+  Kernel* kernel = declare(key);
+  if (kernel->ready.load(std::memory_order_acquire)) return *kernel;
+  if (CompileTogether* group = activeGroup(this)) {
+    group->declared_.push_back(kernel);
+    return *kernel;
   }
-  VkSpecializationInfo spec{static_cast<uint32_t>(entries.size()), entries.data(),
-                            values.size() * 4, values.data()};
-  VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-  info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
-  info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
-  info.stage.module = module;
-  info.stage.pName = "main";
-  info.stage.pSpecializationInfo = &spec;
-  info.layout = kernel->layout;
-  VkResult result =
-      VKC_CALL_AT(FaultSite::PipelineCreation,
-                  vkCreateComputePipelines(device_, cache_, 1, &info, nullptr, &kernel->pipeline));
-  if (result != VK_SUCCESS) {
-    vkDestroyPipelineLayout(device_, kernel->layout, nullptr);
-    throwVkError("vkCreateComputePipelines", result, "for shader '" + key.shader + "'");
+  const auto start = std::chrono::steady_clock::now();
+  compile(*kernel);
+  std::lock_guard<std::mutex> lock(mutex_);
+  wallMs_ += msSince(start);
+  return *kernel;
+}
+
+void KernelCache::compile(Kernel& kernel) {
+  std::call_once(kernel.compiled, [&] {
+    const KernelKey& key = kernel.key;
+    std::vector<uint32_t> values(key.localSize.begin(), key.localSize.end());
+    values.insert(values.end(), key.constants.begin(), key.constants.end());
+    std::vector<VkSpecializationMapEntry> entries(values.size());
+    for (uint32_t i = 0; i < values.size(); ++i) {
+      entries[i] = {i, i * 4u, 4};
+    }
+    VkSpecializationInfo spec{static_cast<uint32_t>(entries.size()), entries.data(),
+                              values.size() * 4, values.data()};
+    VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+    info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    info.stage.module = kernel.module;
+    info.stage.pName = "main";
+    info.stage.pSpecializationInfo = &spec;
+    info.layout = kernel.layout;
+    const auto start = std::chrono::steady_clock::now();
+    VkResult result =
+        VKC_CALL_AT(FaultSite::PipelineCreation,
+                    vkCreateComputePipelines(device_, cache_, 1, &info, nullptr, &kernel.pipeline));
+    if (result != VK_SUCCESS) {
+      kernel.pipeline = VK_NULL_HANDLE;
+      throwVkError("vkCreateComputePipelines", result, "for shader '" + key.shader + "'");
+    }
+    kernel.ready.store(true, std::memory_order_release);
+    std::lock_guard<std::mutex> lock(mutex_);
+    compileMs_ += msSince(start);
+  });
+}
+
+// One thread per core (at most 8), each taking the next kernel: drivers compile pipelines
+// concurrently (Mesa's LLVM backends do), and a network has dozens of distinct ones.
+void KernelCache::compileAll(const std::vector<Kernel*>& kernels) {
+  if (kernels.empty()) return;
+  const auto start = std::chrono::steady_clock::now();
+  std::atomic<size_t> next{0};
+  std::mutex errorMutex;
+  std::exception_ptr error;
+  auto work = [&] {
+    for (size_t i = next++; i < kernels.size(); i = next++) {
+      try {
+        compile(*kernels[i]);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(errorMutex);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  const size_t threads =
+      std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), kernels.size(), 8});
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t)
+    pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool)
+    t.join();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wallMs_ += msSince(start);
   }
-  return *kernels_.emplace(key, std::move(kernel)).first->second;
+  if (error) std::rethrow_exception(error);
+}
+
+KernelCache::CompileTogether::CompileTogether(KernelCache& cache)
+    : cache_(cache), outer_(openGroup) {
+  openGroup = this;
+}
+
+KernelCache::CompileTogether::~CompileTogether() {
+  if (active_) openGroup = outer_;
+}
+
+void KernelCache::CompileTogether::finish() {
+  openGroup = outer_;
+  active_ = false;
+  if (outer_ && &outer_->cache_ == &cache_) {  // nested: the outer group creates them
+    outer_->declared_.insert(outer_->declared_.end(), declared_.begin(), declared_.end());
+    return;
+  }
+  cache_.compileAll(declared_);
+}
+
+KernelCacheStats KernelCache::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  KernelCacheStats s;
+  s.pipelines = static_cast<int>(kernels_.size());
+  s.shaderModules = static_cast<int>(modules_.size());
+  s.compileMs = compileMs_;
+  s.wallMs = wallMs_;
+  if (cache_ != VK_NULL_HANDLE) {
+    vkGetPipelineCacheData(device_, cache_, &s.cacheBytes, nullptr);
+  }
+  return s;
 }
 
 }  // namespace vkc::vk

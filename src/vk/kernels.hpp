@@ -7,6 +7,7 @@
 #include <vulkan/vulkan.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -38,9 +39,21 @@ struct KernelKey {
 struct Kernel {
   KernelKey key;
   std::array<uint32_t, 3> maxGroups{65535, 65535, 65535};  // the device's maxComputeWorkGroupCount
-  VkPipeline pipeline = VK_NULL_HANDLE;
+  VkPipeline pipeline = VK_NULL_HANDLE;  // null only while its compilation is deferred
   VkPipelineLayout layout = VK_NULL_HANDLE;
   VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
+  VkShaderModule module = VK_NULL_HANDLE;
+  std::once_flag compiled;
+  std::atomic<bool> ready{false};  // pipeline created (set once, after it)
+};
+
+// What a cache has made: for the time-to-first-result breakdown (vkc-bench).
+struct KernelCacheStats {
+  int pipelines = 0;      // distinct shader + specialisation combinations
+  int shaderModules = 0;  // distinct shader builds
+  double compileMs = 0;   // summed over vkCreateComputePipelines calls (on several threads)
+  double wallMs = 0;      // the time callers waited for them
+  size_t cacheBytes = 0;  // the VkPipelineCache's data now (what save() would write)
 };
 
 class KernelCache {
@@ -53,7 +66,28 @@ class KernelCache {
   KernelCache(const KernelCache&) = delete;
   KernelCache& operator=(const KernelCache&) = delete;
 
+  // The kernel of `key`, its pipeline created on first use. Within a CompileTogether on the
+  // calling thread, new pipelines are only declared (the kernel's key, layout and limits are
+  // usable at once) and created together, on several threads, when it ends.
   const Kernel& get(const KernelKey& key);
+  // finish() creates what was declared and rethrows the first error; a group left without it
+  // creates nothing, and a later get() of those keys creates them one by one.
+  class CompileTogether {
+   public:
+    explicit CompileTogether(KernelCache& cache);
+    ~CompileTogether();
+    void finish();
+    CompileTogether(const CompileTogether&) = delete;
+    CompileTogether& operator=(const CompileTogether&) = delete;
+
+   private:
+    KernelCache& cache_;
+    std::vector<Kernel*> declared_;
+    CompileTogether* outer_;
+    bool active_ = true;
+    friend class KernelCache;
+  };
+  KernelCacheStats stats() const;
   void save() const;  // writes the VkPipelineCache to cachePath (best effort)
   const std::string& cachePath() const { return path_; }
   // The device's policy, for the choice of a shader's build (ops::readsThroughStorage).
@@ -68,7 +102,12 @@ class KernelCache {
   std::map<std::string, VkShaderModule> modules_;
   DeviceInfo limits_;  // what every kernel must stay within (checked in get())
   DevicePolicy policy_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  double compileMs_ = 0, wallMs_ = 0;     // under mutex_
+  Kernel* declare(const KernelKey& key);  // made and in kernels_, its pipeline perhaps not yet
+  void compile(Kernel& kernel);
+  static CompileTogether* activeGroup(const KernelCache* cache);  // this thread's, for `cache`
+  void compileAll(const std::vector<Kernel*>& kernels);
 };
 
 VkDescriptorType descriptorType(const KernelKey& key, uint32_t binding);

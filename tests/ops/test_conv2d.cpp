@@ -304,7 +304,8 @@ TEST_P(Conv2dTest, MatchesCpuReference) {
   // variants fp16Share. Every variant (support/op_variants.hpp) runs every case: texel and
   // storage reads, fp32 and fp16, large (CPU drivers) and small (GPUs, quickStart) register
   // blocks, the Vulkan 1.1 minimum limits.
-  const auto& [tc, variant] = GetParam();
+  const ConvCase& tc = std::get<0>(GetParam());
+  const OpVariant& variant = std::get<1>(GetParam());
   const std::string why = unavailable(variant);
   if (!why.empty()) GTEST_SKIP() << why;
   const Comparison o = runConvCase(tc, variant);
@@ -613,7 +614,8 @@ class WinogradConvTest : public testing::TestWithParam<ConvVariantCase> {};
 // of the sums each of the three stages rounds (useWinogradErrorScale): the worst case, as for
 // direct convolution. fp32 variants only: the library runs fp16 convolutions directly.
 TEST_P(WinogradConvTest, MatchesCpuReference) {
-  const auto& [tc, variant] = GetParam();
+  const ConvCase& tc = std::get<0>(GetParam());
+  const OpVariant& variant = std::get<1>(GetParam());
   const ops::WinogradPlan plan = winogradPlanOf(tc);
   ASSERT_TRUE(plan.enabled()) << "no Winograd plan for " << tc.name;
   const Comparison o = runConvCase(tc, variant, Algorithm::Winograd);

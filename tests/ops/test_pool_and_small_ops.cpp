@@ -61,7 +61,8 @@ void PrintTo(const PoolCase& c, std::ostream* os) {
 class Pool2dTest : public testing::TestWithParam<std::tuple<PoolCase, OpVariant>> {};
 
 TEST_P(Pool2dTest, MatchesCpuReference) {
-  const auto& [tc, variant] = GetParam();
+  const PoolCase& tc = std::get<0>(GetParam());
+  const OpVariant& variant = std::get<1>(GetParam());
   SKIP_UNAVAILABLE(variant);
   vk::Device& device = deviceFor(variant);
   const ops::Precision precision = variant.precision;

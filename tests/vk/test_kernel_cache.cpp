@@ -1,0 +1,95 @@
+// Pipelines declared inside a KernelCache::CompileTogether are created together when it
+// finishes (on several threads), and a Network reports where its start-up time went.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "io/detweights.hpp"
+#include "ops/elementwise.hpp"
+#include "ops/pool2d.hpp"
+#include "support/gpu_runner.hpp"
+#include "vk/device.hpp"
+#include "vkception/vkception.hpp"
+
+namespace vkc::test {
+namespace {
+
+vk::DeviceOptions ownDevice() {  // not the shared device: its kernels must be new here
+  vk::DeviceOptions options;
+  options.validation = true;
+  options.pipelineCacheOnDisk = false;
+  return options;
+}
+
+TEST(KernelCache, CompileTogetherCreatesDeclaredPipelinesWhenItFinishes) {
+  vk::Device device(ownDevice());
+  vk::Buffer a = upload(device, std::vector<float>(64, 1.0f));
+  vk::Buffer b = upload(device, std::vector<float>(64, 0.0f));
+  const ops::TensorRef in = tensorRef(a, 1, 2, 4, 4), out = tensorRef(b, 1, 2, 1, 1);
+  vk::KernelCache& kernels = device.kernels();
+  std::vector<vk::Dispatch> dispatches;
+  {
+    vk::KernelCache::CompileTogether together(kernels);
+    dispatches.push_back(ops::copyChannelsDispatch(kernels, in, tensorRef(b, 1, 2, 4, 4)));
+    dispatches.push_back(ops::globalAvgPoolDispatch(kernels, in, out));
+    for (const vk::Dispatch& d : dispatches) {
+      EXPECT_EQ(d.kernel->pipeline, VK_NULL_HANDLE);  // declared only
+      EXPECT_FALSE(d.kernel->ready);
+    }
+    together.finish();
+  }
+  for (const vk::Dispatch& d : dispatches) {
+    EXPECT_NE(d.kernel->pipeline, VK_NULL_HANDLE);
+    EXPECT_TRUE(d.kernel->ready);
+  }
+  EXPECT_EQ(kernels.stats().pipelines, 2);
+  EXPECT_GT(kernels.stats().compileMs, 0.0);
+  runDispatches(device, {dispatches[1]});  // and they run
+  EXPECT_EQ(fromDevice(download(device, b, deviceCount(1, 2, 1)), 1, 2, 1),
+            (std::vector<float>{1.0f, 1.0f}));
+}
+
+TEST(KernelCache, AGroupLeftUnfinishedCreatesNothingAndLaterUseCreatesThem) {
+  vk::Device device(ownDevice());
+  vk::Buffer a = upload(device, std::vector<float>(64, 1.0f));
+  vk::Buffer b = upload(device, std::vector<float>(64, 0.0f));
+  const ops::TensorRef in = tensorRef(a, 1, 2, 4, 4), out = tensorRef(b, 1, 2, 1, 1);
+  vk::KernelCache& kernels = device.kernels();
+  const vk::Kernel* declared = nullptr;
+  {
+    vk::KernelCache::CompileTogether together(kernels);
+    declared = ops::globalAvgPoolDispatch(kernels, in, out).kernel;
+  }  // e.g. an exception left the scope
+  EXPECT_EQ(declared->pipeline, VK_NULL_HANDLE);
+  const vk::Dispatch d = ops::globalAvgPoolDispatch(kernels, in, out);  // no group: made now
+  EXPECT_EQ(d.kernel, declared);
+  EXPECT_NE(d.kernel->pipeline, VK_NULL_HANDLE);
+}
+
+TEST(StartupTimings, ReportWhereTheFirstResultsTimeWent) {
+  ContextOptions co;
+  co.validation = true;
+  co.pipelineCache = false;
+  Context context(co);
+  NetworkOptions options;
+  options.weights = std::string(VKC_ASSETS_DIR) + "/fashion_mnist_irv2.safetensors";
+  options.quickStart = true;
+  Network net = Network::load(context, "inception_resnet_v2", options);
+  EXPECT_EQ(net.startup().firstRunMs, 0.0);  // no run yet
+  EXPECT_EQ(net.startup().pipelines, 0);
+  EXPECT_GT(net.startup().packMs + net.startup().uploadMs, 0.0);
+  const std::vector<float> x = io::detweightsInput({1, 3, 75, 75});
+  net.run(x.data(), 1);
+  const StartupTimings t = net.startup();
+  EXPECT_GT(t.pipelines, 5);  // convolutions, pools, Winograd transforms, softmax...
+  EXPECT_LE(t.shaderModules, t.pipelines);
+  EXPECT_GT(t.pipelineCompileMs, 0.0);
+  EXPECT_GT(t.firstRunMs, 0.0);
+  EXPECT_GE(t.programMs, 0.0);
+  net.run(x.data(), 1);
+  EXPECT_EQ(net.startup().firstRunMs, t.firstRunMs);  // the first run's, kept
+}
+
+}  // namespace
+}  // namespace vkc::test

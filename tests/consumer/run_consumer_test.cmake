@@ -48,5 +48,5 @@ if(PYTHON)
   get_filename_component(python_path ${package_dir} DIRECTORY)
   set(ENV{PYTHONPATH} ${python_path})
   run("importing the installed module" ${PYTHON} -c
-      "import vkception; assert vkception.__file__.startswith('${PREFIX}'), vkception.__file__; print(vkception.__version__, len(vkception.devices()), 'device(s)')")
+      "import vkception\nassert vkception.__file__.startswith('${PREFIX}'), vkception.__file__\nprint(vkception.__version__, len(vkception.devices()), 'device(s)')")
 endif()

@@ -261,6 +261,8 @@ PYBIND11_MODULE(_vkception, m) {
     }
   });
 
+  m.def("assets_dir", &vkc::assetsDir,
+        "The folder of the bundled model, label lists and sample images.");
   m.def(
       "devices",
       [] {

@@ -15,3 +15,14 @@ if(VKC_BUILD_PYTHON)
   set_tests_properties(examples.classify_py PROPERTIES TIMEOUT 300 LABELS examples
                        ENVIRONMENT PYTHONPATH=${PROJECT_BINARY_DIR}/python)
 endif()
+
+# examples/dask_classify.py on 2 local workers: vkc-eval's accuracy on Fashion-MNIST's test set
+# (about 30 s on 2 cores for both runs).
+if(VKC_BUILD_PYTHON AND TARGET vkc-eval)
+  add_test(NAME examples.dask_fashion_mnist
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/check_dask_accuracy.py
+                   $<TARGET_FILE:vkc-eval> ${PROJECT_SOURCE_DIR}/examples/dask_classify.py
+                   ${PROJECT_BINARY_DIR}/dask-test)
+  set_tests_properties(examples.dask_fashion_mnist PROPERTIES TIMEOUT 900 LABELS examples
+                       ENVIRONMENT PYTHONPATH=${PROJECT_BINARY_DIR}/python)
+endif()

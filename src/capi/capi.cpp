@@ -24,24 +24,14 @@ vkc_status fail(vkc_status status, const std::string& message) {
   return status;
 }
 
+// vkc_status lists vkc::ErrorCode's kinds in the same order after VKC_OK.
+static_assert(int(vkc::ErrorCode::Unknown) + 1 == VKC_ERROR_UNKNOWN);
+static_assert(int(vkc::ErrorCode::BadInputFile) + 1 == VKC_ERROR_BAD_INPUT_FILE);
+static_assert(int(vkc::ErrorCode::DeviceLost) + 1 == VKC_ERROR_DEVICE_LOST);
+static_assert(int(vkc::ErrorCode::VulkanFailure) + 1 == VKC_ERROR_VULKAN);
+
 vkc_status statusOf(vkc::ErrorCode code) {
-  switch (code) {
-    case vkc::ErrorCode::BadArgument:
-      return VKC_ERROR_BAD_ARGUMENT;
-    case vkc::ErrorCode::BadInputFile:
-      return VKC_ERROR_BAD_INPUT_FILE;
-    case vkc::ErrorCode::UnsupportedDevice:
-      return VKC_ERROR_UNSUPPORTED_DEVICE;
-    case vkc::ErrorCode::OutOfMemory:
-      return VKC_ERROR_OUT_OF_MEMORY;
-    case vkc::ErrorCode::DeviceLost:
-      return VKC_ERROR_DEVICE_LOST;
-    case vkc::ErrorCode::VulkanFailure:
-      return VKC_ERROR_VULKAN;
-    case vkc::ErrorCode::Unknown:
-      break;
-  }
-  return VKC_ERROR_UNKNOWN;
+  return static_cast<vkc_status>(static_cast<int>(code) + 1);
 }
 
 // Runs `work`, mapping every exception to a status; `what` names the call in messages.

@@ -1,7 +1,9 @@
 # Installs the built library into a scratch prefix, then, against that prefix only: configures,
 # builds and runs a C++ consumer project that finds it with find_package(vkception); builds and
 # runs a C program with `pkg-config --cflags --libs vkception`; checks the apps and assets are
-# installed; and imports the installed Python module (when PYTHON is given).
+# installed; and imports the installed Python module (when PYTHON is given). The consumers use
+# the library's compilers (CC, CXX) and, in a sanitizer build, its sanitizers (SANITIZE): an
+# instrumented static library needs the sanitizer runtime at link time.
 file(REMOVE_RECURSE ${WORK_DIR})
 set(PREFIX ${WORK_DIR}/prefix)
 function(run what)
@@ -14,8 +16,13 @@ function(run what)
 endfunction()
 
 run("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX})
+set(sanitize_flags "")
+if(SANITIZE)
+  set(sanitize_flags -fsanitize=${SANITIZE})
+endif()
 run("configuring the C++ consumer" ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build
-    -DCMAKE_PREFIX_PATH=${PREFIX})
+    -DCMAKE_PREFIX_PATH=${PREFIX} -DCMAKE_CXX_COMPILER=${CXX} "-DCMAKE_CXX_FLAGS=${sanitize_flags}"
+    "-DCMAKE_EXE_LINKER_FLAGS=${sanitize_flags}")
 run("building the C++ consumer" ${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run("the C++ consumer" ${WORK_DIR}/build/consumer)
 
@@ -27,7 +34,7 @@ get_filename_component(pc_dir ${pc_files} DIRECTORY)
 set(ENV{PKG_CONFIG_PATH} ${pc_dir})
 run("pkg-config" pkg-config --cflags --libs vkception)
 separate_arguments(flags UNIX_COMMAND "${OUT}")
-run("building the C consumer" cc -std=c11 -Wall -Werror ${SOURCE_DIR}/consumer.c -o
+run("building the C consumer" ${CC} ${sanitize_flags} -std=c11 -Wall -Werror ${SOURCE_DIR}/consumer.c -o
     ${WORK_DIR}/c_consumer ${flags})
 run("the C consumer" ${WORK_DIR}/c_consumer)
 

@@ -12,13 +12,14 @@ JSON (by the output's extension) and prints a JSON summary: images, top-1 accura
 are known, seconds and images/s of the classification (model loading excluded, as vkc-eval)."""
 import argparse
 import csv
-import gzip
 import json
 import os
 import time
 
 import numpy as np
 from dask.distributed import Client, LocalCluster, WorkerPlugin, get_worker
+
+import vkception
 
 class NetworkPlugin(WorkerPlugin):
     """Loads one vkception.Network in every worker process, when the worker joins."""
@@ -29,7 +30,6 @@ class NetworkPlugin(WorkerPlugin):
         self.args = (model, weights, device)
 
     def setup(self, worker):
-        import vkception  # on the worker
         model, weights, device = self.args
         self.net = vkception.Network(model, weights, device=device)
 
@@ -55,21 +55,11 @@ def _classify_chunk(images, top):
     return [[(int(c), float(probabilities[n, c])) for c in row] for n, row in enumerate(order)]
 
 
-def read_idx(path):
-    with (gzip.open if path.endswith(".gz") else open)(path, "rb") as f:
-        data = f.read()
-    if data[:2] != b"\0\0" or data[2] != 8:
-        raise SystemExit(f"{path}: not an unsigned-byte IDX file")
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * rank).reshape(dims)
-
-
 def read_inputs(args):
     """(names, items, labels or None): items are images (IDX) or paths (a directory tree)."""
     if args.idx_images:
-        images = read_idx(args.idx_images)
-        labels = read_idx(args.idx_labels).tolist() if args.idx_labels else None
+        images = vkception.read_idx(args.idx_images)
+        labels = vkception.read_idx(args.idx_labels).tolist() if args.idx_labels else None
         count = min(len(images), args.limit or len(images))
         names = [f"{args.idx_images}[{i}]" for i in range(count)]
         return names, list(images[:count]), labels[:count] if labels else None
@@ -113,7 +103,6 @@ def main():
     parser.add_argument("--output", required=True, help="results .csv or .json")
     args = parser.parse_args()
     if args.weights is None:
-        import vkception
         args.weights = os.path.join(vkception.assets_dir(), "fashion_mnist_irv2.safetensors")
 
     names, items, labels = read_inputs(args)

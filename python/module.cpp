@@ -261,6 +261,17 @@ PYBIND11_MODULE(_vkception, m) {
     }
   });
 
+  m.def(
+      "read_idx",
+      [](const std::string& path) {
+        vkc::IdxArray idx = vkc::readIdx(path);
+        std::vector<py::ssize_t> shape(idx.dims.begin(), idx.dims.end());
+        py::array_t<uint8_t> out(shape);
+        std::copy(idx.data.begin(), idx.data.end(), out.mutable_data());
+        return out;
+      },
+      py::arg("path"),
+      "An unsigned-byte (Fashion-)MNIST IDX file (.gz or plain) as a uint8 array.");
   m.def("assets_dir", &vkc::assetsDir,
         "The folder of the bundled model, label lists and sample images.");
   m.def(

@@ -30,6 +30,6 @@ class Error(RuntimeError):
         self.code = ErrorCode(code)
 
 
-from ._vkception import Network, assets_dir, devices, __version__  # noqa: E402  (needs Error)
+from ._vkception import Network, assets_dir, devices, read_idx, __version__  # noqa: E402
 
-__all__ = ["Network", "assets_dir", "devices", "Error", "ErrorCode", "__version__"]
+__all__ = ["Network", "assets_dir", "devices", "read_idx", "Error", "ErrorCode", "__version__"]

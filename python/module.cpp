@@ -304,6 +304,12 @@ PYBIND11_MODULE(_vkception, m) {
            py::arg("batch") = 8,
            "Image files (a path or a list) or uint8 images [N, H, W(, 3)] -> per image a list of "
            "(class, label, probability), most probable first: what vkc-classify prints.")
+      .def("__repr__",
+           [](const PyNetwork& n) {
+             const int s = n.net().inputSize();
+             return "<vkception.Network " + n.net().model() + " " + std::to_string(s) + "x" +
+                    std::to_string(s) + " on " + n.context().device().name + ">";
+           })
       .def_property_readonly("model", [](const PyNetwork& n) { return n.net().model(); })
       .def_property_readonly("input_size", [](const PyNetwork& n) { return n.net().inputSize(); })
       .def_property_readonly("num_classes", [](const PyNetwork& n) { return n.net().numClasses(); })

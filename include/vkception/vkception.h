@@ -42,7 +42,8 @@ typedef struct vkc_network vkc_network;
 
 /* "MAJOR.MINOR.PATCH"; a static string. */
 const char* vkc_version(void);
-/* The message of this thread's last failing call ("" if none); valid until its next call. */
+/* The message of this thread's last failing call ("" if none yet); successful calls leave it
+ * as it is. The pointer is valid until this thread's next failing call. */
 const char* vkc_last_error(void);
 
 typedef struct vkc_device_info {

@@ -9,11 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "api/impl.hpp"
 #include "common/cli.hpp"
-#include "common/model_choice.hpp"
-#include "io/detweights.hpp"
-#include "ops/peak_probe.hpp"
 #include "vkception/vkception.hpp"
 
 namespace {
@@ -114,7 +110,7 @@ int main(int argc, char** argv) {
       r.contextMs = msSince(t0);
       vkc::Network net = vkc::Network::load(context, model, options);
       const int s = net.inputSize();
-      std::vector<float> input = vkc::io::detweightsInput({batch, 3, s, s});
+      std::vector<float> input = vkc::testInput(batch, s);
       net.run(input.data(), batch);
       r.ms = msSince(t0);
       r.startup = net.startup();
@@ -131,10 +127,9 @@ int main(int argc, char** argv) {
     const double coldMs = cold.ms, warmMs = warm.ms;
 
     vkc::Context context(co);
-    vkc::vk::Device& dev = *context.impl().device;
     vkc::Network net = vkc::Network::load(context, model, options);
     const int s = net.inputSize();
-    std::vector<float> input = vkc::io::detweightsInput({batch, 3, s, s});
+    std::vector<float> input = vkc::testInput(batch, s);
     net.run(input.data(), batch);
 
     for (int i = 0; i < o.warmup; ++i)
@@ -151,12 +146,12 @@ int main(int argc, char** argv) {
     const double gflops = gflop / (msMin * 1e-3);
     vkc::NetworkStats stats = net.stats(batch);
     // The probe of the precision the network ran in is its peak; fp16's only where supported.
-    vkc::ops::PeakResult peak32, peak16;
+    double peak32 = 0, peak16 = 0;  // GFLOP/s
     if (peak) {
-      peak32 = vkc::ops::measurePeak(dev, vkc::ops::Precision::Fp32);
-      if (context.device().fp16) peak16 = vkc::ops::measurePeak(dev, vkc::ops::Precision::Fp16);
+      peak32 = context.measurePeakGflops(vkc::Precision::Fp32);
+      if (context.device().fp16) peak16 = context.measurePeakGflops(vkc::Precision::Fp16);
     }
-    const vkc::ops::PeakResult& probe = precision == "fp16" ? peak16 : peak32;
+    const double probe = precision == "fp16" ? peak16 : peak32;
 
     struct OpTotal {
       double ms = 0, gflop = 0;
@@ -196,10 +191,10 @@ int main(int argc, char** argv) {
                        {"images_per_s", batch * 1000.0 / msMedian},
                        {"gflop_per_batch", gflop},
                        {"gflops", gflops},
-                       {"peak_gflops", probe.gflops},
-                       {"peak_gflops_fp32", peak32.gflops},
-                       {"peak_gflops_fp16", peak16.gflops},
-                       {"fraction_of_peak", probe.gflops > 0 ? gflops / probe.gflops : 0.0},
+                       {"peak_gflops", probe},
+                       {"peak_gflops_fp32", peak32},
+                       {"peak_gflops_fp16", peak16},
+                       {"fraction_of_peak", probe > 0 ? gflops / probe : 0.0},
                        {"weight_bytes", stats.weightBytes},
                        {"peak_activation_bytes", stats.activationBytes},
                        {"naive_activation_bytes", stats.naiveActivationBytes},
@@ -208,11 +203,10 @@ int main(int argc, char** argv) {
                        {"barriers", stats.barriers},
                        {"submits", stats.submits},
                        {"command_buffers_per_submit", stats.commandBuffers},
-                       {"device_class", vkc::vk::deviceClassName(dev.policy().deviceClass)},
-                       {"submit_budget_gflop", dev.policy().submitBudgetGflop},
                        {"parameters", net.parameterCount()}};
-      for (const auto& [name, value] : vkc::vk::describePolicy(dev.policy()))
+      for (const auto& [name, value] : d.policy)
         j["policy"][name] = value;
+      j["device_class"] = j["policy"]["device_class"];
       if (!o.noFirstResult) {
         j["first_result_ms"] = coldMs;
         j["first_result_warm_cache_ms"] = warmMs;
@@ -234,9 +228,9 @@ int main(int argc, char** argv) {
                 gflops);
     if (peak) {
       std::printf("  device %s peak   %.1f GFLOP/s (probe) -> %.0f%% of peak", precision.c_str(),
-                  probe.gflops, 100.0 * gflops / probe.gflops);
-      if (peak16.gflops > 0 && precision == "fp32") {
-        std::printf("  (fp16 probe: %.1f GFLOP/s)", peak16.gflops);
+                  probe, 100.0 * gflops / probe);
+      if (peak16 > 0 && precision == "fp32") {
+        std::printf("  (fp16 probe: %.1f GFLOP/s)", peak16);
       }
       std::printf("\n");
     }

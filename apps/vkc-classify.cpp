@@ -9,12 +9,9 @@
 #include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
-#include <numeric>
 
 #include "common/cli.hpp"
 #include "common/model_choice.hpp"
-#include "io/image.hpp"
-#include "io/labels.hpp"
 #include "vkception/vkception.hpp"
 
 namespace fs = std::filesystem;
@@ -25,38 +22,21 @@ namespace {
 // 6.3 s instead of 21 s on lavapipe with empty caches).
 constexpr size_t kQuickStartImages = 64;
 
-std::vector<float> softmax(const float* logits, int classes) {
-  float m = *std::max_element(logits, logits + classes);
-  std::vector<float> p(classes);
-  double sum = 0;
-  for (int i = 0; i < classes; ++i)
-    sum += p[i] = std::exp(logits[i] - m);
-  for (float& x : p)
-    x = static_cast<float>(x / sum);
-  return p;
-}
-
 void printResult(const vkc::app::ClassifyOptions& o, const std::string& name, const float* logits,
                  int classes, const std::vector<std::string>& labels) {
-  std::vector<float> p = softmax(logits, classes);
-  std::vector<int> order(classes);
-  std::iota(order.begin(), order.end(), 0);
-  int k = std::min(o.top, classes);
-  std::partial_sort(order.begin(), order.begin() + k, order.end(),
-                    [&](int a, int b) { return p[a] > p[b]; });
-  auto label = [&](int c) { return c < int(labels.size()) ? labels[c] : std::to_string(c); };
+  const std::vector<vkc::Prediction> top = vkc::topPredictions(logits, classes, o.top, labels);
   if (o.json) {
     nlohmann::json j{{"image", name}, {"top", nlohmann::json::array()}};
-    for (int i = 0; i < k; ++i) {
+    for (const vkc::Prediction& p : top) {
       j["top"].push_back(
-          {{"class", order[i]}, {"label", label(order[i])}, {"probability", p[order[i]]}});
+          {{"class", p.classIndex}, {"label", p.label}, {"probability", p.probability}});
     }
     std::cout << j.dump() << "\n";
   } else {
     std::cout << name << "\n";
-    for (int i = 0; i < k; ++i) {
-      std::printf("  %d. %-30s %6.2f%%  (class %d)\n", i + 1, label(order[i]).c_str(),
-                  100.0 * p[order[i]], order[i]);
+    for (size_t i = 0; i < top.size(); ++i) {
+      std::printf("  %zu. %-30s %6.2f%%  (class %d)\n", i + 1, top[i].label.c_str(),
+                  100.0 * top[i].probability, top[i].classIndex);
     }
   }
 }
@@ -111,7 +91,7 @@ int main(int argc, char** argv) {
       if (fs::is_directory(input, ec)) {
         size_t before = images.size();
         for (const auto& e : fs::recursive_directory_iterator(input, ec)) {
-          if (e.is_regular_file() && vkc::io::hasImageExtension(e.path().string()))
+          if (e.is_regular_file() && vkc::hasImageExtension(e.path().string()))
             images.push_back(e.path().string());
         }
         std::sort(images.begin() + before, images.end());
@@ -135,13 +115,12 @@ int main(int argc, char** argv) {
     vkc::NetworkOptions options;
     options.weights = choice.weights;
     options.inputSize = o.size;
+    options.labels = o.labels;
     options.precision = o.precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
     // A few images: compiling the pipelines costs more than running them on a CPU driver.
     options.quickStart = o.inputTensor.empty() && images.size() <= kQuickStartImages;
     vkc::Network net = vkc::Network::load(context, choice.model, options);
-    const std::string labelsPath = vkc::app::labelsFile(o.labels, choice, net.metadata());
-    std::vector<std::string> labels;
-    if (!labelsPath.empty()) labels = vkc::io::readLabels(labelsPath);
+    const std::vector<std::string>& labels = net.labels();
     const int classes = net.numClasses(), size = net.inputSize();
     const size_t perImage = size_t(3) * size * size;
 
@@ -157,8 +136,6 @@ int main(int argc, char** argv) {
       return 0;
     }
 
-    vkc::app::Preprocess pre = vkc::app::preprocessFor(choice.model, net.metadata());
-    net.setImageNormalization(pre.mean, pre.std);
     const bool progress = isatty(STDERR_FILENO) && images.size() > 20;
     std::vector<float> allLogits;
     const size_t chunk = vkc::app::imagesPerChunk(o.batch, size);
@@ -167,8 +144,7 @@ int main(int argc, char** argv) {
       std::vector<uint8_t> batch;
       for (size_t i = start; i < std::min(images.size(), start + chunk); ++i) {
         try {
-          std::vector<uint8_t> x =
-              vkc::app::toPixels(vkc::io::loadImage(images[i]), size, pre, images[i]);
+          std::vector<uint8_t> x = net.preprocess(vkc::loadImage(images[i]), images[i]);
           batch.insert(batch.end(), x.begin(), x.end());
           names.push_back(images[i]);
         } catch (const std::exception& e) {  // a bad image is reported and skipped

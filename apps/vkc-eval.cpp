@@ -13,7 +13,6 @@
 #include "common/eval_data.hpp"
 #include "common/eval_metrics.hpp"
 #include "common/model_choice.hpp"
-#include "io/labels.hpp"
 #include "vkception/vkception.hpp"
 
 namespace fs = std::filesystem;
@@ -101,10 +100,13 @@ int run(const vkc::app::EvalOptions& o) {
   vkc::ContextOptions contextOptions;
   contextOptions.device = o.device;
   vkc::Context context(contextOptions);
-  vkc::Network net = vkc::Network::load(context, choice.model, {choice.weights, o.size, false});
-  const std::string labelsPath = vkc::app::labelsFile(o.labels, choice, net.metadata());
-  std::vector<std::string> labels;
-  if (!labelsPath.empty()) labels = vkc::io::readLabels(labelsPath);
+  vkc::NetworkOptions options;
+  options.weights = choice.weights;
+  options.inputSize = o.size;
+  options.labels = o.labels;
+  vkc::Network net = vkc::Network::load(context, choice.model, options);
+  const std::string& labelsPath = net.labelsFile();
+  const std::vector<std::string>& labels = net.labels();
   const int classes = net.numClasses(), size = net.inputSize();
   if (!labels.empty() && int(labels.size()) != classes) {
     throw vkc::Error(labelsPath + ": " + std::to_string(labels.size()) +
@@ -124,8 +126,6 @@ int run(const vkc::app::EvalOptions& o) {
   }
   const size_t count = o.limit > 0 ? std::min<size_t>(o.limit, set.size()) : set.size();
 
-  vkc::app::Preprocess pre = vkc::app::preprocessFor(choice.model, net.metadata());
-  net.setImageNormalization(pre.mean, pre.std);
   vkc::app::EvalStats stats(classes);
   const size_t chunk = vkc::app::imagesPerChunk(o.batch, size);
   const bool progress = isatty(STDERR_FILENO) && count > chunk;
@@ -146,7 +146,7 @@ int run(const vkc::app::EvalOptions& o) {
     std::vector<int> truth;
     for (size_t i = first; i < std::min(count, first + chunk); ++i) {
       try {
-        std::vector<uint8_t> x = vkc::app::toPixels(set.image(i), size, pre, set.name(i));
+        std::vector<uint8_t> x = net.preprocess(set.image(i), set.name(i));
         input.insert(input.end(), x.begin(), x.end());
         truth.push_back(set.labels[i]);
       } catch (const std::exception& e) {  // a bad image is reported and skipped

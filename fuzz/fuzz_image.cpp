@@ -4,7 +4,7 @@
 // images cost the fuzzer little; the checks that enforce it are the same.
 #include <cstdint>
 
-#include "common/model_choice.hpp"
+#include "api/impl.hpp"
 #include "io/image.hpp"
 #include "vkception/error.hpp"
 
@@ -18,11 +18,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const int side = 8 + (size > 0 ? data[size - 1] % 121 : 0);  // 8..128
-  for (bool bicubic : {true, false}) {
-    app::Preprocess pre;
-    pre.cropBicubic = bicubic;
+  for (bool timm : {true, false}) {
+    Preprocessing pre;  // timm's centre crop (bicubic), or the whole image squashed (bilinear)
+    pre.inputSize = side;
+    if (!timm) {
+      pre.cropMode = "squash";
+      pre.cropFraction = 1.0;
+      pre.interpolation = "bilinear";
+    }
     try {
-      app::toPixels(image, side, pre, "fuzz-image");
+      preprocessImage(image, pre, "fuzz-image");
     } catch (const Error&) {
     }
   }

@@ -1,10 +1,10 @@
 // The safetensors reader (header, tensor table, dtypes, offsets, metadata), the model config
-// read from the metadata, the apps' preprocessing and label-file choice from the same metadata,
+// read from the metadata, the library's preprocessing and label-file choice from the same metadata,
 // and the weight loader building the small Inception-ResNet configs from the file. Only
 // vkc::Error may come out; anything else (another exception, a sanitizer report) is a finding.
 #include <cstdint>
 
-#include "common/model_choice.hpp"
+#include "api/impl.hpp"
 #include "io/safetensors.hpp"
 #include "io/weight_source.hpp"
 #include "models/models.hpp"
@@ -29,8 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const std::string& model : models::modelNames()) {
     try {
       const auto metadata = source->metadata();
-      app::preprocessFor(model, metadata);
-      app::labelsFile("", app::chooseModel(model, name), metadata);
+      preprocessingFor(model, 75, metadata);
+      std::vector<std::string> labels;
+      findLabels("", model, name, metadata, 1000, labels);
       models::ModelConfig config = models::defaultConfig(model, *source);
       // Full-width networks zero-fill tens of millions of missing weights per input: correct,
       // but too slow to fuzz. The small configs (the bundled model's kind) run the whole loader.

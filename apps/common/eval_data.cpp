@@ -5,17 +5,16 @@
 #include <filesystem>
 #include <map>
 
-#include "io/idx.hpp"
-#include "io/image.hpp"
+#include "vkception/data.hpp"
 #include "vkception/error.hpp"
 
 namespace fs = std::filesystem;
 
 namespace vkc::app {
 
-io::Image EvalSet::image(size_t i) const {
-  if (!paths.empty()) return io::loadImage(paths[i]);
-  io::Image out;
+Image EvalSet::image(size_t i) const {
+  if (!paths.empty()) return loadImage(paths[i]);
+  Image out;
   out.width = width;
   out.height = height;
   const size_t plane = size_t(width) * height;
@@ -34,13 +33,13 @@ std::string EvalSet::name(size_t i) const {
 EvalSet loadIdxSet(const std::string& imagesPath, const std::string& labelsPath) {
   EvalSet set;
   set.source = imagesPath;
-  set.idx = io::readIdx(imagesPath);
+  set.idx = readIdx(imagesPath);
   const auto& d = set.idx.dims;
   if (d.size() != 3) {
     throw Error(imagesPath + ": expected IDX images of rank 3 (N x H x W), got rank " +
                 std::to_string(d.size()));
   }
-  io::IdxArray labels = io::readIdx(labelsPath);
+  IdxArray labels = readIdx(labelsPath);
   if (labels.dims.size() != 1) {
     throw Error(labelsPath + ": expected IDX labels of rank 1 (N), got rank " +
                 std::to_string(labels.dims.size()));
@@ -73,7 +72,7 @@ ImageFolder scanImageFolder(const std::string& root) {
     std::vector<std::string> files;
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
-      if (it->is_regular_file() && io::hasImageExtension(it->path().string())) {
+      if (it->is_regular_file() && hasImageExtension(it->path().string())) {
         files.push_back(it->path().string());
       }
     }

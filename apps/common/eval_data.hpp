@@ -5,15 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "io/idx.hpp"
-#include "io/image.hpp"
+#include "vkception/data.hpp"
 
 namespace vkc::app {
 
 struct EvalSet {
   std::string source;  // the images file or the folder, for messages
   // IDX: N x H x W gray pixels; empty for an image folder.
-  io::IdxArray idx;
+  IdxArray idx;
   int width = 0, height = 0;
   // Image folder: one path per sample (sorted by class folder, then path).
   std::vector<std::string> paths;
@@ -22,7 +21,7 @@ struct EvalSet {
   size_t size() const { return labels.size(); }
   // Sample i as RGB; an IDX image has its gray value replicated. Throws vkc::Error for an
   // image file that cannot be decoded.
-  io::Image image(size_t i) const;
+  Image image(size_t i) const;
   // "FILE[i]" for IDX samples, the path otherwise (for error messages).
   std::string name(size_t i) const;
 };

@@ -6,6 +6,8 @@
 //                                         {"inception_v4.safetensors"});
 //   std::vector<float> logits = net.run(images.data(), batch);  // NCHW in, [batch, classes] out
 //
+//   std::vector<vkc::Prediction> top5 = net.classifyFile("cat.jpg", 5);  // as vkc-classify
+//
 // Errors (bad files, bad shapes, Vulkan failures with their VkResult) throw vkc::Error.
 // Thread safety: different Networks may be loaded and run from different threads at the same
 // time, on one Context or several (the Context serialises its queue; each Network records into
@@ -18,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "vkception/data.hpp"
+#include "vkception/devices.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc {
@@ -34,12 +38,13 @@ struct ContextOptions {
   bool minimumLimits = false;
 };
 
-struct DeviceSummary {
-  std::string name, type, driver;
-  uint32_t subgroupSize = 0;
-  uint64_t maxStorageBufferRange = 0;
-  bool fp16 = false;
-};
+// Number format of weights and activations on the device. fp16 halves memory and runs the
+// convolutions in fp16 arithmetic (needs shaderFloat16 and 16-bit storage; logits agree with
+// fp32 to about 1e-3 of their range). fp32 is the default: on lavapipe it is the faster one
+// (benchmarks/RESULTS.md), and fp16 has not been measured on a GPU yet.
+enum class Precision { Fp32, Fp16 };
+
+class Network;
 
 class Context {
  public:
@@ -47,19 +52,19 @@ class Context {
   ~Context();
   Context(Context&&) noexcept;
   Context& operator=(Context&&) noexcept;
-  DeviceSummary device() const;
-  struct Impl;
-  Impl& impl() const { return *impl_; }
+  DeviceDescription device() const;
+  // Messages the Khronos validation layer reported so far (ContextOptions::validation).
+  int validationMessageCount() const;
+  std::string lastValidationMessage() const;
+  // The device's fp32 or fp16 FMA throughput in GFLOP/s, measured with the library's own probe
+  // shader (best of `runs`); fp16 throws vkc::Error (UnsupportedDevice) where it cannot run.
+  double measurePeakGflops(Precision precision, int runs = 5);
 
  private:
+  friend class Network;
+  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Number format of weights and activations on the device. fp16 halves memory and runs the
-// convolutions in fp16 arithmetic (needs shaderFloat16 and 16-bit storage; logits agree with
-// fp32 to about 1e-3 of their range). fp32 is the default: on lavapipe it is the faster one
-// (benchmarks/RESULTS.md), and fp16 has not been measured on a GPU yet.
-enum class Precision { Fp32, Fp16 };
 
 struct NetworkOptions {
   std::string weights;   // .safetensors file; empty: deterministic test weights (detweights)
@@ -74,6 +79,22 @@ struct NetworkOptions {
   // ~15x a direct convolution's per layer (tools/gen-winograd.py). fp16 always runs them
   // directly.
   bool winograd = true;
+  // Class names, one a line. Empty: the file the weights' metadata names ("vkception.labels",
+  // beside the weights file), else ImageNet's for the timm models when the assets hold it and
+  // the counts agree, else none (predictions carry the class index as label).
+  std::string labels;
+};
+
+// How an image becomes the network's input, as in timm's data config: the shorter side
+// resized to inputSize / cropFraction and a centred inputSize crop ("center"), or the whole
+// image resized to inputSize x inputSize ("squash"); then (v / 255 - mean) / std per channel.
+struct Preprocessing {
+  int inputSize = 0;
+  double cropFraction = 0.875;
+  std::string cropMode = "center";        // "center" or "squash"
+  std::string interpolation = "bicubic";  // PIL bicubic, or "bilinear" (torch, no antialias)
+  std::array<float, 3> mean{0.5f, 0.5f, 0.5f};
+  std::array<float, 3> std{0.5f, 0.5f, 0.5f};
 };
 
 struct NetworkStats {
@@ -110,7 +131,12 @@ struct NodeProfile {
 
 class Network {
  public:
-  static Network load(Context& context, const std::string& model, const NetworkOptions& options);
+  static Network load(Context& context, const std::string& model,
+                      const NetworkOptions& options = {});
+  // Weights from safetensors bytes in memory (e.g. an Android asset), copied; options.weights
+  // only names them in messages. A metadata label file cannot be found: give options.labels.
+  static Network load(Context& context, const std::string& model, const void* weights, size_t bytes,
+                      const NetworkOptions& options = {});
   ~Network();
   Network(Network&&) noexcept;
   Network& operator=(Network&&) noexcept;
@@ -123,15 +149,32 @@ class Network {
   double flopsPerImage() const;   // nominal: 2 x multiply-adds of every conv and linear layer
   size_t parameterCount() const;  // after batch-norm folding
   const std::map<std::string, std::string>& metadata() const;  // the weights file's
+  const Preprocessing& preprocessing() const;      // the model's, or the weights' metadata's
+  const std::vector<std::string>& labels() const;  // see NetworkOptions::labels; may be empty
+  const std::string& labelsFile() const;           // where labels() came from, or empty
 
   // `input`: batch x 3 x S x S floats, NCHW. Returns batch x numClasses() logits. Batches too
   // large for one dispatch range (maxStorageBufferRange) run in several submits.
   std::vector<float> run(const float* input, int batch);
+  // The same into `logits`, which holds batch x numClasses() floats.
+  void run(const float* input, int batch, float* logits);
   // `pixels`: batch images of S x S interleaved 8-bit RGB (already resized/cropped to the
   // input size), normalised on the GPU as set by setImageNormalization.
   std::vector<float> runImages(const uint8_t* pixels, int batch);
-  // runImages computes (v / 255 - mean[c]) / std[c]; the default is timm's mean = std = 0.5.
+  void runImages(const uint8_t* pixels, int batch, float* logits);
+  // runImages computes (v / 255 - mean[c]) / std[c]; the default is preprocessing()'s.
   void setImageNormalization(const std::array<float, 3>& mean, const std::array<float, 3>& std);
+
+  // An image resized and cropped as preprocessing() says: S x S x 3 bytes for runImages.
+  // Throws vkc::Error naming `source` for images under 8 pixels on a side.
+  std::vector<uint8_t> preprocess(const Image& image, const std::string& source = "image") const;
+  // Preprocessed, run (in batches of at most `batch`), ranked: what vkc-classify prints.
+  std::vector<std::vector<Prediction>> classify(const std::vector<Image>& images, int top = 5,
+                                                int batch = 8);
+  std::vector<std::vector<Prediction>> classifyFiles(const std::vector<std::string>& paths,
+                                                     int top = 5, int batch = 8);
+  std::vector<Prediction> classifyFile(const std::string& path, int top = 5);
+
   NetworkStats stats(int batch);
   // The load and the first run's breakdown; first-run fields stay 0 until a run.
   const StartupTimings& startup() const;

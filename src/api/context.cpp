@@ -1,4 +1,5 @@
 #include "api/impl.hpp"
+#include "ops/peak_probe.hpp"
 #include "ops/precision.hpp"
 
 namespace vkc {
@@ -17,17 +18,26 @@ Context::~Context() = default;
 Context::Context(Context&&) noexcept = default;
 Context& Context::operator=(Context&&) noexcept = default;
 
-DeviceSummary Context::device() const {
-  const vk::DeviceInfo& info = impl_->device->info();
-  DeviceSummary s;
-  s.name = info.name;
-  s.type = info.type;
-  s.driver = info.driverName.empty() ? vk::driverVersionString(info)
-                                     : info.driverName + " " + info.driverInfo;
-  s.subgroupSize = info.subgroupSize;
-  s.maxStorageBufferRange = info.maxStorageBufferRange;
-  s.fp16 = impl_->device->policy().fp16;
-  return s;
+DeviceDescription Context::device() const {
+  DeviceDescription d = describeDevice(impl_->device->info());
+  d.isDefault = false;  // what this context uses, whether or not it is the default
+  return d;
+}
+
+int Context::validationMessageCount() const {
+  return impl_->device->instance().validationMessageCount();
+}
+
+std::string Context::lastValidationMessage() const {
+  return impl_->device->instance().lastValidationMessage();
+}
+
+double Context::measurePeakGflops(Precision precision, int runs) {
+  if (runs < 1) throw Error("measurePeakGflops: runs must be at least 1", ErrorCode::BadArgument);
+  const ops::Precision p =
+      precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
+  if (p == ops::Precision::Fp16) ops::requireFp16(impl_->device->info(), impl_->device->policy());
+  return ops::measurePeak(*impl_->device, p, runs).gflops;
 }
 
 }  // namespace vkc

@@ -93,14 +93,36 @@ Network::Network(Network&&) noexcept = default;
 Network& Network::operator=(Network&&) noexcept = default;
 
 Network Network::load(Context& context, const std::string& model, const NetworkOptions& options) {
-  vk::Device& device = *context.impl().device;
-  return noticingDeviceLoss(device, [&] { return Impl::load(device, model, options); });
+  vk::Device& device = *context.impl_->device;
+  return noticingDeviceLoss(device, [&] {
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_ptr<io::WeightSource> source = options.weights.empty()
+                                                   ? io::makeDetWeights()
+                                                   : io::openSafetensorsWeights(options.weights);
+    return Impl::load(device, model, options, std::move(source), options.weights, msSince(start));
+  });
+}
+
+Network Network::load(Context& context, const std::string& model, const void* weights, size_t bytes,
+                      const NetworkOptions& options) {
+  if (weights == nullptr || bytes == 0) {
+    throw Error("Network::load: no weights bytes (null or empty buffer)", ErrorCode::BadArgument);
+  }
+  vk::Device& device = *context.impl_->device;
+  const std::string name = options.weights.empty() ? "weights in memory" : options.weights;
+  return noticingDeviceLoss(device, [&] {
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_ptr<io::WeightSource> source = io::openSafetensorsWeights(name, weights, bytes);
+    return Impl::load(device, model, options, std::move(source), "", msSince(start));
+  });
 }
 
 Network Network::Impl::load(vk::Device& device, const std::string& model,
-                            const NetworkOptions& options) {
+                            const NetworkOptions& options, std::unique_ptr<io::WeightSource> source,
+                            const std::string& weightsPath, double openMs) {
   device.throwIfLost();
   auto impl = std::make_unique<Impl>();
+  impl->startup.openMs = openMs;
   impl->device = &device;
   impl->profile = options.profile;
   impl->quickStart = options.quickStart;
@@ -108,16 +130,17 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
       options.precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
   if (impl->precision == ops::Precision::Fp16)
     ops::requireFp16(impl->device->info(), impl->device->policy());
-  auto start = std::chrono::steady_clock::now();
-  std::unique_ptr<io::WeightSource> source =
-      options.weights.empty() ? io::makeDetWeights() : io::openSafetensorsWeights(options.weights);
-  impl->startup.openMs = msSince(start);
   impl->metadata = source->metadata();
   models::ModelConfig config = models::defaultConfig(model, *source);
   if (options.inputSize > 0) config.inputSize = options.inputSize;
-  start = std::chrono::steady_clock::now();
+  auto start = std::chrono::steady_clock::now();
   impl->model = models::buildModel(model, *source, config);
   impl->startup.buildMs = msSince(start);
+  impl->preprocessing = preprocessingFor(model, config.inputSize, impl->metadata);
+  impl->normalization = {impl->preprocessing.mean, impl->preprocessing.std};
+  impl->labelsFile =
+      findLabels(options.labels, model, weightsPath, impl->metadata,
+                 impl->model.graph.tensors[impl->model.graph.output].channels, impl->labels);
   start = std::chrono::steady_clock::now();
   // fp16 keeps direct convolutions: Winograd's amplified rounding is measured for fp32 only.
   if (options.winograd && impl->precision == ops::Precision::Fp32) {
@@ -165,46 +188,136 @@ size_t Network::parameterCount() const {
 const std::map<std::string, std::string>& Network::metadata() const {
   return impl_->metadata;
 }
+const Preprocessing& Network::preprocessing() const {
+  return impl_->preprocessing;
+}
+std::vector<uint8_t> Network::preprocess(const Image& image, const std::string& source) const {
+  return preprocessImage(image, impl_->preprocessing, source);
+}
+const std::vector<std::string>& Network::labels() const {
+  return impl_->labels;
+}
+const std::string& Network::labelsFile() const {
+  return impl_->labelsFile;
+}
 
-std::vector<float> Network::Impl::runChunked(
-    int batch, bool images, const std::function<int(graph::Program&, size_t)>& submit) {
+void Network::Impl::runChunked(int batch, bool images, float* logits,
+                               const std::function<int(graph::Program&, size_t)>& submit) {
   device->throwIfLost();
-  if (batch < 1) throw Error("batch must be at least 1", ErrorCode::BadArgument);
+  if (batch < 1) {
+    throw Error("batch must be at least 1, got " + std::to_string(batch), ErrorCode::BadArgument);
+  }
+  if (logits == nullptr) throw Error("run: no output buffer (null)", ErrorCode::BadArgument);
   const size_t classes = model.graph.tensors[model.graph.output].channels;
-  std::vector<float> logits(size_t(batch) * classes);
   const int chunk = std::min(batch, maxBatch);
   for (int start = 0; start < batch; start += chunk) {
     graph::Program& chunkProgram = program(std::min(chunk, batch - start), images);
     const auto started = std::chrono::steady_clock::now();
     chunkProgram.wait(
         submit(chunkProgram, size_t(start) * 3 * model.config.inputSize * model.config.inputSize),
-        logits.data() + start * classes);
+        logits + start * classes);
     if (startup.firstRunMs == 0) startup.firstRunMs = msSince(started);
     lastRun = &chunkProgram;
   }
-  return logits;
 }
 
-std::vector<float> Network::run(const float* input, int batch) {
-  return noticingDeviceLoss(*impl_->device, [&] {
-    return impl_->runChunked(batch, false, [input](graph::Program& p, size_t offset) {
+void Network::run(const float* input, int batch, float* logits) {
+  if (input == nullptr) throw Error("run: no input (null)", ErrorCode::BadArgument);
+  noticingDeviceLoss(*impl_->device, [&] {
+    impl_->runChunked(batch, false, logits, [input](graph::Program& p, size_t offset) {
       return p.submit(input + offset);
     });
   });
 }
 
-std::vector<float> Network::runImages(const uint8_t* pixels, int batch) {
-  return noticingDeviceLoss(*impl_->device, [&] {
-    return impl_->runChunked(batch, true, [pixels](graph::Program& p, size_t offset) {
+std::vector<float> Network::run(const float* input, int batch) {
+  std::vector<float> logits(size_t(std::max(batch, 0)) * numClasses());
+  run(input, batch, logits.data());
+  return logits;
+}
+
+void Network::runImages(const uint8_t* pixels, int batch, float* logits) {
+  if (pixels == nullptr) throw Error("runImages: no pixels (null)", ErrorCode::BadArgument);
+  noticingDeviceLoss(*impl_->device, [&] {
+    impl_->runChunked(batch, true, logits, [pixels](graph::Program& p, size_t offset) {
       return p.submitImages(pixels + offset);
     });
   });
 }
 
+std::vector<float> Network::runImages(const uint8_t* pixels, int batch) {
+  std::vector<float> logits(size_t(std::max(batch, 0)) * numClasses());
+  runImages(pixels, batch, logits.data());
+  return logits;
+}
+
+namespace {
+
+// Top-k of `count` images run as one batch; `names` name them in errors.
+std::vector<std::vector<Prediction>> classifyBatch(Network& net, const Image* images, size_t count,
+                                                   const std::vector<std::string>& names, int top) {
+  std::vector<uint8_t> pixels;
+  for (size_t i = 0; i < count; ++i) {
+    std::vector<uint8_t> x = net.preprocess(images[i], names[i]);
+    pixels.insert(pixels.end(), x.begin(), x.end());
+  }
+  const int classes = net.numClasses();
+  std::vector<float> logits = net.runImages(pixels.data(), static_cast<int>(count));
+  std::vector<std::vector<Prediction>> out;
+  for (size_t n = 0; n < count; ++n) {
+    out.push_back(topPredictions(&logits[n * classes], classes, top, net.labels()));
+  }
+  return out;
+}
+
+void checkClassifyArguments(int top, int batch) {
+  if (top < 1) throw Error("classify: top must be at least 1", ErrorCode::BadArgument);
+  if (batch < 1) throw Error("classify: batch must be at least 1", ErrorCode::BadArgument);
+}
+
+}  // namespace
+
+std::vector<std::vector<Prediction>> Network::classify(const std::vector<Image>& images, int top,
+                                                       int batch) {
+  checkClassifyArguments(top, batch);
+  std::vector<std::vector<Prediction>> out;
+  for (size_t start = 0; start < images.size(); start += batch) {
+    const size_t end = std::min(images.size(), start + batch);
+    std::vector<std::string> names;
+    for (size_t i = start; i < end; ++i)
+      names.push_back("image " + std::to_string(i));
+    for (auto& p : classifyBatch(*this, images.data() + start, end - start, names, top))
+      out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<std::vector<Prediction>> Network::classifyFiles(const std::vector<std::string>& paths,
+                                                            int top, int batch) {
+  checkClassifyArguments(top, batch);
+  std::vector<std::vector<Prediction>> out;
+  // Decoded a batch at a time: a long list of files is not held in memory at once.
+  for (size_t start = 0; start < paths.size(); start += batch) {
+    const size_t end = std::min(paths.size(), start + batch);
+    std::vector<Image> images;
+    for (size_t i = start; i < end; ++i)
+      images.push_back(loadImage(paths[i]));
+    std::vector<std::string> names(paths.begin() + start, paths.begin() + end);
+    for (auto& p : classifyBatch(*this, images.data(), images.size(), names, top))
+      out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<Prediction> Network::classifyFile(const std::string& path, int top) {
+  return classifyFiles({path}, top, 1).front();
+}
+
 void Network::setImageNormalization(const std::array<float, 3>& mean,
                                     const std::array<float, 3>& std) {
   for (float s : std) {
-    if (!(s > 0.0f)) throw Error("image normalisation: std must be positive");
+    if (!(s > 0.0f))
+      throw Error("image normalisation: std must be positive", ErrorCode::BadArgument);
   }
   impl_->normalization = {mean, std};
   // Image programs have the old constants recorded: drop them.

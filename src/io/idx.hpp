@@ -4,12 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "vkception/data.hpp"
+
 namespace vkc::io {
 
-struct IdxArray {
-  std::vector<uint32_t> dims;
-  std::vector<uint8_t> data;  // row-major, product(dims) bytes
-};
+using IdxArray = vkc::IdxArray;
 
 // Only the unsigned-byte element type (0x08) is supported.
 IdxArray readIdx(const std::string& path);

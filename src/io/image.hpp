@@ -6,12 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "vkception/data.hpp"
+
 namespace vkc::io {
 
-struct Image {
-  int width = 0, height = 0;
-  std::vector<uint8_t> rgb;  // HWC, 3 channels, row-major
-};
+using Image = vkc::Image;  // the public type: no copy between the API and the decoders
 
 inline constexpr const char* kSupportedImageFormats = "PNG, JPEG, BMP";
 inline constexpr int kMaxImageSide = 16384;  // pixels, decoded images and resize targets

@@ -83,13 +83,15 @@ Model buildModel(const std::string& name, const io::WeightSource& weights,
     std::string known;
     for (const auto& n : modelNames())
       known += (known.empty() ? "" : ", ") + n;
-    throw Error("unknown model '" + name + "' (known: " + known + ")");
+    throw Error("unknown model '" + name + "' (known: " + known + ")", ErrorCode::BadArgument);
   }
   if (config.inputSize < 32 || config.inputSize > 2048) {
     throw Error("input size " + std::to_string(config.inputSize) +
-                " is out of range (32..2048; the Inception networks need at least 75)");
+                    " is out of range (32..2048; the Inception networks need at least 75)",
+                ErrorCode::BadArgument);
   }
-  if (config.widthDivisor < 1) throw Error("width divisor must be positive");
+  if (config.widthDivisor < 1)
+    throw Error("width divisor must be positive", ErrorCode::BadArgument);
   Model model{name, config, {}};
   model.graph = it->second(weights, model.config);
   return model;

@@ -101,7 +101,7 @@ void WeightLoader::finish() const {
   for (const std::string& line : all)
     message += "\n  " + line;
   if (total > all.size()) message += "\n  ... and " + std::to_string(total - all.size()) + " more";
-  throw Error(message);
+  throw Error(message, ErrorCode::BadInputFile);
 }
 
 }  // namespace vkc::models

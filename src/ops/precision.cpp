@@ -20,8 +20,10 @@ VkFormat texelFormat(Precision p, int components) {
 }
 
 void requireFp16(const vk::DeviceInfo& device, const vk::DevicePolicy& policy) {
-  if (!policy.fp16)
-    throw Error("fp16 is not available on " + device.name + ": " + policy.noFp16Reason);
+  if (!policy.fp16) {
+    throw Error("fp16 is not available on " + device.name + ": " + policy.noFp16Reason,
+                ErrorCode::UnsupportedDevice);
+  }
 }
 
 }  // namespace vkc::ops

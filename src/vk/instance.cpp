@@ -44,7 +44,8 @@ bool hasLayer(const char* name) {
 Instance::Instance(const InstanceOptions& options) : print_(options.printValidation) {
   uint32_t apiVersion = VK_API_VERSION_1_0;
   if (vkEnumerateInstanceVersion(&apiVersion) != VK_SUCCESS || apiVersion < VK_API_VERSION_1_1) {
-    throw Error("Vulkan 1.1 or newer is required; the installed loader offers only 1.0");
+    throw Error("Vulkan 1.1 or newer is required; the installed loader offers only 1.0",
+                ErrorCode::UnsupportedDevice);
   }
 
   VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
@@ -70,7 +71,8 @@ Instance::Instance(const InstanceOptions& options) : print_(options.printValidat
   if (options.validation) {
     if (!hasLayer(kValidationLayer)) {
       throw Error(std::string(kValidationLayer) +
-                  " is not installed (Debian: apt-get install vulkan-validationlayers)");
+                      " is not installed (Debian: apt-get install vulkan-validationlayers)",
+                  ErrorCode::UnsupportedDevice);
     }
     layers.push_back(kValidationLayer);
     extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
@@ -84,7 +86,8 @@ Instance::Instance(const InstanceOptions& options) : print_(options.printValidat
   if (result == VK_ERROR_INCOMPATIBLE_DRIVER) {
     throw Error(
         "no Vulkan driver found (vkCreateInstance: VK_ERROR_INCOMPATIBLE_DRIVER); install one, "
-        "e.g. Debian's mesa-vulkan-drivers for the CPU driver lavapipe");
+        "e.g. Debian's mesa-vulkan-drivers for the CPU driver lavapipe",
+        ErrorCode::UnsupportedDevice);
   }
   if (result != VK_SUCCESS) throwVkError("vkCreateInstance", result);
 

@@ -23,7 +23,7 @@ class NetworkApiTest : public testing::Test {
                       {std::string(VKC_ASSETS_DIR) + "/fashion_mnist_irv2.safetensors"}));
   }
   void TearDown() override {
-    EXPECT_EQ(context_->impl().device->instance().validationMessageCount(), 0);
+    EXPECT_EQ(context_->validationMessageCount(), 0) << context_->lastValidationMessage();
   }
   std::unique_ptr<Context> context_;
   std::unique_ptr<Network> net_;

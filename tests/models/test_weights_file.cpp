@@ -62,8 +62,7 @@ TEST_F(WeightsFileTest, LoadsGoldenWeightsAndMatchesReference) {
   EXPECT_LE(maxErr, 1e-4 * maxGolden);
 
   // This context is not the shared test device, so check its validation messages here.
-  const vk::Instance& instance = context.impl().device->instance();
-  EXPECT_EQ(instance.validationMessageCount(), 0) << instance.lastValidationMessage();
+  EXPECT_EQ(context.validationMessageCount(), 0) << context.lastValidationMessage();
 }
 
 TEST_F(WeightsFileTest, MismatchNamesBothTensors) {

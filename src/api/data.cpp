@@ -1,0 +1,87 @@
+// The public data helpers (include/vkception/data.hpp): thin wrappers over src/io.
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <numeric>
+
+#include "io/detweights.hpp"
+#include "io/idx.hpp"
+#include "io/image.hpp"
+#include "io/labels.hpp"
+#include "vkception/data.hpp"
+#include "vkception/error.hpp"
+
+namespace vkc {
+
+bool hasImageExtension(const std::string& path) {
+  return io::hasImageExtension(path);
+}
+Image loadImage(const std::string& path) {
+  return io::loadImage(path);
+}
+Image decodeImage(const uint8_t* data, size_t size, const std::string& name) {
+  if (data == nullptr && size > 0) throw Error(name + ": no image bytes", ErrorCode::BadArgument);
+  return io::decodeImage(data, size, name);
+}
+std::vector<std::string> readLabels(const std::string& path) {
+  return io::readLabels(path);
+}
+IdxArray readIdx(const std::string& path) {
+  return io::readIdx(path);
+}
+
+std::vector<float> testInput(int batch, int size) {
+  if (batch < 1 || size < 1) {
+    throw Error("testInput: batch and size must be at least 1", ErrorCode::BadArgument);
+  }
+  return io::detweightsInput({batch, 3, size, size});
+}
+
+std::string assetsDir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (const char* env = std::getenv("VKC_ASSETS_DIR"); env && *env) return env;
+  if (fs::is_directory(VKC_SOURCE_ASSETS_DIR, ec)) return VKC_SOURCE_ASSETS_DIR;
+  if (fs::is_directory(VKC_INSTALLED_ASSETS_DIR, ec)) return VKC_INSTALLED_ASSETS_DIR;
+  // A relocated install: the programs' own prefix.
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n > 0) {
+    exe[n] = '\0';
+    auto installed = fs::path(exe).parent_path() / "../share/vkception/assets";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return VKC_SOURCE_ASSETS_DIR;
+}
+
+std::vector<Prediction> topPredictions(const float* logits, int classes, int top,
+                                       const std::vector<std::string>& labels) {
+  if (classes < 1 || top < 1) {
+    throw Error("topPredictions: classes and top must be at least 1", ErrorCode::BadArgument);
+  }
+  // Softmax with the maximum subtracted (no overflow), summed in double.
+  const float m = *std::max_element(logits, logits + classes);
+  std::vector<float> p(classes);
+  double sum = 0;
+  for (int i = 0; i < classes; ++i)
+    sum += p[i] = std::exp(logits[i] - m);
+  for (float& x : p)
+    x = static_cast<float>(x / sum);
+  std::vector<int> order(classes);
+  std::iota(order.begin(), order.end(), 0);
+  const int k = std::min(top, classes);
+  std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                    [&](int a, int b) { return p[a] > p[b] || (p[a] == p[b] && a < b); });
+  std::vector<Prediction> out;
+  for (int i = 0; i < k; ++i) {
+    const int c = order[i];
+    out.push_back({c, c < int(labels.size()) ? labels[c] : std::to_string(c), p[c]});
+  }
+  return out;
+}
+
+}  // namespace vkc

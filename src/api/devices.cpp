@@ -1,0 +1,101 @@
+#include "api/impl.hpp"
+#include "ops/precision.hpp"
+#include "vk/device_info.hpp"
+#include "vk/device_policy.hpp"
+#include "vk/instance.hpp"
+
+namespace vkc {
+namespace {
+
+std::string vendorName(uint32_t id) {
+  switch (id) {
+    case 0x1002:
+      return "AMD";
+    case 0x10DE:
+      return "NVIDIA";
+    case 0x8086:
+      return "Intel";
+    case 0x13B5:
+      return "ARM";
+    case 0x5143:
+      return "Qualcomm";
+    case 0x1010:
+      return "Imagination";
+    case 0x106B:
+      return "Apple";
+    case 0x10005:
+      return "Mesa";
+    default:
+      break;
+  }
+  char hex[16];
+  std::snprintf(hex, sizeof(hex), "0x%04x", id);
+  return hex;
+}
+
+}  // namespace
+
+DeviceDescription describeDevice(const vk::DeviceInfo& d) {
+  DeviceDescription out;
+  out.index = static_cast<int>(d.index);
+  out.name = d.name;
+  out.type = d.type;
+  out.vendorId = d.vendorId;
+  out.deviceId = d.deviceId;
+  out.vendor = vendorName(d.vendorId);
+  out.driverName = d.driverName;
+  out.driverInfo = d.driverInfo;
+  out.driverVersion = vk::driverVersionString(d);
+  out.apiVersion = vk::apiVersionString(d.apiVersion);
+  out.driver = d.driverName.empty() ? out.driverVersion : d.driverName + " " + d.driverInfo;
+  out.memoryBytes = d.largestDeviceLocalHeap();
+  out.minimumLimits = d.minimumLimits;
+  out.computeQueueFamily = d.computeQueueFamily;
+  DeviceLimits& l = out.limits;
+  l.subgroupSize = d.subgroupSize;
+  l.maxSharedMemoryBytes = d.maxSharedMemoryBytes;
+  l.maxWorkgroupInvocations = d.maxWorkgroupInvocations;
+  for (int i = 0; i < 3; ++i) {
+    l.maxWorkgroupSize[i] = d.maxWorkgroupSize[i];
+    l.maxWorkgroupCount[i] = d.maxWorkgroupCount[i];
+  }
+  l.maxStorageBufferRange = d.maxStorageBufferRange;
+  l.maxMemoryAllocationCount = d.maxMemoryAllocationCount;
+  l.maxMemoryAllocationSize = d.maxMemoryAllocationSize;
+  l.minStorageBufferOffsetAlignment = d.minStorageBufferOffsetAlignment;
+  l.maxPushConstantsBytes = d.maxPushConstantsSize;
+  l.nonCoherentAtomSize = d.nonCoherentAtomSize;
+  l.maxTexelBufferElements = d.maxTexelBufferElements;
+  l.maxPerStageStorageBuffers = d.maxPerStageStorageBuffers;
+  l.timestamps = d.timestampsSupported;
+  l.storageBuffer16BitAccess = d.storageBuffer16BitAccess;
+  l.shaderFloat16 = d.shaderFloat16;
+  l.shaderInt8 = d.shaderInt8;
+  const vk::DevicePolicy policy = vk::policyFor(d);
+  out.fp16 = policy.fp16;
+  out.policy = vk::describePolicy(policy);
+  for (const auto& h : d.heaps)
+    out.heaps.push_back({h.size, h.deviceLocal});
+  out.subgroupSize = d.subgroupSize;
+  out.maxStorageBufferRange = d.maxStorageBufferRange;
+  return out;
+}
+
+std::vector<DeviceDescription> devices() {
+  vk::Instance instance;
+  std::vector<vk::DeviceInfo> infos = vk::enumerateDevices(instance.handle());
+  // What the library would read in minimum-limits mode.
+  if (vk::minimumLimitsRequested()) {
+    for (auto& d : infos)
+      vk::clampToVulkan11Minimum(d);
+  }
+  const int chosen = static_cast<int>(vk::chooseDevice(infos, -1).index);
+  std::vector<DeviceDescription> out;
+  for (const auto& d : infos) {
+    out.push_back(describeDevice(d));
+    out.back().isDefault = out.back().index == chosen;
+  }
+  return out;
+}
+
+}  // namespace vkc

@@ -22,12 +22,17 @@ vk::DeviceOptions ownDevice() {  // not the shared device: its kernels must be n
   return options;
 }
 
-TEST(KernelCache, CompileTogetherCreatesDeclaredPipelinesWhenItFinishes) {
-  vk::Device device(ownDevice());
+// A device of its own, and a 2-channel 4x4 input of ones with a 2-channel output.
+class KernelCache : public testing::Test {
+ protected:
+  vk::Device device{ownDevice()};
   vk::Buffer a = upload(device, std::vector<float>(64, 1.0f));
   vk::Buffer b = upload(device, std::vector<float>(64, 0.0f));
   const ops::TensorRef in = tensorRef(a, 1, 2, 4, 4), out = tensorRef(b, 1, 2, 1, 1);
   vk::KernelCache& kernels = device.kernels();
+};
+
+TEST_F(KernelCache, CompileTogetherCreatesDeclaredPipelinesWhenItFinishes) {
   std::vector<vk::Dispatch> dispatches;
   {
     vk::KernelCache::CompileTogether together(kernels);
@@ -50,12 +55,7 @@ TEST(KernelCache, CompileTogetherCreatesDeclaredPipelinesWhenItFinishes) {
             (std::vector<float>{1.0f, 1.0f}));
 }
 
-TEST(KernelCache, AGroupLeftUnfinishedCreatesNothingAndLaterUseCreatesThem) {
-  vk::Device device(ownDevice());
-  vk::Buffer a = upload(device, std::vector<float>(64, 1.0f));
-  vk::Buffer b = upload(device, std::vector<float>(64, 0.0f));
-  const ops::TensorRef in = tensorRef(a, 1, 2, 4, 4), out = tensorRef(b, 1, 2, 1, 1);
-  vk::KernelCache& kernels = device.kernels();
+TEST_F(KernelCache, AGroupLeftUnfinishedCreatesNothingAndLaterUseCreatesThem) {
   const vk::Kernel* declared = nullptr;
   {
     vk::KernelCache::CompileTogether together(kernels);

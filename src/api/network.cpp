@@ -1,10 +1,10 @@
 #include <algorithm>
-#include <chrono>
 #include <cstring>
 #include <functional>
 
 #include "api/impl.hpp"
 #include "graph/winograd_lowering.hpp"
+#include "vk/stopwatch.hpp"
 
 namespace vkc {
 namespace {
@@ -19,11 +19,6 @@ auto noticingDeviceLoss(vk::Device& device, F&& work) {
     if (e.code() == ErrorCode::DeviceLost) device.markLost();
     throw;
   }
-}
-
-double msSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
 }
 
 }  // namespace
@@ -71,14 +66,14 @@ graph::Program& Network::Impl::program(int batch, bool images) {
     options.precision = precision;
     options.quickStart = quickStart;
     const vk::KernelCacheStats before = device->kernels().stats();
-    const auto start = std::chrono::steady_clock::now();
+    const vk::Stopwatch creation;
     programs[key] =
         std::make_unique<graph::Program>(*device, model.graph, *weights, batch, options);
     if (startup.programMs == 0) {
       const vk::KernelCacheStats after = device->kernels().stats();
       startup.pipelineMs = after.wallMs - before.wallMs;
       startup.pipelineCompileMs = after.compileMs - before.compileMs;
-      startup.programMs = msSince(start) - startup.pipelineMs;
+      startup.programMs = creation.ms() - startup.pipelineMs;
       startup.pipelines = after.pipelines - before.pipelines;
       startup.shaderModules = after.shaderModules;
       startup.pipelineCacheBytes = after.cacheBytes;
@@ -95,11 +90,11 @@ Network& Network::operator=(Network&&) noexcept = default;
 Network Network::load(Context& context, const std::string& model, const NetworkOptions& options) {
   vk::Device& device = *context.impl_->device;
   return noticingDeviceLoss(device, [&] {
-    const auto start = std::chrono::steady_clock::now();
+    const vk::Stopwatch open;
     std::unique_ptr<io::WeightSource> source = options.weights.empty()
                                                    ? io::makeDetWeights()
                                                    : io::openSafetensorsWeights(options.weights);
-    return Impl::load(device, model, options, std::move(source), options.weights, msSince(start));
+    return Impl::load(device, model, options, std::move(source), options.weights, open.ms());
   });
 }
 
@@ -111,9 +106,9 @@ Network Network::load(Context& context, const std::string& model, const void* we
   vk::Device& device = *context.impl_->device;
   const std::string name = options.weights.empty() ? "weights in memory" : options.weights;
   return noticingDeviceLoss(device, [&] {
-    const auto start = std::chrono::steady_clock::now();
+    const vk::Stopwatch open;
     std::unique_ptr<io::WeightSource> source = io::openSafetensorsWeights(name, weights, bytes);
-    return Impl::load(device, model, options, std::move(source), "", msSince(start));
+    return Impl::load(device, model, options, std::move(source), "", open.ms());
   });
 }
 
@@ -133,20 +128,20 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   impl->metadata = source->metadata();
   models::ModelConfig config = models::defaultConfig(model, *source);
   if (options.inputSize > 0) config.inputSize = options.inputSize;
-  auto start = std::chrono::steady_clock::now();
+  vk::Stopwatch step;
   impl->model = models::buildModel(model, *source, config);
-  impl->startup.buildMs = msSince(start);
+  impl->startup.buildMs = step.ms();
   impl->preprocessing = preprocessingFor(model, config.inputSize, impl->metadata);
   impl->normalization = {impl->preprocessing.mean, impl->preprocessing.std};
   impl->labelsFile =
       findLabels(options.labels, model, weightsPath, impl->metadata,
                  impl->model.graph.tensors[impl->model.graph.output].channels, impl->labels);
-  start = std::chrono::steady_clock::now();
+  step.restart();
   // fp16 keeps direct convolutions: Winograd's amplified rounding is measured for fp32 only.
   if (options.winograd && impl->precision == ops::Precision::Fp32) {
     graph::lowerToWinograd(impl->model.graph, device.policy().maxWinogradLiveFloats);
   }
-  impl->startup.winogradPlanMs = msSince(start);
+  impl->startup.winogradPlanMs = step.ms();
   source.reset();  // the file's mapping is no longer needed: weights are in the graph
   impl->weights =
       std::make_unique<graph::WeightStore>(*impl->device, impl->model.graph, impl->precision);
@@ -212,11 +207,11 @@ void Network::Impl::runChunked(int batch, bool images, float* logits,
   const int chunk = std::min(batch, maxBatch);
   for (int start = 0; start < batch; start += chunk) {
     graph::Program& chunkProgram = program(std::min(chunk, batch - start), images);
-    const auto started = std::chrono::steady_clock::now();
+    const vk::Stopwatch run;
     chunkProgram.wait(
         submit(chunkProgram, size_t(start) * 3 * model.config.inputSize * model.config.inputSize),
         logits + start * classes);
-    if (startup.firstRunMs == 0) startup.firstRunMs = msSince(started);
+    if (startup.firstRunMs == 0) startup.firstRunMs = run.ms();
     lastRun = &chunkProgram;
   }
 }

@@ -1,10 +1,10 @@
 #include "graph/weight_store.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
 
 #include "io/half.hpp"
+#include "vk/stopwatch.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::graph {
@@ -68,12 +68,9 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
   std::vector<uint64_t> pendingOffsets;
   entries_.resize(graph.weights.size());
 
-  auto msSince = [](std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
-  };
   auto flush = [&]() {
     if (staging.empty()) return;
-    const auto start = std::chrono::steady_clock::now();
+    const vk::Stopwatch upload;
     vk::Buffer buffer = device.memory().createBuffer(staging.size(), vk::MemoryUsage::DeviceLocal);
     device.upload(buffer, staging.data(), staging.size());
     for (size_t i = 0; i < pending.size(); ++i) {
@@ -87,7 +84,7 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     staging.clear();
     pending.clear();
     pendingOffsets.clear();
-    uploadMs_ += msSince(start);
+    uploadMs_ += upload.ms();
   };
   auto append = [&](size_t entry, bool isBias, const void* data, uint64_t size) {
     if (alignUp(staging.size(), align) + size > kBufferBytes) flush();
@@ -108,7 +105,7 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
         kBufferBytes) {
       flush();
     }
-    const auto start = std::chrono::steady_clock::now();
+    const vk::Stopwatch pack;
     std::vector<float> packed =
         w.winograd.enabled() ? ops::packWinogradWeights(w.weights, w.outC, w.inC, w.winograd)
                              : ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
@@ -121,7 +118,7 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     }
     std::vector<float> bias = ops::padBias(w.bias, w.outC);
     append(i, true, bias.data(), bias.size() * sizeof(float));
-    packMs_ += msSince(start);
+    packMs_ += pack.ms();
   }
   flush();
 }

@@ -1,9 +1,9 @@
 #include "ops/peak_probe.hpp"
 
 #include <algorithm>
-#include <chrono>
 
 #include "vk/dispatch.hpp"
+#include "vk/stopwatch.hpp"
 
 namespace vkc::ops {
 
@@ -24,10 +24,9 @@ PeakResult measurePeak(vk::Device& device, Precision precision, int runs) {
     vk::DescriptorArena arena(device.handle());
     vk::OneShotCommands commands(device);
     vk::recordDispatch(commands.handle(), arena.allocate(d), d);
-    auto start = std::chrono::steady_clock::now();
+    const vk::Stopwatch submitted;
     commands.submitAndWait();
-    double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const double ms = submitted.ms();
     double gflops = flops / (ms * 1e6);
     if (r > 0 && gflops > best.gflops) best = {gflops, ms};
   }

@@ -1,7 +1,6 @@
 #include "vk/kernels.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,10 +10,12 @@
 #include <iterator>
 #include <thread>
 #include <tuple>
+#include <unordered_set>
 
 #include "vk/check.hpp"
 #include "vk/fault_injection.hpp"
 #include "vk/shader_registry.hpp"
+#include "vk/stopwatch.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::vk {
@@ -109,11 +110,6 @@ void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>
                     (d.minimumLimits ? " (at the Vulkan 1.1 minimum limits)" : "") + " allows",
                 ErrorCode::UnsupportedDevice);
   }
-}
-
-double msSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
 }
 
 }  // namespace
@@ -230,10 +226,10 @@ const Kernel& KernelCache::get(const KernelKey& key) {
     group->declared_.push_back(kernel);
     return *kernel;
   }
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch waited;
   compile(*kernel);
   std::lock_guard<std::mutex> lock(mutex_);
-  wallMs_ += msSince(start);
+  wallMs_ += waited.ms();
   return *kernel;
 }
 
@@ -255,7 +251,7 @@ void KernelCache::compile(Kernel& kernel) {
     info.stage.pName = "main";
     info.stage.pSpecializationInfo = &spec;
     info.layout = kernel.layout;
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch creation;
     VkResult result =
         VKC_CALL_AT(FaultSite::PipelineCreation,
                     vkCreateComputePipelines(device_, cache_, 1, &info, nullptr, &kernel.pipeline));
@@ -265,15 +261,22 @@ void KernelCache::compile(Kernel& kernel) {
     }
     kernel.ready.store(true, std::memory_order_release);
     std::lock_guard<std::mutex> lock(mutex_);
-    compileMs_ += msSince(start);
+    compileMs_ += creation.ms();
   });
 }
 
 // One thread per core (at most 8), each taking the next kernel: drivers compile pipelines
-// concurrently (Mesa's LLVM backends do), and a network has dozens of distinct ones.
-void KernelCache::compileAll(const std::vector<Kernel*>& kernels) {
+// concurrently (Mesa's LLVM backends do), and a network has dozens of distinct ones. Nodes share
+// kernels, so `declared` repeats them: each is taken once, in the order of first use, or a
+// thread would only wait on another's call_once.
+void KernelCache::compileAll(const std::vector<Kernel*>& declared) {
+  std::vector<Kernel*> kernels;
+  std::unordered_set<const Kernel*> seen;
+  for (Kernel* k : declared) {
+    if (seen.insert(k).second) kernels.push_back(k);
+  }
   if (kernels.empty()) return;
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch waited;
   std::atomic<size_t> next{0};
   std::mutex errorMutex;
   std::exception_ptr error;
@@ -297,7 +300,7 @@ void KernelCache::compileAll(const std::vector<Kernel*>& kernels) {
     t.join();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    wallMs_ += msSince(start);
+    wallMs_ += waited.ms();
   }
   if (error) std::rethrow_exception(error);
 }

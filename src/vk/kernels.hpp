@@ -100,14 +100,14 @@ class KernelCache {
   std::map<std::vector<VkDescriptorType>, VkDescriptorSetLayout> setLayouts_;
   std::map<KernelKey, std::unique_ptr<Kernel>> kernels_;
   std::map<std::string, VkShaderModule> modules_;
-  DeviceInfo limits_;  // what every kernel must stay within (checked in get())
+  DeviceInfo limits_;  // what every kernel must stay within (checked in declare())
   DevicePolicy policy_;
   mutable std::mutex mutex_;
   double compileMs_ = 0, wallMs_ = 0;     // under mutex_
   Kernel* declare(const KernelKey& key);  // made and in kernels_, its pipeline perhaps not yet
   void compile(Kernel& kernel);
   static CompileTogether* activeGroup(const KernelCache* cache);  // this thread's, for `cache`
-  void compileAll(const std::vector<Kernel*>& kernels);
+  void compileAll(const std::vector<Kernel*>& declared);
 };
 
 VkDescriptorType descriptorType(const KernelKey& key, uint32_t binding);

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   options.inputSize = o.size;
   options.precision = precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
   options.winograd = !o.noWinograd;
+  options.start = o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
   const bool winograd = options.winograd && options.precision == vkc::Precision::Fp32;
   try {
     // The benchmark's input lives on the host as floats: refuse what cannot fit rather than

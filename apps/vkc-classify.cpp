@@ -18,9 +18,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Up to this many images, vkc-classify picks NetworkOptions::quickStart (README's main command:
-// 6.3 s instead of 21 s on lavapipe with empty caches).
-constexpr size_t kQuickStartImages = 64;
+// Up to this many images (an input tensor: its bytes at 299 x 299), --start auto picks
+// StartMode::AtOnce: on a CPU driver compiling specialised pipelines costs more than running
+// compact ones (benchmarks/RESULTS.md, "Time to first result").
+constexpr size_t kAtOnceImages = 64;
+
+vkc::StartMode startMode(const vkc::app::ClassifyOptions& o, size_t images) {
+  if (o.start != "auto") {
+    return o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
+  }
+  if (!o.inputTensor.empty()) {
+    std::error_code ec;
+    const uintmax_t bytes = fs::file_size(o.inputTensor, ec);
+    images = ec ? 0 : bytes / (size_t(3) * 299 * 299 * sizeof(float));
+  }
+  return images <= kAtOnceImages ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
+}
 
 void printResult(const vkc::app::ClassifyOptions& o, const std::string& name, const float* logits,
                  int classes, const std::vector<std::string>& labels) {
@@ -117,8 +130,7 @@ int main(int argc, char** argv) {
     options.inputSize = o.size;
     options.labels = o.labels;
     options.precision = o.precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
-    // A few images: compiling the pipelines costs more than running them on a CPU driver.
-    options.quickStart = o.inputTensor.empty() && images.size() <= kQuickStartImages;
+    options.start = startMode(o, images.size());
     vkc::Network net = vkc::Network::load(context, choice.model, options);
     const std::vector<std::string>& labels = net.labels();
     const int classes = net.numClasses(), size = net.inputSize();

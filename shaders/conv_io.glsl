@@ -3,7 +3,8 @@
 // Through storage reads the bias lies after the packed weights in the weights' own binding, seen
 // a second time as floats (Vulkan lets variables alias one binding), so that a convolution with
 // bias and residual binds 4 storage buffers, the Vulkan 1.1 minimum per stage, not 5.
-// Define CONV_VEC4_IO first for vec4 input, output and residual (conv1x1.comp).
+// Define CONV_VEC4_IO first for vec4 input, output and residual (conv1x1.comp), CONV_RUNTIME_SHAPE
+// for the kernel size and stride as push constants (conv2d_compact.comp).
 #ifdef CONV_VEC4_IO
 VKC_READ4(0, x)  // 4 pixels of one channel per element (rgba32f / rgba16f as texels)
 #define CONV_OUT ACT4
@@ -26,10 +27,17 @@ layout(std430, binding = 4) readonly buffer Residual { CONV_OUT res[]; };
 
 #include "epilogue.glsl"
 
+struct ConvShape {
+  int kernelH, kernelW, strideH, strideW;
+};
+
 layout(push_constant) uniform Params {
   int batch, inC, inH, inW;
   int outC, outH, outW;
   int padTop, padLeft;
   int inOffset, outOffset;  // conv1x1: multiples of 4 (checked on the host), as is resOffset
+#ifdef CONV_RUNTIME_SHAPE
+  ConvShape shape;
+#endif
   Epilogue epilogue;
 } p;

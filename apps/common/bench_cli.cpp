@@ -22,6 +22,7 @@ const char* kUsage =
     "  --top N            slowest nodes listed by --profile (default 10)\n"
     "  --no-first-result  skip timing the first result (two extra loads, cold and warm cache)\n"
     "  --no-winograd      direct fp32 convolutions only (NetworkOptions::winograd)\n"
+    "  --start MODE       specialised (default) or at-once kernels (NetworkOptions::start)\n"
     "  --json             one JSON object\n";
 
 }  // namespace
@@ -31,6 +32,7 @@ int parseBenchArgs(int argc, char** argv, BenchOptions& o) {
   args.text("--model", &o.model);
   args.text("--weights", &o.weights);
   args.choice("--precision", &o.precision, {"fp32", "fp16"});
+  args.choice("--start", &o.start, {"specialised", "at-once"});
   args.positiveInt("--batch", &o.batch);
   args.positiveInt("--size", &o.size);
   args.nonNegativeInt("--warmup", &o.warmup);

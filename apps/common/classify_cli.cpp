@@ -21,8 +21,10 @@ const char* kUsage =
     "  --input-tensor FILE  raw little-endian float32 NCHW input instead of images\n"
     "                       (batch = file size / (3 x S x S x 4))\n"
     "  --save-logits FILE   write raw float32 [N, classes] logits (before softmax)\n"
+    "  --start MODE         at-once: compact kernels that compile in seconds (slower to run);\n"
+    "                       specialised: kernels tuned per layer (a minute to compile on\n"
+    "                       lavapipe); auto (default): at-once for up to 64 images\n"
     "  --help, --version\n"
-    "Up to 64 images it compiles smaller kernels: a faster start on CPU drivers (lavapipe).\n"
     "Exit status: 0 ok, 1 some input failed, 2 usage error.\n";
 
 }  // namespace
@@ -37,6 +39,7 @@ int parseClassifyArgs(int argc, char** argv, ClassifyOptions& o) {
     args.text(flag, target);
   }
   args.choice("--precision", &o.precision, {"fp32", "fp16"});
+  args.choice("--start", &o.start, {"auto", "at-once", "specialised"});
   args.positiveInt("--top", &o.top);
   args.positiveInt("--batch", &o.batch);
   args.positiveInt("--size", &o.size);

@@ -10,6 +10,7 @@ namespace vkc::app {
 
 struct ClassifyOptions {
   std::string model, weights, labels, inputTensor, saveLogits, precision = "fp32";
+  std::string start = "auto";  // "auto", "at-once" or "specialised" (NetworkOptions::start)
   int top = 5, batch = 8, size = 0, device = -1;
   bool json = false;
   std::vector<std::string> inputs;
@@ -24,7 +25,7 @@ struct EvalOptions {
 int parseEvalArgs(int argc, char** argv, EvalOptions& o);
 
 struct BenchOptions {
-  std::string model, weights, precision = "fp32";
+  std::string model, weights, precision = "fp32", start = "specialised";
   int batch = 1, size = 0, warmup = 2, runs = 5, device = -1, top = 10;
   bool json = false, peak = false, profile = false, noFirstResult = false, noWinograd = false;
 };

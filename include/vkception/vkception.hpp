@@ -66,14 +66,26 @@ class Context {
   std::unique_ptr<Impl> impl_;
 };
 
+// How a Network reaches its first result. CPU drivers (lavapipe) compile each pipeline with LLVM
+// when it first runs, and the specialised kernels of a paper network take them a minute and
+// more (benchmarks/RESULTS.md); GPU drivers compile in pipeline creation, which the pipeline
+// cache then saves.
+enum class StartMode {
+  // "Wait for fast kernels": pipelines specialised for each convolution's shape (register
+  // blocks, unrolled taps, Winograd where NetworkOptions::winograd): the fastest inference.
+  Specialised,
+  // "Start at once": compact kernels that read each convolution's shape at run time, a handful
+  // of pipelines and no Winograd; the first result in seconds on lavapipe, each inference slower
+  // (vkc-classify picks it for a few images; for short-lived processes).
+  AtOnce,
+};
+
 struct NetworkOptions {
   std::string weights;   // .safetensors file; empty: deterministic test weights (detweights)
   int inputSize = 0;     // 0: the model's default (299, or the file's vkception.input_size)
   bool profile = false;  // per-node GPU timestamps (slower; see Network::profile)
   Precision precision = Precision::Fp32;
-  // Smaller register blocks on CPU drivers (GPUs always use them): lavapipe then compiles the
-  // pipelines 3-5x faster and runs inference ~25% slower. For short-lived processes.
-  bool quickStart = false;
+  StartMode start = StartMode::Specialised;
   // fp32 stride-1 convolutions with 3 or 7 taps along rows, columns or both (1x7, 7x1, 1x3,
   // 3x1, 3x3) through Winograd F(m, r) per axis: 2-5x fewer multiplies, rounding errors up to
   // ~15x a direct convolution's per layer (tools/gen-winograd.py). fp16 always runs them

@@ -48,7 +48,7 @@ struct Network::Impl {
   graph::Program* lastRun = nullptr;
   bool profile = false;
   ops::Precision precision = ops::Precision::Fp32;
-  bool quickStart = false;
+  bool compactKernels = false;  // NetworkOptions::start == StartMode::AtOnce
   ops::Normalization normalization;
 
   StartupTimings startup;

@@ -64,7 +64,7 @@ graph::Program& Network::Impl::program(int batch, bool images) {
     options.imageInput = images;
     options.normalization = normalization;
     options.precision = precision;
-    options.quickStart = quickStart;
+    options.compactKernels = compactKernels;
     const vk::KernelCacheStats before = device->kernels().stats();
     const vk::Stopwatch creation;
     programs[key] =
@@ -120,7 +120,7 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   impl->startup.openMs = openMs;
   impl->device = &device;
   impl->profile = options.profile;
-  impl->quickStart = options.quickStart;
+  impl->compactKernels = options.start == StartMode::AtOnce;
   impl->precision =
       options.precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
   if (impl->precision == ops::Precision::Fp16)
@@ -138,7 +138,8 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
                  impl->model.graph.tensors[impl->model.graph.output].channels, impl->labels);
   step.restart();
   // fp16 keeps direct convolutions: Winograd's amplified rounding is measured for fp32 only.
-  if (options.winograd && impl->precision == ops::Precision::Fp32) {
+  // Compact kernels leave it out too: its transforms are pipelines of their own per tile size.
+  if (options.winograd && impl->precision == ops::Precision::Fp32 && !impl->compactKernels) {
     graph::lowerToWinograd(impl->model.graph, device.policy().maxWinogradLiveFloats);
   }
   impl->startup.winogradPlanMs = step.ms();

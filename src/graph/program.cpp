@@ -219,7 +219,7 @@ void Program::record(Frame& frame) {
 
   // Every node's dispatch first, so that the pipelines they need are created together, on
   // several threads (vk::KernelCache::CompileTogether).
-  const ops::ConvTiling tiling = ops::convTilingFor(device_.policy(), options_.quickStart);
+  const ops::ConvTiling tiling = ops::convTilingFor(device_.policy(), options_.compactKernels);
   std::vector<vk::Dispatch> dispatches(graph_.nodes.size());
   {
     vk::KernelCache::CompileTogether together(device_.kernels());

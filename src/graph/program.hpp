@@ -20,7 +20,7 @@ struct ProgramOptions {
   bool profile = false;     // per-node GPU timestamps (adds a barrier after every dispatch)
   bool reuseMemory = true;  // alias activations by liveness
   ops::Precision precision = ops::Precision::Fp32;  // of tensors; the weights' must match
-  bool quickStart = false;  // small register blocks on CPU drivers too (ops::ConvTiling)
+  bool compactKernels = false;  // ops::kCompactTiling (NetworkOptions::start, StartMode::AtOnce)
   // Nominal GFLOP per command buffer (vk::DevicePolicy::submitBudgetGflop); -1: the device
   // policy's, 0: one command buffer whatever the work.
   double submitBudgetGflop = -1;

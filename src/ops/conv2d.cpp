@@ -14,12 +14,23 @@ namespace {
 // or 32 channels per invocation, conv2d_segments.comp 16 (half a block) or, strided, 32.
 constexpr int kChannelBlock = 32;
 constexpr int kSegmentChannels = 16;
+constexpr int kCompactPixels = 4;  // conv2d_compact.comp: TN pixels x 16 channels
 
-struct ConvPush {
+// shaders/conv_io.glsl's push constants: the tensors, (conv2d_compact only) the kernel's shape,
+// then the epilogue.
+struct ConvTensors {
   int batch, inC, inH, inW;
   int outC, outH, outW;
   int padTop, padLeft;
   int inOffset, outOffset;
+};
+struct ConvPush {
+  ConvTensors tensors;
+  EpiloguePush epilogue;
+};
+struct CompactConvPush {
+  ConvTensors tensors;
+  int kernelH, kernelW, strideH, strideW;
   EpiloguePush epilogue;
 };
 
@@ -53,20 +64,18 @@ void checkOperands(const TensorRef& in, const TensorRef& out, const ConvEpilogue
   }
 }
 
-ConvPush convPush(const TensorRef& in, const TensorRef& out, const ConvGeometry& g,
-                  const ConvEpilogue& epilogue, bool addBias = true) {
-  return {in.batch,     in.channels,      in.height,         in.width,
-          out.channels, out.height,       out.width,         g.padTop,
-          g.padLeft,    in.elementOffset, out.elementOffset, epiloguePush(epilogue, addBias)};
+ConvTensors convTensors(const TensorRef& in, const TensorRef& out, const ConvGeometry& g) {
+  return {in.batch,  in.channels, in.height, in.width,         out.channels,     out.height,
+          out.width, g.padTop,    g.padLeft, in.elementOffset, out.elementOffset};
 }
 
 // The buffers of a convolution dispatch (shaders/conv_io.glsl): x, weights, bias, output,
 // residual through texel reads; through storage reads the weights binding also covers the bias,
 // which must follow the weights in their buffer (graph::WeightStore packs them so), and sets
-// `push.epilogue.biasOffset`: 4 storage buffers, the Vulkan 1.1 minimum per stage.
+// `epilogue.biasOffset`: 4 storage buffers, the Vulkan 1.1 minimum per stage.
 std::vector<vk::BufferSlice> convBuffers(bool storage, vk::BufferSlice x, vk::BufferSlice weights,
                                          vk::BufferSlice bias, const TensorRef& out,
-                                         const TensorRef* residual, ConvPush& push) {
+                                         const TensorRef* residual, EpiloguePush& epilogue) {
   const vk::BufferSlice res = residual ? residual->slice : out.slice;
   if (!storage) return {x, weights, bias.range ? bias : weights, out.slice, res};
   if (bias.range > 0) {
@@ -74,7 +83,7 @@ std::vector<vk::BufferSlice> convBuffers(bool storage, vk::BufferSlice x, vk::Bu
         (bias.offset - weights.offset) % sizeof(float) != 0) {
       throw Error("conv2d: storage-buffer reads need the bias after the weights in one buffer");
     }
-    push.epilogue.biasOffset = static_cast<int>((bias.offset - weights.offset) / sizeof(float));
+    epilogue.biasOffset = static_cast<int>((bias.offset - weights.offset) / sizeof(float));
     weights.range = bias.offset + bias.range - weights.offset;
   }
   return {x, weights, out.slice, res};
@@ -104,8 +113,8 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   const std::initializer_list<ReadView> views = {{x.range, 4, in.precision},
                                                  {packedWeights.range, 4, in.precision}};
   const bool storage = readsThroughStorage(kernels, device, views);
-  ConvPush push = convPush(groupIn, groupOut, ConvGeometry{}, epilogue, addBias);
-  d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push);
+  ConvPush push{convTensors(groupIn, groupOut, ConvGeometry{}), epiloguePush(epilogue, addBias)};
+  d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push.epilogue);
   d.setPush(push);
   const uint32_t lanes = kernels.policy().convWorkgroupWidth;
   const int pixelQuads = int(planeElements(out.batch, out.height, out.width) / 4);
@@ -123,8 +132,9 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   return d;
 }
 
-ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool quickStart) {
-  return policy.largeConvBlocks && !quickStart ? kLargeTiling : kSmallTiling;
+ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool compact) {
+  if (compact) return kCompactTiling;
+  return policy.largeConvBlocks ? kLargeTiling : kSmallTiling;
 }
 
 // Output pixels per line segment (4..longest): the length that computes the fewest wasted
@@ -231,8 +241,25 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const std::initializer_list<ReadView> views = {{x.range, 1, precision},
                                                  {packedWeights.range, 4, precision}};
   const bool storage = readsThroughStorage(kernels, device, views);
-  ConvPush push = convPush(in, out, g, epilogue);
-  d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push);
+  if (tiling.compact) {
+    // One pipeline for every shape: conv2d_compact.comp reads it from the push constants.
+    CompactConvPush push{convTensors(in, out, g),     g.kernelH, g.kernelW, g.strideH, g.strideW,
+                         epiloguePush(epilogue, true)};
+    d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push.epilogue);
+    d.setPush(push);
+    d.kernel = &kernels.get({shaderFor("conv2d_compact", precision, storage),
+                             {lanes, 1, 1},
+                             {},
+                             uint32_t(d.buffers.size()),
+                             sizeof(CompactConvPush),
+                             readFormats(storage, views)});
+    const uint64_t segments = uint64_t(out.batch) * outH * vk::divUp(outW, kCompactPixels);
+    d.groups = vk::foldedGroups(vk::divUp(segments, lanes),
+                                vk::divUp(out.channels, kSegmentChannels), 1, *d.kernel, 2);
+    return d;
+  }
+  ConvPush push{convTensors(in, out, g), epiloguePush(epilogue, true)};
+  d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push.epilogue);
   d.setPush(push);
 
   // Everything else takes line segments (conv2d_segments.comp): consecutive pixels of a row, or

@@ -42,8 +42,10 @@ void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
 // Register blocks per invocation. CPU drivers (lavapipe) want large ones: a fetch costs ~24
 // FMAs there and spilled accumulators stay in L1 (benchmarks/RESULTS.md). GPUs have at most 255
 // registers per invocation and spill to memory, so they get small blocks of 64 accumulators,
-// the size of the first version (not yet measured on a GPU). Small blocks also compile 3-5x
-// faster on CPU drivers, for short-lived processes (NetworkOptions::quickStart).
+// the size of the first version (not yet measured on a GPU). Compact: every spatial convolution
+// through conv2d_compact.comp, whose shape is a push constant and whose tap loops are not
+// unrolled, and 1x1s with small blocks: a few pipelines that CPU drivers build in seconds, for
+// the first result (NetworkOptions::start, StartMode::AtOnce).
 struct ConvTiling {
   int maxQuads;     // conv1x1: pixel quads per invocation
   int maxChannels;  // conv1x1: output channels per invocation (16 or 32)
@@ -52,9 +54,11 @@ struct ConvTiling {
   // 2 TN + 1 inputs per line for TN pixels, so more channels share them: 32 ran v4's 3x3/2
   // layers 10-15% faster on lavapipe (stride 1 was no faster with 32, benchmarks/RESULTS.md).
   int stridedChannels;
+  bool compact = false;
 };
-constexpr ConvTiling kLargeTiling{3, 32, 12, 32}, kSmallTiling{1, 16, 4, 16};
-ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool quickStart = false);
+constexpr ConvTiling kLargeTiling{3, 32, 12, 32}, kSmallTiling{1, 16, 4, 16},
+    kCompactTiling{1, 16, 4, 16, true};
+ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool compact = false);
 
 vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                             const TensorRef& in, const ConvGeometry& geometry,

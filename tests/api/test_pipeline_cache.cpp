@@ -34,7 +34,7 @@ std::string runWithCache(const std::string& path) {
     Context context(options);
     NetworkOptions n;
     n.weights = std::string(VKC_ASSETS_DIR) + "/fashion_mnist_irv2.safetensors";
-    n.quickStart = true;
+    n.start = vkc::StartMode::AtOnce;
     Network net = Network::load(context, "inception_resnet_v2", n);
     const std::vector<float> x = io::detweightsInput({1, 3, 75, 75});
     EXPECT_EQ(net.run(x.data(), 1).size(), 10u);

@@ -302,8 +302,8 @@ TEST_P(Conv2dTest, MatchesCpuReference) {
   // Tolerance per element: 2 * (K + 4) * 2^-24 * sum|x_i w_i| (fp32 accumulation of K products
   // plus the bias/scale/residual roundings; see tests/support/cpu_reference.hpp), and for fp16
   // variants fp16Share. Every variant (support/op_variants.hpp) runs every case: texel and
-  // storage reads, fp32 and fp16, large (CPU drivers) and small (GPUs, quickStart) register
-  // blocks, the Vulkan 1.1 minimum limits.
+  // storage reads, fp32 and fp16, large (CPU drivers) and small (GPUs) register blocks, compact
+  // kernels (StartMode::AtOnce), the Vulkan 1.1 minimum limits.
   const ConvCase& tc = std::get<0>(GetParam());
   const OpVariant& variant = std::get<1>(GetParam());
   const std::string why = unavailable(variant);
@@ -626,7 +626,8 @@ TEST_P(WinogradConvTest, MatchesCpuReference) {
 INSTANTIATE_TEST_SUITE_P(Ops, WinogradConvTest,
                          testing::Combine(testing::ValuesIn(winogradCases()),
                                           testing::ValuesIn(opVariantsWhere([](const OpVariant& v) {
-                                            return v.precision == ops::Precision::Fp32;
+                                            return v.precision == ops::Precision::Fp32 &&
+                                                   !v.tiling.compact;  // never with Winograd
                                           }))),
                          nameOf);
 

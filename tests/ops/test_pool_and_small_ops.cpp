@@ -21,12 +21,13 @@ constexpr float kSentinel = -777.0f;  // exact in fp16 as in fp32
 // storage buffers; the other small ops read storage buffers in every variant, so only the
 // precision and the limits vary.
 std::vector<OpVariant> poolVariants() {
-  return opVariantsWhere(
-      [](const OpVariant& v) { return v.tiling.maxQuads == ops::kSmallTiling.maxQuads; });
+  return opVariantsWhere([](const OpVariant& v) {
+    return v.tiling.maxQuads == ops::kSmallTiling.maxQuads && !v.tiling.compact;
+  });
 }
 std::vector<OpVariant> smallOpVariants() {
   return opVariantsWhere([](const OpVariant& v) {
-    return !v.storageReads && v.tiling.maxQuads == ops::kSmallTiling.maxQuads;
+    return !v.storageReads && v.tiling.maxQuads == ops::kSmallTiling.maxQuads && !v.tiling.compact;
   });
 }
 // The fp16 variants' share of a bound: the result is stored in fp16, by at most one fp16 ulp

@@ -16,7 +16,7 @@ namespace {
 NetworkOptions bundled() {
   NetworkOptions o;
   o.weights = std::string(VKC_ASSETS_DIR) + "/fashion_mnist_irv2.safetensors";
-  o.quickStart = true;
+  o.start = vkc::StartMode::AtOnce;
   return o;
 }
 

@@ -34,12 +34,12 @@ FaultCase bundledModel() {
   return {"bundled", "inception_resnet_v2", o};
 }
 
-// A paper network at a small input size (the smallest its valid-padding chain allows); quickStart
-// keeps lavapipe's compile times down.
+// A paper network at a small input size (the smallest its valid-padding chain allows); compact
+// kernels (StartMode::AtOnce) keep lavapipe's compile times down.
 FaultCase paperNetwork() {
   NetworkOptions o;
   o.inputSize = 75;
-  o.quickStart = true;
+  o.start = vkc::StartMode::AtOnce;
   return {"inception_v3_75", "inception_v3", o};
 }
 

@@ -20,6 +20,8 @@ const std::vector<OpVariant>& opVariants() {
       {"minimum_limits_fp32", Precision::Fp32, false, true, ops::kSmallTiling},
       {"texel_fp16", Precision::Fp16, false, false, ops::kSmallTiling},
       {"storage_fp16", Precision::Fp16, true, false, ops::kSmallTiling},
+      {"texel_fp32_compact", Precision::Fp32, false, false, ops::kCompactTiling},
+      {"storage_fp16_compact", Precision::Fp16, true, false, ops::kCompactTiling},
   };
   return variants;
 }

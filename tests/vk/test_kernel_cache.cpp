@@ -74,7 +74,7 @@ TEST(StartupTimings, ReportWhereTheFirstResultsTimeWent) {
   Context context(co);
   NetworkOptions options;
   options.weights = std::string(VKC_ASSETS_DIR) + "/fashion_mnist_irv2.safetensors";
-  options.quickStart = true;
+  options.start = vkc::StartMode::AtOnce;
   Network net = Network::load(context, "inception_resnet_v2", options);
   EXPECT_EQ(net.startup().firstRunMs, 0.0);  // no run yet
   EXPECT_EQ(net.startup().pipelines, 0);

@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
   options.precision = precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
   options.winograd = !o.noWinograd;
   options.start = o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
-  const bool winograd = options.winograd && options.precision == vkc::Precision::Fp32;
+  const bool atOnce = options.start == vkc::StartMode::AtOnce;  // compact kernels, no Winograd
+  const bool winograd = options.winograd && options.precision == vkc::Precision::Fp32 && !atOnce;
   try {
     // The benchmark's input lives on the host as floats: refuse what cannot fit rather than
     // be killed for it.
@@ -208,6 +209,7 @@ int main(int argc, char** argv) {
       for (const auto& [name, value] : d.policy)
         j["policy"][name] = value;
       j["device_class"] = j["policy"]["device_class"];
+      j["start"] = o.start;
       if (!o.noFirstResult) {
         j["first_result_ms"] = coldMs;
         j["first_result_warm_cache_ms"] = warmMs;
@@ -219,8 +221,9 @@ int main(int argc, char** argv) {
       std::cout << j.dump(2) << "\n";
       return 0;
     }
-    std::printf("%s on %s (%s), %s%s, batch %d, %dx%d\n", model.c_str(), d.name.c_str(),
-                d.driver.c_str(), precision.c_str(), winograd ? " with Winograd" : "", batch, s, s);
+    std::printf("%s on %s (%s), %s%s%s, batch %d, %dx%d\n", model.c_str(), d.name.c_str(),
+                d.driver.c_str(), precision.c_str(), winograd ? " with Winograd" : "",
+                atOnce ? ", compact kernels (--start at-once)" : "", batch, s, s);
     std::printf("  time per batch     min %.1f ms  median %.1f ms  max %.1f ms  (%d runs)\n", msMin,
                 msMedian, msMax, runs);
     std::printf("  time per image     min %.1f ms   %.2f images/s (median)\n", msMin / batch,

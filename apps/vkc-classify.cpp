@@ -12,6 +12,7 @@
 
 #include "common/cli.hpp"
 #include "common/model_choice.hpp"
+#include "common/progress_line.hpp"
 #include "vkception/vkception.hpp"
 
 namespace fs = std::filesystem;
@@ -131,6 +132,8 @@ int main(int argc, char** argv) {
     options.labels = o.labels;
     options.precision = o.precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
     options.start = startMode(o, images.size());
+    vkc::app::ProgressLine loading("vkc-classify");
+    options.progress = loading.callback();
     vkc::Network net = vkc::Network::load(context, choice.model, options);
     const std::vector<std::string>& labels = net.labels();
     const int classes = net.numClasses(), size = net.inputSize();
@@ -140,6 +143,7 @@ int main(int argc, char** argv) {
       std::vector<float> input = readTensorFile(o.inputTensor, perImage);
       int batch = static_cast<int>(input.size() / perImage);
       std::vector<float> logits = net.run(input.data(), batch);
+      loading.clear();
       if (!o.saveLogits.empty()) writeLogits(o.saveLogits, logits);
       for (int n = 0; n < batch; ++n) {
         printResult(o, o.inputTensor + "[" + std::to_string(n) + "]", &logits[n * size_t(classes)],
@@ -166,6 +170,7 @@ int main(int argc, char** argv) {
       }
       if (names.empty()) continue;
       std::vector<float> logits = net.runImages(batch.data(), static_cast<int>(names.size()));
+      loading.clear();
       for (size_t n = 0; n < names.size(); ++n) {
         printResult(o, names[n], &logits[n * classes], classes, labels);
       }

@@ -13,6 +13,7 @@
 #include "common/eval_data.hpp"
 #include "common/eval_metrics.hpp"
 #include "common/model_choice.hpp"
+#include "common/progress_line.hpp"
 #include "vkception/vkception.hpp"
 
 namespace fs = std::filesystem;
@@ -104,6 +105,8 @@ int run(const vkc::app::EvalOptions& o) {
   options.weights = choice.weights;
   options.inputSize = o.size;
   options.labels = o.labels;
+  vkc::app::ProgressLine loading("vkc-eval");
+  options.progress = loading.callback();
   vkc::Network net = vkc::Network::load(context, choice.model, options);
   const std::string& labelsPath = net.labelsFile();
   const std::vector<std::string>& labels = net.labels();
@@ -135,6 +138,7 @@ int run(const vkc::app::EvalOptions& o) {
     const int warm = static_cast<int>(std::min<size_t>(chunk, count));
     std::vector<uint8_t> zeros(size_t(warm) * 3 * size * size, 0);
     net.runImages(zeros.data(), warm);
+    loading.clear();
   }
   int64_t skipped = 0;
   const auto start = std::chrono::steady_clock::now();

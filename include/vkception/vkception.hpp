@@ -15,6 +15,7 @@
 // outlive its Context. (tests/reliability/test_concurrency.cpp checks this under TSan.)
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -80,6 +81,14 @@ enum class StartMode {
   AtOnce,
 };
 
+// Where a long load or first run is (NetworkOptions::progress): `step` is "reading weights",
+// "packing and uploading weights" (layers done of total), "creating pipelines" (done of total)
+// or "first run" (where CPU drivers compile each kernel as it is first dispatched: no count).
+struct StartupProgress {
+  const char* step = "";
+  int done = 0, total = 0;  // total 0: not counted
+};
+
 struct NetworkOptions {
   std::string weights;   // .safetensors file; empty: deterministic test weights (detweights)
   int inputSize = 0;     // 0: the model's default (299, or the file's vkception.input_size)
@@ -91,6 +100,10 @@ struct NetworkOptions {
   // ~15x a direct convolution's per layer (tools/gen-winograd.py). fp16 always runs them
   // directly.
   bool winograd = true;
+  // Called as the load and the first run go through their steps (and per pipeline created),
+  // one call at a time, perhaps from the library's compile threads. vkc-classify and vkc-eval
+  // print it as a progress line on a terminal.
+  std::function<void(const StartupProgress&)> progress;
   // Class names, one a line. Empty: the file the weights' metadata names ("vkception.labels",
   // beside the weights file), else ImageNet's for the timm models when the assets hold it and
   // the counts agree, else none (predictions carry the class index as label).

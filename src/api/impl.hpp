@@ -49,6 +49,10 @@ struct Network::Impl {
   bool profile = false;
   ops::Precision precision = ops::Precision::Fp32;
   bool compactKernels = false;  // NetworkOptions::start == StartMode::AtOnce
+  std::function<void(const StartupProgress&)> progress;  // NetworkOptions::progress
+  void report(const char* step, int done = 0, int total = 0) const {
+    if (progress) progress({step, done, total});
+  }
   ops::Normalization normalization;
 
   StartupTimings startup;

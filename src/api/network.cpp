@@ -65,6 +65,11 @@ graph::Program& Network::Impl::program(int batch, bool images) {
     options.normalization = normalization;
     options.precision = precision;
     options.compactKernels = compactKernels;
+    if (progress && startup.programMs == 0) {
+      options.pipelineProgress = [this](int done, int total) {
+        report("creating pipelines", done, total);
+      };
+    }
     const vk::KernelCacheStats before = device->kernels().stats();
     const vk::Stopwatch creation;
     programs[key] =
@@ -121,6 +126,8 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   impl->device = &device;
   impl->profile = options.profile;
   impl->compactKernels = options.start == StartMode::AtOnce;
+  impl->progress = options.progress;
+  impl->report("reading weights");
   impl->precision =
       options.precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
   if (impl->precision == ops::Precision::Fp16)
@@ -144,8 +151,10 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   }
   impl->startup.winogradPlanMs = step.ms();
   source.reset();  // the file's mapping is no longer needed: weights are in the graph
-  impl->weights =
-      std::make_unique<graph::WeightStore>(*impl->device, impl->model.graph, impl->precision);
+  Impl* self = impl.get();
+  impl->weights = std::make_unique<graph::WeightStore>(
+      *impl->device, impl->model.graph, impl->precision,
+      [self](int done, int total) { self->report("packing and uploading weights", done, total); });
   impl->startup.packMs = impl->weights->packMs();
   impl->startup.uploadMs = impl->weights->uploadMs();
   impl->maxBatch = impl->largestBatch();
@@ -208,6 +217,7 @@ void Network::Impl::runChunked(int batch, bool images, float* logits,
   const int chunk = std::min(batch, maxBatch);
   for (int start = 0; start < batch; start += chunk) {
     graph::Program& chunkProgram = program(std::min(chunk, batch - start), images);
+    if (startup.firstRunMs == 0) report("first run");
     const vk::Stopwatch run;
     chunkProgram.wait(
         submit(chunkProgram, size_t(start) * 3 * model.config.inputSize * model.config.inputSize),

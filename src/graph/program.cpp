@@ -227,7 +227,7 @@ void Program::record(Frame& frame) {
       for (int index : level)
         dispatches[index] = dispatchOf(frame, graph_.nodes[index], tiling);
     }
-    together.finish();
+    together.finish(options_.pipelineProgress);
   }
   uint32_t query = 0;
   // Levels go into one command buffer until the next would take it over the submit budget;

@@ -3,6 +3,7 @@
 // command buffers recorded once (upload, every dispatch by dependency level, download; more
 // than one only where the work exceeds the device's submit budget) and replayed with a single
 // vkQueueSubmit per inference.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ struct ProgramOptions {
   bool profile = false;     // per-node GPU timestamps (adds a barrier after every dispatch)
   bool reuseMemory = true;  // alias activations by liveness
   ops::Precision precision = ops::Precision::Fp32;  // of tensors; the weights' must match
+  // Called per pipeline created for the program (done of total), perhaps from compile threads.
+  std::function<void(int done, int total)> pipelineProgress;
   bool compactKernels = false;  // ops::kCompactTiling (NetworkOptions::start, StartMode::AtOnce)
   // Nominal GFLOP per command buffer (vk::DevicePolicy::submitBudgetGflop); -1: the device
   // policy's, 0: one command buffer whatever the work.

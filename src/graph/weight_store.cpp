@@ -54,7 +54,8 @@ void checkFits(const vk::DeviceInfo& info, const Graph& graph, uint64_t elementB
 
 }  // namespace
 
-WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision precision)
+WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision precision,
+                         const std::function<void(int done, int total)>& progress)
     : precision_(precision) {
   checkFits(device.info(), graph, ops::elementBytes(precision));
   const uint64_t align = device.info().bindingAlignment();
@@ -119,6 +120,7 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     std::vector<float> bias = ops::padBias(w.bias, w.outC);
     append(i, true, bias.data(), bias.size() * sizeof(float));
     packMs_ += pack.ms();
+    if (progress) progress(int(i + 1), int(graph.weights.size()));
   }
   flush();
 }

@@ -2,6 +2,7 @@
 // Every convolution's packed weights (fp32 or fp16) and bias (fp32) in device-local memory,
 // uploaded once through a staging buffer and shared by the programs compiled for different
 // batch sizes.
+#include <functional>
 #include <vector>
 
 #include "graph/graph.hpp"
@@ -12,8 +13,10 @@ namespace vkc::graph {
 
 class WeightStore {
  public:
+  // `progress` (optional): layers done of total, after each layer.
   WeightStore(vk::Device& device, const Graph& graph,
-              ops::Precision precision = ops::Precision::Fp32);
+              ops::Precision precision = ops::Precision::Fp32,
+              const std::function<void(int done, int total)>& progress = {});
   ops::Precision precision() const { return precision_; }
   vk::BufferSlice weights(int index) const { return entries_[index].weights; }
   vk::BufferSlice bias(int index) const { return entries_[index].bias; }

@@ -269,7 +269,8 @@ void KernelCache::compile(Kernel& kernel) {
 // concurrently (Mesa's LLVM backends do), and a network has dozens of distinct ones. Nodes share
 // kernels, so `declared` repeats them: each is taken once, in the order of first use, or a
 // thread would only wait on another's call_once.
-void KernelCache::compileAll(const std::vector<Kernel*>& declared) {
+void KernelCache::compileAll(const std::vector<Kernel*>& declared,
+                             const std::function<void(int done, int total)>& progress) {
   std::vector<Kernel*> kernels;
   std::unordered_set<const Kernel*> seen;
   for (Kernel* k : declared) {
@@ -278,14 +279,17 @@ void KernelCache::compileAll(const std::vector<Kernel*>& declared) {
   if (kernels.empty()) return;
   const Stopwatch waited;
   std::atomic<size_t> next{0};
-  std::mutex errorMutex;
+  std::mutex doneMutex;  // the error, the count and the progress calls
   std::exception_ptr error;
+  int done = 0;
   auto work = [&] {
     for (size_t i = next++; i < kernels.size(); i = next++) {
       try {
         compile(*kernels[i]);
+        std::lock_guard<std::mutex> lock(doneMutex);
+        if (progress) progress(++done, int(kernels.size()));
       } catch (...) {
-        std::lock_guard<std::mutex> lock(errorMutex);
+        std::lock_guard<std::mutex> lock(doneMutex);
         if (!error) error = std::current_exception();
       }
     }
@@ -314,14 +318,14 @@ KernelCache::CompileTogether::~CompileTogether() {
   if (active_) openGroup = outer_;
 }
 
-void KernelCache::CompileTogether::finish() {
+void KernelCache::CompileTogether::finish(const std::function<void(int, int)>& progress) {
   openGroup = outer_;
   active_ = false;
   if (outer_ && &outer_->cache_ == &cache_) {  // nested: the outer group creates them
     outer_->declared_.insert(outer_->declared_.end(), declared_.begin(), declared_.end());
     return;
   }
-  cache_.compileAll(declared_);
+  cache_.compileAll(declared_, progress);
 }
 
 KernelCacheStats KernelCache::stats() const {

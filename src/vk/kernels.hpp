@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -76,7 +77,9 @@ class KernelCache {
    public:
     explicit CompileTogether(KernelCache& cache);
     ~CompileTogether();
-    void finish();
+    // `progress` (optional): pipelines created of those declared, one call at a time, from
+    // any of the compile threads.
+    void finish(const std::function<void(int done, int total)>& progress = {});
     CompileTogether(const CompileTogether&) = delete;
     CompileTogether& operator=(const CompileTogether&) = delete;
 
@@ -107,7 +110,8 @@ class KernelCache {
   Kernel* declare(const KernelKey& key);  // made and in kernels_, its pipeline perhaps not yet
   void compile(Kernel& kernel);
   static CompileTogether* activeGroup(const KernelCache* cache);  // this thread's, for `cache`
-  void compileAll(const std::vector<Kernel*>& declared);
+  void compileAll(const std::vector<Kernel*>& declared,
+                  const std::function<void(int done, int total)>& progress);
 };
 
 VkDescriptorType descriptorType(const KernelKey& key, uint32_t binding);

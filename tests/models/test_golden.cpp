@@ -1,8 +1,9 @@
 // Whole networks vs. the goldens of independent reference code (timm, facenet-pytorch): the
 // model is built from detweights under the upstream state-dict names, run at 299x299 batch 2,
 // and its logits and every recorded block output are compared with the float64 reference;
-// once with direct convolutions only and once lowered to Winograd where it pays (the default
-// of the library's fp32 networks, graph/winograd_lowering.hpp).
+// with direct convolutions only, lowered to Winograd where it pays (the default of the library's
+// fp32 networks, graph/winograd_lowering.hpp), and with the compact kernels of
+// StartMode::AtOnce (ops::kCompactTiling).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -18,10 +19,16 @@
 namespace vkc::test {
 namespace {
 
-class GoldenTest : public testing::TestWithParam<std::tuple<std::string, bool>> {};
+enum class Kernels { Direct, Winograd, Compact };
+const char* kernelsName(Kernels k) {
+  return k == Kernels::Direct ? "direct" : k == Kernels::Winograd ? "winograd" : "compact";
+}
+
+class GoldenTest : public testing::TestWithParam<std::tuple<std::string, Kernels>> {};
 
 TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
-  const auto& [name, winograd] = GetParam();
+  const auto& [name, kernels] = GetParam();
+  const bool winograd = kernels == Kernels::Winograd;
   const std::string dir = goldenDir(name);
   auto weights = goldenWeights(name);
   models::ModelConfig config;  // 299x299, 1000 classes: the goldens' setting
@@ -37,7 +44,9 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   graph::WeightStore store(device, model.graph);
   // The logits come from the production path (memory reuse on); the block outputs from a
   // second run without reuse, where every tensor can still be read back afterwards.
-  graph::Program program(device, model.graph, store, batch);
+  graph::ProgramOptions options;
+  options.compactKernels = kernels == Kernels::Compact;
+  graph::Program program(device, model.graph, store, batch, options);
   auto input = io::detweightsInput({batch, 3, 299, 299});
   std::vector<float> logits(program.outputCount());
   program.run(input.data(), logits.data());
@@ -54,8 +63,8 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   auto meta = readJson(dir + "/meta.json");
   double torchErr = meta["torch_fp32_vs_fp64"]["max_abs_err"];
   std::printf(
-      "[ golden ] %s%s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f); torch fp32: %.3g\n",
-      name.c_str(), winograd ? " (Winograd)" : "", maxErr, maxErr / maxGolden, maxGolden, torchErr);
+      "[ golden ] %s (%s): max |ours - fp64| = %.3g (%.2e of max|logit| %.1f); torch fp32: %.3g\n",
+      name.c_str(), kernelsName(kernels), maxErr, maxErr / maxGolden, maxGolden, torchErr);
   EXPECT_LE(maxErr, 1e-4 * maxGolden);
   // Top-1 per sample.
   const int classes = static_cast<int>(golden.size()) / batch;
@@ -71,7 +80,8 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
 
   // Block statistics: a wrong block is named here even when the logits would hide it.
   // Relative 1e-4 as the README suggests for fp32 engines; samples against the block's max|x|.
-  graph::Program separate(device, model.graph, store, batch, {1, false, false});
+  options.reuseMemory = false;
+  graph::Program separate(device, model.graph, store, batch, options);
   std::vector<float> separateLogits(separate.outputCount());
   separate.run(input.data(), separateLogits.data());
   std::map<std::string, int> boundaries(model.graph.boundaries.begin(),
@@ -111,10 +121,12 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, GoldenTest,
-                         testing::Combine(testing::ValuesIn(models::modelNames()), testing::Bool()),
+                         testing::Combine(testing::ValuesIn(models::modelNames()),
+                                          testing::Values(Kernels::Direct, Kernels::Winograd,
+                                                          Kernels::Compact)),
                          [](const auto& info) {
-                           return std::get<0>(info.param) +
-                                  (std::get<1>(info.param) ? "_winograd" : "_direct");
+                           return std::get<0>(info.param) + "_" +
+                                  kernelsName(std::get<1>(info.param));
                          });
 
 }  // namespace

@@ -2,7 +2,10 @@
 // finishes (on several threads), and a Network reports where its start-up time went.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "io/detweights.hpp"
@@ -89,6 +92,46 @@ TEST(StartupTimings, ReportWhereTheFirstResultsTimeWent) {
   EXPECT_GE(t.programMs, 0.0);
   net.run(x.data(), 1);
   EXPECT_EQ(net.startup().firstRunMs, t.firstRunMs);  // the first run's, kept
+}
+
+// NetworkOptions::progress: every step in order, the counted ones up to their totals, the
+// pipelines' total that of startup(); nothing more once the first run has begun.
+TEST(StartupProgress, ReportsEveryStepInOrder) {
+  ContextOptions co;
+  co.validation = true;
+  co.pipelineCache = false;
+  Context context(co);
+  NetworkOptions options;
+  options.weights = std::string(VKC_ASSETS_DIR) + "/fashion_mnist_irv2.safetensors";
+  options.start = vkc::StartMode::AtOnce;
+  std::vector<std::tuple<std::string, int, int>> calls;
+  std::mutex mutex;
+  options.progress = [&](const StartupProgress& p) {
+    std::lock_guard<std::mutex> lock(mutex);
+    calls.emplace_back(p.step, p.done, p.total);
+  };
+  Network net = Network::load(context, "inception_resnet_v2", options);
+  const std::vector<float> x = io::detweightsInput({1, 3, 75, 75});
+  net.run(x.data(), 1);
+  const size_t afterFirstRun = calls.size();
+  net.run(x.data(), 1);
+  EXPECT_EQ(calls.size(), afterFirstRun);
+
+  std::vector<std::string> steps;  // each step once, in order of first report
+  std::map<std::string, std::pair<int, int>> last;
+  for (const auto& [step, done, total] : calls) {
+    if (steps.empty() || steps.back() != step) steps.push_back(step);
+    if (last.count(step)) EXPECT_GT(done, last[step].first) << step << " went back";
+    last[step] = {done, total};
+  }
+  const std::vector<std::string> expected = {"reading weights", "packing and uploading weights",
+                                             "creating pipelines", "first run"};
+  EXPECT_EQ(steps, expected);
+  EXPECT_GT(last["packing and uploading weights"].second, 50);  // the model's 74 layers
+  EXPECT_EQ(last["packing and uploading weights"].first,
+            last["packing and uploading weights"].second);
+  EXPECT_EQ(last["creating pipelines"].first, net.startup().pipelines);
+  EXPECT_EQ(last["creating pipelines"].second, net.startup().pipelines);
 }
 
 }  // namespace

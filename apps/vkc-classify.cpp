@@ -22,7 +22,7 @@ namespace {
 // Up to this many images (an input tensor: its bytes at 299 x 299), --start auto picks
 // StartMode::AtOnce: on a CPU driver compiling specialised pipelines costs more than running
 // compact ones (benchmarks/RESULTS.md, "Time to first result").
-constexpr size_t kAtOnceImages = 64;
+constexpr size_t kAtOnceImages = 16;
 
 vkc::StartMode startMode(const vkc::app::ClassifyOptions& o, size_t images) {
   if (o.start != "auto") {

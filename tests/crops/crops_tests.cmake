@@ -1,0 +1,8 @@
+# Multi-crop geometry and pixels against an independent PIL implementation (python3-pil).
+add_executable(crop_dump ${CMAKE_CURRENT_LIST_DIR}/crop_dump.cpp)
+target_link_libraries(crop_dump PRIVATE vkception)
+target_compile_options(crop_dump PRIVATE -Wall -Wextra)
+add_test(NAME crops.match_pil
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check_crops_pil.py
+                 $<TARGET_FILE:crop_dump> ${CMAKE_BINARY_DIR}/crops-pil)
+set_tests_properties(crops.match_pil PROPERTIES TIMEOUT 300)

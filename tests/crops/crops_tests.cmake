@@ -6,3 +6,9 @@ add_test(NAME crops.match_pil
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check_crops_pil.py
                  $<TARGET_FILE:crop_dump> ${CMAKE_BINARY_DIR}/crops-pil)
 set_tests_properties(crops.match_pil PROPERTIES TIMEOUT 300)
+
+# vkc-eval's protocol options (lists, CSV, --exclude, --save-probs, errors) on the samples.
+add_test(NAME crops.eval_protocol
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check_eval_protocol.py
+                 $<TARGET_FILE:vkc-eval> ${PROJECT_SOURCE_DIR}/assets ${CMAKE_BINARY_DIR}/eval-protocol)
+set_tests_properties(crops.eval_protocol PROPERTIES TIMEOUT 300 LABELS cli)

@@ -83,7 +83,8 @@ nlohmann::json paperRowJson(const PaperRow& r) {
 }
 
 void printPaperTable(const std::vector<PaperRow>& rows) {
-  std::printf("\n| Network | Crops | Top-1 Error | Top-%d Error | Images |\n", rows[0].stats.topK());
+  std::printf("\n| Network | Crops | Top-1 Error | Top-%d Error | Images |\n",
+              rows[0].stats.topK());
   std::printf("|---|---|---|---|---|\n");
   for (const PaperRow& r : rows) {
     std::printf("| %s | %d | %.2f%% | %.2f%% | %lld |\n", r.network.c_str(), r.crops,
@@ -212,9 +213,8 @@ int run(const vkc::app::EvalOptions& o) {
 
   // Images in the order evaluated: the first --limit of the set, less the excluded ones.
   const size_t count = o.limit > 0 ? std::min<size_t>(o.limit, set.size()) : set.size();
-  const std::vector<bool> excluded =
-      o.exclude.empty() ? std::vector<bool>(set.size(), false)
-                        : vkc::app::excludedImages(set, o.exclude);
+  const std::vector<bool> excluded = o.exclude.empty() ? std::vector<bool>(set.size(), false)
+                                                       : vkc::app::excludedImages(set, o.exclude);
   std::vector<size_t> order;
   for (size_t i = 0; i < count; ++i) {
     if (!excluded[i]) order.push_back(i);
@@ -224,9 +224,8 @@ int run(const vkc::app::EvalOptions& o) {
   if (!o.saveProbs.empty() && !(probsFile = std::fopen(o.saveProbs.c_str(), "wb"))) {
     throw vkc::Error(o.saveProbs + ": cannot write");
   }
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> probsCloser(probsFile, [](std::FILE* f) {
-    return f ? std::fclose(f) : 0;
-  });
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> probsCloser(
+      probsFile, [](std::FILE* f) { return f ? std::fclose(f) : 0; });
 
   vkc::app::EvalStats stats(classes);
   // --batch counts crops: an image's crops always go in one submit.
@@ -263,8 +262,8 @@ int run(const vkc::app::EvalOptions& o) {
     std::vector<float> probs = ensemble.runImages(input.data(), static_cast<int>(truth.size()));
     for (size_t n = 0; n < truth.size(); ++n)
       stats.add(&probs[n * classes], truth[n]);
-    if (probsFile && std::fwrite(probs.data(), sizeof(float), probs.size(), probsFile) !=
-                         probs.size()) {
+    if (probsFile &&
+        std::fwrite(probs.data(), sizeof(float), probs.size(), probsFile) != probs.size()) {
       throw vkc::Error(o.saveProbs + ": write failed");
     }
     if (progress) {

@@ -74,8 +74,9 @@ EvalSet loadValList(const std::string& listPath, const std::string& root, int la
       pathColumn = columnOf(header, {"filename", "file", "path", "image", "ImageId"});
       labelColumn = columnOf(header, {"label", "class", "class_index", "target"});
       if (pathColumn < 0 || labelColumn < 0) {
-        throw Error(where + "CSV header needs a path column (filename, path, image, ImageId) "
-                            "and a label column (label, class, class_index, target)");
+        throw Error(where +
+                    "CSV header needs a path column (filename, path, image, ImageId) "
+                    "and a label column (label, class, class_index, target)");
       }
       csv = true;
       continue;

@@ -16,8 +16,8 @@ namespace vkc {
 struct CropProtocol {
   // Shorter side of each scale; empty: the model's own single crop (Network::preprocess).
   std::vector<int> scales;
-  int squares = 3;      // 3 (left/top, centre, right/bottom) or 1 (centre)
-  bool mirror = true;   // each crop also flipped left-right
+  int squares = 3;            // 3 (left/top, centre, right/bottom) or 1 (centre)
+  bool mirror = true;         // each crop also flipped left-right
   int cropsPerImage() const;  // scales x squares x 6 x (mirror ? 2 : 1), or 1
 };
 
@@ -29,11 +29,11 @@ CropProtocol cropProtocol(int crops, int inputSize);
 
 // One crop: where it lies in the image resized so that its shorter side is `scale`.
 struct CropBox {
-  int scale = 0;                         // the shorter side the image was resized to
+  int scale = 0;                          // the shorter side the image was resized to
   int scaledWidth = 0, scaledHeight = 0;  // that resized image (the other side truncated)
-  int squareLeft = 0, squareTop = 0;     // the square (side `scale`) inside it
-  int left = 0, top = 0, size = 0;       // the crop inside the resized image; for `whole`, the
-  bool whole = false;                    // square itself, resized to the input size
+  int squareLeft = 0, squareTop = 0;      // the square (side `scale`) inside it
+  int left = 0, top = 0, size = 0;        // the crop inside the resized image; for `whole`, the
+  bool whole = false;                     // square itself, resized to the input size
   bool mirror = false;
 };
 // Order: scale, then square (left/top, centre, right/bottom), then top-left, top-right,

@@ -25,16 +25,16 @@ struct Ensemble::Impl {
   graph::Program& program(int runs) {
     auto& slot = programs[runs];
     if (!slot) {
-      if (programs.size() > 2) programs.erase(programs.begin()->first == runs
-                                                  ? std::next(programs.begin())
-                                                  : programs.begin());
+      if (programs.size() > 2)
+        programs.erase(programs.begin()->first == runs ? std::next(programs.begin())
+                                                       : programs.begin());
       graph::ProgramOptions options;
       options.imageInput = true;
       options.normalization = {{0.0f, 0.0f, 0.0f}, {1.0f, 1.0f, 1.0f}};  // members normalise
       options.precision = precision;
       options.quickStart = quickStart;
-      programs[runs] = std::make_unique<graph::Program>(*device, graph, *weights,
-                                                        runs * cropsPerRun, options);
+      programs[runs] =
+          std::make_unique<graph::Program>(*device, graph, *weights, runs * cropsPerRun, options);
     }
     return *programs[runs];
   }

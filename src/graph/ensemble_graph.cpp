@@ -98,8 +98,7 @@ Graph ensembleGraph(const std::vector<EnsembleMemberGraph>& members, int cropsPe
     g.nodes.push_back(nodeOf(OpKind::Softmax, prefix + "softmax", {logits}, p));
     probabilities.push_back(p);
   }
-  const int all =
-      addTensor(g, "probabilities", static_cast<int>(members.size()) * classes, 1, 1);
+  const int all = addTensor(g, "probabilities", static_cast<int>(members.size()) * classes, 1, 1);
   for (size_t i = 0; i < probabilities.size(); ++i) {
     g.tensors[probabilities[i]].parent = all;
     g.tensors[probabilities[i]].channelOffset = static_cast<int>(i) * classes;

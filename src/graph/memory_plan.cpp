@@ -140,7 +140,8 @@ int largestBatch(const Graph& graph, const vk::DeviceInfo& device, ops::Precisio
       planMemory(graph, 1, device.bindingAlignment(), true, precision).arenaBytes;
   if (heap > 0 && arenaPerImage > 0) batch = std::min(batch, heap / 4 / arenaPerImage);
   // The arena is one allocation: within maxMemoryAllocationSize (1 GiB at the minimum).
-  if (arenaPerImage > 0) batch = std::min<uint64_t>(batch, device.maxMemoryAllocationSize / arenaPerImage);
+  if (arenaPerImage > 0)
+    batch = std::min<uint64_t>(batch, device.maxMemoryAllocationSize / arenaPerImage);
   return static_cast<int>(std::clamp<uint64_t>(batch, 1, 1 << 16));  // dispatches fold wider grids
 }
 

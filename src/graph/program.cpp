@@ -209,9 +209,8 @@ vk::Dispatch Program::dispatchOf(Frame& frame, const Node& node, const ops::Conv
       return ops::normalizeDispatch(kernels, ref(frame, node.inputs[0]), node.normalization,
                                     ref(frame, node.output));
     case OpKind::MeanProbabilities:
-      return ops::meanProbabilitiesDispatch(kernels, ref(frame, node.inputs[0]),
-                                            node.memberWeights, node.cropsPerImage,
-                                            ref(frame, node.output));
+      return ops::meanProbabilitiesDispatch(kernels, ref(frame, node.inputs[0]), node.memberWeights,
+                                            node.cropsPerImage, ref(frame, node.output));
     case OpKind::Concat:
       return {};
   }

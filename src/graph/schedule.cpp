@@ -26,8 +26,8 @@ ops::TensorRef bindingOf(const Graph& graph, const MemoryPlan& plan, int tensor,
   const Tensor& t = graph.tensors[tensor];
   int root = graph.root(tensor);
   return ops::sliceRef(arena, plan.offset[root], plan.alignment,
-                       plan.batch / graph.tensors[root].batchDivisor, t.channels, t.height,
-                       t.width, graph.rootChannelOffset(tensor), plan.precision);
+                       plan.batch / graph.tensors[root].batchDivisor, t.channels, t.height, t.width,
+                       graph.rootChannelOffset(tensor), plan.precision);
 }
 
 int Schedule::dispatchCount() const {

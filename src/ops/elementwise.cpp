@@ -100,8 +100,7 @@ vk::Dispatch normalizeDispatch(vk::KernelCache& kernels, const TensorRef& in,
       {shaderFor("normalize", out.precision), {kLanes, 1, 1}, {}, 2, sizeof(NormalizePush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(push);
-  d.groups =
-      vk::foldedGroups(vk::divUp(uint64_t(in.batch) * 3 * hw, kLanes), 1, 1, *d.kernel, 2);
+  d.groups = vk::foldedGroups(vk::divUp(uint64_t(in.batch) * 3 * hw, kLanes), 1, 1, *d.kernel, 2);
   return d;
 }
 
@@ -123,8 +122,8 @@ vk::Dispatch meanProbabilitiesDispatch(vk::KernelCache& kernels, const TensorRef
       {shaderFor("mean_probabilities", in.precision), {kLanes, 1, 1}, {}, 2, sizeof(MeanPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(push);
-  d.groups = vk::foldedGroups(vk::divUp(uint64_t(out.batch) * out.channels, kLanes), 1, 1,
-                              *d.kernel, 2);
+  d.groups =
+      vk::foldedGroups(vk::divUp(uint64_t(out.batch) * out.channels, kLanes), 1, 1, *d.kernel, 2);
   return d;
 }
 

@@ -254,22 +254,21 @@ class Block8(nn.Module):
         return out if self.act is None else self.act(out)
 
 
+def add_resnet_stem(module, c, in_chans):
+    """The stem both Inception-ResNets share (conv2d_1a .. conv2d_4a), as `module`'s children."""
+    module.conv2d_1a = ConvUnit(in_chans, c(32), 3, stride=2)
+    module.conv2d_2a = ConvUnit(c(32), c(32), 3)
+    module.conv2d_2b = ConvUnit(c(32), c(64), 3, padding=1)
+    module.maxpool_3a = nn.MaxPool2d(3, stride=2)
+    module.conv2d_3b = ConvUnit(c(64), c(80), 1)
+    module.conv2d_4a = ConvUnit(c(80), c(192), 3)
+
+
 class InceptionResnetV2(nn.Module):
     def __init__(self, num_classes=10, width_divisor=8, repeats=(2, 4, 2), in_chans=3):
         super().__init__()
-        d = width_divisor
-
-        def c(ch):
-            if ch % d != 0:
-                raise ValueError("channel count %d not divisible by %d" % (ch, d))
-            return ch // d
-
-        self.conv2d_1a = ConvUnit(in_chans, c(32), 3, stride=2)
-        self.conv2d_2a = ConvUnit(c(32), c(32), 3)
-        self.conv2d_2b = ConvUnit(c(32), c(64), 3, padding=1)
-        self.maxpool_3a = nn.MaxPool2d(3, stride=2)
-        self.conv2d_3b = ConvUnit(c(64), c(80), 1)
-        self.conv2d_4a = ConvUnit(c(80), c(192), 3)
+        c = channel_divider(width_divisor)
+        add_resnet_stem(self, c, in_chans)
         self.maxpool_5a = nn.MaxPool2d(3, stride=2)
         self.mixed_5b = Mixed5b(c)
         self.repeat = nn.Sequential(*[Block35(c, 0.17) for _ in range(repeats[0])])
@@ -478,12 +477,7 @@ class InceptionResnetV1(nn.Module):
     def __init__(self, num_classes=10, width_divisor=8, repeats=(5, 10, 5), in_chans=3):
         super().__init__()
         c = channel_divider(width_divisor)
-        self.conv2d_1a = ConvUnit(in_chans, c(32), 3, stride=2)
-        self.conv2d_2a = ConvUnit(c(32), c(32), 3)
-        self.conv2d_2b = ConvUnit(c(32), c(64), 3, padding=1)
-        self.maxpool_3a = nn.MaxPool2d(3, stride=2)
-        self.conv2d_3b = ConvUnit(c(64), c(80), 1)
-        self.conv2d_4a = ConvUnit(c(80), c(192), 3)
+        add_resnet_stem(self, c, in_chans)
         self.conv2d_4b = ConvUnit(c(192), c(256), 3, stride=2)
         self.repeat_1 = nn.Sequential(*[irv1_block35(c) for _ in range(repeats[0])])
         self.mixed_6a = reduction_a(c, 256, 192, 192, 256, 384)

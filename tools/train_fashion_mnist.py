@@ -254,22 +254,21 @@ class Block8(nn.Module):
         return out if self.act is None else self.act(out)
 
 
+def add_resnet_stem(module, c, in_chans):
+    """The stem both Inception-ResNets share (conv2d_1a .. conv2d_4a), as `module`'s children."""
+    module.conv2d_1a = ConvUnit(in_chans, c(32), 3, stride=2)
+    module.conv2d_2a = ConvUnit(c(32), c(32), 3)
+    module.conv2d_2b = ConvUnit(c(32), c(64), 3, padding=1)
+    module.maxpool_3a = nn.MaxPool2d(3, stride=2)
+    module.conv2d_3b = ConvUnit(c(64), c(80), 1)
+    module.conv2d_4a = ConvUnit(c(80), c(192), 3)
+
+
 class InceptionResnetV2(nn.Module):
     def __init__(self, num_classes=10, width_divisor=8, repeats=(2, 4, 2), in_chans=3):
         super().__init__()
-        d = width_divisor
-
-        def c(ch):
-            if ch % d != 0:
-                raise ValueError("channel count %d not divisible by %d" % (ch, d))
-            return ch // d
-
-        self.conv2d_1a = ConvUnit(in_chans, c(32), 3, stride=2)
-        self.conv2d_2a = ConvUnit(c(32), c(32), 3)
-        self.conv2d_2b = ConvUnit(c(32), c(64), 3, padding=1)
-        self.maxpool_3a = nn.MaxPool2d(3, stride=2)
-        self.conv2d_3b = ConvUnit(c(64), c(80), 1)
-        self.conv2d_4a = ConvUnit(c(80), c(192), 3)
+        c = channel_divider(width_divisor)
+        add_resnet_stem(self, c, in_chans)
         self.maxpool_5a = nn.MaxPool2d(3, stride=2)
         self.mixed_5b = Mixed5b(c)
         self.repeat = nn.Sequential(*[Block35(c, 0.17) for _ in range(repeats[0])])
@@ -299,6 +298,210 @@ class InceptionResnetV2(nn.Module):
         x = self.conv2d_7b(x)
         x = x.mean(dim=(2, 3))
         return self.classif(x)
+
+
+# ----------------------------------------------------------------------------
+# The other two families, for ensembles (same key names as the C++ loaders expect): timm's
+# inception_v4 (features.N) and facenet-pytorch's InceptionResnetV1, reduced the same way.
+# ----------------------------------------------------------------------------
+
+
+def channel_divider(d):
+    def c(ch):
+        if ch % d != 0:
+            raise ValueError("channel count %d not divisible by %d" % (ch, d))
+        return ch // d
+    return c
+
+
+def avg_pool_3x3():
+    return nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
+
+
+class Concat(nn.Module):
+    """Runs its children on the same input and concatenates along channels."""
+
+    def __init__(self, *branches):
+        super().__init__()
+        for i, b in enumerate(branches):
+            self.add_module("branch%d" % i, b)
+
+    def forward(self, x):
+        return torch.cat([b(x) for b in self.children()], 1)
+
+
+class Mixed3a(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.maxpool = nn.MaxPool2d(3, stride=2)
+        self.conv = ConvUnit(c(64), c(96), 3, stride=2)
+
+    def forward(self, x):
+        return torch.cat([self.maxpool(x), self.conv(x)], 1)
+
+
+class Mixed5a(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = ConvUnit(c(192), c(192), 3, stride=2)
+        self.maxpool = nn.MaxPool2d(3, stride=2)
+
+    def forward(self, x):
+        return torch.cat([self.conv(x), self.maxpool(x)], 1)
+
+
+def inception_v4_a(c):
+    return Concat(ConvUnit(c(384), c(96), 1),
+                  nn.Sequential(ConvUnit(c(384), c(64), 1), ConvUnit(c(64), c(96), 3, padding=1)),
+                  nn.Sequential(ConvUnit(c(384), c(64), 1), ConvUnit(c(64), c(96), 3, padding=1),
+                                ConvUnit(c(96), c(96), 3, padding=1)),
+                  nn.Sequential(avg_pool_3x3(), ConvUnit(c(384), c(96), 1)))
+
+
+def inception_v4_b(c):
+    return Concat(ConvUnit(c(1024), c(384), 1),
+                  nn.Sequential(ConvUnit(c(1024), c(192), 1),
+                                ConvUnit(c(192), c(224), (1, 7), padding=(0, 3)),
+                                ConvUnit(c(224), c(256), (7, 1), padding=(3, 0))),
+                  nn.Sequential(ConvUnit(c(1024), c(192), 1),
+                                ConvUnit(c(192), c(192), (7, 1), padding=(3, 0)),
+                                ConvUnit(c(192), c(224), (1, 7), padding=(0, 3)),
+                                ConvUnit(c(224), c(224), (7, 1), padding=(3, 0)),
+                                ConvUnit(c(224), c(256), (1, 7), padding=(0, 3))),
+                  nn.Sequential(avg_pool_3x3(), ConvUnit(c(1024), c(128), 1)))
+
+
+class InceptionV4C(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.branch0 = ConvUnit(c(1536), c(256), 1)
+        self.branch1_0 = ConvUnit(c(1536), c(384), 1)
+        self.branch1_1a = ConvUnit(c(384), c(256), (1, 3), padding=(0, 1))
+        self.branch1_1b = ConvUnit(c(384), c(256), (3, 1), padding=(1, 0))
+        self.branch2_0 = ConvUnit(c(1536), c(384), 1)
+        self.branch2_1 = ConvUnit(c(384), c(448), (3, 1), padding=(1, 0))
+        self.branch2_2 = ConvUnit(c(448), c(512), (1, 3), padding=(0, 1))
+        self.branch2_3a = ConvUnit(c(512), c(256), (1, 3), padding=(0, 1))
+        self.branch2_3b = ConvUnit(c(512), c(256), (3, 1), padding=(1, 0))
+        self.branch3 = nn.Sequential(avg_pool_3x3(), ConvUnit(c(1536), c(256), 1))
+
+    def forward(self, x):
+        b1 = self.branch1_0(x)
+        b2 = self.branch2_2(self.branch2_1(self.branch2_0(x)))
+        return torch.cat([self.branch0(x), self.branch1_1a(b1), self.branch1_1b(b1),
+                          self.branch2_3a(b2), self.branch2_3b(b2), self.branch3(x)], 1)
+
+
+def reduction_a(c, cin, k, l, m, n):
+    return Concat(ConvUnit(c(cin), c(n), 3, stride=2),
+                  nn.Sequential(ConvUnit(c(cin), c(k), 1), ConvUnit(c(k), c(l), 3, padding=1),
+                                ConvUnit(c(l), c(m), 3, stride=2)),
+                  nn.MaxPool2d(3, stride=2))
+
+
+class InceptionV4(nn.Module):
+    """timm's inception_v4 (features.0 .. features.N, last_linear); repeats = A, B, C blocks."""
+
+    def __init__(self, num_classes=10, width_divisor=8, repeats=(4, 7, 3), in_chans=3):
+        super().__init__()
+        c = channel_divider(width_divisor)
+        mixed4a = Concat(nn.Sequential(ConvUnit(c(160), c(64), 1), ConvUnit(c(64), c(96), 3)),
+                         nn.Sequential(ConvUnit(c(160), c(64), 1),
+                                       ConvUnit(c(64), c(64), (1, 7), padding=(0, 3)),
+                                       ConvUnit(c(64), c(64), (7, 1), padding=(3, 0)),
+                                       ConvUnit(c(64), c(96), 3)))
+        reduction_b = Concat(nn.Sequential(ConvUnit(c(1024), c(192), 1),
+                                           ConvUnit(c(192), c(192), 3, stride=2)),
+                             nn.Sequential(ConvUnit(c(1024), c(256), 1),
+                                           ConvUnit(c(256), c(256), (1, 7), padding=(0, 3)),
+                                           ConvUnit(c(256), c(320), (7, 1), padding=(3, 0)),
+                                           ConvUnit(c(320), c(320), 3, stride=2)),
+                             nn.MaxPool2d(3, stride=2))
+        self.features = nn.Sequential(
+            ConvUnit(in_chans, c(32), 3, stride=2), ConvUnit(c(32), c(32), 3),
+            ConvUnit(c(32), c(64), 3, padding=1), Mixed3a(c), mixed4a, Mixed5a(c),
+            *[inception_v4_a(c) for _ in range(repeats[0])],
+            reduction_a(c, 384, 192, 224, 256, 384),
+            *[inception_v4_b(c) for _ in range(repeats[1])], reduction_b,
+            *[InceptionV4C(c) for _ in range(repeats[2])])
+        self.last_linear = nn.Linear(c(1536), num_classes)
+
+    def forward(self, x):
+        return self.last_linear(self.features(x).mean(dim=(2, 3)))
+
+
+class ResidualBlock(nn.Module):
+    """facenet's Block35 / Block17 / Block8: act(x + scale * conv2d(cat(branches)))."""
+
+    def __init__(self, branches, cat, cout, scale, relu=True):
+        super().__init__()
+        self.scale = scale
+        for i, b in enumerate(branches):
+            self.add_module("branch%d" % i, b)
+        self.conv2d = nn.Conv2d(cat, cout, 1, bias=True)
+        self.relu = relu
+
+    def forward(self, x):
+        out = torch.cat([b(x) for name, b in self.named_children() if name.startswith("branch")], 1)
+        out = x + self.scale * self.conv2d(out)
+        return torch.relu(out) if self.relu else out
+
+
+def irv1_block35(c):
+    return ResidualBlock([ConvUnit(c(256), c(32), 1),
+                          nn.Sequential(ConvUnit(c(256), c(32), 1), ConvUnit(c(32), c(32), 3, padding=1)),
+                          nn.Sequential(ConvUnit(c(256), c(32), 1), ConvUnit(c(32), c(32), 3, padding=1),
+                                        ConvUnit(c(32), c(32), 3, padding=1))],
+                         c(96), c(256), 0.17)
+
+
+def irv1_block17(c):
+    return ResidualBlock([ConvUnit(c(896), c(128), 1),
+                          nn.Sequential(ConvUnit(c(896), c(128), 1),
+                                        ConvUnit(c(128), c(128), (1, 7), padding=(0, 3)),
+                                        ConvUnit(c(128), c(128), (7, 1), padding=(3, 0)))],
+                         c(256), c(896), 0.10)
+
+
+def irv1_block8(c, scale=0.20, relu=True):
+    return ResidualBlock([ConvUnit(c(1792), c(192), 1),
+                          nn.Sequential(ConvUnit(c(1792), c(192), 1),
+                                        ConvUnit(c(192), c(192), (1, 3), padding=(0, 1)),
+                                        ConvUnit(c(192), c(192), (3, 1), padding=(1, 0)))],
+                         c(384), c(1792), scale, relu)
+
+
+class InceptionResnetV1(nn.Module):
+    """facenet-pytorch's InceptionResnetV1(classify=True) layout; repeats = Block35/17/8."""
+
+    def __init__(self, num_classes=10, width_divisor=8, repeats=(5, 10, 5), in_chans=3):
+        super().__init__()
+        c = channel_divider(width_divisor)
+        add_resnet_stem(self, c, in_chans)
+        self.conv2d_4b = ConvUnit(c(192), c(256), 3, stride=2)
+        self.repeat_1 = nn.Sequential(*[irv1_block35(c) for _ in range(repeats[0])])
+        self.mixed_6a = reduction_a(c, 256, 192, 192, 256, 384)
+        self.repeat_2 = nn.Sequential(*[irv1_block17(c) for _ in range(repeats[1])])
+        self.mixed_7a = Concat(nn.Sequential(ConvUnit(c(896), c(256), 1), ConvUnit(c(256), c(384), 3, stride=2)),
+                               nn.Sequential(ConvUnit(c(896), c(256), 1), ConvUnit(c(256), c(256), 3, stride=2)),
+                               nn.Sequential(ConvUnit(c(896), c(256), 1), ConvUnit(c(256), c(256), 3, padding=1),
+                                             ConvUnit(c(256), c(256), 3, stride=2)),
+                               nn.MaxPool2d(3, stride=2))
+        self.repeat_3 = nn.Sequential(*[irv1_block8(c) for _ in range(repeats[2])])
+        self.block8 = irv1_block8(c, 1.0, relu=False)
+        self.last_linear = nn.Linear(c(1792), c(512), bias=False)
+        self.last_bn = nn.BatchNorm1d(c(512), eps=BN_EPS)
+        self.logits = nn.Linear(c(512), num_classes)
+
+    def forward(self, x):
+        for name in ("conv2d_1a", "conv2d_2a", "conv2d_2b", "maxpool_3a", "conv2d_3b", "conv2d_4a",
+                     "conv2d_4b", "repeat_1", "mixed_6a", "repeat_2", "mixed_7a", "repeat_3", "block8"):
+            x = getattr(self, name)(x)
+        return self.logits(self.last_bn(self.last_linear(x.mean(dim=(2, 3)))))
+
+
+MODELS = {"inception_resnet_v2": InceptionResnetV2, "inception_v4": InceptionV4,
+          "inception_resnet_v1": InceptionResnetV1}
 
 # ----------------------------------------------------------------------------
 # safetensors (hand-written writer / reader)
@@ -378,6 +581,7 @@ def sample_filename(label_idx):
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default="inception_resnet_v2", choices=sorted(MODELS))
     p.add_argument("--epochs", type=int, default=8)
     p.add_argument("--width-divisor", type=int, default=8, choices=[1, 2, 4, 8])
     p.add_argument("--repeats", type=str, default="2,4,2",
@@ -388,6 +592,8 @@ def parse_args(argv=None):
     p.add_argument("--lr", type=float, default=4e-3, help="peak AdamW learning rate (one-cycle)")
     p.add_argument("--weight-decay", type=float, default=0.05)
     p.add_argument("--max-shift", type=int, default=2, help="random translation (28x28 pixels)")
+    p.add_argument("--train-images", type=int, default=0,
+                   help="train on the first N training images only (0: all 60000)")
     p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--out", default=os.path.join(REPO, "assets", "fashion_mnist_irv2.safetensors"),
                    help="output safetensors path; labels + samples/ go next to it")
@@ -416,6 +622,8 @@ def main(argv=None):
 
     # ---- data
     xtr, ytr = load_split(args.data_dir, "train")
+    if args.train_images > 0:  # a short run (ensemble members); mean/std from these images too
+        xtr, ytr = xtr[:args.train_images], ytr[:args.train_images]
     xte, yte = load_split(args.data_dir, "test")
     xtr_t = torch.from_numpy(xtr)
     xte_t = torch.from_numpy(xte)
@@ -433,7 +641,7 @@ def main(argv=None):
     print("  train %s  test %s  mean %.6f  std %.6f" % (tuple(xtr.shape), tuple(xte.shape), mean, std))
 
     # ---- model
-    model = InceptionResnetV2(10, args.width_divisor, repeats)
+    model = MODELS[args.model](10, args.width_divisor, repeats)
     n_params = sum(p.numel() for p in model.parameters())
     print("  params         %d" % n_params)
 
@@ -499,7 +707,7 @@ def main(argv=None):
     out_dir = os.path.dirname(out_path)
     labels_name = "fashion_mnist_labels.txt"
     meta = {
-        "vkception.model": "inception_resnet_v2",
+        "vkception.model": args.model,
         "vkception.width_divisor": str(args.width_divisor),
         "vkception.repeats": "%d,%d,%d" % repeats,
         "vkception.num_classes": "10",
@@ -528,7 +736,7 @@ def main(argv=None):
     # ---- verify: reload with our reader into a fresh model
     tensors, meta_r = read_safetensors(out_path)
     assert meta_r == meta
-    model2 = InceptionResnetV2(10, int(meta_r["vkception.width_divisor"]),
+    model2 = MODELS[meta_r["vkception.model"]](10, int(meta_r["vkception.width_divisor"]),
                                tuple(int(r) for r in meta_r["vkception.repeats"].split(",")))
     sd_keys = [k for k in model2.state_dict() if not k.endswith("num_batches_tracked")]
     assert sorted(sd_keys) == sorted(tensors.keys()), "key mismatch"

@@ -21,6 +21,10 @@ struct EvalOptions {
   std::string model, weights, labels, idxImages, idxLabels, dir;
   int batch = 32, size = 0, device = -1, limit = 0;
   bool json = false;
+  // The paper's protocol: crops per image, other scales / squares, an ensemble of members, a
+  // validation list, excluded images, a label offset (1001-class models), probabilities out.
+  int crops = 1, squares = 0, labelOffset = 0;
+  std::string scales, ensemble, valList, exclude, saveProbs;
 };
 int parseEvalArgs(int argc, char** argv, EvalOptions& o);
 

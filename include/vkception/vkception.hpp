@@ -46,6 +46,7 @@ struct ContextOptions {
 enum class Precision { Fp32, Fp16 };
 
 class Network;
+class Ensemble;  // vkception/ensemble.hpp
 
 class Context {
  public:
@@ -209,6 +210,7 @@ class Network {
   struct Impl;
 
  private:
+  friend class Ensemble;  // records the members' graphs into its own program
   explicit Network(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -24,26 +24,7 @@ auto noticingDeviceLoss(vk::Device& device, F&& work) {
 }  // namespace
 
 int Network::Impl::largestBatch() const {
-  // A tensor's bytes grow at most linearly with the batch (planes only round up to 8 elements).
-  uint64_t perImage = 1;
-  for (const graph::Tensor& t : model.graph.tensors) {
-    perImage = std::max<uint64_t>(perImage, uint64_t(t.channels) *
-                                                ops::planeElements(1, t.height, t.width) *
-                                                ops::elementBytes(precision));
-  }
-  uint64_t batch = device->info().maxStorageBufferRange / perImage;
-  // And the activations of one chunk within a quarter of the largest device-local heap, so that
-  // a huge batch is split instead of exhausting the device (or, on CPU drivers, the host).
-  const uint64_t heap = device->info().largestDeviceLocalHeap();
-  const uint64_t arenaPerImage =
-      graph::planMemory(model.graph, 1, device->info().bindingAlignment(), true, precision)
-          .arenaBytes;
-  if (heap > 0 && arenaPerImage > 0) batch = std::min(batch, heap / 4 / arenaPerImage);
-  // The arena is one allocation: within maxMemoryAllocationSize (1 GiB at the minimum).
-  if (arenaPerImage > 0) {
-    batch = std::min<uint64_t>(batch, device->info().maxMemoryAllocationSize / arenaPerImage);
-  }
-  return static_cast<int>(std::clamp<uint64_t>(batch, 1, 1 << 16));  // dispatches fold wider grids
+  return graph::largestBatch(model.graph, device->info(), precision);
 }
 
 graph::Program& Network::Impl::program(int batch, bool images) {

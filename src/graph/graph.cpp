@@ -22,6 +22,10 @@ const char* opKindName(OpKind kind) {
       return "winograd_products";
     case OpKind::WinogradOutput:
       return "winograd_output";
+    case OpKind::Normalize:
+      return "normalize";
+    case OpKind::MeanProbabilities:
+      return "mean_probabilities";
   }
   return "?";
 }

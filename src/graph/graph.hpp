@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ops/conv2d.hpp"
+#include "ops/elementwise.hpp"
 #include "ops/pool2d.hpp"
 #include "ops/winograd.hpp"
 
@@ -18,6 +19,9 @@ struct Tensor {
   int producer = -1;      // node index; -1 for the graph input
   int parent = -1;        // tensor whose channel slice this is, or -1
   int channelOffset = 0;  // offset inside `parent`
+  // Rows per program batch: the batch divided by this (an ensemble's averages: one row per
+  // image, not per crop).
+  int batchDivisor = 1;
   size_t elementsPerImage() const { return size_t(channels) * height * width; }
 };
 
@@ -33,6 +37,10 @@ enum class OpKind {
   WinogradInput,
   WinogradProducts,
   WinogradOutput,
+  // Ensembles (graph/ensemble_graph.hpp): per-channel (x - mean) / std of a member's input, and
+  // the weighted mean of the members' probabilities over each image's crops.
+  Normalize,
+  MeanProbabilities,
 };
 
 const char* opKindName(OpKind kind);
@@ -59,6 +67,11 @@ struct Node {
   // Pool
   ops::PoolGeometry pool;
   ops::PoolMode poolMode = ops::PoolMode::Max;
+  // Normalize
+  ops::Normalization normalization;
+  // MeanProbabilities: the members' weights (summing to 1), their inputs' row groups (crops)
+  std::vector<float> memberWeights;
+  int cropsPerImage = 1;
 };
 
 struct Graph {

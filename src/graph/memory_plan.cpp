@@ -81,7 +81,7 @@ MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool re
     }
     const Tensor& tensor = graph.tensors[t];
     plan.bytes[t] = uint64_t(tensor.channels) *
-                    ops::planeElements(batch, tensor.height, tensor.width) *
+                    ops::planeElements(batch / tensor.batchDivisor, tensor.height, tensor.width) *
                     ops::elementBytes(precision);
     plan.naiveBytes += alignUp(plan.bytes[t], alignment);
     plan.largestTensorBytes = std::max(plan.largestTensorBytes, plan.bytes[t]);
@@ -122,6 +122,27 @@ MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool re
     plan.bytes[t] = plan.bytes[r];
   }
   return plan;
+}
+
+int largestBatch(const Graph& graph, const vk::DeviceInfo& device, ops::Precision precision) {
+  // A tensor's bytes grow at most linearly with the batch (planes only round up to 8 elements).
+  uint64_t perImage = 1;
+  for (const Tensor& t : graph.tensors) {
+    perImage = std::max<uint64_t>(perImage, uint64_t(t.channels) *
+                                                ops::planeElements(1, t.height, t.width) *
+                                                ops::elementBytes(precision));
+  }
+  uint64_t batch = device.maxStorageBufferRange / perImage;
+  // And the activations of one chunk within a quarter of the largest device-local heap, so that
+  // a huge batch is split instead of exhausting the device (or, on CPU drivers, the host).
+  const uint64_t heap = device.largestDeviceLocalHeap();
+  const uint64_t arenaPerImage =
+      planMemory(graph, 1, device.bindingAlignment(), true, precision).arenaBytes;
+  if (heap > 0 && arenaPerImage > 0) batch = std::min(batch, heap / 4 / arenaPerImage);
+  // The arena is one allocation: within maxMemoryAllocationSize (1 GiB at the minimum).
+  if (arenaPerImage > 0)
+    batch = std::min<uint64_t>(batch, device.maxMemoryAllocationSize / arenaPerImage);
+  return static_cast<int>(std::clamp<uint64_t>(batch, 1, 1 << 16));  // dispatches fold wider grids
 }
 
 }  // namespace vkc::graph

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "graph/graph.hpp"
+#include "vk/device_info.hpp"
 
 namespace vkc::graph {
 
@@ -30,6 +31,10 @@ struct MemoryPlan {
 
 // alignment: where bindings may start (DeviceInfo::bindingAlignment; every root starts at a
 // multiple). reuse=false places every root at its own range (for debugging aliasing problems).
+// The largest batch whose biggest tensor fits one binding (maxStorageBufferRange), whose arena
+// fits a quarter of the largest device-local heap and one allocation; at least 1.
+int largestBatch(const Graph& graph, const vk::DeviceInfo& device, ops::Precision precision);
+
 MemoryPlan planMemory(const Graph& graph, int batch, uint64_t alignment, bool reuse = true,
                       ops::Precision precision = ops::Precision::Fp32);
 

@@ -87,6 +87,12 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
     throw Error("the weights were stored for another precision than the program's");
   }
   if (options.precision == ops::Precision::Fp16) ops::requireFp16(device.info(), device.policy());
+  for (const Tensor& t : graph.tensors) {
+    if (batch % t.batchDivisor != 0) {
+      throw Error("batch " + std::to_string(batch) + " is not a multiple of " +
+                  std::to_string(t.batchDivisor) + " (tensor '" + t.name + "')");
+    }
+  }
   plan_ = planMemory(graph, batch, device.info().bindingAlignment(), options.reuseMemory,
                      options.precision);
   if (plan_.largestTensorBytes > device.info().maxStorageBufferRange) {
@@ -135,7 +141,11 @@ size_t Program::inputCount() const {
 }
 
 size_t Program::outputCount() const {
-  return size_t(batch_) * graph_.tensors[graph_.output].elementsPerImage();
+  return size_t(outputRows()) * graph_.tensors[graph_.output].elementsPerImage();
+}
+
+int Program::outputRows() const {
+  return batch_ / graph_.tensors[graph_.output].batchDivisor;
 }
 
 ops::TensorRef Program::ref(const Frame& frame, int tensor) const {
@@ -195,6 +205,12 @@ vk::Dispatch Program::dispatchOf(Frame& frame, const Node& node, const ops::Conv
       return ops::winogradOutputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
                                          node.winograd, weights_.bias(node.weights),
                                          ref(frame, node.output), epilogueOf(node));
+    case OpKind::Normalize:
+      return ops::normalizeDispatch(kernels, ref(frame, node.inputs[0]), node.normalization,
+                                    ref(frame, node.output));
+    case OpKind::MeanProbabilities:
+      return ops::meanProbabilitiesDispatch(kernels, ref(frame, node.inputs[0]), node.memberWeights,
+                                            node.cropsPerImage, ref(frame, node.output));
     case OpKind::Concat:
       return {};
   }
@@ -322,7 +338,7 @@ void Program::wait(int ticket, float* output) {
   }
   device_.waitForFence(frame.fence);
   const Tensor& out = graph_.tensors[graph_.output];
-  cnhwToNchw(frame.output.mapped(), options_.precision, output, batch_, out.channels,
+  cnhwToNchw(frame.output.mapped(), options_.precision, output, outputRows(), out.channels,
              out.height * out.width);
   frame.ticket = -1;
   lastFrame_ = static_cast<int>(ticket % frames_.size());
@@ -351,9 +367,9 @@ std::vector<float> Program::readTensor(int tensor) const {
   ops::TensorRef r = ref(frame, tensor);
   const size_t element = ops::elementBytes(options_.precision);
   std::vector<uint8_t> bound(r.slice.range);
-  std::vector<float> out(size_t(batch_) * t.elementsPerImage());
+  std::vector<float> out(size_t(r.batch) * t.elementsPerImage());
   device_.download(frame.arena, bound.data(), r.slice.range, r.slice.offset);
-  cnhwToNchw(bound.data() + r.elementOffset * element, options_.precision, out.data(), batch_,
+  cnhwToNchw(bound.data() + r.elementOffset * element, options_.precision, out.data(), r.batch,
              t.channels, t.height * t.width);
   return out;
 }

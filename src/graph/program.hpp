@@ -57,6 +57,7 @@ class Program {
   int batch() const { return batch_; }
   size_t inputCount() const;   // floats per batch
   size_t outputCount() const;  // floats per batch
+  int outputRows() const;      // the batch, or fewer where the output averages rows
   const ProgramStats& stats() const { return stats_; }
   const MemoryPlan& plan() const { return plan_; }
   const Schedule& schedule() const { return schedule_; }

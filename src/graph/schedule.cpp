@@ -25,8 +25,9 @@ bool conflict(const Access& a, const Access& b) {
 ops::TensorRef bindingOf(const Graph& graph, const MemoryPlan& plan, int tensor, VkBuffer arena) {
   const Tensor& t = graph.tensors[tensor];
   int root = graph.root(tensor);
-  return ops::sliceRef(arena, plan.offset[root], plan.alignment, plan.batch, t.channels, t.height,
-                       t.width, graph.rootChannelOffset(tensor), plan.precision);
+  return ops::sliceRef(arena, plan.offset[root], plan.alignment,
+                       plan.batch / graph.tensors[root].batchDivisor, t.channels, t.height, t.width,
+                       graph.rootChannelOffset(tensor), plan.precision);
 }
 
 int Schedule::dispatchCount() const {

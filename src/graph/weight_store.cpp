@@ -125,4 +125,13 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
   flush();
 }
 
+WeightStore::WeightStore(const std::vector<const WeightStore*>& parts)
+    : precision_(parts.empty() ? ops::Precision::Fp32 : parts.front()->precision()) {
+  for (const WeightStore* part : parts) {
+    if (part->precision() != precision_) throw Error("weight stores of different precisions");
+    entries_.insert(entries_.end(), part->entries_.begin(), part->entries_.end());
+    bytes_ += part->bytes_;
+  }
+}
+
 }  // namespace vkc::graph

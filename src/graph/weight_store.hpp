@@ -17,6 +17,9 @@ class WeightStore {
   WeightStore(vk::Device& device, const Graph& graph,
               ops::Precision precision = ops::Precision::Fp32,
               const std::function<void(int done, int total)>& progress = {});
+  // The layers of `parts` in order, in their buffers (an ensemble's merged graph numbers its
+  // members' layers so); owns nothing: the parts must outlive it. All of one precision.
+  explicit WeightStore(const std::vector<const WeightStore*>& parts);
   ops::Precision precision() const { return precision_; }
   vk::BufferSlice weights(int index) const { return entries_[index].weights; }
   vk::BufferSlice bias(int index) const { return entries_[index].bias; }

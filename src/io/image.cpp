@@ -162,14 +162,17 @@ Image resizeBilinear(const Image& in, int width, int height) {
 Image resizeShorterSide(const Image& in, int shorter, bool bicubic) {
   checkImage(in, "resizeShorterSide");
   checkSize(shorter, shorter, "resizeShorterSide");
-  const bool wide = in.width > in.height;
-  const int shortIn = wide ? in.height : in.width;
-  const int longIn = wide ? in.width : in.height;
+  const auto [width, height] = shorterSideSize(in.width, in.height, shorter);
+  return bicubic ? resizeBicubic(in, width, height) : resizeBilinear(in, width, height);
+}
+
+std::pair<int, int> shorterSideSize(int width, int height, int shorter) {
+  const bool wide = width > height;
+  const int shortIn = wide ? height : width;
+  const int longIn = wide ? width : height;
   // Python's int(shorter * long / short): exact product, correctly rounded division, truncation.
   const int longOut = static_cast<int>(static_cast<double>(int64_t{shorter} * longIn) / shortIn);
-  const int width = wide ? longOut : shorter;
-  const int height = wide ? shorter : longOut;
-  return bicubic ? resizeBicubic(in, width, height) : resizeBilinear(in, width, height);
+  return wide ? std::pair{longOut, shorter} : std::pair{shorter, longOut};
 }
 
 Image centerCrop(const Image& in, int width, int height) {

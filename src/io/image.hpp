@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vkception/data.hpp"
@@ -39,6 +40,8 @@ Image resizeBilinear(const Image& in, int width, int height);
 // torchvision Resize(shorter): the shorter side becomes `shorter`, the other keeps the aspect
 // ratio (truncated).
 Image resizeShorterSide(const Image& in, int shorter, bool bicubic);
+// The size resizeShorterSide gives a width x height image: {width, height} afterwards.
+std::pair<int, int> shorterSideSize(int width, int height, int shorter);
 // torchvision CenterCrop: offset round((H - h) / 2) (half-to-even, as Python); a crop larger
 // than the image is zero-padded as torchvision does.
 Image centerCrop(const Image& in, int width, int height);

@@ -1,5 +1,6 @@
 // Inception-v4 (Szegedy et al. 2016, Figs. 3-9) with timm's `inception_v4` module names, so
-// timm's `inception_v4.tf_in1k` weights load unchanged.
+// timm's `inception_v4.tf_in1k` weights load unchanged. Also builds small configs (widthDivisor,
+// repeats of the A, B and C blocks; `features.N` numbered on through the blocks as timm does).
 #include "graph/builder.hpp"
 #include "models/blocks.hpp"
 #include "models/inception_resnet_blocks.hpp"
@@ -51,7 +52,10 @@ int inceptionC(Net& n, const std::string& p, int x) {
 graph::Graph buildInceptionV4(const io::WeightSource& weights, ModelConfig& config) {
   graph::GraphBuilder b;
   WeightLoader w(weights);
-  Net n{b, w};
+  Net n{b, w, config.widthDivisor};
+  const int repeatsA = config.repeats[0] ? config.repeats[0] : 4;
+  const int repeatsB = config.repeats[1] ? config.repeats[1] : 7;
+  const int repeatsC = config.repeats[2] ? config.repeats[2] : 3;
   config.numClasses = w.outFeatures("last_linear.weight", config.numClasses);
   auto mark = [&](int index, int t) {
     return b.markBoundary("features." + std::to_string(index), t);
@@ -69,24 +73,25 @@ graph::Graph buildInceptionV4(const io::WeightSource& weights, ModelConfig& conf
   x = mark(4, b.concat("features.4", {m0, m1}));
   x = mark(5, b.concat("features.5", {n.convValid("features.5.conv", x, 192, 3, 2),
                                       b.maxPool("features.5.maxpool", x, 3, 2, 0)}));
+  auto feature = [](int index) { return "features." + std::to_string(index); };
   int index = 6;
-  for (; index < 10; ++index)
-    x = mark(index, inceptionA(n, "features." + std::to_string(index), x));
-  x = mark(10, reductionA(n, "features.10", x, 192, 224, 256, 384));  // Fig. 7
-  for (index = 11; index < 18; ++index) {
-    x = mark(index, inceptionB(n, "features." + std::to_string(index), x));
-  }
+  for (int i = 0; i < repeatsA; ++i, ++index)
+    x = mark(index, inceptionA(n, feature(index), x));
+  x = mark(index, reductionA(n, feature(index), x, 192, 224, 256, 384));  // Fig. 7
+  ++index;
+  for (int i = 0; i < repeatsB; ++i, ++index)
+    x = mark(index, inceptionB(n, feature(index), x));
   {  // Reduction-B
-    std::string p = "features.18";
+    std::string p = feature(index);
     int r0 = n.convValid(p + ".branch0.1", n.conv(p + ".branch0.0", x, 192, 1, 1), 192, 3, 2);
     int r1 = n.conv(p + ".branch1.0", x, 256, 1, 1);
     r1 = n.conv(p + ".branch1.2", n.conv(p + ".branch1.1", r1, 256, 1, 7), 320, 7, 1);
     r1 = n.convValid(p + ".branch1.3", r1, 320, 3, 2);
-    x = mark(18, b.concat(p, {r0, r1, b.maxPool(p + ".branch2", x, 3, 2, 0)}));
+    x = mark(index, b.concat(p, {r0, r1, b.maxPool(p + ".branch2", x, 3, 2, 0)}));
+    ++index;
   }
-  for (index = 19; index < 22; ++index) {
-    x = mark(index, inceptionC(n, "features." + std::to_string(index), x));
-  }
+  for (int i = 0; i < repeatsC; ++i, ++index)
+    x = mark(index, inceptionC(n, feature(index), x));
   int pooled = b.globalAvgPool("global_pool", x);
   b.markBoundary("global_pool", pooled);
   int logits = n.classifier("last_linear", pooled, config.numClasses);

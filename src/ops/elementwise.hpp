@@ -1,6 +1,7 @@
 #pragma once
 // The small ops around the network: concat fallback copy, softmax, image preprocessing.
 #include <array>
+#include <vector>
 
 #include "ops/tensor_ref.hpp"
 
@@ -21,5 +22,16 @@ struct Normalization {
 };
 vk::Dispatch preprocessDispatch(vk::KernelCache& kernels, vk::BufferSlice pixels,
                                 const Normalization& norm, const TensorRef& out);
+
+// (x - mean[c]) / std[c] of a 3-channel tensor into another of the same shape.
+vk::Dispatch normalizeDispatch(vk::KernelCache& kernels, const TensorRef& in,
+                               const Normalization& norm, const TensorRef& out);
+
+// `in`: [members * classes, 1, 1] probabilities of images * crops rows; `out`: [classes, 1, 1]
+// of `images` rows, sum over members of weights[m] x the mean over the image's crops.
+inline constexpr int kMaxEnsembleMembers = 16;  // the shader's push-constant array
+vk::Dispatch meanProbabilitiesDispatch(vk::KernelCache& kernels, const TensorRef& in,
+                                       const std::vector<float>& weights, int crops,
+                                       const TensorRef& out);
 
 }  // namespace vkc::ops

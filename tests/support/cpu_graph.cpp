@@ -48,6 +48,9 @@ std::vector<std::vector<double>> runGraphOnCpu(const graph::Graph& g,
       case OpKind::WinogradProducts:
       case OpKind::WinogradOutput:
         throw std::logic_error("the CPU reference runs graphs as built, before lowerToWinograd");
+      case OpKind::Normalize:
+      case OpKind::MeanProbabilities:
+        throw std::logic_error("the CPU reference runs single networks (ensembles: test_ensemble)");
       case OpKind::Pool: {
         const auto& p = node.pool;
         for (int n = 0; n < batch; ++n)

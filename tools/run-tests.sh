@@ -6,12 +6,14 @@
 #      SmallNetworkTest instead), and the op variants whose host code another variant runs too
 #      (large blocks, storage fp16, minimum limits: they differ in shaders only); then every
 #      fuzzer for VKC_FUZZ_SECONDS (default 60) each;
-#   3. the concurrency tests built under TSan (BUILD_DIR-tsan).
-# VKC_STAGES=1,2,3 picks stages. Usage: tools/run-tests.sh [BUILD_DIR=build]
+#   3. the concurrency tests built under TSan (BUILD_DIR-tsan);
+#   4. the aarch64 cross-build (BUILD_DIR-arm64) and, under qemu-aarch64 on arm64 lavapipe with
+#      validation, vkc-info and a subset of the op tests (tools/arm64-build.sh).
+# VKC_STAGES=1,2,3,4 picks stages. Usage: tools/run-tests.sh [BUILD_DIR=build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-STAGES=${VKC_STAGES:-1,2,3}
+STAGES=${VKC_STAGES:-1,2,3,4}
 JOBS=$(nproc)
 stage() { [[ ",$STAGES," == *",$1,"* ]]; }
 timed() {
@@ -45,4 +47,8 @@ if stage 3; then
     cmake --build '$BUILD-tsan' -j$JOBS --target vkc-tests >/dev/null"
   timed "concurrency tests under TSan" "$BUILD-tsan/bin/vkc-tests" \
     --gtest_filter='Concurrency.*:GraphProgram.TwoRunsInFlight*'
+fi
+if stage 4; then
+  timed "arm64 cross-build" tools/arm64-build.sh build "$BUILD-arm64"
+  timed "arm64 tests (qemu, lavapipe, validation)" tools/arm64-build.sh test "$BUILD-arm64"
 fi

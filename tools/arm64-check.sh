@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# Opt-in (not in CI): the README's main command, `vkc-classify assets/samples` with the bundled
+# The README's main command, `vkc-classify assets/samples` with the bundled
 # model, run by the aarch64 build under qemu-aarch64 on arm64 lavapipe, timed; its top-1 labels
 # must be the samples' own (the class in each file name) and, with an x86-64 build given, the
-# same top-5 classes as the x86 run. Mesa's and vkception's caches start empty (a cold start,
-# as on a fresh device), unless KEEP_CACHE=1.
+# same top-5 classes as the x86 run. Test stage 4 runs it after the op tests, sharing their Mesa
+# cache (MESA_SHADER_CACHE_DIR); run alone, Mesa's and vkception's caches start empty (a cold
+# start, as on a fresh device).
 # Usage: tools/arm64-check.sh [ARM64_BUILD=build-arm64] [X86_BUILD=build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ARM64=${1:-build-arm64}
 X86=${2:-build}
 WORK=$ARM64/arm64-check
-[ "${KEEP_CACHE:-0}" = 1 ] || rm -rf "$WORK"
+rm -rf "$WORK"
 mkdir -p "$WORK"
 
 start=$SECONDS
 VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.aarch64.json \
-  MESA_SHADER_CACHE_DIR=$WORK/mesa-cache XDG_CACHE_HOME=$WORK/cache \
+  MESA_SHADER_CACHE_DIR=${MESA_SHADER_CACHE_DIR:-$WORK/mesa-cache} XDG_CACHE_HOME=$WORK/cache \
   qemu-aarch64-static "$ARM64/bin/vkc-classify" --json assets/samples >"$WORK/arm64.jsonl"
 echo "arm64 vkc-classify assets/samples: $((SECONDS - start)) s"
 if [ -x "$X86/bin/vkc-classify" ]; then

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "graph/program.hpp"
 #include "graph/winograd_lowering.hpp"
@@ -36,7 +37,11 @@ void expectSmallNetworkMatches(vk::Device& device, const std::string& name) {
   const std::vector<float> input = io::detweightsInput({batch, 3, 75, 75});
   std::vector<float> logits(program.outputCount());
   program.run(input.data(), logits.data());
-  const std::vector<double> want = runGraphOnCpu(model.graph, input, batch)[model.graph.output];
+  // The CPU reference once per network: the profile tests run the same network and input.
+  static std::map<std::string, std::vector<double>> references;
+  if (!references.count(name))
+    references[name] = runGraphOnCpu(model.graph, input, batch)[model.graph.output];
+  const std::vector<double>& want = references[name];
   ASSERT_EQ(want.size(), logits.size());
   double err = 0;
   for (size_t i = 0; i < want.size(); ++i)

@@ -16,3 +16,6 @@ if(VKC_QEMU_AARCH64)
 endif()
 # The Python module would be built for the host's interpreter: not in a cross-build.
 set(CMAKE_DISABLE_FIND_PACKAGE_pybind11 ON)
+# GCC's note that aarch64 passes some structures differently since GCC 10.1 (-Wpsabi): every
+# object here is built by the one compiler.
+set(CMAKE_CXX_FLAGS_INIT "-Wno-psabi")

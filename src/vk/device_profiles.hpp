@@ -5,7 +5,6 @@
 // reads changes (each limit becomes the smaller of the device's and the profile's, a feature
 // needs both), plus the vendor, type and subgroup size, so that the device policy
 // (device_policy.hpp) picks that GPU's class and workgroup width.
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,18 +16,9 @@ struct DeviceProfile {
   std::string name;    // the VKC_LIMITS value
   std::string device;  // the GPUs it stands for
   std::string source;  // where the figures come from
-  uint32_t vendorId = 0;
-  uint32_t subgroupSize = 0;
-  uint32_t maxSharedMemoryBytes = 0;
-  uint32_t maxWorkgroupInvocations = 0;
-  uint32_t maxWorkgroupSize[3] = {0, 0, 0};
-  uint64_t maxStorageBufferRange = 0;
-  uint32_t maxPushConstantsSize = 0;
-  uint32_t maxTexelBufferElements = 0;
-  uint32_t maxPerStageStorageBuffers = 0;
-  uint64_t minStorageBufferOffsetAlignment = 0;
-  uint64_t minTexelBufferOffsetAlignment = 0;
-  bool shaderFloat16 = false;
+  // The GPU as it reports itself; applyDeviceProfile reads the vendor, the subgroup size, the
+  // compute limits, the storage and texel limits and alignments, and shaderFloat16.
+  DeviceInfo gpu;
 };
 
 const std::vector<DeviceProfile>& deviceProfiles();

@@ -81,7 +81,7 @@ TEST_P(DeviceProfileTest, SmallNetworkMatchesCpuReference) {
   vk::Device device(options);
   const vk::DeviceProfile& profile = *vk::findDeviceProfile(options.profile);
   const uint32_t subgroup =
-      options.profileSubgroupSize ? options.profileSubgroupSize : profile.subgroupSize;
+      options.profileSubgroupSize ? options.profileSubgroupSize : profile.gpu.subgroupSize;
   ASSERT_EQ(device.info().subgroupSize, subgroup);
   EXPECT_LE(device.policy().convWorkgroupWidth, device.info().maxWorkgroupInvocations);
   expectSmallNetworkMatches(device, "inception_resnet_v1");
@@ -95,7 +95,7 @@ INSTANTIATE_TEST_SUITE_P(
       return info.param.profile + "_subgroup" +
              std::to_string(info.param.subgroupSize
                                 ? info.param.subgroupSize
-                                : vk::findDeviceProfile(info.param.profile)->subgroupSize);
+                                : vk::findDeviceProfile(info.param.profile)->gpu.subgroupSize);
     });
 
 }  // namespace

@@ -144,11 +144,11 @@ TEST(DeviceProfiles, EmulatedGpuGetsItsClassAndLimits) {
     vk::applyDeviceProfile(d, profile);
     const vk::DevicePolicy p = vk::policyFor(d);
     EXPECT_EQ(p.deviceClass, cls) << name;
-    EXPECT_EQ(d.subgroupSize, profile.subgroupSize) << name;
-    EXPECT_EQ(d.maxSharedMemoryBytes, std::min(32768u, profile.maxSharedMemoryBytes)) << name;
+    EXPECT_EQ(d.subgroupSize, profile.gpu.subgroupSize) << name;
+    EXPECT_EQ(d.maxSharedMemoryBytes, std::min(32768u, profile.gpu.maxSharedMemoryBytes)) << name;
     EXPECT_EQ(d.maxStorageBufferRange, uint64_t{1} << 27) << name << ": the device's, smaller";
     EXPECT_LE(p.convWorkgroupWidth, d.maxWorkgroupInvocations) << name;
-    EXPECT_EQ(p.fp16, profile.shaderFloat16) << name;
+    EXPECT_EQ(p.fp16, profile.gpu.shaderFloat16) << name;
   }
   vk::DeviceInfo d = gpu(0x10005, 0, 8, "cpu");
   vk::applyDeviceProfile(d, *vk::findDeviceProfile("v3d"), 4);

@@ -193,7 +193,9 @@ run() {
           [ $w = no-winograd ] && args+=(--no-winograd)
           # The cold and warm first results once per network: fp32, batch 1, Winograd.
           [ "$b$p$w" = 1fp32winograd ] && [ $quick = 0 ] || args+=(--no-first-result)
-          step 90 "bench $name" sh -c "'$bin/vkc-bench' ${args[*]} >'$BENCH/$name.json'"
+          # Kept only when it completed: bench.json stays valid JSON.
+          step 90 "bench $name" sh -c "'$bin/vkc-bench' ${args[*]} >'$BENCH/$name.part' &&
+            mv '$BENCH/$name.part' '$BENCH/$name.json'"
           bench_array >"$RESULTS/bench.json"
         done
       done

@@ -80,7 +80,7 @@ case "$MODE" in
   build) build ;;
   test) test_subset ;;
   *)
-    sed -n '2,5p' "$0" | sed 's/^# //' >&2
+    sed -n '2,6p' "$0" | sed 's/^# //' >&2
     exit 2
     ;;
 esac

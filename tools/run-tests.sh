@@ -6,12 +6,16 @@
 #      SmallNetworkTest instead), and the op variants whose host code another variant runs too
 #      (large blocks, storage fp16, minimum limits: they differ in shaders only); then every
 #      fuzzer for VKC_FUZZ_SECONDS (default 60) each;
-#   3. the concurrency tests built under TSan (BUILD_DIR-tsan).
-# VKC_STAGES=1,2,3 picks stages. Usage: tools/run-tests.sh [BUILD_DIR=build]
+#   3. the concurrency tests built under TSan (BUILD_DIR-tsan);
+#   4. the aarch64 cross-build (BUILD_DIR-arm64) and, under qemu-aarch64 on arm64 lavapipe,
+#      vkc-info and a subset of the op tests with validation (tools/arm64-build.sh), then the
+#      README's main command, its labels checked against BUILD_DIR's (tools/arm64-check.sh);
+#      one Mesa shader cache for the steps.
+# VKC_STAGES=1,2,3,4 picks stages. Usage: tools/run-tests.sh [BUILD_DIR=build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-STAGES=${VKC_STAGES:-1,2,3}
+STAGES=${VKC_STAGES:-1,2,3,4}
 JOBS=$(nproc)
 stage() { [[ ",$STAGES," == *",$1,"* ]]; }
 timed() {
@@ -45,4 +49,10 @@ if stage 3; then
     cmake --build '$BUILD-tsan' -j$JOBS --target vkc-tests >/dev/null"
   timed "concurrency tests under TSan" "$BUILD-tsan/bin/vkc-tests" \
     --gtest_filter='Concurrency.*:GraphProgram.TwoRunsInFlight*'
+fi
+if stage 4; then
+  export MESA_SHADER_CACHE_DIR="$(realpath -m "$BUILD-arm64")/mesa-cache"
+  timed "arm64 cross-build" tools/arm64-build.sh build "$BUILD-arm64"
+  timed "arm64 op tests (qemu, lavapipe, validation)" tools/arm64-build.sh test "$BUILD-arm64"
+  timed "arm64 main command (qemu, lavapipe)" tools/arm64-check.sh "$BUILD-arm64" "$BUILD"
 fi

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${1:-build}
 if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
 export DEBIAN_FRONTEND=noninteractive
+# The :arm64 packages below are for the aarch64 cross-build tested under qemu (test stage 4).
+$SUDO dpkg --add-architecture arm64
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config glslang-tools libvulkan-dev vulkan-tools \
@@ -18,5 +20,9 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   python3-pil \
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pytest python3-torch \
   python3-torchvision python3-distributed >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends \
+  crossbuild-essential-arm64 qemu-user-static libvulkan-dev:arm64 libstb-dev:arm64 \
+  zlib1g-dev:arm64 libpng-dev:arm64 libjpeg62-turbo-dev:arm64 libgtest-dev:arm64 \
+  mesa-vulkan-drivers:arm64 vulkan-validationlayers:arm64 >/dev/null
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD_DIR" -j"$(nproc)"

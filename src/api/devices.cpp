@@ -2,6 +2,7 @@
 #include "ops/precision.hpp"
 #include "vk/device_info.hpp"
 #include "vk/device_policy.hpp"
+#include "vk/device_profiles.hpp"
 #include "vk/instance.hpp"
 
 namespace vkc {
@@ -88,6 +89,11 @@ std::vector<DeviceDescription> devices() {
   if (vk::minimumLimitsRequested()) {
     for (auto& d : infos)
       vk::clampToVulkan11Minimum(d);
+  }
+  // ... or on an emulated GPU (VKC_LIMITS=<profile>).
+  if (const vk::DeviceProfile* profile = vk::requestedDeviceProfile()) {
+    for (auto& d : infos)
+      vk::applyDeviceProfile(d, *profile);
   }
   const int chosen = static_cast<int>(vk::chooseDevice(infos, -1).index);
   std::vector<DeviceDescription> out;

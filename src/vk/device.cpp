@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "vk/check.hpp"
+#include "vk/device_profiles.hpp"
 #include "vk/fault_injection.hpp"
 #include "vkception/error.hpp"
 
@@ -16,6 +17,9 @@ Device::Device(const DeviceOptions& options) {
   // Only what the library reads is clamped: the device is created with what it has, so what
   // passes here passes on a device that has no more than the minimum.
   if (options.minimumLimits || minimumLimitsRequested()) clampToVulkan11Minimum(info_);
+  const DeviceProfile* profile =
+      options.profile.empty() ? requestedDeviceProfile() : findDeviceProfile(options.profile);
+  if (profile) applyDeviceProfile(info_, *profile, options.profileSubgroupSize);
   policy_ = policyFor(info_);
   if (options.storageReads && policy_.storageReadPath) policy_.storageReads = true;
 

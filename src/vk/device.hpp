@@ -23,6 +23,10 @@ struct DeviceOptions {
   std::string pipelineCachePath;  // empty: defaultPipelineCachePath
   bool minimumLimits = false;     // clampToVulkan11Minimum (also VKC_LIMITS=minimum)
   bool storageReads = false;      // DevicePolicy::storageReads forced on (also VKC_READS=storage)
+  // A GPU's limits emulated (device_profiles.hpp; also VKC_LIMITS=<name>), and the subgroup
+  // size reported instead of the profile's (0: the profile's).
+  std::string profile;
+  uint32_t profileSubgroupSize = 0;
 };
 
 class Device {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "graph/program.hpp"
 #include "graph/winograd_lowering.hpp"
@@ -14,14 +15,16 @@
 #include "support/cpu_graph.hpp"
 #include "support/gpu_runner.hpp"
 #include "support/vulkan_env.hpp"
+#include "vk/device_profiles.hpp"
 
 namespace vkc::test {
 namespace {
 
-class SmallNetworkTest : public testing::TestWithParam<std::string> {};
-
-TEST_P(SmallNetworkTest, LogitsMatchCpuReference) {
-  const std::string& name = GetParam();
+// The network `name` at 75x75, batch 2, on `device` against the CPU graph runner: fails the
+// test unless within the goldens' bound, 1e-4 of the largest logit (fp32 accumulation and
+// Winograd's rounding stay ~1e-6 relative, README, Correctness; a wrong op, padding or tile
+// moves logits by O(1)).
+void expectSmallNetworkMatches(vk::Device& device, const std::string& name) {
   auto weights = io::makeDetWeights();
   models::ModelConfig config;
   config.inputSize = 75;
@@ -29,27 +32,71 @@ TEST_P(SmallNetworkTest, LogitsMatchCpuReference) {
   graph::Graph lowered = model.graph;
   EXPECT_GT(graph::lowerToWinograd(lowered), 0);
   const int batch = 2;
-  vk::Device& device = sharedDevice();
   graph::WeightStore store(device, lowered);
   graph::Program program(device, lowered, store, batch);
   const std::vector<float> input = io::detweightsInput({batch, 3, 75, 75});
   std::vector<float> logits(program.outputCount());
   program.run(input.data(), logits.data());
-  const std::vector<double> want = runGraphOnCpu(model.graph, input, batch)[model.graph.output];
+  // The CPU reference once per network: the profile tests run the same network and input.
+  static std::map<std::string, std::vector<double>> references;
+  if (!references.count(name))
+    references[name] = runGraphOnCpu(model.graph, input, batch)[model.graph.output];
+  const std::vector<double>& want = references[name];
   ASSERT_EQ(want.size(), logits.size());
   double err = 0;
   for (size_t i = 0; i < want.size(); ++i)
     err = std::max(err, std::fabs(logits[i] - want[i]));
-  // The goldens' bound, 1e-4 of the largest logit: fp32 accumulation and Winograd's rounding
-  // stay ~1e-6 relative (README, Correctness); a wrong op, padding or tile moves logits by O(1).
-  std::printf("[ small network ] %s at 75: max |err| %.3g of max |logit| %.3g\n", name.c_str(), err,
-              maxAbs(want));
+  std::printf("[ small network ] %s at 75 on %s: max |err| %.3g of max |logit| %.3g\n",
+              name.c_str(), device.info().name.c_str(), err, maxAbs(want));
   EXPECT_LE(err, 1e-4 * maxAbs(want));
+}
+
+class SmallNetworkTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(SmallNetworkTest, LogitsMatchCpuReference) {
+  expectSmallNetworkMatches(sharedDevice(), GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, SmallNetworkTest,
                          testing::Values("inception_v4", "inception_resnet_v2",
                                          "inception_resnet_v1", "inception_v3"));
+
+// The GPUs no one here can run (vk/device_profiles.hpp), emulated: their limits, device class
+// (so their policy: workgroup width, Winograd bound, submit budget, driver-bug workarounds) and
+// subgroup sizes 4 to 128 (workgroup widths 8 to 64), one network with every op kind at 75x75.
+// Each distinct width compiles its own pipelines: the sweep runs on the tightest profile only.
+struct ProfileCase {
+  std::string profile;
+  uint32_t subgroupSize;  // 0: the profile's own
+};
+
+class DeviceProfileTest : public testing::TestWithParam<ProfileCase> {};
+
+TEST_P(DeviceProfileTest, SmallNetworkMatchesCpuReference) {
+  vk::DeviceOptions options;
+  options.validation = true;
+  options.pipelineCacheOnDisk = false;
+  options.profile = GetParam().profile;
+  options.profileSubgroupSize = GetParam().subgroupSize;
+  vk::Device device(options);
+  const vk::DeviceProfile& profile = *vk::findDeviceProfile(options.profile);
+  const uint32_t subgroup =
+      options.profileSubgroupSize ? options.profileSubgroupSize : profile.gpu.subgroupSize;
+  ASSERT_EQ(device.info().subgroupSize, subgroup);
+  EXPECT_LE(device.policy().convWorkgroupWidth, device.info().maxWorkgroupInvocations);
+  expectSmallNetworkMatches(device, "inception_resnet_v1");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Profiles, DeviceProfileTest,
+    testing::Values(ProfileCase{"v3d", 0}, ProfileCase{"adreno6xx", 0}, ProfileCase{"v3d", 4},
+                    ProfileCase{"v3d", 32}, ProfileCase{"v3d", 64}),
+    [](const testing::TestParamInfo<ProfileCase>& info) {
+      return info.param.profile + "_subgroup" +
+             std::to_string(info.param.subgroupSize
+                                ? info.param.subgroupSize
+                                : vk::findDeviceProfile(info.param.profile)->gpu.subgroupSize);
+    });
 
 }  // namespace
 }  // namespace vkc::test

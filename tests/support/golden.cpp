@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -43,7 +44,10 @@ class GoldenWeights : public io::WeightSource {
 }  // namespace
 
 std::string goldenDir(const std::string& model) {
-  return std::string(VKC_GOLDEN_DIR) + "/" + model;
+  // VKC_GOLDEN_DIR in the environment: the goldens beside a moved test binary
+  // (tools/gpu-check.sh); else the source tree's.
+  const char* moved = std::getenv("VKC_GOLDEN_DIR");
+  return std::string(moved && *moved ? moved : VKC_GOLDEN_DIR) + "/" + model;
 }
 
 nlohmann::json readJson(const std::string& path) {

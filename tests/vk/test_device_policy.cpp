@@ -2,11 +2,15 @@
 // what each class and each known bug selects.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "ops/winograd.hpp"
 #include "vk/device_policy.hpp"
+#include "vk/device_profiles.hpp"
+#include "vkception/error.hpp"
 
 namespace vkc::test {
 namespace {
@@ -125,6 +129,32 @@ TEST(DevicePolicy, WinogradVariantsBoundedByLiveFloats) {
   EXPECT_FALSE(ops::winogradPlanFor(k1x7, 17, 17, 64).enabled());  // F(4,7) holds 80
   const ops::ConvGeometry k1x3 = ops::sameGeometry(1, 3, 1, 8, 8);
   EXPECT_EQ(ops::winogradPlanFor(k1x3, 8, 8, 64).name(), "F(4,3)");
+}
+
+// An emulated GPU (vk/device_profiles.hpp) on a CPU driver gets the class, limits and width of
+// that GPU, never more than the device has, and fp16 only where both have it.
+TEST(DeviceProfiles, EmulatedGpuGetsItsClassAndLimits) {
+  for (const auto& [name, cls] : {std::pair{"v3d", vk::DeviceClass::BroadcomV3D},
+                                  std::pair{"adreno6xx", vk::DeviceClass::QualcommAdreno}}) {
+    vk::DeviceInfo d = gpu(0x10005, 0, 8, "cpu");
+    d.maxSharedMemoryBytes = 32768;
+    d.maxWorkgroupInvocations = 1024;
+    d.maxStorageBufferRange = uint64_t{1} << 27;
+    const vk::DeviceProfile& profile = *vk::findDeviceProfile(name);
+    vk::applyDeviceProfile(d, profile);
+    const vk::DevicePolicy p = vk::policyFor(d);
+    EXPECT_EQ(p.deviceClass, cls) << name;
+    EXPECT_EQ(d.subgroupSize, profile.gpu.subgroupSize) << name;
+    EXPECT_EQ(d.maxSharedMemoryBytes, std::min(32768u, profile.gpu.maxSharedMemoryBytes)) << name;
+    EXPECT_EQ(d.maxStorageBufferRange, uint64_t{1} << 27) << name << ": the device's, smaller";
+    EXPECT_LE(p.convWorkgroupWidth, d.maxWorkgroupInvocations) << name;
+    EXPECT_EQ(p.fp16, profile.gpu.shaderFloat16) << name;
+  }
+  vk::DeviceInfo d = gpu(0x10005, 0, 8, "cpu");
+  vk::applyDeviceProfile(d, *vk::findDeviceProfile("v3d"), 4);
+  EXPECT_EQ(vk::policyFor(d).convWorkgroupWidth, 8u) << "subgroup 4: widths stay 8..64";
+  EXPECT_EQ(vk::findDeviceProfile("minimum"), nullptr);
+  EXPECT_THROW(vk::findDeviceProfile("mali"), Error);
 }
 
 }  // namespace

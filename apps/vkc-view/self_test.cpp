@@ -33,8 +33,29 @@ nlohmann::json FrameMonitor::report() const {
           {"busy_frames_over_100ms", busyFramesOver100Ms_}};
 }
 
+namespace {
+
+// The window's box in its own coordinates: the border box, which starts left of and above the
+// widget's origin (CSD borders); its paintable draws exactly that box.
+graphene_rect_t windowBox(GtkWidget* window) {
+  graphene_rect_t box;
+  if (!gtk_widget_compute_bounds(window, window, &box)) {
+    box = GRAPHENE_RECT_INIT(0, 0, float(gtk_widget_get_width(window)),
+                             float(gtk_widget_get_height(window)));
+  }
+  return box;
+}
+
+}  // namespace
+
+nlohmann::json screenshotSize(GtkWidget* window) {
+  const graphene_rect_t box = windowBox(window);
+  return {int(box.size.width), int(box.size.height)};
+}
+
 std::string saveScreenshot(GtkWidget* window, const std::string& path) {
-  const int width = gtk_widget_get_width(window), height = gtk_widget_get_height(window);
+  const graphene_rect_t box = windowBox(window);
+  const int width = int(box.size.width), height = int(box.size.height);
   GdkPaintable* paintable = gtk_widget_paintable_new(window);
   GtkSnapshot* snapshot = gtk_snapshot_new();
   gdk_paintable_snapshot(paintable, snapshot, width, height);
@@ -53,6 +74,7 @@ std::string saveScreenshot(GtkWidget* window, const std::string& path) {
 nlohmann::json drawnBounds(GtkWidget* window, GtkWidget* viewport,
                            const std::vector<GtkWidget*>& pictures) {
   nlohmann::json all = nlohmann::json::array();
+  const graphene_rect_t box = windowBox(window);
   graphene_rect_t visible;
   if (!gtk_widget_compute_bounds(viewport, window, &visible)) return all;
   for (GtkWidget* picture : pictures) {
@@ -63,7 +85,8 @@ nlohmann::json drawnBounds(GtkWidget* window, GtkWidget* viewport,
       all.push_back(nullptr);
       continue;
     }
-    all.push_back({r.origin.x, r.origin.y, r.size.width, r.size.height});
+    all.push_back(
+        {r.origin.x - box.origin.x, r.origin.y - box.origin.y, r.size.width, r.size.height});
   }
   return all;
 }

@@ -29,7 +29,10 @@ class FrameMonitor {
 // The window as its renderer draws it, as a PNG. Empty on success, else the problem.
 std::string saveScreenshot(GtkWidget* window, const std::string& path);
 
-// [x, y, width, height] in the window's coordinates (the screenshot's pixels) of each widget
+// The window's size as saveScreenshot draws it: [width, height].
+nlohmann::json screenshotSize(GtkWidget* window);
+
+// [x, y, width, height] in the screenshot's pixels of each widget
 // in `pictures` that is drawn: mapped, holding a picture, and inside `viewport`.
 nlohmann::json drawnBounds(GtkWidget* window, GtkWidget* viewport,
                            const std::vector<GtkWidget*>& pictures);

@@ -507,7 +507,7 @@ void ViewerWindow::finish() {
       pictures.push_back(c.picture);
     state["results"] = resultsJson(results_);
     state["thumbnails"] = drawnBounds(window_, gridScroller_, pictures);
-    state["window"] = {gtk_widget_get_width(window_), gtk_widget_get_height(window_)};
+    state["window"] = screenshotSize(window_);
     state["problems"] = problemCount_;
     state["model"] = {{"settings", settings_.describe()},
                       {"ready", modelReady_},

@@ -27,8 +27,9 @@ double msSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Image fitInBox(const Image& image, int box) {
+Image fitInBox(const Image& image, int box, bool enlarge) {
   const int longest = std::max(image.width, image.height);
+  if (longest <= box && !enlarge) return image;
   Image out;
   if (longest <= box) {
     const int f = box / longest;
@@ -194,8 +195,8 @@ void Engine::decodeOne(int id, const std::string& path, bool report, int generat
     return;
   }
   if (report) {
-    post(ImageDecoded{id, image.width, image.height, fitInBox(image, kThumbnailBox),
-                      fitInBox(image, kPreviewBox)});
+    post(ImageDecoded{id, image.width, image.height, fitInBox(image, kThumbnailBox, true),
+                      fitInBox(image, kPreviewBox, false)});
   }
   std::unique_lock<std::mutex> lock(mutex_);
   queueSpace_.wait(lock, [&] {

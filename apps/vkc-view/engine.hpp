@@ -67,7 +67,7 @@ using Event = std::variant<DevicesListed, ModelLoading, ModelReady, ModelFailed,
 
 // The worker threads' nice value (0 is the GTK thread's, 19 the lowest).
 constexpr int kWorkerNice = 10;
-constexpr int kThumbnailBox = 96, kPreviewBox = 512, kBatch = 8, kQueuedImages = 16;
+constexpr int kThumbnailBox = 96, kPreviewBox = 320, kBatch = 8, kQueuedImages = 16;
 
 class Engine {
  public:
@@ -141,8 +141,8 @@ class Engine {
   std::thread decoder_, classifier_;
 };
 
-// `image` scaled to fit a box x box square: shrunk by area averaging, or enlarged by the
-// largest whole factor that fits (pixel art, e.g. 28x28 Fashion-MNIST, stays sharp).
-Image fitInBox(const Image& image, int box);
+// `image` scaled to fit a box x box square: shrunk by area averaging, or (`enlarge`) enlarged
+// by the largest whole factor that fits (pixel art, e.g. 28x28 Fashion-MNIST, stays sharp).
+Image fitInBox(const Image& image, int box, bool enlarge);
 
 }  // namespace vkc::view

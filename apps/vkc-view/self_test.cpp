@@ -79,7 +79,8 @@ nlohmann::json drawnBounds(GtkWidget* window, GtkWidget* viewport,
   if (!gtk_widget_compute_bounds(viewport, window, &visible)) return all;
   for (GtkWidget* picture : pictures) {
     graphene_rect_t r;
-    if (!gtk_widget_get_mapped(picture) || !gtk_picture_get_paintable(GTK_PICTURE(picture)) ||
+    if (!picture || !gtk_widget_get_mapped(picture) ||
+        !gtk_picture_get_paintable(GTK_PICTURE(picture)) ||
         !gtk_widget_compute_bounds(picture, window, &r) ||
         !graphene_rect_contains_rect(&visible, &r)) {
       all.push_back(nullptr);

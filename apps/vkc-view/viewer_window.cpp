@@ -17,14 +17,6 @@ double msBetween(std::chrono::steady_clock::time_point a, std::chrono::steady_cl
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-GdkTexture* textureFrom(const Image& image) {
-  GBytes* bytes = g_bytes_new(image.rgb.data(), image.rgb.size());
-  GdkTexture* texture = gdk_memory_texture_new(image.width, image.height, GDK_MEMORY_R8G8B8, bytes,
-                                               size_t(3) * image.width);
-  g_bytes_unref(bytes);
-  return texture;
-}
-
 }  // namespace
 
 ViewerWindow::ViewerWindow(GtkApplication* app, ViewOptions options)
@@ -112,17 +104,9 @@ void ViewerWindow::buildHeader() {
 }
 
 void ViewerWindow::buildBody() {
-  grid_ = gtk_flow_box_new();
-  gtk_flow_box_set_homogeneous(GTK_FLOW_BOX(grid_), TRUE);
-  gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(grid_), 64);
-  gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(grid_), GTK_SELECTION_BROWSE);
-  gtk_flow_box_set_activate_on_single_click(GTK_FLOW_BOX(grid_), FALSE);
-  gtk_widget_set_valign(grid_, GTK_ALIGN_START);
-  gridScroller_ = gtk_scrolled_window_new();
-  gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(gridScroller_), grid_);
-  gtk_widget_set_hexpand(gridScroller_, TRUE);
-  gtk_widget_set_vexpand(gridScroller_, TRUE);
-  gtk_widget_set_size_request(gridScroller_, 300, -1);
+  gtk_widget_set_size_request(grid_.widget(), 300, -1);
+  grid_.onSelect([this] { showSelected(); });
+  grid_.onActivate([this] { setFullDetail(true); });  // Enter or a double click
 
   detailScroller_ = gtk_scrolled_window_new();
   gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(detailScroller_), detail_.widget());
@@ -130,7 +114,7 @@ void ViewerWindow::buildBody() {
                                  GTK_POLICY_AUTOMATIC);
   gtk_widget_set_size_request(detailScroller_, 340, -1);
   GtkWidget* paned = gtk_paned_new(GTK_ORIENTATION_HORIZONTAL);
-  gtk_paned_set_start_child(GTK_PANED(paned), gridScroller_);
+  gtk_paned_set_start_child(GTK_PANED(paned), grid_.widget());
   gtk_paned_set_end_child(GTK_PANED(paned), detailScroller_);
   gtk_paned_set_resize_end_child(GTK_PANED(paned), FALSE);
   gtk_paned_set_shrink_end_child(GTK_PANED(paned), FALSE);
@@ -245,6 +229,7 @@ bool ViewerWindow::applyEvents() {
     pending_.pop_front();
     std::visit([this](auto& e) { handle(e); }, event);
   }
+  grid_.addNewResults();
   updateStatus();
   return !pending_.empty();
 }
@@ -283,7 +268,6 @@ void ViewerWindow::handle(ModelReady& e) {
     ImageResult& r = results_[id];
     if (r.state != ImageResult::State::Classified || r.modelSerial == serial_) continue;
     setState(int(id), ImageResult::State::Decoded);
-    gtk_label_set_text(GTK_LABEL(cells_[id].caption), "…");
     again.emplace_back(int(id), r.path);
   }
   if (!again.empty()) {
@@ -306,34 +290,7 @@ void ViewerWindow::handle(ModelFailed& e) {
 void ViewerWindow::handle(ImageFound& e) {
   ImageResult r;
   r.path = e.path;
-  results_.push_back(std::move(r));
-  Cell cell;
-  GtkWidget* box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget* frame = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);  // fixed size, picture centred
-  gtk_widget_set_size_request(frame, kThumbnailBox, kThumbnailBox);
-  cell.picture = gtk_picture_new();
-  gtk_widget_set_halign(cell.picture, GTK_ALIGN_CENTER);
-  gtk_widget_set_valign(cell.picture, GTK_ALIGN_CENTER);
-  gtk_widget_set_vexpand(cell.picture, TRUE);
-  gtk_box_append(GTK_BOX(frame), cell.picture);
-  cell.caption = gtk_label_new("…");
-  GtkWidget* name = gtk_label_new(std::filesystem::path(e.path).filename().c_str());
-  for (GtkWidget* label : {cell.caption, name}) {
-    gtk_label_set_ellipsize(GTK_LABEL(label), PANGO_ELLIPSIZE_MIDDLE);
-    gtk_label_set_max_width_chars(GTK_LABEL(label), 16);
-    gtk_label_set_width_chars(GTK_LABEL(label), 16);
-  }
-  gtk_widget_add_css_class(name, "dim-label");
-  gtk_box_append(GTK_BOX(box), frame);
-  gtk_box_append(GTK_BOX(box), cell.caption);
-  gtk_box_append(GTK_BOX(box), name);
-  gtk_widget_set_tooltip_text(box, e.path.c_str());
-  gtk_flow_box_append(GTK_FLOW_BOX(grid_), box);
-  cell.child = gtk_widget_get_parent(box);
-  cells_.push_back(cell);
-  if (e.id == 0 || !gtk_flow_box_get_selected_children(GTK_FLOW_BOX(grid_))) {
-    gtk_flow_box_select_child(GTK_FLOW_BOX(grid_), GTK_FLOW_BOX_CHILD(cell.child));
-  }
+  results_.push_back(std::move(r));  // its cell comes with the others at the end of the turn
 }
 
 void ViewerWindow::handle(ImageDecoded& e) {
@@ -342,9 +299,7 @@ void ViewerWindow::handle(ImageDecoded& e) {
   r.height = e.height;
   r.preview = std::move(e.preview);
   if (r.state == ImageResult::State::Waiting) setState(e.id, ImageResult::State::Decoded);
-  GdkTexture* texture = textureFrom(e.thumbnail);
-  gtk_picture_set_paintable(GTK_PICTURE(cells_[e.id].picture), GDK_PAINTABLE(texture));
-  g_object_unref(texture);
+  grid_.setThumbnail(e.id, e.thumbnail);
   if (firstThumbnailMs_ < 0) thumbnailShownPending_ = true;
   showSelected();
 }
@@ -352,9 +307,6 @@ void ViewerWindow::handle(ImageDecoded& e) {
 void ViewerWindow::handle(ImageFailed& e) {
   results_[e.id].error = e.message;
   setState(e.id, ImageResult::State::Failed);
-  gtk_label_set_text(GTK_LABEL(cells_[e.id].caption), "cannot classify");
-  gtk_widget_add_css_class(cells_[e.id].caption, "error");
-  gtk_widget_set_tooltip_text(cells_[e.id].child, e.message.c_str());
   addProblem(e.message);
   showSelected();
 }
@@ -367,11 +319,6 @@ void ViewerWindow::handle(ImageClassified& e) {
   r.msPerImage = e.msPerImage;
   r.batch = e.batch;
   setState(e.id, ImageResult::State::Classified);
-  gtk_label_set_text(GTK_LABEL(cells_[e.id].caption), predictionText(r.top[0]).c_str());
-  std::string tip = r.path;
-  for (const Prediction& p : r.top)
-    tip += "\n" + predictionText(p);
-  gtk_widget_set_tooltip_text(cells_[e.id].child, tip.c_str());
   const auto now = std::chrono::steady_clock::now();
   if (!runStart_) {  // the run began when this batch did
     runStart_ = now - std::chrono::microseconds(int64_t(e.msPerImage * e.batch * 1000));
@@ -394,7 +341,6 @@ void ViewerWindow::handle(WorkIdle& e) {
   for (size_t id = 0; id < results_.size(); ++id) {
     if (results_[id].final()) continue;
     setState(int(id), ImageResult::State::Cancelled);
-    gtk_label_set_text(GTK_LABEL(cells_[id].caption), "cancelled");
   }
   maybeFinish();
 }
@@ -404,6 +350,7 @@ void ViewerWindow::setState(int id, ImageResult::State state) {
   finalCount_ -= r.final();
   r.state = state;
   finalCount_ += r.final();
+  grid_.refresh(id);
 }
 
 void ViewerWindow::addProblem(const std::string& message) {
@@ -455,14 +402,8 @@ gboolean ViewerWindow::onStatusTimer(gpointer data) {
 }
 
 void ViewerWindow::showSelected() {
-  GList* selected = gtk_flow_box_get_selected_children(GTK_FLOW_BOX(grid_));
-  const ImageResult* r = nullptr;
-  if (selected) {
-    const int index = gtk_flow_box_child_get_index(GTK_FLOW_BOX_CHILD(selected->data));
-    if (index >= 0 && size_t(index) < results_.size()) r = &results_[index];
-  }
-  g_list_free(selected);
-  detail_.show(r, preprocessing_);
+  const int id = grid_.selected();
+  detail_.show(id >= 0 && size_t(id) < results_.size() ? &results_[id] : nullptr, preprocessing_);
 }
 
 void ViewerWindow::openInputs(const std::vector<std::string>& inputs) {
@@ -502,11 +443,8 @@ void ViewerWindow::finish() {
     }
   }
   if (!options_.stateJson.empty()) {
-    std::vector<GtkWidget*> pictures;
-    for (const Cell& c : cells_)
-      pictures.push_back(c.picture);
     state["results"] = resultsJson(results_);
-    state["thumbnails"] = drawnBounds(window_, gridScroller_, pictures);
+    state["thumbnails"] = drawnBounds(window_, grid_.widget(), grid_.pictures());
     state["window"] = screenshotSize(window_);
     state["problems"] = problemCount_;
     state["model"] = {{"settings", settings_.describe()},

@@ -15,6 +15,7 @@
 #include "vkc-view/engine.hpp"
 #include "vkc-view/image_result.hpp"
 #include "vkc-view/self_test.hpp"
+#include "vkc-view/thumbnail_grid.hpp"
 #include "vkc-view/view_options.hpp"
 
 namespace vkc::view {
@@ -42,11 +43,6 @@ class ViewerWindow {
   GtkWidget* window() const { return window_; }
 
  private:
-  struct Cell {
-    GtkWidget* child;  // the GtkFlowBoxChild
-    GtkWidget* picture;
-    GtkWidget* caption;
-  };
   void buildHeader();
   void buildBody();
   void installActions(GtkApplication* app);
@@ -89,7 +85,6 @@ class ViewerWindow {
   bool updatingControls_ = false;
 
   std::vector<ImageResult> results_;
-  std::vector<Cell> cells_;
   int finalCount_ = 0, problemCount_ = 0;
   // Throughput of the current run of work: images classified since it started.
   std::optional<std::chrono::steady_clock::time_point> runStart_;
@@ -106,7 +101,8 @@ class ViewerWindow {
   GtkWidget* window_;
   GtkWidget *modelDrop_, *weightsButton_, *deviceDrop_, *precisionDrop_;
   GtkStringList* deviceNames_;
-  GtkWidget *gridScroller_, *grid_, *detailScroller_;
+  ThumbnailGrid grid_{results_};
+  GtkWidget* detailScroller_;
   DetailView detail_;
   GtkWidget *problems_, *problemList_;
   GtkWidget *spinner_, *status_, *progress_, *cancel_, *timing_;

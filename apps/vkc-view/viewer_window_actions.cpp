@@ -116,10 +116,6 @@ void ViewerWindow::installActions(GtkApplication* app) {
   g_signal_connect(keys, "key-pressed", G_CALLBACK(onKey), this);
   gtk_widget_add_controller(window_, keys);
 
-  g_signal_connect_swapped(grid_, "selected-children-changed",
-                           G_CALLBACK(+[](ViewerWindow* w) { w->showSelected(); }), this);
-  g_signal_connect_swapped(grid_, "child-activated",  // Enter or a double click
-                           G_CALLBACK(+[](ViewerWindow* w) { w->setFullDetail(true); }), this);
   for (GtkWidget* drop : {modelDrop_, deviceDrop_, precisionDrop_}) {
     g_signal_connect_swapped(drop, "notify::selected",
                              G_CALLBACK(+[](ViewerWindow* w) { w->controlsChanged(); }), this);
@@ -180,18 +176,12 @@ void ViewerWindow::copyResults(bool json) {
 
 void ViewerWindow::setFullDetail(bool full) {
   fullDetail_ = full;
-  gtk_widget_set_visible(gridScroller_, !full);
-  if (!full) gtk_widget_grab_focus(grid_);
+  gtk_widget_set_visible(grid_.widget(), !full);
+  if (!full) gtk_widget_grab_focus(grid_.view());
 }
 
 void ViewerWindow::moveSelection(int step) {
-  GList* selected = gtk_flow_box_get_selected_children(GTK_FLOW_BOX(grid_));
-  const int index =
-      selected ? gtk_flow_box_child_get_index(GTK_FLOW_BOX_CHILD(selected->data)) : -1;
-  g_list_free(selected);
-  const int next = index + step;
-  if (next < 0 || next >= int(cells_.size())) return;
-  gtk_flow_box_select_child(GTK_FLOW_BOX(grid_), GTK_FLOW_BOX_CHILD(cells_[next].child));
+  grid_.select(grid_.selected() + step);
 }
 
 }  // namespace vkc::view

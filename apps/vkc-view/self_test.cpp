@@ -5,6 +5,7 @@
 namespace vkc::view {
 
 void FrameMonitor::attach(GtkWidget* widget) {
+  attachedUs_ = g_get_monotonic_time();
   gtk_widget_add_tick_callback(widget, &FrameMonitor::tick, this, nullptr);
 }
 
@@ -17,6 +18,7 @@ gboolean FrameMonitor::tick(GtkWidget*, GdkFrameClock* clock, gpointer data) {
     self->longestMs_ = std::max(self->longestMs_, ms);
     if (self->busy_) {
       ++self->busyFrames_;
+      if (ms > self->longestBusyMs_) self->longestBusyEndUs_ = now;
       self->longestBusyMs_ = std::max(self->longestBusyMs_, ms);
       self->busyFramesOver100Ms_ += ms > 100;
     }
@@ -30,7 +32,10 @@ nlohmann::json FrameMonitor::report() const {
           {"longest_frame_ms", longestMs_},
           {"busy_frames", busyFrames_},
           {"longest_busy_frame_ms", longestBusyMs_},
-          {"busy_frames_over_100ms", busyFramesOver100Ms_}};
+          {"busy_frames_over_100ms", busyFramesOver100Ms_},
+          // When it ended, after the window was made.
+          {"longest_busy_frame_end_ms", (longestBusyEndUs_ - attachedUs_) / 1000.0},
+          {"longest_event_turn_ms", longestTurnMs_}};
 }
 
 namespace {

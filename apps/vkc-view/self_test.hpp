@@ -3,6 +3,7 @@
 // intervals, a PNG of the window as GTK rendered it, and where the thumbnails were drawn.
 #include <gtk/gtk.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ class FrameMonitor {
   void attach(GtkWidget* widget);
   // Frames while busy (loading, decoding, classifying) are counted separately.
   void setBusy(bool busy) { busy_ = busy; }
+  // The longest turn of the window's own event handling (part of a frame's time, or not).
+  void eventTurn(double ms) { longestTurnMs_ = std::max(longestTurnMs_, ms); }
   nlohmann::json report() const;
 
  private:
@@ -23,7 +26,8 @@ class FrameMonitor {
   gint64 lastUs_ = 0;
   bool busy_ = false;
   int frames_ = 0, busyFrames_ = 0;
-  double longestMs_ = 0, longestBusyMs_ = 0, busyFramesOver100Ms_ = 0;
+  double longestMs_ = 0, longestBusyMs_ = 0, busyFramesOver100Ms_ = 0, longestTurnMs_ = 0;
+  gint64 attachedUs_ = 0, longestBusyEndUs_ = 0;
 };
 
 // The window as its renderer draws it, as a PNG. Empty on success, else the problem.

@@ -1,5 +1,6 @@
 #include "vkc-view/thumbnail_grid.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -124,17 +125,18 @@ void ThumbnailGrid::show(Cell& cell) {
   gtk_widget_set_tooltip_text(cell.box, tip.c_str());
 }
 
-void ThumbnailGrid::addNewResults() {
+bool ThumbnailGrid::addNewResults() {
   const guint have = g_list_model_get_n_items(G_LIST_MODEL(ids_));
-  if (have >= results_.size()) return;
+  const size_t end = std::min(results_.size(), size_t(have) + kCellsPerTurn);
   std::vector<std::string> ids;
-  for (size_t id = have; id < results_.size(); ++id)
+  for (size_t id = have; id < end; ++id)
     ids.push_back(std::to_string(id));
   std::vector<const char*> strings;
   for (const std::string& id : ids)
     strings.push_back(id.c_str());
   strings.push_back(nullptr);
-  gtk_string_list_splice(ids_, have, 0, strings.data());
+  if (!ids.empty()) gtk_string_list_splice(ids_, have, 0, strings.data());
+  return end < results_.size();
 }
 
 void ThumbnailGrid::setThumbnail(int id, const Image& thumbnail) {

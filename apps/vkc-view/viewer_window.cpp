@@ -229,9 +229,10 @@ bool ViewerWindow::applyEvents() {
     pending_.pop_front();
     std::visit([this](auto& e) { handle(e); }, event);
   }
-  grid_.addNewResults();
+  const bool moreCells = grid_.addNewResults();
   updateStatus();
-  return !pending_.empty();
+  monitor_.eventTurn(msBetween(start, std::chrono::steady_clock::now()));
+  return !pending_.empty() || moreCells;
 }
 
 void ViewerWindow::handle(DevicesListed& e) {

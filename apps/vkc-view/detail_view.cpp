@@ -46,6 +46,7 @@ DetailView::DetailView() {
   picture_ = gtk_drawing_area_new();
   gtk_widget_set_size_request(picture_, 240, 240);
   gtk_widget_set_vexpand(picture_, TRUE);
+  gtk_widget_set_focusable(picture_, TRUE);  // the focus while it fills the window
   gtk_drawing_area_set_draw_func(GTK_DRAWING_AREA(picture_), &DetailView::draw, this, nullptr);
   info_ = gtk_label_new("");
   gtk_label_set_wrap(GTK_LABEL(info_), TRUE);

@@ -16,6 +16,7 @@ class DetailView {
   DetailView();
   ~DetailView();
   GtkWidget* widget() const { return root_; }
+  GtkWidget* picture() const { return picture_; }
   // `result` may be null (nothing selected); the preprocessing is the loaded model's, if any.
   void show(const ImageResult* result, const std::optional<Preprocessing>& preprocessing);
 

@@ -15,9 +15,9 @@ struct ViewOptions {
   std::string model, weights, precision;
   int device = -1;
   ModelSettings applyTo(ModelSettings remembered) const;
-  // Self-test: quit once every image has its result (exit 1 when one failed or the model did),
-  // after writing the window as a PNG and its state (results, rendered thumbnails, timings)
-  // as JSON.
+  // Self-test: quit once every image has its result (exit 1 when one failed or the model did).
+  // On quitting (that way or any other), write the window as a PNG and its state (results,
+  // rendered thumbnails, timings, selection) as JSON.
   bool quitAfterResults = false;
   std::string screenshot, stateJson;
   bool validation = false;  // the Khronos validation layer; the state file counts its messages

@@ -43,6 +43,7 @@ ViewerWindow::ViewerWindow(GtkApplication* app, ViewOptions options)
   statusTimer_ = g_timeout_add(100, &ViewerWindow::onStatusTimer, this);
   updateStatus();
   gtk_window_present(GTK_WINDOW(window_));
+  gtk_widget_grab_focus(grid_.view());  // the arrows move through the images
 }
 
 ViewerWindow::~ViewerWindow() {
@@ -54,7 +55,7 @@ int ViewerWindow::exitCode() const {
   bool imageFailed = false;
   for (const ImageResult& r : results_)
     imageFailed |= r.state == ImageResult::State::Failed;
-  return imageFailed || modelFailed_ || screenshotFailed_ ? 1 : 0;
+  return imageFailed || modelFailed_ || selfTestFailed_ ? 1 : 0;
 }
 
 double ViewerWindow::msSinceStart() const {
@@ -421,8 +422,11 @@ void ViewerWindow::cancel() {
 // ---- the self-test ----
 
 void ViewerWindow::maybeFinish() {
-  if (!options_.quitAfterResults || finishCountdown_ >= 0) return;
   const bool done = modelFailed_ || (modelReady_ && !busy_ && finalCount_ == int(results_.size()));
+  // Without --quit-after-results the state file is also written whenever all work is done,
+  // so that a test driving the window knows when the results are in.
+  if (done && !options_.quitAfterResults) writeState(options_.stateJson);
+  if (!options_.quitAfterResults || finishCountdown_ >= 0) return;
   if (done) finishCountdown_ = kFramesBeforeScreenshot;
   if (done && allResultsMs_ < 0) allResultsMs_ = msSinceStart();
 }
@@ -435,38 +439,48 @@ void ViewerWindow::afterPaint() {
 }
 
 void ViewerWindow::finish() {
-  nlohmann::json state;
+  if (std::exchange(finished_, true)) return;
   if (!options_.screenshot.empty()) {
     std::string error = saveScreenshot(window_, options_.screenshot);
     if (!error.empty()) {
       std::fprintf(stderr, "vkc-view: %s\n", error.c_str());
-      screenshotFailed_ = true;
+      selfTestFailed_ = true;
     }
   }
-  if (!options_.stateJson.empty()) {
-    state["results"] = resultsJson(results_);
-    state["thumbnails"] = drawnBounds(window_, grid_.widget(), grid_.pictures());
-    state["window"] = screenshotSize(window_);
-    state["problems"] = problemCount_;
-    state["model"] = {{"settings", settings_.describe()},
-                      {"ready", modelReady_},
-                      {"error", modelError_},
-                      {"load_ms", loadMs_}};
-    state["timings"] = {{"startup_to_first_thumbnail_ms", firstThumbnailMs_},
-                        {"startup_to_first_result_ms", firstResultMs_},
-                        {"startup_to_all_results_ms", allResultsMs_},
-                        {"ms_per_image", runImages_ ? runMsSum_ / runImages_ : 0},
-                        {"images_per_second", imagesPerSecond_}};
-    state["frames"] = monitor_.report();
-    state["validation_messages"] = engine_->validationMessages();
-    std::ofstream out(options_.stateJson);
-    out << state.dump(2) << "\n";
-    if (!out) {
-      std::fprintf(stderr, "vkc-view: %s: cannot write\n", options_.stateJson.c_str());
-      screenshotFailed_ = true;
-    }
-  }
+  writeState(options_.stateJson);
   g_application_quit(g_application_get_default());
+}
+
+void ViewerWindow::writeState(const std::string& path) {
+  if (path.empty()) return;
+  nlohmann::json state;
+  state["results"] = resultsJson(results_);
+  state["thumbnails"] = drawnBounds(window_, grid_.widget(), grid_.pictures());
+  state["window"] = screenshotSize(window_);
+  state["problems"] = problemCount_;
+  state["selected"] = grid_.selected();
+  state["full_detail"] = fullDetail_;
+  state["copies"] = copies_;
+  state["model"] = {{"settings", settings_.describe()},
+                    {"ready", modelReady_},
+                    {"error", modelError_},
+                    {"load_ms", loadMs_}};
+  state["timings"] = {{"startup_to_first_thumbnail_ms", firstThumbnailMs_},
+                      {"startup_to_first_result_ms", firstResultMs_},
+                      {"startup_to_all_results_ms", allResultsMs_},
+                      {"ms_per_image", runImages_ ? runMsSum_ / runImages_ : 0},
+                      {"images_per_second", imagesPerSecond_}};
+  state["frames"] = monitor_.report();
+  state["validation_messages"] = engine_->validationMessages();
+  // Written whole, then renamed: a test polling for the file never reads half of it.
+  const std::string partial = path + ".partial";
+  std::ofstream out(partial);
+  out << state.dump(2) << "\n";
+  out.close();
+  if (!out || std::rename(partial.c_str(), path.c_str()) != 0) {
+    std::fprintf(stderr, "vkc-view: %s: cannot write\n", path.c_str());
+    selfTestFailed_ = true;
+  }
 }
 
 }  // namespace vkc::view

@@ -40,6 +40,10 @@ class ViewerWindow {
   void controlsChanged();
   void showSelected();
   void afterPaint();
+  // Ctrl+Q, the close button, or the self-test done: the screenshot and state file, if asked
+  // for, then the application quits.
+  void finish();
+  void writeState(const std::string& path);
   GtkWidget* window() const { return window_; }
 
  private:
@@ -66,7 +70,6 @@ class ViewerWindow {
   void updateStatus();
   static gboolean onStatusTimer(gpointer self);
   void maybeFinish();
-  void finish();
   double msSinceStart() const;
 
   ViewOptions options_;
@@ -96,7 +99,8 @@ class ViewerWindow {
   bool thumbnailShownPending_ = false, resultShownPending_ = false;
   double firstThumbnailMs_ = -1, firstResultMs_ = -1, allResultsMs_ = -1;
   int finishCountdown_ = -1;
-  bool screenshotFailed_ = false;
+  bool selfTestFailed_ = false, finished_ = false;
+  int copies_ = 0;  // for the self-test's keyboard case
 
   GtkWidget* window_;
   GtkWidget *modelDrop_, *weightsButton_, *deviceDrop_, *precisionDrop_;

@@ -30,7 +30,7 @@ void onAction(GSimpleAction* action, GVariant*, gpointer data) {
   if (name == "copy-json") w->copyResults(true);
   if (name == "cancel") w->cancel();
   if (name == "back") w->setFullDetail(false);
-  if (name == "quit") g_application_quit(g_application_get_default());
+  if (name == "quit") w->finish();
 }
 
 gboolean onDrop(GtkDropTarget*, const GValue* value, double, double, gpointer data) {
@@ -107,6 +107,12 @@ void ViewerWindow::installActions(GtkApplication* app) {
   for (const auto& s : shortcuts)
     gtk_application_set_accels_for_action(app, s.action, s.keys);
 
+  g_signal_connect_swapped(window_, "close-request", G_CALLBACK(+[](ViewerWindow* w) {
+                             w->finish();
+                             return FALSE;
+                           }),
+                           this);
+
   GtkDropTarget* drop = gtk_drop_target_new(GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect(drop, "drop", G_CALLBACK(onDrop), this);
   gtk_widget_add_controller(window_, GTK_EVENT_CONTROLLER(drop));
@@ -172,12 +178,13 @@ void ViewerWindow::chooseWeights() {
 void ViewerWindow::copyResults(bool json) {
   const std::string text = json ? resultsJson(results_).dump(2) + "\n" : resultsText(results_);
   gdk_clipboard_set_text(gtk_widget_get_clipboard(window_), text.c_str());
+  ++copies_;
 }
 
 void ViewerWindow::setFullDetail(bool full) {
   fullDetail_ = full;
   gtk_widget_set_visible(grid_.widget(), !full);
-  if (!full) gtk_widget_grab_focus(grid_.view());
+  gtk_widget_grab_focus(full ? detail_.picture() : grid_.view());
 }
 
 void ViewerWindow::moveSelection(int step) {

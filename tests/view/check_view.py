@@ -10,6 +10,9 @@ good_and_bad: good images classified, each broken input listed with a message na
               exit 1, no crash.
 settings:     the model chosen on the command line is remembered in $XDG_CONFIG_HOME, a broken
               settings file is reported and the defaults used, a bad weights file fails clearly.
+keyboard:     driven by xdotool as a person would: arrows, Enter (the detail fills the window,
+              where Down steps by one image, not one row), Escape, Ctrl+C, Ctrl+O with a path
+              typed into the file dialog, Ctrl+Q. Exit 77 (skipped) without xdotool.
 """
 import json
 import os
@@ -17,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from view_png import read_png, write_gray_png  # noqa: E402
@@ -165,12 +169,71 @@ def case_settings(view, assets, tmp):
         fail(f"broken settings: stderr {stderr!r}, model {state['model']}")
 
 
+def wait_for_file(path, proc, seconds=120):
+    end = time.monotonic() + seconds
+    while not os.path.exists(path):
+        if proc.poll() is not None:
+            fail(f"vkc-view exited ({proc.returncode}) before writing {path}")
+        if time.monotonic() > end:
+            fail(f"no {path} after {seconds} s")
+        time.sleep(0.1)
+    state = json.load(open(path))
+    os.remove(path)
+    return state
+
+
+def case_keyboard(view, assets, tmp):
+    if not shutil.which("xdotool"):
+        print("SKIP: xdotool not installed (Debian: apt-get install xdotool)")
+        sys.exit(77)
+    samples = os.path.join(assets, "samples")
+    state = os.path.join(tmp, "state.json")
+    env = dict(os.environ, GSK_RENDERER="cairo", XDG_CONFIG_HOME=tmp, NO_AT_BRIDGE="1")
+    proc = subprocess.Popen([view, "--state-json", state, samples], env=env)
+    try:
+        def keys(*names):
+            subprocess.run(["xdotool", "key", "--delay", "50"] + list(names), check=True)
+        wait_for_file(state, proc)  # written when the results are in
+        subprocess.run(["xdotool", "search", "--sync", "--name", "^vkc-view$"], check=True,
+                       capture_output=True, timeout=30)
+        subprocess.run(["xdotool", "mousemove", "300", "300"], check=True)  # no WM: focus follows
+        time.sleep(0.5)  # the focus-in reaches GTK before the keys
+        # 4 thumbnails a row in the 1100-pixel window: Down in the grid would go from 2 to 6.
+        keys("Right", "Right", "Return", "Down", "Escape", "ctrl+c", "ctrl+o")
+        dialog = subprocess.run(["xdotool", "search", "--sync", "--name", "^Open images$"],
+                                check=True, capture_output=True, text=True, timeout=30)
+        # The pointer into the dialog (the keyboard focus follows it), Ctrl+L: type a path.
+        subprocess.run(["xdotool", "mousemove", "--window", dialog.stdout.split()[0], "60", "60"],
+                       check=True)
+        time.sleep(0.5)
+        added = os.path.join(samples, "03_dress.png")
+        keys("ctrl+l")
+        subprocess.run(["xdotool", "type", "--delay", "20", added], check=True)
+        time.sleep(0.5)  # the entry's completion settles before Enter
+        keys("Return")
+        s = wait_for_file(state, proc)  # the added image classified
+        keys("ctrl+q")
+        if proc.wait(timeout=60) != 0:
+            fail(f"exit {proc.returncode} after Ctrl+Q")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    got = {"selected": s["selected"], "full_detail": s["full_detail"], "copies": s["copies"],
+           "images": len(s["results"]), "last": s["results"][-1]["path"]}
+    want = {"selected": 3, "full_detail": False, "copies": 1, "images": 11, "last": added}
+    print("after the keys:", got)
+    if got != want:
+        fail(f"expected {want}")
+    if not os.path.exists(state):
+        fail("no state file written on Ctrl+Q")
+
+
 def main():
     view, assets, case = sys.argv[1:4]
     tmp = tempfile.mkdtemp(prefix="vkc-view-test.")
     try:
         {"samples": case_samples, "good_and_bad": case_good_and_bad,
-         "settings": case_settings}[case](view, assets, tmp)
+         "settings": case_settings, "keyboard": case_keyboard}[case](view, assets, tmp)
     finally:
         shutil.rmtree(tmp)
     print("PASS")

@@ -2,7 +2,7 @@
 # Installs what vkception needs on Debian 12 (run as root), then configures and builds.
 # clang and its runtimes are for the sanitizer and fuzzer stages of tools/run-tests.sh; pybind11
 # and numpy build the Python module, pytest/torch/torchvision/distributed test it and the Dask
-# example.
+# example; GTK 4 builds vkc-view, which xvfb, xauth and xdotool test without a display.
 # Usage: tools/setup-debian.sh [build-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   nlohmann-json3-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev dataset-fashion-mnist python3 \
   clang libclang-rt-14-dev \
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pytest python3-torch \
-  python3-torchvision python3-distributed >/dev/null
+  python3-torchvision python3-distributed \
+  libgtk-4-dev xvfb xauth xdotool >/dev/null
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD_DIR" -j"$(nproc)"

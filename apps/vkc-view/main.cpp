@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   // Not unique: each run is its own process with its own files (a second one does not hand
   // its arguments to the first).
   GtkApplication* gtkApp = gtk_application_new("io.vkception.View", G_APPLICATION_NON_UNIQUE);
+  gtk_window_set_default_icon_name("io.vkception.View");  // the installed SVG
   g_signal_connect(gtkApp, "activate", G_CALLBACK(+[](GtkApplication* a, gpointer data) {
                      auto* app = static_cast<App*>(data);
                      if (!app->window) {

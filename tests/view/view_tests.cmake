@@ -13,5 +13,16 @@ foreach(case samples good_and_bad settings keyboard)
            COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24" /usr/bin/python3
                    ${CMAKE_CURRENT_LIST_DIR}/check_view.py $<TARGET_FILE:vkc-view>
                    ${PROJECT_SOURCE_DIR}/assets ${case})
-  set_tests_properties(view.${case} PROPERTIES TIMEOUT 300 LABELS view SKIP_RETURN_CODE 77)
+  set_tests_properties(view.${case} PROPERTIES TIMEOUT 300 LABELS view SKIP_RETURN_CODE 77
+                       ENVIRONMENT LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan-toolkit.supp)
 endforeach()
+
+# Usage errors and no display: no X server needed (tests/cli's runner).
+if(COMMAND vkc_cli_test)
+  set(VIEW $<TARGET_FILE:vkc-view>)
+  vkc_cli_test(view.bad_flag --rc 2 --stderr "--bogus" -- ${VIEW} --bogus)
+  vkc_cli_test(view.weights_without_model --rc 2 --stderr "--weights needs --model"
+               -- ${VIEW} --weights @T@/not_weights.safetensors)
+  vkc_cli_test(view.no_display --rc 1 --stderr "cannot open a display"
+               --env DISPLAY= --env WAYLAND_DISPLAY= -- ${VIEW} @T@/good.png)
+endif()

@@ -230,7 +230,9 @@ bool ViewerWindow::applyEvents() {
     pending_.pop_front();
     std::visit([this](auto& e) { handle(e); }, event);
   }
-  const bool moreCells = grid_.addNewResults();
+  const int selected = grid_.selected();
+  const bool moreCells = grid_.addNewResults();  // the first cell added is selected
+  if (std::exchange(detailStale_, false) || grid_.selected() != selected) showSelected();
   updateStatus();
   monitor_.eventTurn(msBetween(start, std::chrono::steady_clock::now()));
   return !pending_.empty() || moreCells;
@@ -276,7 +278,7 @@ void ViewerWindow::handle(ModelReady& e) {
     request();
     engine_->reclassify(again);
   }
-  showSelected();
+  detailStale_ = true;
 }
 
 void ViewerWindow::handle(ModelFailed& e) {
@@ -303,14 +305,13 @@ void ViewerWindow::handle(ImageDecoded& e) {
   if (r.state == ImageResult::State::Waiting) setState(e.id, ImageResult::State::Decoded);
   grid_.setThumbnail(e.id, e.thumbnail);
   if (firstThumbnailMs_ < 0) thumbnailShownPending_ = true;
-  showSelected();
+  detailStale_ |= e.id == grid_.selected();
 }
 
 void ViewerWindow::handle(ImageFailed& e) {
   results_[e.id].error = e.message;
   setState(e.id, ImageResult::State::Failed);
   addProblem(e.message);
-  showSelected();
 }
 
 void ViewerWindow::handle(ImageClassified& e) {
@@ -331,7 +332,6 @@ void ViewerWindow::handle(ImageClassified& e) {
   runMsSum_ += e.msPerImage;
   imagesPerSecond_ = runImages_ * 1000.0 / std::max(1e-3, msBetween(*runStart_, now));
   if (firstResultMs_ < 0) resultShownPending_ = true;
-  showSelected();
 }
 
 void ViewerWindow::handle(WorkIdle& e) {
@@ -353,6 +353,7 @@ void ViewerWindow::setState(int id, ImageResult::State state) {
   r.state = state;
   finalCount_ += r.final();
   grid_.refresh(id);
+  detailStale_ |= id == grid_.selected();
 }
 
 void ViewerWindow::addProblem(const std::string& message) {
@@ -368,8 +369,10 @@ void ViewerWindow::addProblem(const std::string& message) {
 }
 
 void ViewerWindow::updateStatus() {
-  gtk_spinner_set_spinning(GTK_SPINNER(spinner_), busy_);
-  gtk_widget_set_visible(spinner_, busy_);
+  // Without a model the queued images wait (for another model, or Cancel): nothing spins.
+  const bool working = busy_ && !modelFailed_;
+  gtk_spinner_set_spinning(GTK_SPINNER(spinner_), working);
+  gtk_widget_set_visible(spinner_, working);
   const int total = int(results_.size());
   char text[768];
   if (loading_) {
@@ -386,7 +389,7 @@ void ViewerWindow::updateStatus() {
                   total ? "" : " — open some with Ctrl+O or drop them here");
   }
   gtk_label_set_text(GTK_LABEL(status_), text);
-  gtk_widget_set_visible(progress_, busy_ && total > 0);
+  gtk_widget_set_visible(progress_, working && total > 0);
   gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(progress_),
                                 total ? double(finalCount_) / total : 0);
   gtk_widget_set_sensitive(cancel_, busy_ && total > finalCount_);

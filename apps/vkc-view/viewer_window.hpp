@@ -111,6 +111,7 @@ class ViewerWindow {
   GtkWidget *problems_, *problemList_;
   GtkWidget *spinner_, *status_, *progress_, *cancel_, *timing_;
   bool fullDetail_ = false;
+  bool detailStale_ = false;  // the selected image's result changed this turn
   guint statusTimer_ = 0;
 };
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli.hpp"
+#include "common/image_inputs.hpp"
 #include "common/model_choice.hpp"
 #include "common/progress_line.hpp"
 #include "vkception/vkception.hpp"
@@ -99,27 +100,12 @@ int main(int argc, char** argv) {
       throw vkc::Error(o.saveLogits + ": cannot write");
     }
     // Collect images first so a bad path is reported before the slow model load.
-    std::vector<std::string> images;
-    for (const auto& input : o.inputs) {
-      std::error_code ec;
-      if (fs::is_directory(input, ec)) {
-        size_t before = images.size();
-        for (const auto& e : fs::recursive_directory_iterator(input, ec)) {
-          if (e.is_regular_file() && vkc::hasImageExtension(e.path().string()))
-            images.push_back(e.path().string());
-        }
-        std::sort(images.begin() + before, images.end());
-        if (images.size() == before) {
-          std::fprintf(stderr, "vkc-classify: %s: no images in this directory\n", input.c_str());
-          ++failures;
-        }
-      } else if (fs::exists(input, ec)) {
-        images.push_back(input);
-      } else {
-        std::fprintf(stderr, "vkc-classify: %s: no such file or directory\n", input.c_str());
-        ++failures;
-      }
+    vkc::app::ImageInputs inputs = vkc::app::collectImages(o.inputs);
+    for (const auto& problem : inputs.problems) {
+      std::fprintf(stderr, "vkc-classify: %s\n", problem.message().c_str());
+      ++failures;
     }
+    const std::vector<std::string>& images = inputs.images;
     if (o.inputTensor.empty() && images.empty()) return 1;
 
     vkc::app::ModelChoice choice = vkc::app::chooseModel(o.model, o.weights);

@@ -2,7 +2,8 @@
 # Installs what vkception needs on Debian 12 (run as root), then configures and builds.
 # clang and its runtimes are for the sanitizer and fuzzer stages of tools/run-tests.sh; pybind11
 # and numpy build the Python module, pytest/torch/torchvision/distributed test it and the Dask
-# example; PIL checks the multi-crop boxes and pixels (tests/crops).
+# example; PIL checks the multi-crop boxes and pixels (tests/crops); GTK 4 builds vkc-view, which
+# xvfb, xauth and xdotool test without a display.
 # Usage: tools/setup-debian.sh [build-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,8 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   clang libclang-rt-14-dev \
   python3-pil \
   pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pytest python3-torch \
-  python3-torchvision python3-distributed >/dev/null
+  python3-torchvision python3-distributed \
+  libgtk-4-dev xvfb xauth xdotool >/dev/null
 $SUDO apt-get install -y -qq --no-install-recommends \
   crossbuild-essential-arm64 qemu-user-static libvulkan-dev:arm64 libstb-dev:arm64 \
   zlib1g-dev:arm64 libpng-dev:arm64 libjpeg62-turbo-dev:arm64 libgtest-dev:arm64 \

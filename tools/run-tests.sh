@@ -4,7 +4,8 @@
 #   2. the same suite built with clang under ASan + UBSan (BUILD_DIR-asan), except the
 #      299x299 goldens, which take ~8 min each there (their networks run at 75x75 in
 #      SmallNetworkTest instead), and the op variants whose host code another variant runs too
-#      (large blocks, storage fp16, minimum limits: they differ in shaders only); then every
+#      (large blocks, storage fp16, minimum limits: they differ in shaders only) and the emulated
+#      GPU profiles (the small-network tests' host code under other limits); then every
 #      fuzzer for VKC_FUZZ_SECONDS (default 60) each;
 #   3. the concurrency tests built under TSan (BUILD_DIR-tsan);
 #   4. the aarch64 cross-build (BUILD_DIR-arm64) and, under qemu-aarch64 on arm64 lavapipe,
@@ -40,7 +41,7 @@ if stage 2; then
     sanitized_build '$BUILD-asan' address,undefined -DVKC_BUILD_FUZZERS=ON && \
     cmake --build '$BUILD-asan' -j$JOBS >/dev/null"
   timed "tests under ASan+UBSan" ctest --test-dir "$BUILD-asan" --output-on-failure -j"$JOBS" \
-    -E '^Models/(Golden(Fp16)?|MinimumLimits)Test\.|^WeightsFileTest\.LoadsGoldenWeights|^minimum_limits\.|^storage_reads\.|^cli\.minimum_limits\.|^Ops/.*__(texel_fp32_large|storage_fp32_large|storage_fp16|minimum_limits_fp32)'
+    -E '^Models/(Golden(Fp16)?|MinimumLimits)Test\.|^WeightsFileTest\.LoadsGoldenWeights|^minimum_limits\.|^storage_reads\.|^cli\.minimum_limits\.|^Profiles/|^Ops/.*__(texel_fp32_large|storage_fp32_large|storage_fp16|minimum_limits_fp32)'
   timed "fuzzers under ASan+UBSan" tools/run-fuzzers.sh "$BUILD-asan" "${VKC_FUZZ_SECONDS:-60}"
 fi
 if stage 3; then

@@ -266,6 +266,11 @@ void Engine::loadPending(ModelSettings settings, int serial) {
     NetworkOptions options;
     options.weights = choice.weights;
     options.precision = settings.precision == "fp16" ? Precision::Fp16 : Precision::Fp32;
+    options.progress = [this, serial, description = settings.describe()](const StartupProgress& p) {
+      std::string step = p.step;
+      if (p.total > 0) step += " " + std::to_string(p.done) + "/" + std::to_string(p.total);
+      post(ModelLoading{serial, description, step});
+    };
     network_ = std::make_unique<Network>(Network::load(*context_, choice.model, options));
     // One batch of blank images: drivers that compile shaders at the first dispatch (Mesa)
     // do it now, inside the load the window shows, not in the first images' time.

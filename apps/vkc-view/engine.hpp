@@ -29,6 +29,7 @@ struct DevicesListed {
 struct ModelLoading {
   int serial;
   std::string description;
+  std::string step;  // the library's progress ("creating pipelines 3/7"); empty when it starts
 };
 struct ModelReady {
   int serial;

@@ -250,6 +250,8 @@ void ViewerWindow::handle(DevicesListed& e) {
 
 void ViewerWindow::handle(ModelLoading& e) {
   if (e.serial != serial_) return;
+  loadStep_ = e.step;
+  if (!e.step.empty()) return;  // progress of the load already shown
   loading_ = true;
   loadStart_ = std::chrono::steady_clock::now();
   modelLine_ = e.description;
@@ -376,7 +378,8 @@ void ViewerWindow::updateStatus() {
   const int total = int(results_.size());
   char text[768];
   if (loading_) {
-    std::snprintf(text, sizeof text, "Loading %s… %.1f s", modelLine_.c_str(),
+    std::snprintf(text, sizeof text, "Loading %s… %s%s%.1f s", modelLine_.c_str(),
+                  loadStep_.c_str(), loadStep_.empty() ? "" : " · ",
                   msBetween(loadStart_, std::chrono::steady_clock::now()) / 1000);
   } else if (modelFailed_) {
     std::snprintf(text, sizeof text, "Could not load the model: %s — choose another",

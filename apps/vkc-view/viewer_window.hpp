@@ -81,6 +81,7 @@ class ViewerWindow {
   int serial_ = 0;  // the model asked for last
   bool loading_ = false, modelReady_ = false, modelFailed_ = false, busy_ = false;
   std::string modelLine_, modelError_;
+  std::string loadStep_;  // the library's progress while loading (ModelLoading::step)
   std::chrono::steady_clock::time_point loadStart_;
   double loadMs_ = 0;
   std::optional<Preprocessing> preprocessing_;

@@ -70,15 +70,24 @@ TEST_F(KernelCache, AGroupLeftUnfinishedCreatesNothingAndLaterUseCreatesThem) {
   EXPECT_NE(d.kernel->pipeline, VK_NULL_HANDLE);
 }
 
-TEST(StartupTimings, ReportWhereTheFirstResultsTimeWent) {
+// A validated context with no pipeline cache (every pipeline is new), and the bundled model on
+// compact kernels (quick to build).
+ContextOptions freshContext() {
   ContextOptions co;
   co.validation = true;
   co.pipelineCache = false;
-  Context context(co);
+  return co;
+}
+NetworkOptions bundledAtOnce() {
   NetworkOptions options;
   options.weights = std::string(VKC_ASSETS_DIR) + "/fashion_mnist_irv2.safetensors";
   options.start = vkc::StartMode::AtOnce;
-  Network net = Network::load(context, "inception_resnet_v2", options);
+  return options;
+}
+
+TEST(StartupTimings, ReportWhereTheFirstResultsTimeWent) {
+  Context context(freshContext());
+  Network net = Network::load(context, "inception_resnet_v2", bundledAtOnce());
   EXPECT_EQ(net.startup().firstRunMs, 0.0);  // no run yet
   EXPECT_EQ(net.startup().pipelines, 0);
   EXPECT_GT(net.startup().packMs + net.startup().uploadMs, 0.0);
@@ -97,13 +106,8 @@ TEST(StartupTimings, ReportWhereTheFirstResultsTimeWent) {
 // NetworkOptions::progress: every step in order, the counted ones up to their totals, the
 // pipelines' total that of startup(); nothing more once the first run has begun.
 TEST(StartupProgress, ReportsEveryStepInOrder) {
-  ContextOptions co;
-  co.validation = true;
-  co.pipelineCache = false;
-  Context context(co);
-  NetworkOptions options;
-  options.weights = std::string(VKC_ASSETS_DIR) + "/fashion_mnist_irv2.safetensors";
-  options.start = vkc::StartMode::AtOnce;
+  Context context(freshContext());
+  NetworkOptions options = bundledAtOnce();
   std::vector<std::tuple<std::string, int, int>> calls;
   std::mutex mutex;
   options.progress = [&](const StartupProgress& p) {

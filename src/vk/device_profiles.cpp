@@ -1,6 +1,7 @@
 #include "vk/device_profiles.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 
 #include "vkception/error.hpp"
@@ -43,7 +44,74 @@ const std::vector<DeviceProfile>& deviceProfiles() {
     adreno.gpu.minStorageBufferOffsetAlignment = 4;
     adreno.gpu.minTexelBufferOffsetAlignment = 64;
     adreno.gpu.shaderFloat16 = true;
-    return std::vector<DeviceProfile>{v3d, adreno};
+
+    DeviceProfile mali;
+    mali.name = "mali_valhall";
+    mali.device = "Arm Mali-G57/G77/G78 class (Valhall v9), Mesa panvk";
+    mali.source =
+        "Mesa src/panfrost/vulkan/panvk_vX_physical_device.c, panvk_descriptor_set_layout.h, "
+        "compiler pan_ir.h (pan_subgroup_size), lib/kmod/panfrost_kmod.c";
+    mali.gpu.vendorId = 0x13B5;
+    mali.gpu.subgroupSize = 16;  // pan_subgroup_size: 16 from Valhall (8 Bifrost v7, 4 v6)
+    mali.gpu.maxSharedMemoryBytes = 32768;
+    // The kernel's THREAD_MAX_WORKGROUP_SIZE; panfrost_kmod's Valhall figure where it is absent.
+    mali.gpu.maxWorkgroupInvocations = 512;
+    mali.gpu.maxWorkgroupSize[0] = mali.gpu.maxWorkgroupSize[1] = mali.gpu.maxWorkgroupSize[2] =
+        512;
+    mali.gpu.maxStorageBufferRange = UINT32_MAX;  // a 32-bit size in the storage descriptor
+    mali.gpu.maxPushConstantsSize = 256;
+    mali.gpu.maxTexelBufferElements = 1u << 16;     // bound by the 1-D texture size
+    mali.gpu.maxPerStageStorageBuffers = 1u << 20;  // Valhall MAX_DESCRIPTORS
+    mali.gpu.minStorageBufferOffsetAlignment = 4;
+    mali.gpu.minTexelBufferOffsetAlignment = 64;
+    mali.gpu.shaderFloat16 = false;  // panvk: from Valhall v10 (G610/G710) only
+
+    DeviceProfile powervr;
+    powervr.name = "powervr_rogue";
+    powervr.device = "Imagination PowerVR Rogue (the AXE, BXM, BXS cores Mesa supports), Mesa pvr";
+    powervr.source =
+        "Mesa src/imagination/vulkan/pvr_physical_device.c (pvr_device.c before), "
+        "common/pvr_limits.h";
+    powervr.gpu.vendorId = 0x1010;
+    powervr.gpu.subgroupSize = 1;  // basic subgroup operations only
+    powervr.gpu.maxSharedMemoryBytes = 16384;
+    powervr.gpu.maxWorkgroupInvocations = 128;
+    powervr.gpu.maxWorkgroupSize[0] = powervr.gpu.maxWorkgroupSize[1] = 128;
+    powervr.gpu.maxWorkgroupSize[2] = 64;
+    powervr.gpu.maxStorageBufferRange = uint64_t{1} << 27;
+    powervr.gpu.maxPushConstantsSize = 128;
+    powervr.gpu.maxTexelBufferElements = 1u << 16;
+    powervr.gpu.maxPerStageStorageBuffers = 4;
+    powervr.gpu.minStorageBufferOffsetAlignment = 4;
+    powervr.gpu.minTexelBufferOffsetAlignment = 16;
+    powervr.gpu.shaderFloat16 = false;  // nor 16-bit storage
+
+    DeviceProfile apple;
+    apple.name = "apple_m1";
+    apple.device = "Apple GPU families Apple7-9 (M1-M3, A14-A17), MoltenVK";
+    apple.source =
+        "MoltenVK MoltenVK/GPUObjects/MVKDevice.mm (initLimits, initMetalFeatures), "
+        "API/mvk_vulkan.h; "
+        "Apple Metal feature set tables for what MVKDevice.mm reads from the MTLDevice";
+    apple.gpu.vendorId = 0x106B;
+    apple.gpu.driverName = "MoltenVK";  // the driver-bug table keys its binding-alias bug on it
+    apple.gpu.subgroupSize = 32;        // maxSubgroupSize of Apple GPUs
+    apple.gpu.maxSharedMemoryBytes = 32768;    // maxThreadgroupMemoryLength: 32 KB from Apple4
+    apple.gpu.maxWorkgroupInvocations = 1024;  // maxThreadsPerThreadgroup: 1024 from Apple4
+    apple.gpu.maxWorkgroupSize[0] = apple.gpu.maxWorkgroupSize[1] = apple.gpu.maxWorkgroupSize[2] =
+        1024;
+    // min(MTLDevice.maxBufferLength, 4 GiB), read at run time and not published per family:
+    // the Vulkan 1.1 minimum.
+    apple.gpu.maxStorageBufferRange = uint64_t{1} << 27;
+    apple.gpu.maxPushConstantsSize = 4096;
+    apple.gpu.maxTexelBufferElements = 1u << 26;  // maxImageDimension2D (16384) x 4096
+    apple.gpu.maxPerStageStorageBuffers = 31;     // Metal's buffer argument table
+    apple.gpu.minStorageBufferOffsetAlignment = 16;
+    // The largest of Metal's minimumTextureBufferAlignmentForPixelFormat, read at run time: the
+    // largest alignment Vulkan 1.1 allows.
+    apple.gpu.minTexelBufferOffsetAlignment = 256;
+    apple.gpu.shaderFloat16 = true;
+    return std::vector<DeviceProfile>{v3d, adreno, mali, powervr, apple};
   }();
   return profiles;
 }
@@ -82,6 +150,7 @@ void applyDeviceProfile(DeviceInfo& d, const DeviceProfile& p, uint32_t subgroup
       std::max(d.minTexelBufferOffsetAlignment, p.gpu.minTexelBufferOffsetAlignment);
   d.shaderFloat16 = d.shaderFloat16 && p.gpu.shaderFloat16;
   d.vendorId = p.gpu.vendorId;
+  if (!p.gpu.driverName.empty()) d.driverName = p.gpu.driverName;
   d.type = "integrated";
   d.subgroupSize = subgroupSize > 0 ? subgroupSize : p.gpu.subgroupSize;
   d.name += " as " + p.name;

@@ -4,7 +4,8 @@
 // (VKC_LIMITS=<name>, DeviceOptions::profile). Like minimum-limits mode, only what the library
 // reads changes (each limit becomes the smaller of the device's and the profile's, a feature
 // needs both), plus the vendor, type and subgroup size, so that the device policy
-// (device_policy.hpp) picks that GPU's class and workgroup width.
+// (device_policy.hpp) picks that GPU's class and workgroup width, and the driver name where the
+// driver-bug table (driver_bugs.hpp) keys on it.
 #include <string>
 #include <vector>
 
@@ -16,8 +17,9 @@ struct DeviceProfile {
   std::string name;    // the VKC_LIMITS value
   std::string device;  // the GPUs it stands for
   std::string source;  // where the figures come from
-  // The GPU as it reports itself; applyDeviceProfile reads the vendor, the subgroup size, the
-  // compute limits, the storage and texel limits and alignments, and shaderFloat16.
+  // The GPU as it reports itself; applyDeviceProfile reads the vendor, the driver name (if
+  // set), the subgroup size, the compute limits, the storage and texel limits and alignments,
+  // and shaderFloat16.
   DeviceInfo gpu;
 };
 

@@ -89,8 +89,10 @@ TEST_P(DeviceProfileTest, SmallNetworkMatchesCpuReference) {
 
 INSTANTIATE_TEST_SUITE_P(
     Profiles, DeviceProfileTest,
-    testing::Values(ProfileCase{"v3d", 0}, ProfileCase{"adreno6xx", 0}, ProfileCase{"v3d", 4},
-                    ProfileCase{"v3d", 32}, ProfileCase{"v3d", 64}),
+    testing::Values(ProfileCase{"v3d", 0}, ProfileCase{"adreno6xx", 0},
+                    ProfileCase{"mali_valhall", 0}, ProfileCase{"powervr_rogue", 0},
+                    ProfileCase{"apple_m1", 0}, ProfileCase{"v3d", 4}, ProfileCase{"v3d", 32},
+                    ProfileCase{"v3d", 64}),
     [](const testing::TestParamInfo<ProfileCase>& info) {
       return info.param.profile + "_subgroup" +
              std::to_string(info.param.subgroupSize

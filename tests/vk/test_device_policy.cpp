@@ -135,18 +135,32 @@ TEST(DevicePolicy, WinogradVariantsBoundedByLiveFloats) {
 // that GPU, never more than the device has, and fp16 only where both have it.
 TEST(DeviceProfiles, EmulatedGpuGetsItsClassAndLimits) {
   for (const auto& [name, cls] : {std::pair{"v3d", vk::DeviceClass::BroadcomV3D},
-                                  std::pair{"adreno6xx", vk::DeviceClass::QualcommAdreno}}) {
+                                  std::pair{"adreno6xx", vk::DeviceClass::QualcommAdreno},
+                                  std::pair{"mali_valhall", vk::DeviceClass::ArmMali},
+                                  std::pair{"powervr_rogue", vk::DeviceClass::ImgPowerVR},
+                                  std::pair{"apple_m1", vk::DeviceClass::Apple}}) {
     vk::DeviceInfo d = gpu(0x10005, 0, 8, "cpu");
     d.maxSharedMemoryBytes = 32768;
     d.maxWorkgroupInvocations = 1024;
     d.maxStorageBufferRange = uint64_t{1} << 27;
+    d.maxTexelBufferElements = 1u << 27;
+    d.maxPerStageStorageBuffers = 1u << 20;
+    d.minTexelBufferOffsetAlignment = 16;
     const vk::DeviceProfile& profile = *vk::findDeviceProfile(name);
     vk::applyDeviceProfile(d, profile);
     const vk::DevicePolicy p = vk::policyFor(d);
     EXPECT_EQ(p.deviceClass, cls) << name;
     EXPECT_EQ(d.subgroupSize, profile.gpu.subgroupSize) << name;
     EXPECT_EQ(d.maxSharedMemoryBytes, std::min(32768u, profile.gpu.maxSharedMemoryBytes)) << name;
-    EXPECT_EQ(d.maxStorageBufferRange, uint64_t{1} << 27) << name << ": the device's, smaller";
+    EXPECT_EQ(d.maxWorkgroupInvocations, std::min(1024u, profile.gpu.maxWorkgroupInvocations))
+        << name;
+    EXPECT_EQ(d.maxTexelBufferElements, std::min(1u << 27, profile.gpu.maxTexelBufferElements))
+        << name;
+    EXPECT_EQ(d.maxPerStageStorageBuffers, profile.gpu.maxPerStageStorageBuffers) << name;
+    EXPECT_EQ(d.minTexelBufferOffsetAlignment,
+              std::max(16u, profile.gpu.minTexelBufferOffsetAlignment))
+        << name;
+    EXPECT_EQ(d.maxStorageBufferRange, uint64_t{1} << 27) << name << ": the device's, no larger";
     EXPECT_LE(p.convWorkgroupWidth, d.maxWorkgroupInvocations) << name;
     EXPECT_EQ(p.fp16, profile.gpu.shaderFloat16) << name;
   }
@@ -155,6 +169,35 @@ TEST(DeviceProfiles, EmulatedGpuGetsItsClassAndLimits) {
   EXPECT_EQ(vk::policyFor(d).convWorkgroupWidth, 8u) << "subgroup 4: widths stay 8..64";
   EXPECT_EQ(vk::findDeviceProfile("minimum"), nullptr);
   EXPECT_THROW(vk::findDeviceProfile("mali"), Error);
+}
+
+// The driver-bug table keys on vendor, device and driver name: an emulated GPU gets its
+// driver's bugs (MoltenVK's by the driver name the profile sets), not those of other devices
+// of its vendor (Midgard's binding-alias bug is not Valhall's).
+TEST(DeviceProfiles, EmulatedGpuGetsItsDriversBugs) {
+  auto emulated = [](const char* name) {
+    vk::DeviceInfo d = gpu(0x10005, 0, 8, "cpu");
+    d.driverName = "llvmpipe";
+    vk::applyDeviceProfile(d, *vk::findDeviceProfile(name));
+    return vk::policyFor(d);
+  };
+  const vk::DevicePolicy mali = emulated("mali_valhall");
+  EXPECT_FALSE(hasBug(mali, "mali-midgard-binding-alias"));
+  EXPECT_TRUE(mali.storageReadPath);
+  EXPECT_EQ(mali.convWorkgroupWidth, 16u);
+  const vk::DevicePolicy powervr = emulated("powervr_rogue");
+  EXPECT_TRUE(hasBug(powervr, "powervr-fp16-error"));
+  EXPECT_FALSE(powervr.fp16);
+  EXPECT_EQ(powervr.convWorkgroupWidth, 8u) << "subgroup 1: at least 8 lanes";
+  const vk::DevicePolicy apple = emulated("apple_m1");
+  EXPECT_TRUE(hasBug(apple, "moltenvk-binding-alias"));
+  EXPECT_FALSE(apple.storageReadPath);
+  EXPECT_TRUE(apple.fp16);
+  EXPECT_EQ(apple.convWorkgroupWidth, 32u);
+  vk::DeviceInfo v3d = gpu(0x10005, 0, 8, "cpu");
+  v3d.driverName = "llvmpipe";
+  vk::applyDeviceProfile(v3d, *vk::findDeviceProfile("v3d"));
+  EXPECT_EQ(v3d.driverName, "llvmpipe") << "a profile without a driver name keeps the device's";
 }
 
 }  // namespace

@@ -158,7 +158,7 @@ TEST(DeviceProfiles, EmulatedGpuGetsItsClassAndLimits) {
         << name;
     EXPECT_EQ(d.maxPerStageStorageBuffers, profile.gpu.maxPerStageStorageBuffers) << name;
     EXPECT_EQ(d.minTexelBufferOffsetAlignment,
-              std::max(16u, profile.gpu.minTexelBufferOffsetAlignment))
+              std::max<uint64_t>(16, profile.gpu.minTexelBufferOffsetAlignment))
         << name;
     EXPECT_EQ(d.maxStorageBufferRange, uint64_t{1} << 27) << name << ": the device's, no larger";
     EXPECT_LE(p.convWorkgroupWidth, d.maxWorkgroupInvocations) << name;

@@ -8,13 +8,26 @@
 
 namespace vkc::vk {
 
+namespace {
+
+// A profile's identity: its VKC_LIMITS name, the GPUs it stands for, where its figures come from
+// and the vendor id the device policy classifies.
+DeviceProfile profile(const char* name, const char* device, const char* source, uint32_t vendorId) {
+  DeviceProfile p;
+  p.name = name;
+  p.device = device;
+  p.source = source;
+  p.gpu.vendorId = vendorId;
+  return p;
+}
+
+}  // namespace
+
 const std::vector<DeviceProfile>& deviceProfiles() {
   static const std::vector<DeviceProfile> profiles = [] {
-    DeviceProfile v3d;
-    v3d.name = "v3d";
-    v3d.device = "Broadcom V3D 4.2 / 7.1 (Raspberry Pi 4 / 5), Mesa v3dv";
-    v3d.source = "Mesa src/broadcom/vulkan/v3dv_device.c, v3dv_limits.h, common/v3d_limits.h";
-    v3d.gpu.vendorId = 0x14E4;
+    DeviceProfile v3d = profile(
+        "v3d", "Broadcom V3D 4.2 / 7.1 (Raspberry Pi 4 / 5), Mesa v3dv",
+        "Mesa src/broadcom/vulkan/v3dv_device.c, v3dv_limits.h, common/v3d_limits.h", 0x14E4);
     v3d.gpu.subgroupSize = 16;  // V3D_CHANNELS
     v3d.gpu.maxSharedMemoryBytes = 16384;
     v3d.gpu.maxWorkgroupInvocations = 256;
@@ -27,11 +40,9 @@ const std::vector<DeviceProfile>& deviceProfiles() {
     v3d.gpu.minTexelBufferOffsetAlignment = 64;  // V3D_TMU_TEXEL_ALIGN
     v3d.gpu.shaderFloat16 = false;               // v3dv reports no shaderFloat16
 
-    DeviceProfile adreno;
-    adreno.name = "adreno6xx";
-    adreno.device = "Qualcomm Adreno 650/660 class (double thread size), Mesa turnip";
-    adreno.source = "Mesa src/freedreno/vulkan/tu_device.cc, tu_common.h";
-    adreno.gpu.vendorId = 0x5143;
+    DeviceProfile adreno =
+        profile("adreno6xx", "Qualcomm Adreno 650/660 class (double thread size), Mesa turnip",
+                "Mesa src/freedreno/vulkan/tu_device.cc, tu_common.h", 0x5143);
     adreno.gpu.subgroupSize = 128;            // 64 without supports_double_threadsize
     adreno.gpu.maxSharedMemoryBytes = 32768;  // cs_shared_mem_size of a6xx
     adreno.gpu.maxWorkgroupInvocations = 2048;
@@ -45,13 +56,11 @@ const std::vector<DeviceProfile>& deviceProfiles() {
     adreno.gpu.minTexelBufferOffsetAlignment = 64;
     adreno.gpu.shaderFloat16 = true;
 
-    DeviceProfile mali;
-    mali.name = "mali_valhall";
-    mali.device = "Arm Mali-G57/G77/G78 class (Valhall v9), Mesa panvk";
-    mali.source =
+    DeviceProfile mali = profile(
+        "mali_valhall", "Arm Mali-G57/G77/G78 class (Valhall v9), Mesa panvk",
         "Mesa src/panfrost/vulkan/panvk_vX_physical_device.c, panvk_descriptor_set_layout.h, "
-        "compiler pan_ir.h (pan_subgroup_size), lib/kmod/panfrost_kmod.c";
-    mali.gpu.vendorId = 0x13B5;
+        "compiler pan_ir.h (pan_subgroup_size), lib/kmod/panfrost_kmod.c",
+        0x13B5);
     mali.gpu.subgroupSize = 16;  // pan_subgroup_size: 16 from Valhall (8 Bifrost v7, 4 v6)
     mali.gpu.maxSharedMemoryBytes = 32768;
     // The kernel's THREAD_MAX_WORKGROUP_SIZE; panfrost_kmod's Valhall figure where it is absent.
@@ -66,13 +75,12 @@ const std::vector<DeviceProfile>& deviceProfiles() {
     mali.gpu.minTexelBufferOffsetAlignment = 64;
     mali.gpu.shaderFloat16 = false;  // panvk: from Valhall v10 (G610/G710) only
 
-    DeviceProfile powervr;
-    powervr.name = "powervr_rogue";
-    powervr.device = "Imagination PowerVR Rogue (the AXE, BXM, BXS cores Mesa supports), Mesa pvr";
-    powervr.source =
-        "Mesa src/imagination/vulkan/pvr_physical_device.c (pvr_device.c before), "
-        "common/pvr_limits.h";
-    powervr.gpu.vendorId = 0x1010;
+    DeviceProfile powervr =
+        profile("powervr_rogue",
+                "Imagination PowerVR Rogue (the AXE, BXM, BXS cores Mesa supports), Mesa pvr",
+                "Mesa src/imagination/vulkan/pvr_physical_device.c (pvr_device.c before), "
+                "common/pvr_limits.h",
+                0x1010);
     powervr.gpu.subgroupSize = 1;  // basic subgroup operations only
     powervr.gpu.maxSharedMemoryBytes = 16384;
     powervr.gpu.maxWorkgroupInvocations = 128;
@@ -86,14 +94,12 @@ const std::vector<DeviceProfile>& deviceProfiles() {
     powervr.gpu.minTexelBufferOffsetAlignment = 16;
     powervr.gpu.shaderFloat16 = false;  // nor 16-bit storage
 
-    DeviceProfile apple;
-    apple.name = "apple_m1";
-    apple.device = "Apple GPU families Apple7-9 (M1-M3, A14-A17), MoltenVK";
-    apple.source =
-        "MoltenVK MoltenVK/GPUObjects/MVKDevice.mm (initLimits, initMetalFeatures), "
-        "API/mvk_vulkan.h; "
-        "Apple Metal feature set tables for what MVKDevice.mm reads from the MTLDevice";
-    apple.gpu.vendorId = 0x106B;
+    DeviceProfile apple =
+        profile("apple_m1", "Apple GPU families Apple7-9 (M1-M3, A14-A17), MoltenVK",
+                "MoltenVK MoltenVK/GPUObjects/MVKDevice.mm (initLimits, initMetalFeatures), "
+                "API/mvk_vulkan.h; "
+                "Apple Metal feature set tables for what MVKDevice.mm reads from the MTLDevice",
+                0x106B);
     apple.gpu.driverName = "MoltenVK";  // the driver-bug table keys its binding-alias bug on it
     apple.gpu.subgroupSize = 32;        // maxSubgroupSize of Apple GPUs
     apple.gpu.maxSharedMemoryBytes = 32768;    // maxThreadgroupMemoryLength: 32 KB from Apple4

@@ -22,10 +22,12 @@
 // minStorageBufferOffsetAlignment).
 
 // Inputs and weights are read through uniform texel buffers (a gather on CPU drivers, where a
-// storage-buffer load is a loop over the lanes) or, built with VKC_STORAGE_READS (the "_sr"
-// variant of each such shader), through storage buffers: no maxTexelBufferElements limit (65536
-// on some devices), chosen per dispatch by the host (ops::readsThroughStorage). Element i of a
-// READ4 binding is texel i (4 elements), of a READ1 binding element i, in both builds.
+// storage-buffer load is a loop over the lanes); built with VKC_STORAGE_TEXEL_READS (the "_st"
+// variant of each such shader), through storage texel buffers, the same gather by imageLoad
+// (DevicePolicy::texelBinding says why CPU drivers take it); built with VKC_STORAGE_READS ("_sr"),
+// through storage buffers: no maxTexelBufferElements limit (65536 on some devices). The host
+// chooses per dispatch (ops::readPathFor). Element i of a READ4 binding is texel i (4 elements),
+// of a READ1 binding element i, in every build.
 #ifdef VKC_STORAGE_READS
 #define VKC_READ4(binding_, name_) \
   layout(std430, binding = binding_) readonly buffer name_##Reads { ACT4 name_##Data[]; };
@@ -33,6 +35,18 @@
   layout(std430, binding = binding_) readonly buffer name_##Reads { ACT name_##Data[]; };
 #define fetch4(name_, i) vec4(name_##Data[i])
 #define fetch1(name_, i) float(name_##Data[i])
+#elif defined(VKC_STORAGE_TEXEL_READS)
+#ifdef VKC_FP16
+#define VKC_READ4(binding_, name_) \
+  layout(binding = binding_, rgba16f) uniform readonly imageBuffer name_;
+#define VKC_READ1(binding_, name_) layout(binding = binding_, r16f) uniform readonly imageBuffer name_;
+#else
+#define VKC_READ4(binding_, name_) \
+  layout(binding = binding_, rgba32f) uniform readonly imageBuffer name_;
+#define VKC_READ1(binding_, name_) layout(binding = binding_, r32f) uniform readonly imageBuffer name_;
+#endif
+#define fetch4(name_, i) imageLoad(name_, i)
+#define fetch1(name_, i) imageLoad(name_, i).x
 #else
 #define VKC_READ4(binding_, name_) layout(binding = binding_) uniform samplerBuffer name_;
 #define VKC_READ1(binding_, name_) layout(binding = binding_) uniform samplerBuffer name_;

@@ -41,7 +41,7 @@ if stage 2; then
     sanitized_build '$BUILD-asan' address,undefined -DVKC_BUILD_FUZZERS=ON && \
     cmake --build '$BUILD-asan' -j$JOBS >/dev/null"
   timed "tests under ASan+UBSan" ctest --test-dir "$BUILD-asan" --output-on-failure -j"$JOBS" \
-    -E '^Models/(Golden(Fp16)?|MinimumLimits)Test\.|^WeightsFileTest\.LoadsGoldenWeights|^minimum_limits\.|^storage_reads\.|^cli\.minimum_limits\.|^Profiles/|^Ops/.*__(texel_fp32_large|storage_fp32_large|storage_fp16|minimum_limits_fp32)'
+    -E '^Models/(Golden(Fp16)?|MinimumLimits)Test\.|^WeightsFileTest\.LoadsGoldenWeights|^minimum_limits\.|^storage_reads\.|^cli\.minimum_limits\.|^Profiles/|^Ops/.*__(texel_fp32_large|storage_fp32_large|storage_fp16|minimum_limits_fp32|uniform_texel_fp16)'
   timed "fuzzers under ASan+UBSan" tools/run-fuzzers.sh "$BUILD-asan" "${VKC_FUZZ_SECONDS:-60}"
 fi
 if stage 3; then

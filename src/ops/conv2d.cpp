@@ -112,20 +112,22 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   const vk::BufferSlice x = readSlice(in, 4);
   const std::initializer_list<ReadView> views = {{x.range, 4, in.precision},
                                                  {packedWeights.range, 4, in.precision}};
-  const bool storage = readsThroughStorage(kernels, device, views);
+  const ReadPath reads = readPathFor(kernels, device, views);
   ConvPush push{convTensors(groupIn, groupOut, ConvGeometry{}), epiloguePush(epilogue, addBias)};
-  d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push.epilogue);
+  d.buffers = convBuffers(reads == ReadPath::StorageBuffers, x, packedWeights, bias, out, residual,
+                          push.epilogue);
   d.setPush(push);
   const uint32_t lanes = kernels.policy().convWorkgroupWidth;
   const int pixelQuads = int(planeElements(out.batch, out.height, out.width) / 4);
   const int channelsPerInvocation = groupOut.channels > 16 ? tiling.maxChannels : 16;
   const int tq = quadsPerInvocation(pixelQuads, tiling.maxQuads, channelsPerInvocation);
-  d.kernel = &kernels.get({shaderFor("conv1x1", in.precision, storage),
+  d.kernel = &kernels.get({shaderFor("conv1x1", in.precision, reads),
                            {lanes, 1, 1},
                            {uint32_t(tq), uint32_t(channelsPerInvocation)},
                            uint32_t(d.buffers.size()),
                            sizeof(ConvPush),
-                           readFormats(storage, views)});
+                           readFormats(reads, views),
+                           texelDescriptorType(reads)});
   const uint32_t invocations =
       vk::divUp(pixelQuads, tq) * vk::divUp(groupOut.channels, channelsPerInvocation);
   d.groups = vk::foldedGroups(vk::divUp(invocations, lanes), 1, uint32_t(groups), *d.kernel, 1);
@@ -240,26 +242,29 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const vk::BufferSlice x = readSlice(in, 1);
   const std::initializer_list<ReadView> views = {{x.range, 1, precision},
                                                  {packedWeights.range, 4, precision}};
-  const bool storage = readsThroughStorage(kernels, device, views);
+  const ReadPath reads = readPathFor(kernels, device, views);
   if (tiling.compact) {
     // One pipeline for every shape: conv2d_compact.comp reads it from the push constants.
     CompactConvPush push{convTensors(in, out, g),     g.kernelH, g.kernelW, g.strideH, g.strideW,
                          epiloguePush(epilogue, true)};
-    d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push.epilogue);
+    d.buffers = convBuffers(reads == ReadPath::StorageBuffers, x, packedWeights, bias, out,
+                            residual, push.epilogue);
     d.setPush(push);
-    d.kernel = &kernels.get({shaderFor("conv2d_compact", precision, storage),
+    d.kernel = &kernels.get({shaderFor("conv2d_compact", precision, reads),
                              {lanes, 1, 1},
                              {},
                              uint32_t(d.buffers.size()),
                              sizeof(CompactConvPush),
-                             readFormats(storage, views)});
+                             readFormats(reads, views),
+                             texelDescriptorType(reads)});
     const uint64_t segments = uint64_t(out.batch) * outH * vk::divUp(outW, kCompactPixels);
     d.groups = vk::foldedGroups(vk::divUp(segments, lanes),
                                 vk::divUp(out.channels, kSegmentChannels), 1, *d.kernel, 2);
     return d;
   }
   ConvPush push{convTensors(in, out, g), epiloguePush(epilogue, true)};
-  d.buffers = convBuffers(storage, x, packedWeights, bias, out, residual, push.epilogue);
+  d.buffers = convBuffers(reads == ReadPath::StorageBuffers, x, packedWeights, bias, out, residual,
+                          push.epilogue);
   d.setPush(push);
 
   // Everything else takes line segments (conv2d_segments.comp): consecutive pixels of a row, or
@@ -271,13 +276,14 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const int segmentChannels =
       strided && out.channels > kSegmentChannels ? tiling.stridedChannels : kSegmentChannels;
   d.kernel = &kernels.get(
-      {shaderFor("conv2d_segments", precision, storage),
+      {shaderFor("conv2d_segments", precision, reads),
        {lanes, 1, 1},
        {uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH), uint32_t(g.strideW),
         uint32_t(segmentLength), uint32_t(padded), uint32_t(vertical), uint32_t(segmentChannels)},
        uint32_t(d.buffers.size()),
        sizeof(ConvPush),
-       readFormats(storage, views)});
+       readFormats(reads, views),
+       texelDescriptorType(reads)});
   const uint64_t segments =
       uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength);
   d.groups = vk::foldedGroups(vk::divUp(segments, lanes), vk::divUp(out.channels, segmentChannels),

@@ -38,14 +38,15 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   vk::Dispatch d;
   const vk::BufferSlice x = readSlice(in, 1);
   const ReadView view{x.range, 1, in.precision};
-  const bool storage = readsThroughStorage(kernels, device, {view});
+  const ReadPath reads = readPathFor(kernels, device, {view});
   d.kernel = &kernels.get(
-      {shaderFor("pool2d", in.precision, storage),
+      {shaderFor("pool2d", in.precision, reads),
        {kLanes, 1, 1},
        {uint32_t(mode), uint32_t(g.kernel), uint32_t(g.stride), uint32_t(segmentLength)},
        2,
        sizeof(PoolPush),
-       readFormats(storage, {view})});
+       readFormats(reads, {view}),
+       texelDescriptorType(reads)});
   d.buffers = {x, out.slice};
   d.setPush(PoolPush{in.batch, in.channels, in.height, in.width, out.height, out.width, g.pad,
                      g.pad, in.elementOffset, out.elementOffset});

@@ -8,8 +8,11 @@ const char* precisionName(Precision p) {
   return p == Precision::Fp16 ? "fp16" : "fp32";
 }
 
-std::string shaderFor(const char* shader, Precision p, bool storageReads) {
-  return std::string(shader) + (storageReads ? "_sr" : "") + (p == Precision::Fp16 ? "_fp16" : "");
+std::string shaderFor(const char* shader, Precision p, ReadPath reads) {
+  const char* path = reads == ReadPath::StorageBuffers  ? "_sr"
+                     : reads == ReadPath::StorageTexels ? "_st"
+                                                        : "";
+  return std::string(shader) + path + (p == Precision::Fp16 ? "_fp16" : "");
 }
 
 VkFormat texelFormat(Precision p, int components) {

@@ -20,9 +20,12 @@ inline size_t elementBytes(Precision p) {
 }
 const char* precisionName(Precision p);
 
-// The build of `shader` for tensors of precision `p`, with storage-buffer reads where asked
-// (shaders/common.glsl, VKC_READ bindings): "<shader>[_sr][_fp16]".
-std::string shaderFor(const char* shader, Precision p, bool storageReads = false);
+// How a shader's VKC_READ bindings are bound (shaders/common.glsl), each its own build.
+enum class ReadPath { UniformTexels, StorageTexels, StorageBuffers };
+
+// The build of `shader` for tensors of precision `p` and the read path (shaders without VKC_READ
+// bindings have only the plain one): "<shader>[_st|_sr][_fp16]".
+std::string shaderFor(const char* shader, Precision p, ReadPath reads = ReadPath::UniformTexels);
 // The texel-buffer view format of `components` (1 or 4) elements.
 VkFormat texelFormat(Precision p, int components);
 // Throws vkc::Error naming the device and why not (a missing feature, a driver bug) unless its

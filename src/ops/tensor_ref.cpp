@@ -34,30 +34,37 @@ vk::BufferSlice readSlice(const TensorRef& t, int components) {
   return {t.slice.buffer, t.slice.offset, std::min(t.slice.range, texels * texelBytes)};
 }
 
-bool readsThroughStorage(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
-                         std::initializer_list<ReadView> views) {
-  if (kernels.policy().storageReads) return true;
+ReadPath readPathFor(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                     std::initializer_list<ReadView> views) {
+  const vk::DevicePolicy& policy = kernels.policy();
+  if (policy.storageReads) return ReadPath::StorageBuffers;
   for (const ReadView& v : views) {
     const VkDeviceSize texelBytes = v.components * elementBytes(v.precision);
     const VkDeviceSize texels = (v.bytes + texelBytes - 1) / texelBytes;
     if (texels <= device.maxTexelBufferElements) continue;
-    if (!kernels.policy().storageReadPath) {
+    if (!policy.storageReadPath) {
       throw Error("a view of " + std::to_string(texels) + " texels is over this device's " +
                   "maxTexelBufferElements (" + std::to_string(device.maxTexelBufferElements) +
                   ") and its driver cannot take the storage-read path (vkc-info: driver_bug); " +
                   "use a smaller batch");
     }
-    return true;
+    return ReadPath::StorageBuffers;
   }
-  return false;
+  return policy.texelBinding == vk::TexelBinding::Storage ? ReadPath::StorageTexels
+                                                          : ReadPath::UniformTexels;
 }
 
-std::vector<VkFormat> readFormats(bool storage, std::initializer_list<ReadView> views) {
+std::vector<VkFormat> readFormats(ReadPath path, std::initializer_list<ReadView> views) {
   std::vector<VkFormat> formats;
-  if (storage) return formats;
+  if (path == ReadPath::StorageBuffers) return formats;
   for (const ReadView& v : views)
     formats.push_back(texelFormat(v.precision, v.components));
   return formats;
+}
+
+VkDescriptorType texelDescriptorType(ReadPath path) {
+  return path == ReadPath::StorageTexels ? VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER
+                                         : VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
 }
 
 }  // namespace vkc::ops

@@ -46,11 +46,13 @@ struct ReadView {
   int components;
   Precision precision;
 };
-// Whether a dispatch reads through storage buffers (the "_sr" build of its shader): where the
-// device policy says so, or where any of its views would exceed maxTexelBufferElements.
-bool readsThroughStorage(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
-                         std::initializer_list<ReadView> views);
-// The views' texel formats for the texel build; none (all storage buffers) for the storage one.
-std::vector<VkFormat> readFormats(bool storage, std::initializer_list<ReadView> views);
+// How a dispatch's VKC_READ bindings are bound (ReadPath): storage buffers where the device
+// policy says so or where any view would exceed maxTexelBufferElements, else texel buffers of
+// the policy's kind (DevicePolicy::texelBinding).
+ReadPath readPathFor(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                     std::initializer_list<ReadView> views);
+// The views' texel formats for a texel path; none (all storage buffers) for the storage one.
+std::vector<VkFormat> readFormats(ReadPath path, std::initializer_list<ReadView> views);
+VkDescriptorType texelDescriptorType(ReadPath path);
 
 }  // namespace vkc::ops

@@ -76,18 +76,19 @@ vk::Dispatch transformDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& d
                                int outH, int outW, int batch, int channels, uint32_t bindings,
                                uint32_t pushBytes, const vk::BufferSlice& read, int components) {
   const ReadView view{read.range, components, precision};
-  const bool storage = readsThroughStorage(kernels, device, {view});
+  const ReadPath reads = readPathFor(kernels, device, {view});
   variantOf(plan.tileH, plan.tapsH);  // throws for a plan without matrices
   variantOf(plan.tileW, plan.tapsW);
   const int tilesH = plan.tilesH(outH), tilesW = plan.tilesW(outW);
   vk::Dispatch d;
-  d.kernel = &kernels.get({shaderFor(shader, precision, storage),
+  d.kernel = &kernels.get({shaderFor(shader, precision, reads),
                            {kQuadsPerGroup, kChannelsPerGroup, 1},
                            {uint32_t(plan.tileH), uint32_t(plan.tileW), uint32_t(plan.tapsH),
                             uint32_t(plan.tapsW), uint32_t(tilesH), uint32_t(tilesW)},
                            bindings,
                            pushBytes,
-                           readFormats(storage, {view})});
+                           readFormats(reads, {view}),
+                           texelDescriptorType(reads)});
   d.groups = vk::foldedGroups(vk::divUp(planeElements(batch, tilesH, tilesW) / 4, kQuadsPerGroup),
                               vk::divUp(channels, kChannelsPerGroup), 1, *d.kernel, 2);
   return d;

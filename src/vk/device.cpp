@@ -22,6 +22,7 @@ Device::Device(const DeviceOptions& options) {
   if (profile) applyDeviceProfile(info_, *profile, options.profileSubgroupSize);
   policy_ = policyFor(info_);
   if (options.storageReads && policy_.storageReadPath) policy_.storageReads = true;
+  if (options.uniformTexelReads) policy_.texelBinding = TexelBinding::Uniform;
 
   float priority = 1.0f;
   VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -59,7 +60,8 @@ Device::Device(const DeviceOptions& options) {
   // constructor that throws.
   try {
     vkGetDeviceQueue(device_, queueInfo.queueFamilyIndex, 0, &queue_);
-    memory_ = std::make_unique<MemoryAllocator>(info_.handle, device_);
+    memory_ = std::make_unique<MemoryAllocator>(info_.handle, device_,
+                                                policy_.texelBinding == TexelBinding::Storage);
     std::string cachePath;
     if (options.pipelineCacheOnDisk && policy_.pipelineCache) {
       cachePath =

@@ -20,9 +20,10 @@ struct DeviceOptions {
   int deviceIndex = -1;     // -1: VKC_DEVICE, else the preferred device
   bool validation = false;  // Khronos validation incl. synchronization validation
   bool pipelineCacheOnDisk = true;
-  std::string pipelineCachePath;  // empty: defaultPipelineCachePath
-  bool minimumLimits = false;     // clampToVulkan11Minimum (also VKC_LIMITS=minimum)
-  bool storageReads = false;      // DevicePolicy::storageReads forced on (also VKC_READS=storage)
+  std::string pipelineCachePath;   // empty: defaultPipelineCachePath
+  bool minimumLimits = false;      // clampToVulkan11Minimum (also VKC_LIMITS=minimum)
+  bool storageReads = false;       // DevicePolicy::storageReads forced on (also VKC_READS=storage)
+  bool uniformTexelReads = false;  // DevicePolicy::texelBinding forced to Uniform (tests)
   // A GPU's limits emulated (device_profiles.hpp; also VKC_LIMITS=<name>), and the subgroup
   // size reported instead of the profile's (0: the profile's).
   std::string profile;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -108,6 +109,7 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   info.maxTexelBufferElements = limits.maxTexelBufferElements;
   info.maxPerStageStorageBuffers = limits.maxPerStageDescriptorStorageBuffers;
   info.maxPerStageSampledImages = limits.maxPerStageDescriptorSampledImages;
+  info.maxPerStageStorageImages = limits.maxPerStageDescriptorStorageImages;
   info.maxMemoryAllocationSize = v11 ? maintenance3.maxMemoryAllocationSize : uint64_t{1} << 30;
   info.nonCoherentAtomSize = limits.nonCoherentAtomSize;
   info.timestampPeriodNs = limits.timestampPeriod;
@@ -122,13 +124,19 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   if (v11) vkGetPhysicalDeviceFeatures2(device, &features);
   info.storageBuffer16BitAccess = storage16.storageBuffer16BitAccess;
   info.shaderFloat16 = f16i8.shaderFloat16;
-  info.fp16TexelBuffers = true;
-  for (VkFormat format : {VK_FORMAT_R16_SFLOAT, VK_FORMAT_R16G16B16A16_SFLOAT}) {
-    VkFormatProperties props;
-    vkGetPhysicalDeviceFormatProperties(device, format, &props);
-    info.fp16TexelBuffers = info.fp16TexelBuffers &&
-                            (props.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT);
-  }
+  auto bufferFeaturesOf = [&](std::initializer_list<VkFormat> formats, VkFormatFeatureFlags want) {
+    for (VkFormat format : formats) {
+      VkFormatProperties props;
+      vkGetPhysicalDeviceFormatProperties(device, format, &props);
+      if ((props.bufferFeatures & want) != want) return false;
+    }
+    return true;
+  };
+  info.fp16TexelBuffers = bufferFeaturesOf({VK_FORMAT_R16_SFLOAT, VK_FORMAT_R16G16B16A16_SFLOAT},
+                                           VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT);
+  info.storageTexelBuffers = bufferFeaturesOf({VK_FORMAT_R32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT,
+                                               VK_FORMAT_R16_SFLOAT, VK_FORMAT_R16G16B16A16_SFLOAT},
+                                              VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT);
   info.shaderInt8 = f16i8.shaderInt8;
 
   VkPhysicalDeviceMemoryProperties memory;
@@ -167,6 +175,7 @@ void clampToVulkan11Minimum(DeviceInfo& d) {
   atMost(d.maxStorageBufferRange, uint64_t{1} << 27);
   atMost(d.maxPerStageStorageBuffers, 4u);
   atMost(d.maxPerStageSampledImages, 16u);
+  atMost(d.maxPerStageStorageImages, 4u);
   atMost(d.maxMemoryAllocationSize, uint64_t{1} << 30);
   atMost(d.maxMemoryAllocationCount, 4096u);
   atMost(d.maxPushConstantsSize, 128u);
@@ -180,6 +189,7 @@ void clampToVulkan11Minimum(DeviceInfo& d) {
   d.minStorageBufferOffsetAlignment = std::max<uint64_t>(d.minStorageBufferOffsetAlignment, 256);
   d.minTexelBufferOffsetAlignment = std::max<uint64_t>(d.minTexelBufferOffsetAlignment, 256);
   d.shaderFloat16 = d.storageBuffer16BitAccess = d.shaderInt8 = d.fp16TexelBuffers = false;
+  d.storageTexelBuffers = false;  // r16f storage texel buffers are optional
   d.minimumLimits = true;
 }
 

@@ -36,6 +36,7 @@ struct DeviceInfo {
   uint32_t maxTexelBufferElements = 0;
   uint32_t maxPerStageStorageBuffers = 0;  // maxPerStageDescriptorStorageBuffers
   uint32_t maxPerStageSampledImages = 0;   // uniform texel buffers count against it
+  uint32_t maxPerStageStorageImages = 0;   // storage texel buffers count against it
   uint64_t maxMemoryAllocationSize = 0;    // VkPhysicalDeviceMaintenance3Properties (core 1.1)
   bool minimumLimits = false;              // clamped by clampToVulkan11Minimum
   uint64_t nonCoherentAtomSize = 0;
@@ -44,6 +45,8 @@ struct DeviceInfo {
   bool storageBuffer16BitAccess = false;
   bool shaderFloat16 = false;
   bool fp16TexelBuffers = false;  // r16f and rgba16f uniform texel buffers
+  // r32f, rgba32f, r16f and rgba16f storage texel buffers (the first three are core; r16f not)
+  bool storageTexelBuffers = false;
   bool shaderInt8 = false;
   std::vector<MemoryHeapInfo> heaps;
   int computeQueueFamily = -1;

@@ -119,8 +119,12 @@ DevicePolicy policyFor(const DeviceInfo& device) {
   p.convWorkgroupWidth = std::clamp<uint32_t>(device.subgroupSize, 8, 64);
   p.maxWinogradLiveFloats = winogradLiveFloatBound(p.deviceClass);
   p.submitBudgetGflop = 0.5 * assumedGflops(p.deviceClass, device);
-  const char* reads = std::getenv("VKC_READS");
-  p.storageReads = reads != nullptr && std::string(reads) == "storage";
+  const std::string reads = std::getenv("VKC_READS") ? std::getenv("VKC_READS") : "";
+  p.storageReads = reads == "storage";
+  const bool storageTexels = p.deviceClass == DeviceClass::CpuDriver &&
+                             device.storageTexelBuffers && device.maxPerStageStorageImages >= 2;
+  p.texelBinding =
+      storageTexels && reads != "uniform-texel" ? TexelBinding::Storage : TexelBinding::Uniform;
   p.noFp16Reason = fp16FeaturesMissing(device);
   p.driverBugs = driverBugsOf(device);
   for (const DriverBug* bug : p.driverBugs) {
@@ -154,9 +158,12 @@ std::vector<std::pair<std::string, std::string>> describePolicy(const DevicePoli
                                    : "unbounded"},
       {"submit_budget_gflop",
        p.submitBudgetGflop > 0 ? std::to_string(int(p.submitBudgetGflop)) : "unlimited"},
-      {"reads", p.storageReads      ? "storage buffers"
-                : p.storageReadPath ? "texel buffers, storage where a view exceeds the limit"
-                                    : "texel buffers only"},
+      {"reads",
+       p.storageReads
+           ? "storage buffers"
+           : std::string(p.texelBinding == TexelBinding::Storage ? "storage texel buffers"
+                                                                 : "uniform texel buffers") +
+                 (p.storageReadPath ? ", storage where a view exceeds the limit" : " only")},
       {"fp16", p.fp16 ? "available (fp32 is the default)" : "no: " + p.noFp16Reason},
       {"pipeline_cache", yesNo(p.pipelineCache)},
   };

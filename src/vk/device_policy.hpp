@@ -24,6 +24,10 @@ enum class DeviceClass {
   Other
 };
 
+// How a texel-buffer read binds (common.glsl): uniform texel buffers (texelFetch) or storage
+// texel buffers (imageLoad; the "_st" builds of the shaders).
+enum class TexelBinding { Uniform, Storage };
+
 struct DevicePolicy {
   DeviceClass deviceClass = DeviceClass::Other;
   // Large register blocks (32 channels x 3 quads in conv1x1): CPU drivers keep accumulators in
@@ -49,6 +53,14 @@ struct DevicePolicy {
   // (texel reads are the fast path measured on lavapipe; no GPU has been measured yet);
   // VKC_READS=storage or DeviceOptions::storageReads turn it on (tests, benchmarks).
   bool storageReads = false;
+  // Storage on CPU drivers that have r32f/rgba32f/r16f/rgba16f storage texel buffers, uniform
+  // elsewhere (GPUs read uniform texel buffers through their texture caches; unmeasured). On
+  // lavapipe (Mesa 22.3) the shader-cache key of a kernel with a uniform texel buffer differed
+  // from process to process for 2-4 kernels per network, so every start recompiled them (a warm
+  // Inception-v4 start 20 s instead of 5 s); with storage texel buffers it never did, and they
+  // read as fast (benchmarks/RESULTS.md). VKC_READS=uniform-texel or
+  // DeviceOptions::uniformTexelReads force uniform (tests).
+  TexelBinding texelBinding = TexelBinding::Uniform;
   // The storage-read path aliases the weights binding (conv_io.glsl); false on drivers that
   // cannot: there a view too large for a texel buffer is refused with the bug's name.
   bool storageReadPath = true;

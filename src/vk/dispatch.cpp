@@ -23,13 +23,14 @@ VkDescriptorSet DescriptorArena::allocate(const Dispatch& dispatch) {
   const KernelKey& key = dispatch.kernel->key;
   uint32_t count = static_cast<uint32_t>(dispatch.buffers.size());
   if (pools_.empty() || setsLeft_ == 0 || buffersLeft_ < count) {
-    // Each type gets the whole per-pool budget: a pool then fits any mix of the two.
+    // Each type gets the whole per-pool budget: a pool then fits any mix of the three.
     const uint32_t perType = std::max(kBuffersPerPool, count);
-    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, perType},
-                                     {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, perType}};
+    VkDescriptorPoolSize sizes[3] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, perType},
+                                     {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, perType},
+                                     {VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, perType}};
     VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     info.maxSets = kSetsPerPool;
-    info.poolSizeCount = 2;
+    info.poolSizeCount = 3;
     info.pPoolSizes = sizes;
     VkDescriptorPool pool;
     VKC_CHECK_AT(FaultSite::Allocation, vkCreateDescriptorPool(device_, &info, nullptr, &pool));
@@ -56,7 +57,7 @@ VkDescriptorSet DescriptorArena::allocate(const Dispatch& dispatch) {
     writes[i].dstBinding = i;
     writes[i].descriptorCount = 1;
     writes[i].descriptorType = descriptorType(key, i);
-    if (writes[i].descriptorType == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER) {
+    if (writes[i].descriptorType != VK_DESCRIPTOR_TYPE_STORAGE_BUFFER) {
       VkBufferViewCreateInfo view{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
       view.buffer = slice.buffer;
       view.format = key.texelFormat(i);

@@ -21,13 +21,14 @@
 namespace vkc::vk {
 
 bool KernelKey::operator<(const KernelKey& o) const {
-  return std::tie(shader, localSize, constants, bindings, pushBytes, texelFormats) <
-         std::tie(o.shader, o.localSize, o.constants, o.bindings, o.pushBytes, o.texelFormats);
+  return std::tie(shader, localSize, constants, bindings, pushBytes, texelFormats, texelType) <
+         std::tie(o.shader, o.localSize, o.constants, o.bindings, o.pushBytes, o.texelFormats,
+                  o.texelType);
 }
 
 VkDescriptorType descriptorType(const KernelKey& key, uint32_t binding) {
   return key.texelFormat(binding) == VK_FORMAT_UNDEFINED ? VK_DESCRIPTOR_TYPE_STORAGE_BUFFER
-                                                         : VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+                                                         : key.texelType;
 }
 
 std::string defaultPipelineCachePath(uint32_t vendorId, uint32_t deviceId, uint32_t driverVersion) {
@@ -89,7 +90,10 @@ std::vector<char> readCacheFile(const std::string& path, const DeviceInfo& devic
 void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>& types,
                        const DeviceInfo& d) {
   const auto storage = std::count(types.begin(), types.end(), VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
-  const auto texel = static_cast<long>(types.size()) - storage;
+  const auto texel =
+      std::count(types.begin(), types.end(), VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER);
+  const auto storageTexel =
+      std::count(types.begin(), types.end(), VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER);
   const uint64_t invocations = uint64_t(key.localSize[0]) * key.localSize[1] * key.localSize[2];
   std::string problem;
   if (uint64_t(storage) > d.maxPerStageStorageBuffers) {
@@ -98,6 +102,10 @@ void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>
   } else if (uint64_t(texel) > d.maxPerStageSampledImages) {
     problem = std::to_string(texel) + " texel buffers (maxPerStageDescriptorSampledImages " +
               std::to_string(d.maxPerStageSampledImages) + ")";
+  } else if (uint64_t(storageTexel) > d.maxPerStageStorageImages) {
+    problem = std::to_string(storageTexel) +
+              " storage texel buffers (maxPerStageDescriptorStorageImages " +
+              std::to_string(d.maxPerStageStorageImages) + ")";
   } else if (key.pushBytes > d.maxPushConstantsSize) {
     problem = std::to_string(key.pushBytes) + " bytes of push constants";
   } else if (invocations > d.maxWorkgroupInvocations || key.localSize[0] > d.maxWorkgroupSize[0] ||

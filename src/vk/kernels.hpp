@@ -1,8 +1,8 @@
 #pragma once
 // Compute pipelines built from the embedded SPIR-V. A kernel is a shader plus specialization
 // constants; ids 0..2 are always the workgroup size (local_size_x_id = 0 ...), the rest are
-// the shader's own. Every kernel binds N buffers at set 0 (storage buffers, or uniform texel
-// buffers where the key names a view format) and takes push constants.
+// the shader's own. Every kernel binds N buffers at set 0 (storage buffers, or texel buffers
+// where the key names a view format) and takes push constants.
 // Pipelines go through a VkPipelineCache that is persisted on disk between runs.
 #include <vulkan/vulkan.h>
 
@@ -31,6 +31,8 @@ struct KernelKey {
   // end) for a storage buffer. Texel fetches are gathers on CPU drivers where storage-buffer
   // loads are per-lane loops (benchmarks/RESULTS.md).
   std::vector<VkFormat> texelFormats;
+  // How those texel buffers bind: uniform or storage texel buffers (DevicePolicy::texelBinding).
+  VkDescriptorType texelType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
   VkFormat texelFormat(uint32_t binding) const {
     return binding < texelFormats.size() ? texelFormats[binding] : VK_FORMAT_UNDEFINED;
   }
@@ -93,7 +95,7 @@ class KernelCache {
   KernelCacheStats stats() const;
   void save() const;  // writes the VkPipelineCache to cachePath (best effort)
   const std::string& cachePath() const { return path_; }
-  // The device's policy, for the choice of a shader's build (ops::readsThroughStorage).
+  // The device's policy, for the choice of a shader's build (ops::readPathFor).
   const DevicePolicy& policy() const { return policy_; }
 
  private:

@@ -49,7 +49,11 @@ void Buffer::release() {
   reserved_ = 0;
 }
 
-MemoryAllocator::MemoryAllocator(VkPhysicalDevice physical, VkDevice device) : device_(device) {
+MemoryAllocator::MemoryAllocator(VkPhysicalDevice physical, VkDevice device, bool storageTexels)
+    : device_(device),
+      usage_(VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
+             (storageTexels ? VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT : 0) |
+             VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT) {
   vkGetPhysicalDeviceMemoryProperties(physical, &properties_);
 }
 
@@ -106,8 +110,7 @@ Buffer MemoryAllocator::createBuffer(VkDeviceSize size, MemoryUsage usage) {
   if (size == 0) size = 4;
   VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
   info.size = size;
-  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
-               VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+  info.usage = usage_;
   info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
   // Until it holds memory, the Buffer only owns its VkBuffer (release() frees nothing else).
   Buffer buffer;

@@ -46,7 +46,10 @@ class Buffer {
 
 class MemoryAllocator {
  public:
-  MemoryAllocator(VkPhysicalDevice physical, VkDevice device);
+  // Every buffer may be bound as a storage buffer, a uniform texel buffer and, with
+  // `storageTexels` (DevicePolicy::texelBinding), a storage texel buffer: a view's format must
+  // then have every texel usage its buffer was created with.
+  MemoryAllocator(VkPhysicalDevice physical, VkDevice device, bool storageTexels);
   ~MemoryAllocator();
   MemoryAllocator(const MemoryAllocator&) = delete;
   MemoryAllocator& operator=(const MemoryAllocator&) = delete;
@@ -73,6 +76,7 @@ class MemoryAllocator {
   void free(uint32_t block, VkDeviceSize offset, VkDeviceSize size);
 
   VkDevice device_;
+  VkBufferUsageFlags usage_;
   VkPhysicalDeviceMemoryProperties properties_{};
   std::vector<Block> blocks_;
   uint64_t inUse_ = 0;

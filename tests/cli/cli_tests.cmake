@@ -107,3 +107,12 @@ add_test(NAME cli.mutated_inputs
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/mutated_inputs.py ${CLASSIFY}
                  ${PROJECT_SOURCE_DIR}/assets ${CMAKE_BINARY_DIR}/mutated-inputs 120)
 set_tests_properties(cli.mutated_inputs PROPERTIES TIMEOUT 900 LABELS cli)
+
+# Start-up: a second process compiles nothing the first one cached (lavapipe's shader cache).
+if(TARGET vkc-bench)
+  add_test(NAME cli.second_start_compiles_nothing
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/second_start_compiles_nothing.sh
+                   $<TARGET_FILE:vkc-bench> ${CMAKE_BINARY_DIR}/second-start)
+  set_tests_properties(cli.second_start_compiles_nothing
+                       PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS cli)
+endif()

@@ -17,9 +17,9 @@ namespace {
 
 constexpr float kSentinel = -777.0f;  // exact in fp16 as in fp32
 
-// The variants that apply to ops without register blocks: pooling reads through texel or
-// storage buffers; the other small ops read storage buffers in every variant, so only the
-// precision and the limits vary.
+// The variants that apply to ops without register blocks: pooling reads through texel (both
+// kinds) or storage buffers; the other small ops read storage buffers in every variant, so only
+// the precision and the limits vary.
 std::vector<OpVariant> poolVariants() {
   return opVariantsWhere([](const OpVariant& v) {
     return v.tiling.maxQuads == ops::kSmallTiling.maxQuads && !v.tiling.compact;
@@ -27,7 +27,8 @@ std::vector<OpVariant> poolVariants() {
 }
 std::vector<OpVariant> smallOpVariants() {
   return opVariantsWhere([](const OpVariant& v) {
-    return !v.storageReads && v.tiling.maxQuads == ops::kSmallTiling.maxQuads && !v.tiling.compact;
+    return !v.storageReads && !v.uniformTexels && v.tiling.maxQuads == ops::kSmallTiling.maxQuads &&
+           !v.tiling.compact;
   });
 }
 // The fp16 variants' share of a bound: the result is stored in fp16, by at most one fp16 ulp
@@ -60,6 +61,20 @@ void PrintTo(const PoolCase& c, std::ostream* os) {
 }
 
 class Pool2dTest : public testing::TestWithParam<std::tuple<PoolCase, OpVariant>> {};
+
+// Each variant's device binds its reads the way the variant's name says (a variant that silently
+// ran another path would leave that path untested).
+TEST(OpVariants, EachReadsThroughTheBindingItNames) {
+  for (const OpVariant& v : opVariants()) {
+    const vk::Device& device = deviceFor(v);
+    const vk::DevicePolicy& p = device.policy();
+    EXPECT_EQ(p.storageReads, v.storageReads) << v.id;
+    const bool storageTexels = !v.uniformTexels && p.deviceClass == vk::DeviceClass::CpuDriver &&
+                               device.info().storageTexelBuffers;
+    EXPECT_EQ(p.texelBinding, storageTexels ? vk::TexelBinding::Storage : vk::TexelBinding::Uniform)
+        << v.id;
+  }
+}
 
 TEST_P(Pool2dTest, MatchesCpuReference) {
   const PoolCase& tc = std::get<0>(GetParam());

@@ -22,6 +22,8 @@ const std::vector<OpVariant>& opVariants() {
       {"storage_fp16", Precision::Fp16, true, false, ops::kSmallTiling},
       {"texel_fp32_compact", Precision::Fp32, false, false, ops::kCompactTiling},
       {"storage_fp16_compact", Precision::Fp16, true, false, ops::kCompactTiling},
+      {"uniform_texel_fp32", Precision::Fp32, false, false, ops::kSmallTiling, true},
+      {"uniform_texel_fp16", Precision::Fp16, false, false, ops::kSmallTiling, true},
   };
   return variants;
 }
@@ -39,7 +41,7 @@ std::string variantTestName(const std::string& caseName, const OpVariant& varian
 }
 
 vk::Device& deviceFor(const OpVariant& variant) {
-  return sharedDevice(variant.storageReads, variant.minimumLimits);
+  return sharedDevice(variant.storageReads, variant.minimumLimits, variant.uniformTexels);
 }
 
 std::string unavailable(const OpVariant& variant) {

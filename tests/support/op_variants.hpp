@@ -21,6 +21,9 @@ struct OpVariant {
   bool storageReads = false;
   bool minimumLimits = false;                  // the device read at the Vulkan 1.1 minimum
   ops::ConvTiling tiling = ops::kSmallTiling;  // convolutions' register blocks
+  // Texel reads through uniform texel buffers (the GPU path) where the device policy would take
+  // storage texel buffers (DevicePolicy::texelBinding; the other variants take the policy's).
+  bool uniformTexels = false;
 };
 
 inline void PrintTo(const OpVariant& v, std::ostream* os) {

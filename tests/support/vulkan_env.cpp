@@ -2,21 +2,22 @@
 
 #include <map>
 #include <memory>
-#include <utility>
+#include <tuple>
 
 namespace vkc::test {
 namespace {
-std::map<std::pair<bool, bool>, std::unique_ptr<vk::Device>> devices;
+std::map<std::tuple<bool, bool, bool>, std::unique_ptr<vk::Device>> devices;
 }
 
-vk::Device& sharedDevice(bool storageReads, bool minimumLimits) {
-  std::unique_ptr<vk::Device>& device = devices[{storageReads, minimumLimits}];
+vk::Device& sharedDevice(bool storageReads, bool minimumLimits, bool uniformTexels) {
+  std::unique_ptr<vk::Device>& device = devices[{storageReads, minimumLimits, uniformTexels}];
   if (!device) {
     vk::DeviceOptions options;
     options.validation = true;
     options.pipelineCacheOnDisk = false;
     options.storageReads = storageReads;
     options.minimumLimits = minimumLimits;
+    options.uniformTexelReads = uniformTexels;
     device = std::make_unique<vk::Device>(options);
   }
   return *device;

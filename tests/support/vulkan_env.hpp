@@ -7,8 +7,11 @@
 namespace vkc::test {
 
 // Created on first use with validation on. Op-test variants (op_variants.hpp) get their own:
-// every read through storage buffers, and/or the device read at the Vulkan 1.1 minimum limits.
-vk::Device& sharedDevice(bool storageReads = false, bool minimumLimits = false);
+// every read through storage buffers, the device read at the Vulkan 1.1 minimum limits, and/or
+// texel reads through uniform texel buffers (the GPU path) where the policy would take storage
+// texel buffers.
+vk::Device& sharedDevice(bool storageReads = false, bool minimumLimits = false,
+                         bool uniformTexels = false);
 // Validation messages of every Vulkan instance the test binary made (process-wide), so that the
 // listener in test_main.cpp also sees messages of tests' own Contexts, including leaks that the
 // object tracker reports at vkDestroyDevice.

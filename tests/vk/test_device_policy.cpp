@@ -46,6 +46,31 @@ TEST(DevicePolicy, CpuDriversGetLargeBlocksAndNoBounds) {
   EXPECT_TRUE(p.driverBugs.empty());
 }
 
+// Storage texel buffers only on CPU drivers that have them for all four formats and two per
+// stage; GPUs keep uniform texel buffers (their texture-cache path) even where they have them.
+TEST(DevicePolicy, StorageTexelReadsOnlyOnCpuDriversThatHaveThem) {
+  vk::DeviceInfo cpu = gpu(0x10005, 0, 8, "cpu");
+  cpu.storageTexelBuffers = true;
+  cpu.maxPerStageStorageImages = 4;
+  EXPECT_EQ(vk::policyFor(cpu).texelBinding, vk::TexelBinding::Storage);
+  vk::DeviceInfo nvidia = gpu(0x10DE, 0x2335, 32, "discrete");
+  nvidia.storageTexelBuffers = true;
+  nvidia.maxPerStageStorageImages = 4;
+  EXPECT_EQ(vk::policyFor(nvidia).texelBinding, vk::TexelBinding::Uniform);
+
+  vk::DeviceInfo noFormats = cpu;
+  noFormats.storageTexelBuffers = false;
+  EXPECT_EQ(vk::policyFor(noFormats).texelBinding, vk::TexelBinding::Uniform);
+  vk::DeviceInfo oneImage = cpu;
+  oneImage.maxPerStageStorageImages = 1;  // a convolution reads two
+  EXPECT_EQ(vk::policyFor(oneImage).texelBinding, vk::TexelBinding::Uniform);
+
+  setenv("VKC_READS", "uniform-texel", 1);
+  const vk::DevicePolicy forced = vk::policyFor(cpu);
+  unsetenv("VKC_READS");
+  EXPECT_EQ(forced.texelBinding, vk::TexelBinding::Uniform);
+}
+
 TEST(DevicePolicy, GpusGetSmallBlocksSubgroupWideGroupsAndBounds) {
   const vk::DevicePolicy nvidia = vk::policyFor(gpu(0x10DE, 0x2335, 32, "discrete"));
   EXPECT_EQ(nvidia.deviceClass, vk::DeviceClass::Nvidia);

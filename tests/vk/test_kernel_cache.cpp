@@ -125,7 +125,9 @@ TEST(StartupProgress, ReportsEveryStepInOrder) {
   std::map<std::string, std::pair<int, int>> last;
   for (const auto& [step, done, total] : calls) {
     if (steps.empty() || steps.back() != step) steps.push_back(step);
-    if (last.count(step)) EXPECT_GT(done, last[step].first) << step << " went back";
+    if (last.count(step)) {
+      EXPECT_GT(done, last[step].first) << step << " went back";
+    }
     last[step] = {done, total};
   }
   const std::vector<std::string> expected = {"reading weights", "packing and uploading weights",

@@ -101,9 +101,9 @@ struct NetworkOptions {
   // ~15x a direct convolution's per layer (tools/gen-winograd.py). fp16 always runs them
   // directly.
   bool winograd = true;
-  // Called as the load and the first run go through their steps (and per pipeline created),
-  // one call at a time, perhaps from the library's compile threads. vkc-classify and vkc-eval
-  // print it as a progress line on a terminal.
+  // Called as the load and the first run go through their steps (and per layer packed and per
+  // pipeline created), one call at a time, perhaps from the library's worker threads. vkc-classify
+  // and vkc-eval print it as a progress line on a terminal.
   std::function<void(const StartupProgress&)> progress;
   // Class names, one a line. Empty: the file the weights' metadata names ("vkception.labels",
   // beside the weights file), else ImageNet's for the timm models when the assets hold it and

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "io/half.hpp"
+#include "util/parallel_for.hpp"
 #include "vk/stopwatch.hpp"
 #include "vkception/error.hpp"
 
@@ -20,11 +21,17 @@ uint64_t alignUp(uint64_t v, uint64_t a) {
 
 // Bytes of a layer's packed weights and padded bias (ops::packConvWeights,
 // ops::packWinogradWeights, ops::padBias: output channels in blocks of 32).
-uint64_t packedBytes(const ConvWeights& w, uint64_t elementBytes) {
+uint64_t packedWeightBytes(const ConvWeights& w, uint64_t elementBytes) {
   const uint64_t outBlocks = alignUp(static_cast<uint64_t>(w.outC), 32);
   const uint64_t taps =
       w.winograd.enabled() ? w.winograd.points() : static_cast<uint64_t>(w.kernelH) * w.kernelW;
-  return outBlocks * w.inC * taps * elementBytes + outBlocks * sizeof(float);
+  return outBlocks * w.inC * taps * elementBytes;
+}
+uint64_t paddedBiasBytes(const ConvWeights& w) {
+  return alignUp(static_cast<uint64_t>(w.outC), 32) * sizeof(float);
+}
+uint64_t packedBytes(const ConvWeights& w, uint64_t elementBytes) {
+  return packedWeightBytes(w, elementBytes) + paddedBiasBytes(w);
 }
 
 // Refuses, before anything is packed or uploaded, weights that cannot fit the device: more than
@@ -59,70 +66,78 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     : precision_(precision) {
   checkFits(device.info(), graph, ops::elementBytes(precision));
   const uint64_t align = device.info().bindingAlignment();
-  struct Host {
-    std::vector<float> weights, bias;
+  const uint64_t elementBytes = ops::elementBytes(precision);
+  // Where each layer goes: its weights, then its bias (storage-read convolutions bind both as
+  // one range: ops/conv2d.cpp, convBuffers), in buffers filled in layer order.
+  struct Placement {
+    size_t buffer;
+    uint64_t weights, bias;  // offsets in the buffer
   };
-  // Pack one layer at a time and flush a buffer's worth as soon as it is full, so host memory
-  // holds at most one buffer of packed data.
-  std::vector<uint8_t> staging;
-  std::vector<std::pair<size_t, bool>> pending;  // (entry, is-bias) awaiting a buffer handle
-  std::vector<uint64_t> pendingOffsets;
+  std::vector<Placement> placements;
+  std::vector<uint64_t> bufferBytes;
+  std::vector<size_t> firstLayer;  // of each buffer
   entries_.resize(graph.weights.size());
-
-  auto flush = [&]() {
-    if (staging.empty()) return;
-    const vk::Stopwatch upload;
-    vk::Buffer buffer = device.memory().createBuffer(staging.size(), vk::MemoryUsage::DeviceLocal);
-    device.upload(buffer, staging.data(), staging.size());
-    for (size_t i = 0; i < pending.size(); ++i) {
-      auto [entry, isBias] = pending[i];
-      vk::BufferSlice& slice = isBias ? entries_[entry].bias : entries_[entry].weights;
-      slice.buffer = buffer.handle();
-      slice.offset = pendingOffsets[i];
-    }
-    bytes_ += staging.size();
-    buffers_.push_back(std::move(buffer));
-    staging.clear();
-    pending.clear();
-    pendingOffsets.clear();
-    uploadMs_ += upload.ms();
-  };
-  auto append = [&](size_t entry, bool isBias, const void* data, uint64_t size) {
-    if (alignUp(staging.size(), align) + size > kBufferBytes) flush();
-    uint64_t offset = alignUp(staging.size(), align);
-    staging.resize(offset + size);
-    std::memcpy(staging.data() + offset, data, size);
-    pending.emplace_back(entry, isBias);
-    pendingOffsets.push_back(offset);
-    vk::BufferSlice& slice = isBias ? entries_[entry].bias : entries_[entry].weights;
-    slice.range = size;
-  };
-
   for (size_t i = 0; i < graph.weights.size(); ++i) {
     const ConvWeights& w = graph.weights[i];
-    // A layer's weights and bias go into one buffer, bias after weights: storage-read
-    // convolutions bind both as one range (ops/conv2d.cpp, convBuffers).
-    if (alignUp(staging.size(), align) + packedBytes(w, ops::elementBytes(precision)) + align >
-        kBufferBytes) {
-      flush();
+    if (bufferBytes.empty() ||
+        alignUp(bufferBytes.back(), align) + packedBytes(w, elementBytes) + align > kBufferBytes) {
+      bufferBytes.push_back(0);
+      firstLayer.push_back(i);
     }
-    const vk::Stopwatch pack;
+    Placement p{bufferBytes.size() - 1, alignUp(bufferBytes.back(), align), 0};
+    p.bias = alignUp(p.weights + packedWeightBytes(w, elementBytes), align);
+    bufferBytes.back() = p.bias + paddedBiasBytes(w);
+    placements.push_back(p);
+    entries_[i].weights.range = packedWeightBytes(w, elementBytes);
+    entries_[i].bias.range = paddedBiasBytes(w);
+  }
+  firstLayer.push_back(graph.weights.size());
+
+  // One buffer's worth at a time (host memory holds at most one buffer of packed data), its
+  // layers packed on every core straight into the staging bytes.
+  auto packInto = [&](uint8_t* staging, size_t i) {
+    const ConvWeights& w = graph.weights[i];
     std::vector<float> packed =
         w.winograd.enabled() ? ops::packWinogradWeights(w.weights, w.outC, w.inC, w.winograd)
                              : ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
-    if (precision == ops::Precision::Fp16) {
-      std::vector<uint16_t> halves(packed.size());
-      io::floatsToHalves(packed.data(), packed.size(), halves.data());
-      append(i, false, halves.data(), halves.size() * sizeof(uint16_t));
-    } else {
-      append(i, false, packed.data(), packed.size() * sizeof(float));
+    const std::vector<float> bias = ops::padBias(w.bias, w.outC);
+    if (packed.size() * elementBytes != entries_[i].weights.range ||
+        bias.size() * sizeof(float) != entries_[i].bias.range) {
+      throw Error("internal: packed size of layer '" + w.name + "' differs from its placement");
     }
-    std::vector<float> bias = ops::padBias(w.bias, w.outC);
-    append(i, true, bias.data(), bias.size() * sizeof(float));
+    uint8_t* weights = staging + placements[i].weights;
+    if (precision == ops::Precision::Fp16) {
+      io::floatsToHalves(packed.data(), packed.size(), reinterpret_cast<uint16_t*>(weights));
+    } else {
+      std::memcpy(weights, packed.data(), packed.size() * sizeof(float));
+    }
+    std::memcpy(staging + placements[i].bias, bias.data(), bias.size() * sizeof(float));
+  };
+  int packedLayers = 0;
+  std::vector<uint8_t> staging;
+  for (size_t b = 0; b < bufferBytes.size(); ++b) {
+    const vk::Stopwatch pack;
+    staging.assign(bufferBytes[b], 0);
+    util::parallelFor(
+        firstLayer[b + 1] - firstLayer[b],
+        [&](size_t k) { packInto(staging.data(), firstLayer[b] + k); },
+        [&](size_t) {
+          if (progress) progress(++packedLayers, int(graph.weights.size()));
+        });
     packMs_ += pack.ms();
-    if (progress) progress(int(i + 1), int(graph.weights.size()));
+
+    const vk::Stopwatch upload;
+    vk::Buffer buffer = device.memory().createBuffer(staging.size(), vk::MemoryUsage::DeviceLocal);
+    device.upload(buffer, staging.data(), staging.size());
+    for (size_t i = firstLayer[b]; i < firstLayer[b + 1]; ++i) {
+      entries_[i].weights.buffer = entries_[i].bias.buffer = buffer.handle();
+      entries_[i].weights.offset = placements[i].weights;
+      entries_[i].bias.offset = placements[i].bias;
+    }
+    bytes_ += staging.size();
+    buffers_.push_back(std::move(buffer));
+    uploadMs_ += upload.ms();
   }
-  flush();
 }
 
 WeightStore::WeightStore(const std::vector<const WeightStore*>& parts)

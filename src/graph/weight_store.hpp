@@ -13,7 +13,8 @@ namespace vkc::graph {
 
 class WeightStore {
  public:
-  // `progress` (optional): layers done of total, after each layer.
+  // `progress` (optional): layers done of total, after each layer, one call at a time from the
+  // packing threads.
   WeightStore(vk::Device& device, const Graph& graph,
               ops::Precision precision = ops::Precision::Fp32,
               const std::function<void(int done, int total)>& progress = {});

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <thread>
 #include <tuple>
 #include <unordered_set>
 
+#include "util/parallel_for.hpp"
 #include "vk/check.hpp"
 #include "vk/fault_injection.hpp"
 #include "vk/shader_registry.hpp"
@@ -286,30 +286,17 @@ void KernelCache::compileAll(const std::vector<Kernel*>& declared,
   }
   if (kernels.empty()) return;
   const Stopwatch waited;
-  std::atomic<size_t> next{0};
-  std::mutex doneMutex;  // the error, the count and the progress calls
-  std::exception_ptr error;
   int done = 0;
-  auto work = [&] {
-    for (size_t i = next++; i < kernels.size(); i = next++) {
-      try {
-        compile(*kernels[i]);
-        std::lock_guard<std::mutex> lock(doneMutex);
-        if (progress) progress(++done, int(kernels.size()));
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(doneMutex);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  const size_t threads =
-      std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), kernels.size(), 8});
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t)
-    pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool)
-    t.join();
+  std::exception_ptr error;
+  try {
+    util::parallelFor(
+        kernels.size(), [&](size_t i) { compile(*kernels[i]); },
+        [&](size_t) {
+          if (progress) progress(++done, int(kernels.size()));
+        });
+  } catch (...) {
+    error = std::current_exception();
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     wallMs_ += waited.ms();

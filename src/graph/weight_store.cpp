@@ -93,8 +93,9 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
   }
   firstLayer.push_back(graph.weights.size());
 
-  // One buffer's worth at a time (host memory holds at most one buffer of packed data), its
-  // layers packed on every core straight into the staging bytes.
+  // One buffer's worth at a time, its layers packed on every core straight into the buffer
+  // where the device memory is host-visible and coherent (no copy), else into staging bytes
+  // that are then uploaded (host memory holds at most one buffer of packed data).
   auto packInto = [&](uint8_t* staging, size_t i) {
     const ConvWeights& w = graph.weights[i];
     std::vector<float> packed =
@@ -116,25 +117,30 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
   int packedLayers = 0;
   std::vector<uint8_t> staging;
   for (size_t b = 0; b < bufferBytes.size(); ++b) {
+    vk::Stopwatch upload;
+    vk::Buffer buffer = device.memory().createBuffer(bufferBytes[b], vk::MemoryUsage::DeviceLocal);
+    auto* direct = static_cast<uint8_t*>(buffer.coherentMapping());
+    uploadMs_ += upload.ms();
+
     const vk::Stopwatch pack;
-    staging.assign(bufferBytes[b], 0);
+    if (!direct) staging.assign(bufferBytes[b], 0);
+    uint8_t* bytes = direct ? direct : staging.data();
+    if (direct) std::memset(direct, 0, bufferBytes[b]);  // the alignment gaps
     util::parallelFor(
-        firstLayer[b + 1] - firstLayer[b],
-        [&](size_t k) { packInto(staging.data(), firstLayer[b] + k); },
+        firstLayer[b + 1] - firstLayer[b], [&](size_t k) { packInto(bytes, firstLayer[b] + k); },
         [&](size_t) {
           if (progress) progress(++packedLayers, int(graph.weights.size()));
         });
     packMs_ += pack.ms();
 
-    const vk::Stopwatch upload;
-    vk::Buffer buffer = device.memory().createBuffer(staging.size(), vk::MemoryUsage::DeviceLocal);
-    device.upload(buffer, staging.data(), staging.size());
+    upload.restart();
+    if (!direct) device.upload(buffer, staging.data(), staging.size());
     for (size_t i = firstLayer[b]; i < firstLayer[b + 1]; ++i) {
       entries_[i].weights.buffer = entries_[i].bias.buffer = buffer.handle();
       entries_[i].weights.offset = placements[i].weights;
       entries_[i].bias.offset = placements[i].bias;
     }
-    bytes_ += staging.size();
+    bytes_ += bufferBytes[b];
     buffers_.push_back(std::move(buffer));
     uploadMs_ += upload.ms();
   }

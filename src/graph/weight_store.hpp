@@ -1,7 +1,7 @@
 #pragma once
 // Every convolution's packed weights (fp32 or fp16) and bias (fp32) in device-local memory,
-// uploaded once through a staging buffer and shared by the programs compiled for different
-// batch sizes.
+// packed in place where that memory is host-visible, else uploaded once through a staging
+// buffer, and shared by the programs compiled for different batch sizes.
 #include <functional>
 #include <vector>
 

@@ -32,6 +32,7 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
     buffer_ = other.buffer_;
     size_ = other.size_;
     mapped_ = other.mapped_;
+    coherent_ = other.coherent_;
     block_ = other.block_;
     offset_ = other.offset_;
     reserved_ = other.reserved_;
@@ -153,7 +154,11 @@ Buffer MemoryAllocator::createBuffer(VkDeviceSize size, MemoryUsage usage) {
   }
   // On failure the Buffer's destructor returns the range.
   VKC_CHECK(vkBindBufferMemory(device_, buffer.buffer_, memory, buffer.offset_));
-  if (blockMapped) buffer.mapped_ = static_cast<char*>(blockMapped) + buffer.offset_;
+  if (blockMapped) {
+    buffer.mapped_ = static_cast<char*>(blockMapped) + buffer.offset_;
+    buffer.coherent_ =
+        properties_.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  }
   return buffer;
 }
 

@@ -32,6 +32,9 @@ class Buffer {
   VkBuffer handle() const { return buffer_; }
   VkDeviceSize size() const { return size_; }
   void* mapped() const { return mapped_; }
+  // The mapping where host writes need no flush (host-coherent memory), else null: device-local
+  // memory that is host-visible too (CPU drivers, most mobile GPUs) is filled in place.
+  void* coherentMapping() const { return coherent_ ? mapped_ : nullptr; }
 
  private:
   friend class MemoryAllocator;
@@ -40,6 +43,7 @@ class Buffer {
   VkBuffer buffer_ = VK_NULL_HANDLE;
   VkDeviceSize size_ = 0;
   void* mapped_ = nullptr;
+  bool coherent_ = false;
   uint32_t block_ = 0;
   VkDeviceSize offset_ = 0, reserved_ = 0;
 };

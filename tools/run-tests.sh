@@ -4,10 +4,12 @@
 #   2. the same suite built with clang under ASan + UBSan (BUILD_DIR-asan), except the
 #      299x299 goldens, which take ~8 min each there (their networks run at 75x75 in
 #      SmallNetworkTest instead), and the op variants whose host code another variant runs too
-#      (large blocks, storage fp16, minimum limits: they differ in shaders only) and the emulated
+#      (large blocks, storage fp16, minimum limits, uniform-texel fp16: they differ in shaders
+#      only) and the emulated
 #      GPU profiles (the small-network tests' host code under other limits); then every
 #      fuzzer for VKC_FUZZ_SECONDS (default 60) each;
-#   3. the concurrency tests built under TSan (BUILD_DIR-tsan);
+#   3. the concurrency tests built under TSan (BUILD_DIR-tsan), with a load that packs weights
+#      and creates pipelines on several threads (StartupProgress);
 #   4. the aarch64 cross-build (BUILD_DIR-arm64) and, under qemu-aarch64 on arm64 lavapipe,
 #      vkc-info and a subset of the op tests with validation (tools/arm64-build.sh), then the
 #      README's main command, its labels checked against BUILD_DIR's (tools/arm64-check.sh);
@@ -49,7 +51,7 @@ if stage 3; then
     sanitized_build '$BUILD-tsan' thread -DVKC_BUILD_APPS=OFF && \
     cmake --build '$BUILD-tsan' -j$JOBS --target vkc-tests >/dev/null"
   timed "concurrency tests under TSan" "$BUILD-tsan/bin/vkc-tests" \
-    --gtest_filter='Concurrency.*:GraphProgram.TwoRunsInFlight*'
+    --gtest_filter='Concurrency.*:GraphProgram.TwoRunsInFlight*:StartupProgress.*'
 fi
 if stage 4; then
   export MESA_SHADER_CACHE_DIR="$(realpath -m "$BUILD-arm64")/mesa-cache"

@@ -9,9 +9,12 @@ set -u
 bench=$1
 work=$2
 rm -rf "$work" && mkdir -p "$work" || exit 1
-entries() { find "$work/mesa_shader_cache" -type f ! -name index 2>/dev/null | wc -l; }
+# Mesa's cache in the work folder whatever the caller's environment names (MESA_SHADER_CACHE_DIR
+# wins over XDG_CACHE_HOME), vkception's own under XDG_CACHE_HOME beside it.
+export MESA_SHADER_CACHE_DIR="$work/mesa" XDG_CACHE_HOME="$work"
+entries() { find "$work/mesa" -type f ! -name index 2>/dev/null | wc -l; }
 start() {
-  if ! XDG_CACHE_HOME="$work" "$bench" --model inception_resnet_v1 --size 160 --start at-once \
+  if ! "$bench" --model inception_resnet_v1 --size 160 --start at-once \
       --runs 1 --warmup 0 --no-first-result >"$work/run.log" 2>&1; then
     cat "$work/run.log"
     echo "FAIL: vkc-bench failed"

@@ -67,13 +67,9 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
   checkFits(device.info(), graph, ops::elementBytes(precision));
   const uint64_t align = device.info().bindingAlignment();
   const uint64_t elementBytes = ops::elementBytes(precision);
-  // Where each layer goes: its weights, then its bias (storage-read convolutions bind both as
-  // one range: ops/conv2d.cpp, convBuffers), in buffers filled in layer order.
-  struct Placement {
-    size_t buffer;
-    uint64_t weights, bias;  // offsets in the buffer
-  };
-  std::vector<Placement> placements;
+  // Where each layer goes (offsets and ranges; the buffer handles once made): its weights, then
+  // its bias (storage-read convolutions bind both as one range: ops/conv2d.cpp, convBuffers), in
+  // buffers filled in layer order.
   std::vector<uint64_t> bufferBytes;
   std::vector<size_t> firstLayer;  // of each buffer
   entries_.resize(graph.weights.size());
@@ -84,35 +80,36 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
       bufferBytes.push_back(0);
       firstLayer.push_back(i);
     }
-    Placement p{bufferBytes.size() - 1, alignUp(bufferBytes.back(), align), 0};
-    p.bias = alignUp(p.weights + packedWeightBytes(w, elementBytes), align);
-    bufferBytes.back() = p.bias + paddedBiasBytes(w);
-    placements.push_back(p);
-    entries_[i].weights.range = packedWeightBytes(w, elementBytes);
-    entries_[i].bias.range = paddedBiasBytes(w);
+    Entry& e = entries_[i];
+    e.weights.offset = alignUp(bufferBytes.back(), align);
+    e.weights.range = packedWeightBytes(w, elementBytes);
+    e.bias.offset = alignUp(e.weights.offset + e.weights.range, align);
+    e.bias.range = paddedBiasBytes(w);
+    bufferBytes.back() = e.bias.offset + e.bias.range;
   }
   firstLayer.push_back(graph.weights.size());
 
   // One buffer's worth at a time, its layers packed on every core straight into the buffer
   // where the device memory is host-visible and coherent (no copy), else into staging bytes
   // that are then uploaded (host memory holds at most one buffer of packed data).
-  auto packInto = [&](uint8_t* staging, size_t i) {
+  auto packInto = [&](uint8_t* bytes, size_t i) {
     const ConvWeights& w = graph.weights[i];
+    const Entry& e = entries_[i];
     std::vector<float> packed =
         w.winograd.enabled() ? ops::packWinogradWeights(w.weights, w.outC, w.inC, w.winograd)
                              : ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
     const std::vector<float> bias = ops::padBias(w.bias, w.outC);
-    if (packed.size() * elementBytes != entries_[i].weights.range ||
-        bias.size() * sizeof(float) != entries_[i].bias.range) {
+    if (packed.size() * elementBytes != e.weights.range ||
+        bias.size() * sizeof(float) != e.bias.range) {
       throw Error("internal: packed size of layer '" + w.name + "' differs from its placement");
     }
-    uint8_t* weights = staging + placements[i].weights;
+    uint8_t* weights = bytes + e.weights.offset;
     if (precision == ops::Precision::Fp16) {
       io::floatsToHalves(packed.data(), packed.size(), reinterpret_cast<uint16_t*>(weights));
     } else {
       std::memcpy(weights, packed.data(), packed.size() * sizeof(float));
     }
-    std::memcpy(staging + placements[i].bias, bias.data(), bias.size() * sizeof(float));
+    std::memcpy(bytes + e.bias.offset, bias.data(), bias.size() * sizeof(float));
   };
   int packedLayers = 0;
   std::vector<uint8_t> staging;
@@ -123,9 +120,13 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     uploadMs_ += upload.ms();
 
     const vk::Stopwatch pack;
-    if (!direct) staging.assign(bufferBytes[b], 0);
-    uint8_t* bytes = direct ? direct : staging.data();
-    if (direct) std::memset(direct, 0, bufferBytes[b]);  // the alignment gaps
+    uint8_t* bytes = direct;
+    if (direct) {
+      std::memset(direct, 0, bufferBytes[b]);  // the alignment gaps
+    } else {
+      staging.assign(bufferBytes[b], 0);
+      bytes = staging.data();
+    }
     util::parallelFor(
         firstLayer[b + 1] - firstLayer[b], [&](size_t k) { packInto(bytes, firstLayer[b] + k); },
         [&](size_t) {
@@ -135,11 +136,8 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
 
     upload.restart();
     if (!direct) device.upload(buffer, staging.data(), staging.size());
-    for (size_t i = firstLayer[b]; i < firstLayer[b + 1]; ++i) {
+    for (size_t i = firstLayer[b]; i < firstLayer[b + 1]; ++i)
       entries_[i].weights.buffer = entries_[i].bias.buffer = buffer.handle();
-      entries_[i].weights.offset = placements[i].weights;
-      entries_[i].bias.offset = placements[i].bias;
-    }
     bytes_ += bufferBytes[b];
     buffers_.push_back(std::move(buffer));
     uploadMs_ += upload.ms();

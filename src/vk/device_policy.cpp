@@ -119,7 +119,8 @@ DevicePolicy policyFor(const DeviceInfo& device) {
   p.convWorkgroupWidth = std::clamp<uint32_t>(device.subgroupSize, 8, 64);
   p.maxWinogradLiveFloats = winogradLiveFloatBound(p.deviceClass);
   p.submitBudgetGflop = 0.5 * assumedGflops(p.deviceClass, device);
-  const std::string reads = std::getenv("VKC_READS") ? std::getenv("VKC_READS") : "";
+  const char* readsEnv = std::getenv("VKC_READS");
+  const std::string reads = readsEnv ? readsEnv : "";
   p.storageReads = reads == "storage";
   const bool storageTexels = p.deviceClass == DeviceClass::CpuDriver &&
                              device.storageTexelBuffers && device.maxPerStageStorageImages >= 2;

@@ -95,21 +95,47 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
   auto packInto = [&](uint8_t* bytes, size_t i) {
     const ConvWeights& w = graph.weights[i];
     const Entry& e = entries_[i];
-    std::vector<float> packed =
-        w.winograd.enabled() ? ops::packWinogradWeights(w.weights, w.outC, w.inC, w.winograd)
-                             : ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
-    const std::vector<float> bias = ops::padBias(w.bias, w.outC);
-    if (packed.size() * elementBytes != e.weights.range ||
-        bias.size() * sizeof(float) != e.bias.range) {
-      throw Error("internal: packed size of layer '" + w.name + "' differs from its placement");
-    }
     uint8_t* weights = bytes + e.weights.offset;
-    if (precision == ops::Precision::Fp16) {
-      io::floatsToHalves(packed.data(), packed.size(), reinterpret_cast<uint16_t*>(weights));
+    const bool inPlace = !w.winograd.enabled() && precision == ops::Precision::Fp32;
+    if (inPlace) {
+      // Packed in place: the common case, no second copy of the layer.
+      if (ops::packedConvWeightCount(w.outC, w.inC, w.kernelH, w.kernelW) * sizeof(float) !=
+          e.weights.range) {
+        throw Error("internal: packed size of layer '" + w.name + "' differs from its placement");
+      }
+      ops::packConvWeightsInto(w.weights, w.outC, w.inC, w.kernelH, w.kernelW,
+                               reinterpret_cast<float*>(weights));
     } else {
-      std::memcpy(weights, packed.data(), packed.size() * sizeof(float));
+      const std::vector<float> packed =
+          w.winograd.enabled()
+              ? ops::packWinogradWeights(w.weights, w.outC, w.inC, w.winograd)
+              : ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
+      if (packed.size() * elementBytes != e.weights.range) {
+        throw Error("internal: packed size of layer '" + w.name + "' differs from its placement");
+      }
+      if (precision == ops::Precision::Fp16) {
+        io::floatsToHalves(packed.data(), packed.size(), reinterpret_cast<uint16_t*>(weights));
+      } else {
+        std::memcpy(weights, packed.data(), packed.size() * sizeof(float));
+      }
+    }
+    const std::vector<float> bias = ops::padBias(w.bias, w.outC);
+    if (bias.size() * sizeof(float) != e.bias.range) {
+      throw Error("internal: padded bias of layer '" + w.name + "' differs from its placement");
     }
     std::memcpy(bytes + e.bias.offset, bias.data(), bias.size() * sizeof(float));
+  };
+  // The alignment gaps between a buffer's layers (which the packing leaves alone) as zeros.
+  auto zeroGaps = [&](uint8_t* bytes, size_t b) {
+    uint64_t end = 0;
+    for (size_t i = firstLayer[b]; i < firstLayer[b + 1]; ++i) {
+      const Entry& e = entries_[i];
+      std::memset(bytes + end, 0, e.weights.offset - end);
+      const uint64_t weightsEnd = e.weights.offset + e.weights.range;
+      std::memset(bytes + weightsEnd, 0, e.bias.offset - weightsEnd);
+      end = e.bias.offset + e.bias.range;
+    }
+    std::memset(bytes + end, 0, bufferBytes[b] - end);
   };
   int packedLayers = 0;
   std::vector<uint8_t> staging;
@@ -121,12 +147,11 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
 
     const vk::Stopwatch pack;
     uint8_t* bytes = direct;
-    if (direct) {
-      std::memset(direct, 0, bufferBytes[b]);  // the alignment gaps
-    } else {
-      staging.assign(bufferBytes[b], 0);
+    if (!direct) {
+      staging.resize(bufferBytes[b]);
       bytes = staging.data();
     }
+    zeroGaps(bytes, b);
     util::parallelFor(
         firstLayer[b + 1] - firstLayer[b], [&](size_t k) { packInto(bytes, firstLayer[b] + k); },
         [&](size_t) {

@@ -170,18 +170,33 @@ int convOutputSize(int in, int kernel, int stride, int padBefore, int padAfter) 
   return span < 0 ? 0 : span / stride + 1;
 }
 
-std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC,
-                                   int kernelH, int kernelW) {
+size_t packedConvWeightCount(int outC, int inC, int kernelH, int kernelW) {
+  const size_t blocks = (outC + kChannelBlock - 1) / kChannelBlock;
+  return blocks * size_t(inC) * kernelH * kernelW * kChannelBlock;
+}
+
+void packConvWeightsInto(const std::vector<float>& weights, int outC, int inC, int kernelH,
+                         int kernelW, float* out) {
   const size_t K = static_cast<size_t>(inC) * kernelH * kernelW;
   if (weights.size() != K * outC) throw Error("packConvWeights: weight count does not match shape");
   const int blocks = (outC + kChannelBlock - 1) / kChannelBlock;
-  std::vector<float> packed(static_cast<size_t>(blocks) * K * kChannelBlock, 0.0f);
-  for (int co = 0; co < outC; ++co) {
-    const int block = co / kChannelBlock, lane = co % kChannelBlock;
+  // In the order of `out`, so that fresh (mapped) pages are written once, front to back.
+  for (int block = 0; block < blocks; ++block) {
+    const int lanes = std::min(kChannelBlock, outC - block * kChannelBlock);
+    const float* first = &weights[size_t(block) * kChannelBlock * K];
     for (size_t k = 0; k < K; ++k) {
-      packed[(block * K + k) * kChannelBlock + lane] = weights[co * K + k];
+      for (int lane = 0; lane < lanes; ++lane)
+        *out++ = first[lane * K + k];
+      for (int lane = lanes; lane < kChannelBlock; ++lane)
+        *out++ = 0.0f;
     }
   }
+}
+
+std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC,
+                                   int kernelH, int kernelW) {
+  std::vector<float> packed(packedConvWeightCount(outC, inC, kernelH, kernelW));
+  packConvWeightsInto(weights, outC, inC, kernelH, kernelW, packed.data());
   return packed;
 }
 

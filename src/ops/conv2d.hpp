@@ -31,6 +31,11 @@ int lineSegmentLength(int outW, int longest);
 // K = in * kh * kw in PyTorch order; output channels padded with zeros to a multiple of 32.
 std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC,
                                    int kernelH, int kernelW);
+// The same into `out`, which holds packedConvWeightCount floats, every one of them written (the
+// padding too): graph::WeightStore packs straight into mapped device memory.
+size_t packedConvWeightCount(int outC, int inC, int kernelH, int kernelW);
+void packConvWeightsInto(const std::vector<float>& weights, int outC, int inC, int kernelH,
+                         int kernelW, float* out);
 std::vector<float> padBias(const std::vector<float>& bias, int outC);
 
 // BatchNorm (eval) folded into the preceding convolution: w' = w * g, b' = beta + (b - mean) * g,

@@ -689,5 +689,32 @@ TEST(Conv2dFold, BatchNormFoldMatchesEvalFormula) {
   EXPECT_NEAR(bias[1], -0.2 + 0.5, 1e-6);
 }
 
+TEST(Conv2dPacking, WritesEveryElementOfItsRangeInTheShadersLayout) {
+  // 37 output channels: one full block of 32 and one of 5 lanes plus 27 of padding. Packed into
+  // memory full of NaN (as mapped device memory may hold anything): every element must be the
+  // weight [block][k][lane] names, or exactly 0 in the padding lanes.
+  const int outC = 37, inC = 3, kh = 1, kw = 3, K = inC * kh * kw;
+  std::vector<float> w(size_t(outC) * K);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = 1.0f + float(i);
+  const size_t count = ops::packedConvWeightCount(outC, inC, kh, kw);
+  ASSERT_EQ(count, size_t(2) * K * 32);
+  std::vector<float> packed(count + 1, std::numeric_limits<float>::quiet_NaN());
+  ops::packConvWeightsInto(w, outC, inC, kh, kw, packed.data());
+  for (int block = 0; block < 2; ++block) {
+    for (int k = 0; k < K; ++k) {
+      for (int lane = 0; lane < 32; ++lane) {
+        const int co = block * 32 + lane;
+        const float expected = co < outC ? w[size_t(co) * K + k] : 0.0f;
+        ASSERT_EQ(packed[(size_t(block) * K + k) * 32 + lane], expected)
+            << "block " << block << ", k " << k << ", lane " << lane;
+      }
+    }
+  }
+  EXPECT_TRUE(std::isnan(packed[count])) << "wrote past its range";
+  EXPECT_EQ(ops::packConvWeights(w, outC, inC, kh, kw),
+            std::vector<float>(packed.begin(), packed.end() - 1));
+}
+
 }  // namespace
 }  // namespace vkc::test

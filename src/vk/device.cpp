@@ -61,7 +61,8 @@ Device::Device(const DeviceOptions& options) {
   try {
     vkGetDeviceQueue(device_, queueInfo.queueFamilyIndex, 0, &queue_);
     memory_ = std::make_unique<MemoryAllocator>(info_.handle, device_,
-                                                policy_.texelBinding == TexelBinding::Storage);
+                                                policy_.texelBinding == TexelBinding::Storage,
+                                                options.unmappedDeviceMemory);
     std::string cachePath;
     if (options.pipelineCacheOnDisk && policy_.pipelineCache) {
       cachePath =

@@ -24,6 +24,9 @@ struct DeviceOptions {
   bool minimumLimits = false;      // clampToVulkan11Minimum (also VKC_LIMITS=minimum)
   bool storageReads = false;       // DevicePolicy::storageReads forced on (also VKC_READS=storage)
   bool uniformTexelReads = false;  // DevicePolicy::texelBinding forced to Uniform (tests)
+  // Device-local buffers never mapped, as on a discrete GPU: weights go through a staging
+  // upload where lavapipe's host-visible memory would take them in place (tests).
+  bool unmappedDeviceMemory = false;
   // A GPU's limits emulated (device_profiles.hpp; also VKC_LIMITS=<name>), and the subgroup
   // size reported instead of the profile's (0: the profile's).
   std::string profile;

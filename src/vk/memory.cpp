@@ -50,11 +50,13 @@ void Buffer::release() {
   reserved_ = 0;
 }
 
-MemoryAllocator::MemoryAllocator(VkPhysicalDevice physical, VkDevice device, bool storageTexels)
+MemoryAllocator::MemoryAllocator(VkPhysicalDevice physical, VkDevice device, bool storageTexels,
+                                 bool unmappedDeviceLocal)
     : device_(device),
       usage_(VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
              (storageTexels ? VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT : 0) |
-             VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT) {
+             VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT),
+      unmappedDeviceLocal_(unmappedDeviceLocal) {
   vkGetPhysicalDeviceMemoryProperties(physical, &properties_);
 }
 
@@ -154,7 +156,7 @@ Buffer MemoryAllocator::createBuffer(VkDeviceSize size, MemoryUsage usage) {
   }
   // On failure the Buffer's destructor returns the range.
   VKC_CHECK(vkBindBufferMemory(device_, buffer.buffer_, memory, buffer.offset_));
-  if (blockMapped) {
+  if (blockMapped && !(usage == MemoryUsage::DeviceLocal && unmappedDeviceLocal_)) {
     buffer.mapped_ = static_cast<char*>(blockMapped) + buffer.offset_;
     buffer.coherent_ =
         properties_.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;

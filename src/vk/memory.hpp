@@ -52,8 +52,11 @@ class MemoryAllocator {
  public:
   // Every buffer may be bound as a storage buffer, a uniform texel buffer and, with
   // `storageTexels` (DevicePolicy::texelBinding), a storage texel buffer: a view's format must
-  // then have every texel usage its buffer was created with.
-  MemoryAllocator(VkPhysicalDevice physical, VkDevice device, bool storageTexels);
+  // then have every texel usage its buffer was created with. `unmappedDeviceLocal`
+  // (DeviceOptions::unmappedDeviceMemory): device-local buffers get no mapping even where their
+  // memory is host-visible.
+  MemoryAllocator(VkPhysicalDevice physical, VkDevice device, bool storageTexels,
+                  bool unmappedDeviceLocal = false);
   ~MemoryAllocator();
   MemoryAllocator(const MemoryAllocator&) = delete;
   MemoryAllocator& operator=(const MemoryAllocator&) = delete;
@@ -81,6 +84,7 @@ class MemoryAllocator {
 
   VkDevice device_;
   VkBufferUsageFlags usage_;
+  bool unmappedDeviceLocal_;
   VkPhysicalDeviceMemoryProperties properties_{};
   std::vector<Block> blocks_;
   uint64_t inUse_ = 0;

@@ -160,6 +160,31 @@ TEST(GraphProgram, SplitSubmitsGiveIdenticalResults) {
   EXPECT_EQ(a, b);
 }
 
+// Discrete GPUs' device-local memory is not host-visible: there the weights go through a staging
+// buffer and a copy, where lavapipe's coherent memory takes them in place. Forced on lavapipe,
+// the staging path must give the same bits (same kernels, same weights, only the upload differs).
+TEST(GraphProgram, StagedWeightUploadGivesIdenticalResults) {
+  vk::Device& inPlace = sharedDevice();
+  vk::DeviceOptions options;
+  options.validation = true;
+  options.pipelineCacheOnDisk = false;
+  options.unmappedDeviceMemory = true;
+  vk::Device staged(options);
+  ASSERT_EQ(staged.memory().createBuffer(64, vk::MemoryUsage::DeviceLocal).coherentMapping(),
+            nullptr);
+  ASSERT_NE(inPlace.memory().createBuffer(64, vk::MemoryUsage::DeviceLocal).coherentMapping(),
+            nullptr)
+      << "the shared device no longer packs in place: this test compares nothing";
+  MiniNet net = buildMiniInception();
+  graph::WeightStore inPlaceWeights(inPlace, net.graph), stagedWeights(staged, net.graph);
+  graph::Program a(inPlace, net.graph, inPlaceWeights, 2), b(staged, net.graph, stagedWeights, 2);
+  const auto input = randomVector(a.inputCount(), 24);
+  std::vector<float> outA(a.outputCount()), outB(b.outputCount());
+  a.run(input.data(), outA.data());
+  b.run(input.data(), outB.data());
+  EXPECT_EQ(outA, outB);
+}
+
 TEST(GraphProgram, BlockOutputsMatchWithoutReuse) {
   vk::Device& device = sharedDevice();
   MiniNet net = buildMiniInception();

@@ -1,5 +1,6 @@
 #include "graph/program.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "io/half.hpp"
@@ -10,6 +11,13 @@
 
 namespace vkc::graph {
 namespace {
+
+// Compact kernels: the 1x7 and 7x1 layers get their two line-segment pipelines from this many
+// on. Building them costs lavapipe 1-2 s on a first start and ~0.1 s of NIR on every later one;
+// v4 (46 such layers) and IR-v2 (40) gained on a second start (v4 1.6-2.2 -> 1.5-1.55 s, IR-v2
+// 2.0-2.8 -> 1.6-2.4 s), IR-v1 (20) and v3 (26) did not, and v3's first start reached 6.1 s
+// (benchmarks/RESULTS.md).
+constexpr long kSevenTapSegmentsFrom = 32;
 
 // The device keeps tensors in CNHW order with padded channel planes (ops/tensor_ref.hpp), as
 // fp32 or fp16; callers use fp32 NCHW.
@@ -235,7 +243,14 @@ void Program::record(Frame& frame) {
 
   // Every node's dispatch first, so that the pipelines they need are created together, on
   // several threads (vk::KernelCache::CompileTogether).
-  const ops::ConvTiling tiling = ops::convTilingFor(device_.policy(), options_.compactKernels);
+  ops::ConvTiling tiling = ops::convTilingFor(device_.policy(), options_.compactKernels);
+  if (tiling.compact) {
+    const auto sevenTap =
+        std::count_if(graph_.nodes.begin(), graph_.nodes.end(), [](const Node& n) {
+          return n.kind == OpKind::Conv && ops::factorizedSevenTap(n.geometry);
+        });
+    tiling.sevenTapSegments = sevenTap >= kSevenTapSegmentsFrom;
+  }
   std::vector<vk::Dispatch> dispatches(graph_.nodes.size());
   {
     vk::KernelCache::CompileTogether together(device_.kernels());

@@ -134,6 +134,11 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   return d;
 }
 
+bool factorizedSevenTap(const ConvGeometry& g) {
+  return g.strideH == 1 && g.strideW == 1 &&
+         ((g.kernelH == 1 && g.kernelW == 7) || (g.kernelH == 7 && g.kernelW == 1));
+}
+
 ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool compact) {
   if (compact) return kCompactTiling;
   return policy.largeConvBlocks ? kLargeTiling : kSmallTiling;
@@ -258,7 +263,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const std::initializer_list<ReadView> views = {{x.range, 1, precision},
                                                  {packedWeights.range, 4, precision}};
   const ReadPath reads = readPathFor(kernels, device, views);
-  if (tiling.compact) {
+  if (tiling.compact && !(tiling.sevenTapSegments && factorizedSevenTap(g))) {
     // One pipeline for every shape: conv2d_compact.comp reads it from the push constants.
     CompactConvPush push{convTensors(in, out, g),     g.kernelH, g.kernelW, g.strideH, g.strideW,
                          epiloguePush(epilogue, true)};

@@ -47,10 +47,11 @@ void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
 // Register blocks per invocation. CPU drivers (lavapipe) want large ones: a fetch costs ~24
 // FMAs there and spilled accumulators stay in L1 (benchmarks/RESULTS.md). GPUs have at most 255
 // registers per invocation and spill to memory, so they get small blocks of 64 accumulators,
-// the size of the first version (not yet measured on a GPU). Compact: every spatial convolution
+// the size of the first version (not yet measured on a GPU). Compact: spatial convolutions
 // through conv2d_compact.comp, whose shape is a push constant and whose tap loops are not
-// unrolled, and 1x1s with small blocks: a few pipelines that CPU drivers build in seconds, for
-// the first result (NetworkOptions::start, StartMode::AtOnce).
+// unrolled (but 1x7 and 7x1 through small line segments, ops/conv2d.cpp), and 1x1s with small
+// blocks: a few pipelines that CPU drivers build in seconds, for the first result
+// (NetworkOptions::start, StartMode::AtOnce).
 struct ConvTiling {
   int maxQuads;     // conv1x1: pixel quads per invocation
   int maxChannels;  // conv1x1: output channels per invocation (16 or 32)
@@ -60,10 +61,16 @@ struct ConvTiling {
   // layers 10-15% faster on lavapipe (stride 1 was no faster with 32, benchmarks/RESULTS.md).
   int stridedChannels;
   bool compact = false;
+  // Compact, and 1x7 and 7x1 (factorizedSevenTap) through line segments of 4 pixels: two
+  // pipelines serving all those layers, which graph::Program asks for where a network has
+  // enough of them to pay for building the two.
+  bool sevenTapSegments = false;
 };
 constexpr ConvTiling kLargeTiling{3, 32, 12, 32}, kSmallTiling{1, 16, 4, 16},
     kCompactTiling{1, 16, 4, 16, true};
 ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool compact = false);
+// 1x7 or 7x1 with stride 1: the factorized convolutions of the Inception 17x17 blocks.
+bool factorizedSevenTap(const ConvGeometry& g);
 
 vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                             const TensorRef& in, const ConvGeometry& geometry,

@@ -1,8 +1,10 @@
 #version 450
 // Any convolution (kernel size, stride and padding read from push constants) with no loop
-// unrolled over taps: one pipeline serves every spatial convolution of a network, and CPU
-// drivers build it in a fraction of conv2d_segments' time, which unrolls each shape's taps and
-// register block (NetworkOptions::start = StartMode::AtOnce, the first result in seconds).
+// unrolled over taps: one pipeline serves every spatial convolution of a network (but the 1x7
+// and 7x1 where a network has many, graph/program.cpp), and CPU drivers build it in a fraction
+// of conv2d_segments' time, which unrolls each shape's taps and register block
+// (NetworkOptions::start = StartMode::AtOnce, the first result in seconds). Its time is the
+// taps' multiply-adds, not their fetches (benchmarks/RESULTS.md).
 // Each invocation computes 16 output channels (half a packed block of 32) for 4 consecutive
 // output pixels of one row; per tap it fetches 4 inputs and 4 weight texels for 16 vec4 FMAs.
 // Epilogue (epilogue.glsl): out = act(residual + scale * (acc + bias)).

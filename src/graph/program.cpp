@@ -19,6 +19,18 @@ namespace {
 // (benchmarks/RESULTS.md).
 constexpr long kSevenTapSegmentsFrom = 32;
 
+// The register blocks of the graph's convolutions, the same for every frame.
+ops::ConvTiling tilingFor(const Graph& graph, const vk::DevicePolicy& policy, bool compact) {
+  ops::ConvTiling tiling = ops::convTilingFor(policy, compact);
+  if (tiling.compact) {
+    const auto sevenTap = std::count_if(graph.nodes.begin(), graph.nodes.end(), [](const Node& n) {
+      return n.kind == OpKind::Conv && ops::factorizedSevenTap(n.geometry);
+    });
+    tiling.sevenTapSegments = sevenTap >= kSevenTapSegmentsFrom;
+  }
+  return tiling;
+}
+
 // The device keeps tensors in CNHW order with padded channel planes (ops/tensor_ref.hpp), as
 // fp32 or fp16; callers use fp32 NCHW.
 void nchwToCnhw(const float* src, void* dst, ops::Precision precision, int batch, int channels,
@@ -86,7 +98,12 @@ struct Program::Frame {
 
 Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weights, int batch,
                  const ProgramOptions& options)
-    : device_(device), graph_(graph), weights_(weights), batch_(batch), options_(options) {
+    : device_(device),
+      graph_(graph),
+      weights_(weights),
+      batch_(batch),
+      options_(options),
+      tiling_(tilingFor(graph, device.policy(), options.compactKernels)) {
   if (batch < 1) throw Error("batch size must be at least 1");
   if (options.imageInput && graph.tensors[graph.input].channels != 3) {
     throw Error("8-bit image input needs a 3-channel network input");
@@ -243,20 +260,12 @@ void Program::record(Frame& frame) {
 
   // Every node's dispatch first, so that the pipelines they need are created together, on
   // several threads (vk::KernelCache::CompileTogether).
-  ops::ConvTiling tiling = ops::convTilingFor(device_.policy(), options_.compactKernels);
-  if (tiling.compact) {
-    const auto sevenTap =
-        std::count_if(graph_.nodes.begin(), graph_.nodes.end(), [](const Node& n) {
-          return n.kind == OpKind::Conv && ops::factorizedSevenTap(n.geometry);
-        });
-    tiling.sevenTapSegments = sevenTap >= kSevenTapSegmentsFrom;
-  }
   std::vector<vk::Dispatch> dispatches(graph_.nodes.size());
   {
     vk::KernelCache::CompileTogether together(device_.kernels());
     for (const auto& level : schedule_.levels) {
       for (int index : level)
-        dispatches[index] = dispatchOf(frame, graph_.nodes[index], tiling);
+        dispatches[index] = dispatchOf(frame, graph_.nodes[index], tiling_);
     }
     together.finish(options_.pipelineProgress);
   }

@@ -91,6 +91,7 @@ class Program {
   const WeightStore& weights_;
   int batch_;
   ProgramOptions options_;
+  ops::ConvTiling tiling_;
   MemoryPlan plan_;
   Schedule schedule_;
   ProgramStats stats_;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "io/half.hpp"
+#include "ops/conv2d.hpp"
 #include "util/parallel_for.hpp"
 #include "vk/stopwatch.hpp"
 #include "vkception/error.hpp"
@@ -21,11 +22,12 @@ uint64_t alignUp(uint64_t v, uint64_t a) {
 
 // Bytes of a layer's packed weights and padded bias (ops::packConvWeights,
 // ops::packWinogradWeights, ops::padBias: output channels in blocks of 32).
+// Winograd's U is one packed 1x1 layer per point.
 uint64_t packedWeightBytes(const ConvWeights& w, uint64_t elementBytes) {
-  const uint64_t outBlocks = alignUp(static_cast<uint64_t>(w.outC), 32);
-  const uint64_t taps =
-      w.winograd.enabled() ? w.winograd.points() : static_cast<uint64_t>(w.kernelH) * w.kernelW;
-  return outBlocks * w.inC * taps * elementBytes;
+  if (w.winograd.enabled()) {
+    return w.winograd.points() * ops::packedConvWeightCount(w.outC, w.inC, 1, 1) * elementBytes;
+  }
+  return ops::packedConvWeightCount(w.outC, w.inC, w.kernelH, w.kernelW) * elementBytes;
 }
 uint64_t paddedBiasBytes(const ConvWeights& w) {
   return alignUp(static_cast<uint64_t>(w.outC), 32) * sizeof(float);
@@ -98,11 +100,8 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     uint8_t* weights = bytes + e.weights.offset;
     const bool inPlace = !w.winograd.enabled() && precision == ops::Precision::Fp32;
     if (inPlace) {
-      // Packed in place: the common case, no second copy of the layer.
-      if (ops::packedConvWeightCount(w.outC, w.inC, w.kernelH, w.kernelW) * sizeof(float) !=
-          e.weights.range) {
-        throw Error("internal: packed size of layer '" + w.name + "' differs from its placement");
-      }
+      // Packed in place (the common case, no second copy of the layer) into a range sized by
+      // ops::packedConvWeightCount itself (packedWeightBytes).
       ops::packConvWeightsInto(w.weights, w.outC, w.inC, w.kernelH, w.kernelW,
                                reinterpret_cast<float*>(weights));
     } else {

@@ -89,6 +89,41 @@ std::vector<vk::BufferSlice> convBuffers(bool storage, vk::BufferSlice x, vk::Bu
   return {x, weights, out.slice, res};
 }
 
+// A 1x1 convolution over a 1x1 grid: a fully connected layer (the classifiers).
+bool fullyConnected(const TensorRef& in, const ConvGeometry& g) {
+  const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
+  return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && !padded &&
+         in.height == 1 && in.width == 1;
+}
+
+// linear.comp: 4 outputs of one image per invocation, its sums in blocks for accuracy.
+vk::Dispatch linearDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                            const TensorRef& in, vk::BufferSlice packedWeights,
+                            vk::BufferSlice bias, const TensorRef& out,
+                            const ConvEpilogue& epilogue) {
+  checkOperands(in, out, epilogue);
+  vk::Dispatch d;
+  const vk::BufferSlice x = readSlice(in, 1);
+  const std::initializer_list<ReadView> views = {{x.range, 1, in.precision},
+                                                 {packedWeights.range, 4, in.precision}};
+  const ReadPath reads = readPathFor(kernels, device, views);
+  ConvPush push{convTensors(in, out, ConvGeometry{}), epiloguePush(epilogue, bias.range > 0)};
+  d.buffers = convBuffers(reads == ReadPath::StorageBuffers, x, packedWeights, bias, out,
+                          epilogue.residual, push.epilogue);
+  d.setPush(push);
+  const uint32_t lanes = kernels.policy().convWorkgroupWidth;
+  d.kernel = &kernels.get({shaderFor("linear", in.precision, reads),
+                           {lanes, 1, 1},
+                           {},
+                           uint32_t(d.buffers.size()),
+                           sizeof(ConvPush),
+                           readFormats(reads, views),
+                           texelDescriptorType(reads)});
+  const uint64_t invocations = uint64_t(out.batch) * vk::divUp(out.channels, 4);
+  d.groups = vk::foldedGroups(vk::divUp(invocations, lanes), 1, 1, *d.kernel, 2);
+  return d;
+}
+
 }  // namespace
 
 vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
@@ -249,6 +284,10 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
 
   const Precision precision = in.precision;
 
+  // Its sums are long and its results large: linear.comp adds them in blocks.
+  if (fullyConnected(in, g)) {
+    return linearDispatch(kernels, device, in, packedWeights, bias, out, epilogue);
+  }
   // 1x1 stride-1 kernels read 4 pixels per vec4 (conv1x1.comp) when every tensor starts on a
   // vec4, which padded planes and 16-byte aligned roots guarantee; checked all the same.
   if (g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && !padded &&

@@ -431,7 +431,41 @@ const ConvCase kCases[] = {
      1,
      0,
      0},
+    // Fully connected (1x1 over a 1x1 grid: linear.comp): partial blocks of the sum (100 = 64 +
+    // 36), a partial last texel of outputs (1001), the epilogue into a channel slice.
     {"fc_as_1x1", 3, 100, 1, 1, 37, 1, 1, 1, ConvCase::Valid, {}, false, false, 1, 0, 0},
+    {"fc_classifier_1536_to_1001",
+     2,
+     1536,
+     1,
+     1,
+     1001,
+     1,
+     1,
+     1,
+     ConvCase::Valid,
+     {},
+     false,
+     false,
+     1,
+     0,
+     0},
+    {"fc_residual_relu_in_slice",
+     3,
+     70,
+     1,
+     1,
+     10,
+     1,
+     1,
+     1,
+     ConvCase::Valid,
+     {},
+     true,
+     true,
+     0.2f,
+     24,
+     8},
     {"large_1x1_2080_to_1536",
      1,
      2080,
@@ -676,6 +710,49 @@ TEST(Conv2dGeometry, SamePaddingFollowsTensorFlow) {
   EXPECT_EQ(ops::convOutputSize(299, 3, 2, 0, 0), 149);
   EXPECT_EQ(ops::convOutputSize(2, 3, 1, 0, 0), 0);
 }
+
+// A fully connected layer adds its products in blocks (shaders/linear.comp), which an fp32 sum
+// of this length shows exactly: 4096 products of 1 + 2^-14 sum to 4096.25, which blocks of up to
+// 1024 products reach without a rounding (every partial sum a multiple of its ulp), while one
+// sequential sum loses 2^-14 per product from 1024 on and ends at 4096.0625.
+class FullyConnectedTest : public testing::TestWithParam<OpVariant> {};
+
+TEST_P(FullyConnectedTest, AddsItsProductsInBlocks) {
+  const OpVariant& variant = GetParam();
+  const std::string why = unavailable(variant);
+  if (!why.empty()) GTEST_SKIP() << why;
+  vk::Device& device = deviceFor(variant);
+  const int batch = 2, inC = 4096, outC = 5;
+  const float product = 1.0f + std::ldexp(1.0f, -14);
+  vk::Buffer xb = uploadTensor(device, std::vector<float>(deviceCount(batch, inC, 1), 1.0f),
+                               ops::Precision::Fp32);
+  const PackedWeights wb = uploadWeights(
+      device,
+      ops::packConvWeights(std::vector<float>(size_t(outC) * inC, product), outC, inC, 1, 1),
+      std::vector<float>(outC, 0.0f), outC, ops::Precision::Fp32);
+  vk::Buffer yb = uploadTensor(device, std::vector<float>(deviceCount(batch, outC, 1), kSentinel),
+                               ops::Precision::Fp32);
+  runDispatches(
+      device, {ops::conv2dDispatch(device.kernels(), device.info(), tensorRef(xb, batch, inC, 1, 1),
+                                   ops::validGeometry(1, 1, 1), wb.weights, wb.bias,
+                                   tensorRef(yb, batch, outC, 1, 1),
+                                   {ops::Activation::None, 1.0f, nullptr}, variant.tiling)});
+  const std::vector<float> y =
+      downloadTensor(device, yb, deviceCount(batch, outC, 1), ops::Precision::Fp32);
+  for (int n = 0; n < batch; ++n) {
+    for (int c = 0; c < outC; ++c) {
+      EXPECT_EQ(y[c * deviceCount(batch, 1, 1) + n], 4096.25f) << "image " << n << ", output " << c;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, FullyConnectedTest,
+                         testing::ValuesIn(opVariantsWhere([](const OpVariant& v) {
+                           return v.precision == ops::Precision::Fp32;
+                         })),
+                         [](const testing::TestParamInfo<OpVariant>& info) {
+                           return info.param.id;
+                         });
 
 TEST(Conv2dFold, BatchNormFoldMatchesEvalFormula) {
   std::vector<float> w = {1.0f, -2.0f, 0.5f, 4.0f}, bias;

@@ -1,6 +1,6 @@
 #version 450
-// Fully connected layers: a 1x1 convolution over a 1x1 grid (ops::conv2dDispatch sends every
-// such one here). Each invocation computes 4 consecutive outputs (one weight texel per input)
+// Fully connected layers: a 1x1 convolution over a 1x1 grid (ops::conv2dDispatch sends those
+// whose sums have 512 products or more here). Each invocation computes 4 consecutive outputs (one weight texel per input)
 // of one image. Their sums are long (K = 1536-2080 in the classifiers) and their results large
 // (logits), so products are added in blocks of BLOCK, then block by block: a sequential fp32 sum
 // errs by up to ~K ulp, blocks by ~BLOCK + K / BLOCK: Inception-v4's detweights logits (up to

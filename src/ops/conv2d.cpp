@@ -89,11 +89,15 @@ std::vector<vk::BufferSlice> convBuffers(bool storage, vk::BufferSlice x, vk::Bu
   return {x, weights, out.slice, res};
 }
 
-// A 1x1 convolution over a 1x1 grid: a fully connected layer (the classifiers).
-bool fullyConnected(const TensorRef& in, const ConvGeometry& g) {
+// A 1x1 convolution over a 1x1 grid with sums of at least kLongSum products: a fully connected
+// layer whose rounding shows in the logits (the classifiers, 1536-2048 inputs, and IR-v1's
+// 512-wide embedding layers). Shorter ones stay with conv1x1.comp, sparing small models (the
+// bundled one's 192-input classifier and its 1x1 grids at 75x75) one more pipeline to build.
+constexpr int kLongSum = 512;
+bool longFullyConnected(const TensorRef& in, const ConvGeometry& g) {
   const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
   return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && !padded &&
-         in.height == 1 && in.width == 1;
+         in.height == 1 && in.width == 1 && in.channels >= kLongSum;
 }
 
 // linear.comp: 4 outputs of one image per invocation, its sums in blocks for accuracy.
@@ -285,7 +289,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const Precision precision = in.precision;
 
   // Its sums are long and its results large: linear.comp adds them in blocks.
-  if (fullyConnected(in, g)) {
+  if (longFullyConnected(in, g)) {
     return linearDispatch(kernels, device, in, packedWeights, bias, out, epilogue);
   }
   // 1x1 stride-1 kernels read 4 pixels per vec4 (conv1x1.comp) when every tensor starts on a

@@ -431,8 +431,9 @@ const ConvCase kCases[] = {
      1,
      0,
      0},
-    // Fully connected (1x1 over a 1x1 grid: linear.comp): partial blocks of the sum (100 = 64 +
-    // 36), a partial last texel of outputs (1001), the epilogue into a channel slice.
+    // Fully connected (1x1 over a 1x1 grid): short sums through conv1x1.comp, from 512 products
+    // on through linear.comp, with partial blocks of the sum (600 = 9 x 64 + 24), a partial last
+    // texel of outputs (1001) and the epilogue into a channel slice.
     {"fc_as_1x1", 3, 100, 1, 1, 37, 1, 1, 1, ConvCase::Valid, {}, false, false, 1, 0, 0},
     {"fc_classifier_1536_to_1001",
      2,
@@ -452,7 +453,7 @@ const ConvCase kCases[] = {
      0},
     {"fc_residual_relu_in_slice",
      3,
-     70,
+     600,
      1,
      1,
      10,

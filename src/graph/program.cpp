@@ -209,7 +209,7 @@ vk::Dispatch Program::dispatchOf(Frame& frame, const Node& node, const ops::Conv
                                  ref(frame, node.output), epilogueOf(node), tiling);
     case OpKind::Pool:
       return ops::pool2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]), node.pool,
-                                 node.poolMode, ref(frame, node.output));
+                                 node.poolMode, ref(frame, node.output), tiling.compact);
     case OpKind::GlobalAvgPool:
       return ops::globalAvgPoolDispatch(kernels, ref(frame, node.inputs[0]),
                                         ref(frame, node.output));

@@ -29,12 +29,14 @@ int poolOutputSize(int in, const PoolGeometry& g) {
 
 vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                             const TensorRef& in, const PoolGeometry& g, PoolMode mode,
-                            const TensorRef& out) {
+                            const TensorRef& out, bool compact) {
   if (out.height != poolOutputSize(in.height, g) || out.width != poolOutputSize(in.width, g) ||
       out.channels != in.channels || out.batch != in.batch) {
     throw Error("pool2d: output shape does not match the pooling of the input");
   }
-  const int segmentLength = lineSegmentLength(out.width, 12);  // one accumulator per output
+  // One accumulator per output. Compact: 4 for every row, which cost lavapipe ~0.2 s of LLVM per
+  // row width saved on a first start (benchmarks/RESULTS.md); pools are ~2% of the time.
+  const int segmentLength = compact ? 4 : lineSegmentLength(out.width, 12);
   vk::Dispatch d;
   const vk::BufferSlice x = readSlice(in, 1);
   const ReadView view{x.range, 1, in.precision};

@@ -95,12 +95,12 @@ TEST_P(Pool2dTest, MatchesCpuReference) {
       uploadTensor(device, toDevice(x, tc.batch, tc.channels, tc.size * tc.size), precision);
   vk::Buffer yb = uploadTensor(
       device, std::vector<float>(deviceCount(tc.batch, total, oh * ow), kSentinel), precision);
-  runDispatches(device,
-                {ops::pool2dDispatch(
-                    device.kernels(), device.info(),
-                    tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size, 0, precision),
-                    {tc.kernel, tc.stride, tc.pad}, tc.mode,
-                    tensorRef(yb, tc.batch, tc.channels, oh, ow, tc.outCOffset, precision))});
+  runDispatches(device, {ops::pool2dDispatch(
+                            device.kernels(), device.info(),
+                            tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size, 0, precision),
+                            {tc.kernel, tc.stride, tc.pad}, tc.mode,
+                            tensorRef(yb, tc.batch, tc.channels, oh, ow, tc.outCOffset, precision),
+                            variant.tiling.compact)});
   auto y = fromDevice(downloadTensor(device, yb, deviceCount(tc.batch, total, oh * ow), precision),
                       tc.batch, total, oh * ow);
   // Max is exact. An average of <= 9 fp32 values in [-1, 1): 9 additions and a division,

@@ -18,12 +18,12 @@ namespace {
 constexpr float kSentinel = -777.0f;  // exact in fp16 as in fp32
 
 // The variants that apply to ops without register blocks: pooling reads through texel (both
-// kinds) or storage buffers; the other small ops read storage buffers in every variant, so only
-// the precision and the limits vary.
+// kinds) or storage buffers, and the compact start gives it one segment length for every row;
+// the other small ops read storage buffers in every variant, so only the precision and the
+// limits vary.
 std::vector<OpVariant> poolVariants() {
-  return opVariantsWhere([](const OpVariant& v) {
-    return v.tiling.maxQuads == ops::kSmallTiling.maxQuads && !v.tiling.compact;
-  });
+  return opVariantsWhere(
+      [](const OpVariant& v) { return v.tiling.maxQuads == ops::kSmallTiling.maxQuads; });
 }
 std::vector<OpVariant> smallOpVariants() {
   return opVariantsWhere([](const OpVariant& v) {

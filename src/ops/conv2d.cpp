@@ -89,15 +89,19 @@ std::vector<vk::BufferSlice> convBuffers(bool storage, vk::BufferSlice x, vk::Bu
   return {x, weights, out.slice, res};
 }
 
-// A 1x1 convolution over a 1x1 grid with sums of at least kLongSum products: a fully connected
-// layer whose rounding shows in the logits (the classifiers, 1536-2048 inputs, and IR-v1's
-// 512-wide embedding layers). Shorter ones stay with conv1x1.comp, sparing small models (the
-// bundled one's 192-input classifier and its 1x1 grids at 75x75) one more pipeline to build.
+// 1x1, stride 1, no padding: a GEMM over the pixels (conv1x1.comp, linear.comp).
+bool pointwise(const ConvGeometry& g) {
+  const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
+  return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && !padded;
+}
+
+// A pointwise convolution over a 1x1 grid with sums of at least kLongSum products: a fully
+// connected layer whose rounding shows in the logits (the classifiers, 1536-2048 inputs, and
+// IR-v1's 512-wide embedding layers). Shorter ones stay with conv1x1.comp, sparing small models
+// (the bundled one's 192-input classifier and its 1x1 grids at 75x75) one more pipeline to build.
 constexpr int kLongSum = 512;
 bool longFullyConnected(const TensorRef& in, const ConvGeometry& g) {
-  const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
-  return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && !padded &&
-         in.height == 1 && in.width == 1 && in.channels >= kLongSum;
+  return pointwise(g) && in.height == 1 && in.width == 1 && in.channels >= kLongSum;
 }
 
 // linear.comp: 4 outputs of one image per invocation, its sums in blocks for accuracy.
@@ -294,8 +298,7 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   }
   // 1x1 stride-1 kernels read 4 pixels per vec4 (conv1x1.comp) when every tensor starts on a
   // vec4, which padded planes and 16-byte aligned roots guarantee; checked all the same.
-  if (g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && !padded &&
-      in.elementOffset % 4 == 0 && out.elementOffset % 4 == 0 &&
+  if (pointwise(g) && in.elementOffset % 4 == 0 && out.elementOffset % 4 == 0 &&
       (!residual || residual->elementOffset % 4 == 0)) {
     return conv1x1Dispatch(kernels, device, in, packedWeights, bias, out, epilogue, tiling);
   }

@@ -46,6 +46,10 @@ double msSince(std::chrono::steady_clock::time_point start) {
 
 // The time to first result, step by step (vkc::StartupTimings).
 nlohmann::json startupJson(double contextMs, const vkc::StartupTimings& t) {
+  nlohmann::json pipelineTimes = nlohmann::json::array();
+  for (const vkc::PipelineTiming& p : t.pipelineTimes) {
+    pipelineTimes.push_back({{"kernel", p.kernel}, {"ms", p.ms}});
+  }
   return {{"context_ms", contextMs},
           {"weights_open_ms", t.openMs},
           {"read_and_fold_ms", t.buildMs},
@@ -58,6 +62,7 @@ nlohmann::json startupJson(double contextMs, const vkc::StartupTimings& t) {
           {"pipelines", t.pipelines},
           {"shader_modules", t.shaderModules},
           {"pipeline_cache_bytes", t.pipelineCacheBytes},
+          {"pipeline_times", pipelineTimes},
           {"first_run_ms", t.firstRunMs}};
 }
 
@@ -69,6 +74,14 @@ void printStartup(const char* which, double contextMs, const vkc::StartupTimings
       which, contextMs, t.openMs, t.buildMs, t.winogradPlanMs, t.packMs, t.uploadMs, t.programMs,
       t.pipelines, t.pipelineMs, t.pipelineCompileMs, t.shaderModules,
       t.pipelineCacheBytes / 1024.0, t.firstRunMs);
+}
+
+// The slowest pipeline creations of a start (--profile): what a cold start waits for.
+void printSlowestPipelines(const char* which, const vkc::StartupTimings& t, int top) {
+  std::printf("  slowest pipelines to create (%s start):\n", which);
+  for (size_t i = 0; i < t.pipelineTimes.size() && i < size_t(top); ++i) {
+    std::printf("    %-60s %8.1f ms\n", t.pipelineTimes[i].kernel.c_str(), t.pipelineTimes[i].ms);
+  }
 }
 
 }  // namespace
@@ -265,6 +278,10 @@ int main(int argc, char** argv) {
       for (size_t i = 0; i < nodes.size() && i < size_t(o.top); ++i) {
         std::printf("    %-40s %-14s %8.2f ms\n", nodes[i].node.c_str(), nodes[i].op.c_str(),
                     nodes[i].ms);
+      }
+      if (!o.noFirstResult) {
+        printSlowestPipelines("cold", cold.startup, o.top);
+        printSlowestPipelines("warm", warm.startup, o.top);
       }
     }
   } catch (const std::exception& e) {

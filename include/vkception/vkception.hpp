@@ -133,6 +133,12 @@ struct NetworkStats {
   uint64_t deviceBytesInUse = 0;
 };
 
+// One pipeline's creation (StartupTimings::pipelineTimes).
+struct PipelineTiming {
+  std::string kernel;  // shader build [workgroup size; specialisation constants]
+  double ms = 0;       // its vkCreateComputePipelines (lavapipe: NIR; LLVM at its first dispatch)
+};
+
 // Where the time to a Network's first result went (Network::startup(), vkc-bench).
 struct StartupTimings {
   double openMs = 0;          // weights file opened and mapped, header parsed
@@ -146,7 +152,8 @@ struct StartupTimings {
   int pipelines = 0;                // created for it (distinct shader + specialisation)
   int shaderModules = 0;            // distinct shader builds among all the device's pipelines
   uint64_t pipelineCacheBytes = 0;  // the device's VkPipelineCache after it
-  double firstRunMs = 0;            // first submit to logits on the host
+  std::vector<PipelineTiming> pipelineTimes;  // each of them, slowest first
+  double firstRunMs = 0;                      // first submit to logits on the host
 };
 
 struct NodeProfile {

@@ -63,6 +63,12 @@ graph::Program& Network::Impl::program(int batch, bool images) {
       startup.pipelines = after.pipelines - before.pipelines;
       startup.shaderModules = after.shaderModules;
       startup.pipelineCacheBytes = after.cacheBytes;
+      for (const vk::PipelineCreation& c : device->kernels().createdSince(before.created)) {
+        startup.pipelineTimes.push_back({c.kernel, c.ms});
+      }
+      std::stable_sort(
+          startup.pipelineTimes.begin(), startup.pipelineTimes.end(),
+          [](const PipelineTiming& a, const PipelineTiming& b) { return a.ms > b.ms; });
     }
   }
   return *programs[key];

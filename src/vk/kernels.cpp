@@ -268,8 +268,10 @@ void KernelCache::compile(Kernel& kernel) {
       throwVkError("vkCreateComputePipelines", result, "for shader '" + key.shader + "'");
     }
     kernel.ready.store(true, std::memory_order_release);
+    const double ms = creation.ms();
     std::lock_guard<std::mutex> lock(mutex_);
-    compileMs_ += creation.ms();
+    compileMs_ += ms;
+    created_.push_back({describe(key), ms});
   });
 }
 
@@ -330,10 +332,25 @@ KernelCacheStats KernelCache::stats() const {
   s.shaderModules = static_cast<int>(modules_.size());
   s.compileMs = compileMs_;
   s.wallMs = wallMs_;
+  s.created = created_.size();
   if (cache_ != VK_NULL_HANDLE) {
     vkGetPipelineCacheData(device_, cache_, &s.cacheBytes, nullptr);
   }
   return s;
+}
+
+std::vector<PipelineCreation> KernelCache::createdSince(size_t count) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {created_.begin() + std::min(count, created_.size()), created_.end()};
+}
+
+std::string describe(const KernelKey& key) {
+  std::string s = key.shader + " [";
+  for (size_t i = 0; i < key.localSize.size(); ++i)
+    s += (i ? "," : "") + std::to_string(key.localSize[i]);
+  for (size_t i = 0; i < key.constants.size(); ++i)
+    s += (i ? "," : "; ") + std::to_string(key.constants[i]);
+  return s + "]";
 }
 
 }  // namespace vkc::vk

@@ -50,6 +50,12 @@ struct Kernel {
   std::atomic<bool> ready{false};  // pipeline created (set once, after it)
 };
 
+// One pipeline made: which kernel (describe()) and how long its creation took.
+struct PipelineCreation {
+  std::string kernel;
+  double ms = 0;
+};
+
 // What a cache has made: for the time-to-first-result breakdown (vkc-bench).
 struct KernelCacheStats {
   int pipelines = 0;      // distinct shader + specialisation combinations
@@ -57,6 +63,7 @@ struct KernelCacheStats {
   double compileMs = 0;   // summed over vkCreateComputePipelines calls (on several threads)
   double wallMs = 0;      // the time callers waited for them
   size_t cacheBytes = 0;  // the VkPipelineCache's data now (what save() would write)
+  size_t created = 0;     // pipelines created so far: createdSince(created) lists later ones
 };
 
 class KernelCache {
@@ -93,6 +100,8 @@ class KernelCache {
     friend class KernelCache;
   };
   KernelCacheStats stats() const;
+  // The pipelines created after the first `count` ones, in the order they were made.
+  std::vector<PipelineCreation> createdSince(size_t count) const;
   void save() const;  // writes the VkPipelineCache to cachePath (best effort)
   const std::string& cachePath() const { return path_; }
   // The device's policy, for the choice of a shader's build (ops::readPathFor).
@@ -108,8 +117,9 @@ class KernelCache {
   DeviceInfo limits_;  // what every kernel must stay within (checked in declare())
   DevicePolicy policy_;
   mutable std::mutex mutex_;
-  double compileMs_ = 0, wallMs_ = 0;     // under mutex_
-  Kernel* declare(const KernelKey& key);  // made and in kernels_, its pipeline perhaps not yet
+  double compileMs_ = 0, wallMs_ = 0;      // under mutex_
+  std::vector<PipelineCreation> created_;  // under mutex_
+  Kernel* declare(const KernelKey& key);   // made and in kernels_, its pipeline perhaps not yet
   void compile(Kernel& kernel);
   static CompileTogether* activeGroup(const KernelCache* cache);  // this thread's, for `cache`
   void compileAll(const std::vector<Kernel*>& declared,
@@ -117,6 +127,8 @@ class KernelCache {
 };
 
 VkDescriptorType descriptorType(const KernelKey& key, uint32_t binding);
+// "<shader> [x,y,z; constants...]", for timings and messages.
+std::string describe(const KernelKey& key);
 
 // $XDG_CACHE_HOME/vkception (or ~/.cache/vkception)/pipelines-<vendor>-<device>-<driver>.bin;
 // empty if neither variable is set.

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -101,6 +102,23 @@ TEST(StartupTimings, ReportWhereTheFirstResultsTimeWent) {
   EXPECT_GT(t.pipelineCompileMs, 0.0);
   EXPECT_GT(t.firstRunMs, 0.0);
   EXPECT_GE(t.programMs, 0.0);
+  // Each pipeline once, slowest first, named by its shader build and specialisation; their
+  // times are the ones pipelineCompileMs sums (in another order: 1e-9 relative for rounding).
+  ASSERT_EQ(t.pipelineTimes.size(), size_t(t.pipelines));
+  std::set<std::string> kernels;
+  double summed = 0;
+  for (size_t i = 0; i < t.pipelineTimes.size(); ++i) {
+    const PipelineTiming& p = t.pipelineTimes[i];
+    kernels.insert(p.kernel);
+    summed += p.ms;
+    EXPECT_GE(p.ms, 0.0) << p.kernel;
+    if (i > 0) {
+      EXPECT_LE(p.ms, t.pipelineTimes[i - 1].ms) << p.kernel;
+    }
+  }
+  EXPECT_EQ(kernels.size(), t.pipelineTimes.size());
+  EXPECT_EQ(kernels.count("global_avgpool [64,1,1]"), 1u);
+  EXPECT_NEAR(summed, t.pipelineCompileMs, 1e-9 * t.pipelineCompileMs);
   net.run(x.data(), 1);
   EXPECT_EQ(net.startup().firstRunMs, t.firstRunMs);  // the first run's, kept
 }

@@ -68,7 +68,7 @@ nlohmann::json startupJson(double contextMs, const vkc::StartupTimings& t) {
 
 void printStartup(const char* which, double contextMs, const vkc::StartupTimings& t) {
   std::printf(
-      "    %s: device %.0f, open %.0f, read+fold %.0f, winograd plan %.0f, pack %.0f, upload %.0f,"
+      "    %s: device %.0f, open %.0f, build %.0f, winograd plan %.0f, pack %.0f, upload %.0f,"
       " program %.0f, %d pipelines %.0f ms (%.0f on all threads; %d shader builds, cache %.0f KiB),"
       " first run %.0f ms\n",
       which, contextMs, t.openMs, t.buildMs, t.winogradPlanMs, t.packMs, t.uploadMs, t.programMs,

@@ -142,9 +142,10 @@ struct PipelineTiming {
 // Where the time to a Network's first result went (Network::startup(), vkc-bench).
 struct StartupTimings {
   double openMs = 0;          // weights file opened and mapped, header parsed
-  double buildMs = 0;         // tensors read into the graph, batch norm folded
+  double buildMs = 0;         // graph built, tensors checked, batch norm folded into the biases
   double winogradPlanMs = 0;  // convolutions lowered to Winograd
-  double packMs = 0;          // weights packed for the kernels (Winograd's U transforms included)
+  double packMs = 0;  // weights read, scaled by batch norm and packed for the kernels (Winograd's
+                      // U transforms included)
   double uploadMs = 0;        // weights copied to device memory
   double programMs = 0;       // first program: memory plan, buffers, recording; no pipelines
   double pipelineMs = 0;      // waiting for the pipelines it needed (several created at once)

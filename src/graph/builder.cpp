@@ -49,10 +49,11 @@ int GraphBuilder::input(int channels, int height, int width) {
 }
 
 int GraphBuilder::conv(const std::string& name, int x, const ConvSpec& spec,
-                       std::vector<float> weights, std::vector<float> bias) {
+                       std::vector<float> weights, std::vector<float> bias,
+                       ReadLater readLater) {
   const Tensor& in = graph_.tensors.at(x);
   const size_t expected = size_t(spec.outChannels) * in.channels * spec.kernelH * spec.kernelW;
-  if (weights.size() != expected) {
+  if (readLater ? !weights.empty() : weights.size() != expected) {
     throw Error("node '" + name + "': " + std::to_string(weights.size()) + " weights for a " +
                 std::to_string(spec.kernelH) + "x" + std::to_string(spec.kernelW) + " conv " +
                 describe(x) + " -> " + std::to_string(spec.outChannels) +
@@ -73,7 +74,7 @@ int GraphBuilder::conv(const std::string& name, int x, const ConvSpec& spec,
   node.activation = spec.activation;
   node.weights = static_cast<int>(graph_.weights.size());
   graph_.weights.push_back({name, spec.outChannels, in.channels, spec.kernelH, spec.kernelW,
-                            std::move(weights), std::move(bias)});
+                            std::move(weights), std::move(readLater), std::move(bias)});
   const auto& g = node.geometry;
   int h = ops::convOutputSize(in.height, g.kernelH, g.strideH, g.padTop, g.padBottom);
   int w = ops::convOutputSize(in.width, g.kernelW, g.strideW, g.padLeft, g.padRight);
@@ -82,11 +83,12 @@ int GraphBuilder::conv(const std::string& name, int x, const ConvSpec& spec,
 
 int GraphBuilder::residualConv(const std::string& name, int x, int residual, float scale,
                                ops::Activation activation, std::vector<float> weights,
-                               std::vector<float> bias) {
+                               std::vector<float> bias,
+                               ReadLater readLater) {
   // A copy: conv() appends to graph_.tensors, which would leave a reference dangling.
   const Tensor res = graph_.tensors.at(residual);
   int out = conv(name, x, {res.channels, 1, 1, 1, Padding::Valid, activation}, std::move(weights),
-                 std::move(bias));
+                 std::move(bias), std::move(readLater));
   const Tensor& y = graph_.tensors[out];
   if (y.height != res.height || y.width != res.width) {
     throw Error("node '" + name + "': residual " + describe(residual) +
@@ -99,13 +101,14 @@ int GraphBuilder::residualConv(const std::string& name, int x, int residual, flo
 }
 
 int GraphBuilder::linear(const std::string& name, int x, int outFeatures,
-                         std::vector<float> weights, std::vector<float> bias) {
+                         std::vector<float> weights, std::vector<float> bias,
+                         ReadLater readLater) {
   const Tensor& in = graph_.tensors.at(x);
   if (in.height != 1 || in.width != 1) {
     throw Error("node '" + name + "': a linear layer needs a [C, 1, 1] input, got " + describe(x));
   }
   return conv(name, x, {outFeatures, 1, 1, 1, Padding::Valid, ops::Activation::None},
-              std::move(weights), std::move(bias));
+              std::move(weights), std::move(bias), std::move(readLater));
 }
 
 int GraphBuilder::maxPool(const std::string& name, int x, int kernel, int stride, int pad) {

@@ -1,6 +1,7 @@
 #pragma once
 // Builds a Graph with shape inference. Model files (src/models/) use only this API.
 // Every method checks its input shapes and throws vkc::Error naming the node and the shapes.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,15 +23,18 @@ class GraphBuilder {
  public:
   int input(int channels, int height, int width);
 
-  // `weights` must be [outC, inC, kh, kw] (already batch-norm folded) and `bias` [outC] or empty.
+  // `weights` must be [outC, inC, kh, kw] (already batch-norm folded) and `bias` [outC] or empty;
+  // or `weights` empty and `readLater` gives them when packed (ConvWeights::readLater).
+  using ReadLater = std::function<std::vector<float>()>;
   int conv(const std::string& name, int x, const ConvSpec& spec, std::vector<float> weights,
-           std::vector<float> bias);
+           std::vector<float> bias, ReadLater readLater = {});
   // The residual join of Inception-ResNet: act(residual + scale * (conv1x1(x) + bias)).
   int residualConv(const std::string& name, int x, int residual, float scale,
-                   ops::Activation activation, std::vector<float> weights, std::vector<float> bias);
+                   ops::Activation activation, std::vector<float> weights, std::vector<float> bias,
+                   ReadLater readLater = {});
   // Fully connected on a [C, 1, 1] tensor: a 1x1 convolution without activation.
   int linear(const std::string& name, int x, int outFeatures, std::vector<float> weights,
-             std::vector<float> bias);
+             std::vector<float> bias, ReadLater readLater = {});
 
   int maxPool(const std::string& name, int x, int kernel, int stride, int pad);
   int avgPool(const std::string& name, int x, int kernel, int stride, int pad,

@@ -2,6 +2,7 @@
 // The network IR: tensors (per-image shape [C, H, W]; the batch is chosen when compiling) and
 // nodes in execution order. A tensor can be a channel slice of another (its `parent`): this is
 // how concat costs nothing, every branch writing straight into its part of the output.
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,8 +49,9 @@ const char* opKindName(OpKind kind);
 struct ConvWeights {
   std::string name;  // module path, e.g. "mixed_5b.branch1.1"
   int outC = 0, inC = 0, kernelH = 1, kernelW = 1;
-  std::vector<float> weights;  // [outC, inC, kh, kw], BN already folded in
-  std::vector<float> bias;     // [outC]
+  std::vector<float> weights;  // [outC, inC, kh, kw], BN already folded in; or empty, and
+  std::function<std::vector<float>()> readLater;  // gives them when packed (graph::WeightStore)
+  std::vector<float> bias;                        // [outC]
   ops::WinogradPlan winograd;  // enabled: packed as Winograd's U (ops::packWinogradWeights)
 };
 

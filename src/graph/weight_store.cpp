@@ -98,17 +98,20 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     const ConvWeights& w = graph.weights[i];
     const Entry& e = entries_[i];
     uint8_t* weights = bytes + e.weights.offset;
+    std::vector<float> readNow;  // this layer's only host copy, where the graph has none
+    if (w.readLater) readNow = w.readLater();
+    const std::vector<float>& values = w.readLater ? readNow : w.weights;
     const bool inPlace = !w.winograd.enabled() && precision == ops::Precision::Fp32;
     if (inPlace) {
       // Packed in place (the common case, no second copy of the layer) into a range sized by
       // ops::packedConvWeightCount itself (packedWeightBytes).
-      ops::packConvWeightsInto(w.weights, w.outC, w.inC, w.kernelH, w.kernelW,
+      ops::packConvWeightsInto(values, w.outC, w.inC, w.kernelH, w.kernelW,
                                reinterpret_cast<float*>(weights));
     } else {
       const std::vector<float> packed =
           w.winograd.enabled()
-              ? ops::packWinogradWeights(w.weights, w.outC, w.inC, w.winograd)
-              : ops::packConvWeights(w.weights, w.outC, w.inC, w.kernelH, w.kernelW);
+              ? ops::packWinogradWeights(values, w.outC, w.inC, w.winograd)
+              : ops::packConvWeights(values, w.outC, w.inC, w.kernelH, w.kernelW);
       if (packed.size() * elementBytes != e.weights.range) {
         throw Error("internal: packed size of layer '" + w.name + "' differs from its placement");
       }

@@ -14,7 +14,7 @@ constexpr int kEmbedding = 512;  // facenet's embedding size: last_linear / last
 
 graph::Graph buildInceptionResNetV1(const io::WeightSource& weights, ModelConfig& config) {
   graph::GraphBuilder b;
-  WeightLoader w(weights);
+  WeightLoader w(weights, config.readWeightsWhenPacked);
   Net n{b, w, config.widthDivisor};
   const int repeatsA = config.repeats[0] ? config.repeats[0] : 5;
   const int repeatsB = config.repeats[1] ? config.repeats[1] : 10;

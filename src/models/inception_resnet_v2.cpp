@@ -10,7 +10,7 @@ namespace vkc::models {
 
 graph::Graph buildInceptionResNetV2(const io::WeightSource& weights, ModelConfig& config) {
   graph::GraphBuilder b;
-  WeightLoader w(weights);
+  WeightLoader w(weights, config.readWeightsWhenPacked);
   Net n{b, w, config.widthDivisor};
   const int repeatsA = config.repeats[0] ? config.repeats[0] : 10;
   const int repeatsB = config.repeats[1] ? config.repeats[1] : 20;

@@ -52,7 +52,7 @@ int inceptionE(Net& n, const std::string& p, int x) {
 
 graph::Graph buildInceptionV3(const io::WeightSource& weights, ModelConfig& config) {
   graph::GraphBuilder b;
-  WeightLoader w(weights);
+  WeightLoader w(weights, config.readWeightsWhenPacked);
   Net n{b, w};
   config.numClasses = w.outFeatures("fc.weight", config.numClasses);
   int x = b.input(3, config.inputSize, config.inputSize);

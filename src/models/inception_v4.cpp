@@ -51,7 +51,7 @@ int inceptionC(Net& n, const std::string& p, int x) {
 
 graph::Graph buildInceptionV4(const io::WeightSource& weights, ModelConfig& config) {
   graph::GraphBuilder b;
-  WeightLoader w(weights);
+  WeightLoader w(weights, config.readWeightsWhenPacked);
   Net n{b, w, config.widthDivisor};
   const int repeatsA = config.repeats[0] ? config.repeats[0] : 4;
   const int repeatsB = config.repeats[1] ? config.repeats[1] : 7;

@@ -16,6 +16,9 @@ struct ModelConfig {
   // channel count divided by widthDivisor, and the A/B/C block repeats.
   int widthDivisor = 1;
   std::array<int, 3> repeats{0, 0, 0};  // 0: the model's default
+  // Convolution weights read from the source only when packed (models::WeightLoader): the
+  // source must outlive graph::WeightStore's packing of the graph.
+  bool readWeightsWhenPacked = false;
 };
 
 struct Model {

@@ -32,19 +32,23 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 
 }  // namespace
 
-std::vector<float> WeightLoader::tensor(const std::string& name,
-                                        const std::vector<int64_t>& shape) {
+bool WeightLoader::check(const std::string& name, const std::vector<int64_t>& shape) {
   requested_.insert(name);
   if (!source_.has(name)) {
     problems_.push_back("missing tensor '" + name + "' " + shapeString(shape));
-    return std::vector<float>(numel(shape), 0.0f);
+    return false;
   }
   if (auto actual = source_.shape(name); actual && *actual != shape) {
     problems_.push_back("tensor '" + name + "' has shape " + shapeString(*actual) + ", expected " +
                         shapeString(shape));
-    return std::vector<float>(numel(shape), 0.0f);
+    return false;
   }
-  return source_.read(name, shape);
+  return true;
+}
+
+std::vector<float> WeightLoader::tensor(const std::string& name,
+                                        const std::vector<int64_t>& shape) {
+  return check(name, shape) ? source_.read(name, shape) : std::vector<float>(numel(shape), 0.0f);
 }
 
 FoldedConv WeightLoader::plain(const std::string& prefix, int outC, int inC, int kh, int kw,
@@ -52,7 +56,12 @@ FoldedConv WeightLoader::plain(const std::string& prefix, int outC, int inC, int
   FoldedConv conv;
   std::vector<int64_t> shape = {outC, inC, kh, kw};
   if (kh == 0) shape = {outC, inC};  // linear layer
-  conv.weights = tensor(prefix + ".weight", shape);
+  const std::string name = prefix + ".weight";
+  if (readWhenPacked_ && check(name, shape)) {
+    conv.readLater = [&source = source_, name, shape] { return source.read(name, shape); };
+  } else {
+    conv.weights = tensor(name, shape);
+  }
   conv.bias = withBias ? tensor(prefix + ".bias", {outC}) : std::vector<float>(outC, 0.0f);
   return conv;
 }
@@ -64,7 +73,17 @@ void WeightLoader::foldBatchNorm(const std::string& prefix, FoldedConv& conv) {
   auto mean = tensor(prefix + ".running_mean", {c});
   auto var = tensor(prefix + ".running_var", {c});
   requested_.insert(prefix + ".num_batches_tracked");
-  ops::foldBatchNorm(conv.weights, conv.bias, gamma, beta, mean, var, kBatchNormEps);
+  if (!conv.readLater) {
+    ops::foldBatchNorm(conv.weights, conv.bias, gamma, beta, mean, var, kBatchNormEps);
+    return;
+  }
+  std::vector<double> scales =
+      ops::foldBatchNormIntoBias(conv.bias, gamma, beta, mean, var, kBatchNormEps);
+  conv.readLater = [read = std::move(conv.readLater), scales = std::move(scales)] {
+    std::vector<float> weights = read();
+    ops::scaleOutputChannels(weights, scales);
+    return weights;
+  };
 }
 
 FoldedConv WeightLoader::convUnit(const std::string& prefix, int outC, int inC, int kh, int kw) {

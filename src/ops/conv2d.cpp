@@ -255,23 +255,44 @@ std::vector<float> padBias(const std::vector<float>& bias, int outC) {
   return padded;
 }
 
-void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
-                   const std::vector<float>& gamma, const std::vector<float>& beta,
-                   const std::vector<float>& mean, const std::vector<float>& var, double eps) {
+std::vector<double> foldBatchNormIntoBias(std::vector<float>& bias,
+                                          const std::vector<float>& gamma,
+                                          const std::vector<float>& beta,
+                                          const std::vector<float>& mean,
+                                          const std::vector<float>& var, double eps) {
   const size_t outC = gamma.size();
   if (beta.size() != outC || mean.size() != outC || var.size() != outC || outC == 0 ||
-      weights.size() % outC != 0) {
+      bias.size() > outC) {
     throw Error("foldBatchNorm: batch-norm parameters do not match the convolution");
   }
   bias.resize(outC, 0.0f);
-  const size_t perChannel = weights.size() / outC;
+  std::vector<double> scales(outC);
   for (size_t c = 0; c < outC; ++c) {
-    double g = gamma[c] / std::sqrt(static_cast<double>(var[c]) + eps);
-    for (size_t k = 0; k < perChannel; ++k) {
-      weights[c * perChannel + k] = static_cast<float>(weights[c * perChannel + k] * g);
-    }
-    bias[c] = static_cast<float>(beta[c] + (static_cast<double>(bias[c]) - mean[c]) * g);
+    scales[c] = gamma[c] / std::sqrt(static_cast<double>(var[c]) + eps);
+    bias[c] = static_cast<float>(beta[c] + (static_cast<double>(bias[c]) - mean[c]) * scales[c]);
   }
+  return scales;
+}
+
+void scaleOutputChannels(std::vector<float>& weights, const std::vector<double>& scales) {
+  if (scales.empty() || weights.size() % scales.size() != 0) {
+    throw Error("foldBatchNorm: batch-norm parameters do not match the convolution");
+  }
+  const size_t perChannel = weights.size() / scales.size();
+  for (size_t c = 0; c < scales.size(); ++c) {
+    for (size_t k = 0; k < perChannel; ++k) {
+      weights[c * perChannel + k] = static_cast<float>(weights[c * perChannel + k] * scales[c]);
+    }
+  }
+}
+
+void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
+                   const std::vector<float>& gamma, const std::vector<float>& beta,
+                   const std::vector<float>& mean, const std::vector<float>& var, double eps) {
+  if (gamma.empty() || weights.size() % gamma.size() != 0) {
+    throw Error("foldBatchNorm: batch-norm parameters do not match the convolution");
+  }
+  scaleOutputChannels(weights, foldBatchNormIntoBias(bias, gamma, beta, mean, var, eps));
 }
 
 vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,

@@ -39,10 +39,18 @@ void packConvWeightsInto(const std::vector<float>& weights, int outC, int inC, i
 std::vector<float> padBias(const std::vector<float>& bias, int outC);
 
 // BatchNorm (eval) folded into the preceding convolution: w' = w * g, b' = beta + (b - mean) * g,
-// g = gamma / sqrt(var + eps), computed in double.
+// g = gamma / sqrt(var + eps), computed in double. In two steps where the weights are read
+// later (models::WeightLoader): foldBatchNormIntoBias returns the g of each output channel and
+// scaleOutputChannels applies them, giving the same floats as foldBatchNorm.
 void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
                    const std::vector<float>& gamma, const std::vector<float>& beta,
                    const std::vector<float>& mean, const std::vector<float>& var, double eps);
+std::vector<double> foldBatchNormIntoBias(std::vector<float>& bias,
+                                          const std::vector<float>& gamma,
+                                          const std::vector<float>& beta,
+                                          const std::vector<float>& mean,
+                                          const std::vector<float>& var, double eps);
+void scaleOutputChannels(std::vector<float>& weights, const std::vector<double>& scales);
 
 // Register blocks per invocation. CPU drivers (lavapipe) want large ones: a fetch costs ~24
 // FMAs there and spilled accumulators stay in L1 (benchmarks/RESULTS.md). GPUs have at most 255

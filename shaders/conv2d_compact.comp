@@ -5,18 +5,19 @@
 // of conv2d_segments' time, which unrolls each shape's taps and register block
 // (NetworkOptions::start = StartMode::AtOnce, the first result in seconds). Its time is the
 // taps' multiply-adds, not their fetches (benchmarks/RESULTS.md).
-// Each invocation computes 16 output channels (half a packed block of 32) for 4 consecutive
-// output pixels of one row; per tap it fetches 4 inputs and 4 weight texels for 16 vec4 FMAs.
+// Each invocation computes 16 output channels (half a packed block of 32) for TN (4 or 2,
+// ops::ConvTiling::compactPixels) consecutive output pixels of one row; per tap it fetches TN
+// inputs and 4 weight texels for 4 TN vec4 FMAs.
 // Epilogue (epilogue.glsl): out = act(residual + scale * (acc + bias)).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 
 VKC_WORKGROUP_FROM_SPEC
+layout(constant_id = 3) const int TN = 4;  // output pixels per invocation, along a row
 #define CONV_RUNTIME_SHAPE
 #include "conv_io.glsl"
 
-const int TN = 4;   // output pixels per invocation, along a row
 const int CB = 16;  // output channels per invocation: half a packed block
 
 void main() {

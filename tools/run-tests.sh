@@ -4,9 +4,9 @@
 #   2. the same suite built with clang under ASan + UBSan (BUILD_DIR-asan), except the
 #      299x299 goldens, which take ~8 min each there (their networks run at 75x75 in
 #      SmallNetworkTest instead), and the op variants whose host code another variant runs too
-#      (large blocks, storage fp16, minimum limits, uniform-texel fp16: they differ in shaders
-#      only) and the emulated
-#      GPU profiles (the small-network tests' host code under other limits); then every
+#      (large blocks, storage fp16, minimum limits, uniform-texel fp16, 2-pixel compact blocks:
+#      they differ in shaders only) and the emulated GPU profiles (the small-network tests'
+#      host code under other limits); then every
 #      fuzzer for VKC_FUZZ_SECONDS (default 60) each;
 #   3. the concurrency tests built under TSan (BUILD_DIR-tsan), with a load that packs weights
 #      and creates pipelines on several threads (StartupProgress);
@@ -43,7 +43,7 @@ if stage 2; then
     sanitized_build '$BUILD-asan' address,undefined -DVKC_BUILD_FUZZERS=ON && \
     cmake --build '$BUILD-asan' -j$JOBS >/dev/null"
   timed "tests under ASan+UBSan" ctest --test-dir "$BUILD-asan" --output-on-failure -j"$JOBS" \
-    -E '^Models/(Golden(Fp16)?|MinimumLimits)Test\.|^WeightsFileTest\.LoadsGoldenWeights|^minimum_limits\.|^storage_reads\.|^cli\.minimum_limits\.|^Profiles/|^Ops/.*__(texel_fp32_large|storage_fp32_large|storage_fp16|minimum_limits_fp32|uniform_texel_fp16)'
+    -E '^Models/(Golden(Fp16)?|MinimumLimits)Test\.|^WeightsFileTest\.LoadsGoldenWeights|^minimum_limits\.|^storage_reads\.|^cli\.minimum_limits\.|^Profiles/|^Ops/.*__(texel_fp32_large|storage_fp32_large|storage_fp16|minimum_limits_fp32|uniform_texel_fp16|texel_fp32_compact_2px)'
   timed "fuzzers under ASan+UBSan" tools/run-fuzzers.sh "$BUILD-asan" "${VKC_FUZZ_SECONDS:-60}"
 fi
 if stage 3; then

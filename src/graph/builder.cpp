@@ -49,8 +49,7 @@ int GraphBuilder::input(int channels, int height, int width) {
 }
 
 int GraphBuilder::conv(const std::string& name, int x, const ConvSpec& spec,
-                       std::vector<float> weights, std::vector<float> bias,
-                       ReadLater readLater) {
+                       std::vector<float> weights, std::vector<float> bias, ReadLater readLater) {
   const Tensor& in = graph_.tensors.at(x);
   const size_t expected = size_t(spec.outChannels) * in.channels * spec.kernelH * spec.kernelW;
   if (readLater ? !weights.empty() : weights.size() != expected) {
@@ -83,8 +82,7 @@ int GraphBuilder::conv(const std::string& name, int x, const ConvSpec& spec,
 
 int GraphBuilder::residualConv(const std::string& name, int x, int residual, float scale,
                                ops::Activation activation, std::vector<float> weights,
-                               std::vector<float> bias,
-                               ReadLater readLater) {
+                               std::vector<float> bias, ReadLater readLater) {
   // A copy: conv() appends to graph_.tensors, which would leave a reference dangling.
   const Tensor res = graph_.tensors.at(residual);
   int out = conv(name, x, {res.channels, 1, 1, 1, Padding::Valid, activation}, std::move(weights),
@@ -101,8 +99,7 @@ int GraphBuilder::residualConv(const std::string& name, int x, int residual, flo
 }
 
 int GraphBuilder::linear(const std::string& name, int x, int outFeatures,
-                         std::vector<float> weights, std::vector<float> bias,
-                         ReadLater readLater) {
+                         std::vector<float> weights, std::vector<float> bias, ReadLater readLater) {
   const Tensor& in = graph_.tensors.at(x);
   if (in.height != 1 || in.width != 1) {
     throw Error("node '" + name + "': a linear layer needs a [C, 1, 1] input, got " + describe(x));

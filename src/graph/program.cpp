@@ -18,6 +18,12 @@ namespace {
 // 2.0-2.8 -> 1.6-2.4 s), IR-v1 (20) and v3 (26) did not, and v3's first start reached 6.1 s
 // (benchmarks/RESULTS.md).
 constexpr long kSevenTapSegmentsFrom = 32;
+// Compact kernels: networks under this many FLOP per image (the bundled Fashion-MNIST models,
+// ~0.01 GFLOP; the Inception networks at 299 take 11-25) get 2-pixel conv2d_compact blocks,
+// whose build costs lavapipe ~0.75 s less on a first start (README main command 2.2-2.4 ->
+// 1.3-1.7 s); the large networks keep 4 pixels, ~20% faster 3x3 layers on every start
+// (benchmarks/RESULTS.md).
+constexpr double kTwoPixelCompactBelowFlops = 1e9;
 
 // The register blocks of the graph's convolutions, the same for every frame.
 ops::ConvTiling tilingFor(const Graph& graph, const vk::DevicePolicy& policy, bool compact) {
@@ -27,6 +33,7 @@ ops::ConvTiling tilingFor(const Graph& graph, const vk::DevicePolicy& policy, bo
       return n.kind == OpKind::Conv && ops::factorizedSevenTap(n.geometry);
     });
     tiling.sevenTapSegments = sevenTap >= kSevenTapSegmentsFrom;
+    if (graph.flopsPerImage() < kTwoPixelCompactBelowFlops) tiling.compactPixels = 2;
   }
   return tiling;
 }

@@ -109,9 +109,8 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
                                reinterpret_cast<float*>(weights));
     } else {
       const std::vector<float> packed =
-          w.winograd.enabled()
-              ? ops::packWinogradWeights(values, w.outC, w.inC, w.winograd)
-              : ops::packConvWeights(values, w.outC, w.inC, w.kernelH, w.kernelW);
+          w.winograd.enabled() ? ops::packWinogradWeights(values, w.outC, w.inC, w.winograd)
+                               : ops::packConvWeights(values, w.outC, w.inC, w.kernelH, w.kernelW);
       if (packed.size() * elementBytes != e.weights.range) {
         throw Error("internal: packed size of layer '" + w.name + "' differs from its placement");
       }

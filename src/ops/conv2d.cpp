@@ -14,7 +14,6 @@ namespace {
 // or 32 channels per invocation, conv2d_segments.comp 16 (half a block) or, strided, 32.
 constexpr int kChannelBlock = 32;
 constexpr int kSegmentChannels = 16;
-constexpr int kCompactPixels = 4;  // conv2d_compact.comp: TN pixels x 16 channels
 
 // shaders/conv_io.glsl's push constants: the tensors, (conv2d_compact only) the kernel's shape,
 // then the epilogue.
@@ -255,8 +254,7 @@ std::vector<float> padBias(const std::vector<float>& bias, int outC) {
   return padded;
 }
 
-std::vector<double> foldBatchNormIntoBias(std::vector<float>& bias,
-                                          const std::vector<float>& gamma,
+std::vector<double> foldBatchNormIntoBias(std::vector<float>& bias, const std::vector<float>& gamma,
                                           const std::vector<float>& beta,
                                           const std::vector<float>& mean,
                                           const std::vector<float>& var, double eps) {
@@ -339,12 +337,12 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
     d.setPush(push);
     d.kernel = &kernels.get({shaderFor("conv2d_compact", precision, reads),
                              {lanes, 1, 1},
-                             {},
+                             {uint32_t(tiling.compactPixels)},
                              uint32_t(d.buffers.size()),
                              sizeof(CompactConvPush),
                              readFormats(reads, views),
                              texelDescriptorType(reads)});
-    const uint64_t segments = uint64_t(out.batch) * outH * vk::divUp(outW, kCompactPixels);
+    const uint64_t segments = uint64_t(out.batch) * outH * vk::divUp(outW, tiling.compactPixels);
     d.groups = vk::foldedGroups(vk::divUp(segments, lanes),
                                 vk::divUp(out.channels, kSegmentChannels), 1, *d.kernel, 2);
     return d;

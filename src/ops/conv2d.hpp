@@ -45,8 +45,7 @@ std::vector<float> padBias(const std::vector<float>& bias, int outC);
 void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
                    const std::vector<float>& gamma, const std::vector<float>& beta,
                    const std::vector<float>& mean, const std::vector<float>& var, double eps);
-std::vector<double> foldBatchNormIntoBias(std::vector<float>& bias,
-                                          const std::vector<float>& gamma,
+std::vector<double> foldBatchNormIntoBias(std::vector<float>& bias, const std::vector<float>& gamma,
                                           const std::vector<float>& beta,
                                           const std::vector<float>& mean,
                                           const std::vector<float>& var, double eps);
@@ -73,6 +72,10 @@ struct ConvTiling {
   // pipelines serving all those layers, which graph::Program asks for where a network has
   // enough of them to pay for building the two.
   bool sevenTapSegments = false;
+  // Compact: output pixels per conv2d_compact invocation (x 16 channels), 4 or 2. With 4 its
+  // 64 accumulators cost lavapipe's LLVM ~1.3 s on a first start, with 2 ~0.5 s, and 3x3
+  // layers run ~20% slower: graph::Program takes 2 for networks too small for that to matter.
+  int compactPixels = 4;
 };
 constexpr ConvTiling kLargeTiling{3, 32, 12, 32}, kSmallTiling{1, 16, 4, 16},
     kCompactTiling{1, 16, 4, 16, true};

@@ -12,6 +12,7 @@ namespace vkc::test {
 
 const std::vector<OpVariant>& opVariants() {
   using ops::Precision;
+  constexpr ops::ConvTiling kCompactTwoPixels{1, 16, 4, 16, true, false, 2};  // small networks
   static const std::vector<OpVariant> variants = {
       {"texel_fp32_large", Precision::Fp32, false, false, ops::kLargeTiling},
       {"texel_fp32_small", Precision::Fp32, false, false, ops::kSmallTiling},
@@ -22,6 +23,7 @@ const std::vector<OpVariant>& opVariants() {
       {"storage_fp16", Precision::Fp16, true, false, ops::kSmallTiling},
       {"texel_fp32_compact", Precision::Fp32, false, false, ops::kCompactTiling},
       {"storage_fp16_compact", Precision::Fp16, true, false, ops::kCompactTiling},
+      {"texel_fp32_compact_2px", Precision::Fp32, false, false, kCompactTwoPixels},
       {"uniform_texel_fp32", Precision::Fp32, false, false, ops::kSmallTiling, true},
       {"uniform_texel_fp16", Precision::Fp16, false, false, ops::kSmallTiling, true},
   };

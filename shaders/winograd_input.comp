@@ -20,11 +20,13 @@ layout(push_constant) uniform Params {
   int batch, inC, inH, inW;
   int padTop, padLeft;
   int inOffset, outOffset;  // outOffset: a multiple of 4 (checked on the host)
+  TileGrid grid;
 } p;
 
 void main() {
-  const int pixels = p.batch * int(TILES_H * TILES_W);
-  const int plane = planeSize(p.batch, int(TILES_H * TILES_W));
+  const int tilesPerImage = int(p.grid.tilesH * p.grid.tilesW);
+  const int pixels = p.batch * tilesPerImage;
+  const int plane = planeSize(p.batch, tilesPerImage);
   const int quad = globalX();
   if (quad * 4 >= plane) return;
   const int c = int(gl_GlobalInvocationID.y);
@@ -32,7 +34,7 @@ void main() {
 
   vec4 d[ALPHA_H][ALPHA_W];  // component q: the window of the quad's pixel q
   [[unroll]] for (int q = 0; q < 4; ++q) {
-    const Tile tile = tileOf(uint(min(quad * 4 + q, pixels - 1)));  // the padding repeats one
+    const Tile tile = tileOf(uint(min(quad * 4 + q, pixels - 1)), p.grid);  // the padding repeats one
     const int top = tile.top - p.padTop, left = tile.left - p.padLeft;
     const int image = tensorIndex(p.inOffset, c, tile.image, p.batch, p.inH * p.inW, 0);
     [[unroll]] for (int a = 0; a < ALPHA_H; ++a) {

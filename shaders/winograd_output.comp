@@ -21,12 +21,14 @@ layout(std430, binding = 3) readonly buffer Residual { ACT res[]; };
 layout(push_constant) uniform Params {
   int batch, outC, outH, outW;
   int productsOffset, outOffset;  // productsOffset: a multiple of 4
+  TileGrid grid;
   Epilogue epilogue;
 } p;
 
 void main() {
-  const int pixels = p.batch * int(TILES_H * TILES_W);
-  const int quads = planeSize(p.batch, int(TILES_H * TILES_W)) / 4;
+  const int tilesPerImage = int(p.grid.tilesH * p.grid.tilesW);
+  const int pixels = p.batch * tilesPerImage;
+  const int quads = planeSize(p.batch, tilesPerImage) / 4;
   const int quad = globalX();
   if (quad >= quads) return;
   const int o = int(gl_GlobalInvocationID.y);
@@ -59,7 +61,7 @@ void main() {
   const int outHW = p.outH * p.outW;
   [[unroll]] for (int q = 0; q < 4; ++q) {
     if (quad * 4 + q >= pixels) break;
-    const Tile tile = tileOf(uint(quad * 4 + q));
+    const Tile tile = tileOf(uint(quad * 4 + q), p.grid);
     const int n = tile.image;
     [[unroll]] for (int i = 0; i < MH; ++i) {
       if (tile.top + i >= p.outH) break;

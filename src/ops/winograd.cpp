@@ -56,21 +56,34 @@ std::vector<const Variant*> variantsFor(int taps) {
   return found;
 }
 
+// shaders/winograd_tiles.glsl's TileGrid.
+struct TileGridPush {
+  uint32_t tilesH, tilesW;
+  DivisionMagic perImage, perRow;
+};
+
+TileGridPush tileGrid(const WinogradPlan& plan, int outH, int outW) {
+  const uint32_t tilesH = plan.tilesH(outH), tilesW = plan.tilesW(outW);
+  return {tilesH, tilesW, divisionMagic(tilesH * tilesW), divisionMagic(tilesW)};
+}
+
 struct InputPush {
   int batch, inC, inH, inW;
   int padTop, padLeft;
   int inOffset, outOffset;
+  TileGridPush grid;
 };
 
 struct OutputPush {
   int batch, outC, outH, outW;
   int productsOffset, outOffset;
+  TileGridPush grid;
   EpiloguePush epilogue;
 };
 
-// A transform shader's pipeline (spec constants 3..8, shaders/winograd_tiles.glsl: the plan and
-// the intermediate tensors' height and width) and its grid of 8 quads x 8 channels per workgroup;
-// binding 0 is a texel buffer of `components` elements per texel.
+// A transform shader's pipeline (spec constants 3..6, shaders/winograd_tiles.glsl: the plan; one
+// pipeline for every size) and its grid of 8 quads x 8 channels per workgroup; binding 0 is a
+// texel buffer of `components` elements per texel.
 vk::Dispatch transformDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                                const char* shader, Precision precision, const WinogradPlan& plan,
                                int outH, int outW, int batch, int channels, uint32_t bindings,
@@ -84,7 +97,7 @@ vk::Dispatch transformDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& d
   d.kernel = &kernels.get({shaderFor(shader, precision, reads),
                            {kQuadsPerGroup, kChannelsPerGroup, 1},
                            {uint32_t(plan.tileH), uint32_t(plan.tileW), uint32_t(plan.tapsH),
-                            uint32_t(plan.tapsW), uint32_t(tilesH), uint32_t(tilesW)},
+                            uint32_t(plan.tapsW)},
                            bindings,
                            pushBytes,
                            readFormats(reads, {view}),
@@ -171,6 +184,21 @@ std::vector<float> packWinogradWeights(const std::vector<float>& weights, int ou
   return packed;
 }
 
+DivisionMagic divisionMagic(uint32_t d) {
+  if (d == 0 || d >= (1u << 31)) throw Error("divisionMagic: divisor out of range");
+  if (d == 1) return {};
+  uint32_t l = 0;  // ceil(log2(d)): 2^(l-1) < d <= 2^l, so the magic fits 32 bits
+  while ((uint64_t{1} << l) < d)
+    ++l;
+  const uint64_t magic = ((uint64_t{1} << (31 + l)) + d - 1) / d;  // ceil(2^(31+l) / d)
+  return {static_cast<uint32_t>(magic), l - 1};
+}
+
+uint32_t divideByMagic(uint32_t n, DivisionMagic m) {
+  if (m.magic == 0) return n;
+  return static_cast<uint32_t>((uint64_t{n} * m.magic) >> 32) >> m.shift;
+}
+
 vk::Dispatch winogradInputDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                                    const TensorRef& in, const ConvGeometry& g,
                                    const WinogradPlan& plan, const TensorRef& transformed) {
@@ -186,7 +214,7 @@ vk::Dispatch winogradInputDispatch(vk::KernelCache& kernels, const vk::DeviceInf
                                      outW, in.batch, in.channels, 2, sizeof(InputPush), x, 1);
   d.buffers = {x, transformed.slice};
   d.setPush(InputPush{in.batch, in.channels, in.height, in.width, g.padTop, g.padLeft,
-                      in.elementOffset, transformed.elementOffset});
+                      in.elementOffset, transformed.elementOffset, tileGrid(plan, outH, outW)});
   return d;
 }
 
@@ -207,7 +235,8 @@ vk::Dispatch winogradOutputDispatch(vk::KernelCache& kernels, const vk::DeviceIn
                         out.width, out.batch, out.channels, 4, sizeof(OutputPush), m, 4);
   d.buffers = {m, bias, out.slice, residual ? residual->slice : out.slice};
   d.setPush(OutputPush{out.batch, out.channels, out.height, out.width, products.elementOffset,
-                       out.elementOffset, epiloguePush(epilogue, true)});
+                       out.elementOffset, tileGrid(plan, out.height, out.width),
+                       epiloguePush(epilogue, true)});
   return d;
 }
 

@@ -12,6 +12,7 @@
 // host. Why: on CPU drivers the convolutions are bound by loads and FMAs alike, and the products
 // run in the 1x1 kernel, the fastest one (benchmarks/RESULTS.md). The matrices come from
 // tools/gen-winograd.py, which states their accuracy.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,16 @@ bool winogradPays(const WinogradPlan& plan, int inC, int outC, int outH, int out
 // plan.points() groups for conv1x1Dispatch: per point, packConvWeights of U[p] = [outC][inC].
 std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC,
                                        const WinogradPlan& plan);
+
+// n / d as the transform shaders divide a pixel index by the tiles per image and per row
+// (shaders/winograd_tiles.glsl): the high word of n * magic shifted right by `shift`, exact for
+// every n < 2^31 (Granlund and Montgomery, "Division by invariant integers using
+// multiplication", 1994, theorem 4.2); magic 0 divides by 1. For 1 <= d < 2^31.
+struct DivisionMagic {
+  uint32_t magic = 0, shift = 0;
+};
+DivisionMagic divisionMagic(uint32_t d);
+uint32_t divideByMagic(uint32_t n, DivisionMagic m);  // the shaders' arithmetic, for tests
 
 // `transformed`: [points * in.channels, tilesH, tilesW].
 vk::Dispatch winogradInputDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,

@@ -18,6 +18,7 @@
 #include "support/gpu_runner.hpp"
 #include "support/op_variants.hpp"
 #include "support/vulkan_env.hpp"
+#include "vkception/error.hpp"
 
 namespace vkc::test {
 namespace {
@@ -665,6 +666,45 @@ INSTANTIATE_TEST_SUITE_P(Ops, WinogradConvTest,
                                                    !v.tiling.compact;  // never with Winograd
                                           }))),
                          nameOf);
+
+// The transforms split a pixel index into (image, tile row, tile column) by multiply-and-shift
+// reciprocals of the tile counts (shaders/winograd_tiles.glsl): exact for every n < 2^31, which
+// the op tests' few small grids cannot show. Divisors: every one to 4096 (tile counts and their
+// products) and around powers of two up to 2^31 - 1; dividends: around multiples of d (where a
+// reciprocal rounded the wrong way shows), powers of two and the largest.
+TEST(WinogradTileDivision, MagicReciprocalsDivideExactly) {
+  std::vector<uint32_t> divisors;
+  for (uint32_t d = 1; d <= 4096; ++d)
+    divisors.push_back(d);
+  for (int b = 13; b <= 31; ++b) {
+    for (int64_t d : {(int64_t{1} << b) - 1, int64_t{1} << b, (int64_t{1} << b) + 1}) {
+      if (d < (int64_t{1} << 31)) divisors.push_back(uint32_t(d));
+    }
+  }
+  const uint32_t largest = (1u << 31) - 1;
+  int wrong = 0;
+  for (uint32_t d : divisors) {
+    const ops::DivisionMagic m = ops::divisionMagic(d);
+    std::vector<uint32_t> dividends = {0, 1, largest, largest - 1};
+    for (uint32_t k : {1u, 2u, 3u, 1000u, largest / d - 1, largest / d}) {
+      const uint64_t base = uint64_t{k} * d;
+      for (int64_t delta : {-1, 0, 1}) {
+        const int64_t n = int64_t(base) + delta;
+        if (n >= 0 && n <= largest) dividends.push_back(uint32_t(n));
+      }
+    }
+    for (int b = 0; b < 31; ++b)
+      dividends.push_back(1u << b);
+    for (uint32_t n : dividends) {
+      if (ops::divideByMagic(n, m) != n / d && ++wrong <= 5) {
+        ADD_FAILURE() << n << " / " << d << " gave " << ops::divideByMagic(n, m);
+      }
+    }
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_THROW(ops::divisionMagic(0), vkc::Error);
+  EXPECT_THROW(ops::divisionMagic(1u << 31), vkc::Error);
+}
 
 // The plan for a layer: the variant per axis with the fewest products among those whose products
 // plane (tiles per image) reaches 16 pixels, none for strides, unsupported taps or too few tiles.

@@ -141,18 +141,17 @@ struct PipelineTiming {
 
 // Where the time to a Network's first result went (Network::startup(), vkc-bench).
 struct StartupTimings {
-  double openMs = 0;          // weights file opened and mapped, header parsed
-  double buildMs = 0;         // graph built, tensors checked, batch norm folded into the biases
-  double winogradPlanMs = 0;  // convolutions lowered to Winograd
-  double packMs = 0;  // weights read, scaled by batch norm and packed for the kernels (Winograd's
-                      // U transforms included)
-  double uploadMs = 0;        // weights copied to device memory
-  double programMs = 0;       // first program: memory plan, buffers, recording; no pipelines
-  double pipelineMs = 0;      // waiting for the pipelines it needed (several created at once)
-  double pipelineCompileMs = 0;     // the same pipelines' creation summed over threads
-  int pipelines = 0;                // created for it (distinct shader + specialisation)
-  int shaderModules = 0;            // distinct shader builds among all the device's pipelines
-  uint64_t pipelineCacheBytes = 0;  // the device's VkPipelineCache after it
+  double openMs = 0;             // weights file opened and mapped, header parsed
+  double buildMs = 0;            // graph built, tensors checked, batch norm folded into the biases
+  double winogradPlanMs = 0;     // convolutions lowered to Winograd
+  double packMs = 0;             // weights read, batch-norm scaled, packed (Winograd's U too)
+  double uploadMs = 0;           // weights copied to device memory
+  double programMs = 0;          // first program: memory plan, buffers, recording; no pipelines
+  double pipelineMs = 0;         // waiting for the pipelines it needed (several created at once)
+  double pipelineCompileMs = 0;  // the same pipelines' creation summed over threads
+  int pipelines = 0;             // created for it (distinct shader + specialisation)
+  int shaderModules = 0;         // distinct shader builds among all the device's pipelines
+  uint64_t pipelineCacheBytes = 0;            // the device's VkPipelineCache after it
   std::vector<PipelineTiming> pipelineTimes;  // each of them, slowest first
   double firstRunMs = 0;                      // first submit to logits on the host
 };

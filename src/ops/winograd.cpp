@@ -94,14 +94,14 @@ vk::Dispatch transformDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& d
   variantOf(plan.tileW, plan.tapsW);
   const int tilesH = plan.tilesH(outH), tilesW = plan.tilesW(outW);
   vk::Dispatch d;
-  d.kernel = &kernels.get({shaderFor(shader, precision, reads),
-                           {kQuadsPerGroup, kChannelsPerGroup, 1},
-                           {uint32_t(plan.tileH), uint32_t(plan.tileW), uint32_t(plan.tapsH),
-                            uint32_t(plan.tapsW)},
-                           bindings,
-                           pushBytes,
-                           readFormats(reads, {view}),
-                           texelDescriptorType(reads)});
+  d.kernel = &kernels.get(
+      {shaderFor(shader, precision, reads),
+       {kQuadsPerGroup, kChannelsPerGroup, 1},
+       {uint32_t(plan.tileH), uint32_t(plan.tileW), uint32_t(plan.tapsH), uint32_t(plan.tapsW)},
+       bindings,
+       pushBytes,
+       readFormats(reads, {view}),
+       texelDescriptorType(reads)});
   d.groups = vk::foldedGroups(vk::divUp(planeElements(batch, tilesH, tilesW) / 4, kQuadsPerGroup),
                               vk::divUp(channels, kChannelsPerGroup), 1, *d.kernel, 2);
   return d;

@@ -49,7 +49,8 @@ graph::Graph buildInceptionResNetV1(const io::WeightSource& weights, ModelConfig
   // rather than folded into last_linear, so both upstream boundaries exist.
   const int features = n.channels(embedding);
   FoldedConv bn{std::vector<float>(size_t(features) * features, 0.0f),
-                std::vector<float>(features, 0.0f), {}};
+                std::vector<float>(features, 0.0f),
+                {}};
   for (int i = 0; i < features; ++i)
     bn.weights[size_t(i) * features + i] = 1.0f;
   w.foldBatchNorm("last_bn", bn);

@@ -34,7 +34,8 @@ void main() {
 
   vec4 d[ALPHA_H][ALPHA_W];  // component q: the window of the quad's pixel q
   [[unroll]] for (int q = 0; q < 4; ++q) {
-    const Tile tile = tileOf(uint(min(quad * 4 + q, pixels - 1)), p.grid);  // the padding repeats one
+    // The padding past the last pixel repeats it.
+    const Tile tile = tileOf(uint(min(quad * 4 + q, pixels - 1)), p.grid);
     const int top = tile.top - p.padTop, left = tile.left - p.padLeft;
     const int image = tensorIndex(p.inOffset, c, tile.image, p.batch, p.inH * p.inW, 0);
     [[unroll]] for (int a = 0; a < ALPHA_H; ++a) {

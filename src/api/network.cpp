@@ -147,13 +147,12 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   impl->startup.packMs = impl->weights->packMs();
   impl->startup.uploadMs = impl->weights->uploadMs();
   impl->maxBatch = impl->largestBatch();
-  // Host copies of the weights, and the file's mapping, are not needed once they are on the
-  // device.
+  // Host copies of the weights are not needed once they are on the device, nor the readers,
+  // which would outlive `source` (the file's mapping, released on return).
   for (auto& w : impl->model.graph.weights) {
     std::vector<float>().swap(w.weights);
     w.readLater = nullptr;
   }
-  source.reset();
   return Network(std::move(impl));
 }
 

@@ -20,8 +20,8 @@ namespace {
 constexpr long kSevenTapSegmentsFrom = 32;
 // Compact kernels: networks under this many FLOP per image (the bundled Fashion-MNIST models,
 // ~0.01 GFLOP; the Inception networks at 299 take 11-25) get 2-pixel conv2d_compact blocks,
-// whose build costs lavapipe ~0.75 s less on a first start (README main command 2.2-2.4 ->
-// 1.3-1.7 s); the large networks keep 4 pixels, ~20% faster 3x3 layers on every start
+// whose build costs lavapipe ~0.75 s less on a first start (README main command 1.48-2.47 ->
+// 1.12-1.65 s); the large networks keep 4 pixels, 15-25% faster 3x3 layers on every start
 // (benchmarks/RESULTS.md).
 constexpr double kTwoPixelCompactBelowFlops = 1e9;
 

@@ -70,10 +70,12 @@ void main() {
   // Per input line all taps are fetched first, then each accumulator takes its TAPS
   // multiply-adds in a row: CPU drivers keep the accumulators in memory, and loading and storing
   // them once per line instead of once per tap is what bounds the loop. (Once per input channel
-  // would hold LINES x TAPS weight blocks: too many registers on GPUs for 5x5.)
+  // would hold LINES x TAPS weight blocks: too many registers on GPUs for 5x5.) The lines stay a
+  // loop: unrolled, they made a 3x3's code three times as long for lavapipe's NIR and LLVM to
+  // build at the first start (v4 cold 95-108 -> 83-87 s), for no speed (benchmarks/RESULTS.md).
   for (int ci = 0; ci < p.inC; ++ci) {
     const int channelBase = imageBase + ci * planeSize(p.batch, inHW);
-    [[unroll]] for (int l = 0; l < LINES; ++l) {
+    [[dont_unroll]] for (int l = 0; l < LINES; ++l) {
       const int i = inAcross0 + l;
       const bool lineInside = !PADDED || (i >= 0 && i < inAcross);
       const int line = channelBase + clamp(i, 0, inAcross - 1) * acrossStride;

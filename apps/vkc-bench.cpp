@@ -98,8 +98,9 @@ int main(int argc, char** argv) {
   options.precision = precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
   options.winograd = !o.noWinograd;
   options.start = o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
-  const bool atOnce = options.start == vkc::StartMode::AtOnce;  // compact kernels, no Winograd
-  const bool winograd = options.winograd && options.precision == vkc::Precision::Fp32 && !atOnce;
+  // Compact kernels, Winograd along one axis only.
+  const bool atOnce = options.start == vkc::StartMode::AtOnce;
+  const bool winograd = options.winograd && options.precision == vkc::Precision::Fp32;
   try {
     // The benchmark's input lives on the host as floats: refuse what cannot fit rather than
     // be killed for it.
@@ -235,7 +236,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     std::printf("%s on %s (%s), %s%s%s, batch %d, %dx%d\n", model.c_str(), d.name.c_str(),
-                d.driver.c_str(), precision.c_str(), winograd ? " with Winograd" : "",
+                d.driver.c_str(), precision.c_str(),
+                winograd ? (atOnce ? " with one-axis Winograd" : " with Winograd") : "",
                 atOnce ? ", compact kernels (--start at-once)" : "", batch, s, s);
     std::printf("  time per batch     min %.1f ms  median %.1f ms  max %.1f ms  (%d runs)\n", msMin,
                 msMedian, msMax, runs);

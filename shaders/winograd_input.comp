@@ -23,6 +23,18 @@ layout(push_constant) uniform Params {
   TileGrid grid;
 } p;
 
+// The input at row i[q], column j[q] of image plane base[q] for each pixel q of a quad; zero
+// outside the image.
+vec4 windowAt(ivec4 i, ivec4 j, ivec4 base) {
+  vec4 d;
+  [[unroll]] for (int q = 0; q < 4; ++q) {
+    const bool inside = i[q] >= 0 && i[q] < p.inH && j[q] >= 0 && j[q] < p.inW;
+    const int index = base[q] + clamp(i[q], 0, p.inH - 1) * p.inW + clamp(j[q], 0, p.inW - 1);
+    d[q] = inside ? fetch1(x, index) : 0.0;
+  }
+  return d;
+}
+
 void main() {
   const int tilesPerImage = int(p.grid.tilesH * p.grid.tilesW);
   const int pixels = p.batch * tilesPerImage;
@@ -32,36 +44,34 @@ void main() {
   const int c = int(gl_GlobalInvocationID.y);
   if (c >= p.inC) return;
 
-  vec4 d[ALPHA_H][ALPHA_W];  // component q: the window of the quad's pixel q
+  // The quad's 4 windows (component q: pixel q's); the padding past the last pixel repeats it.
+  // Fetched as whole vec4s (windowAt): written a component at a time, the windows took lavapipe's
+  // NIR passes several times as long (benchmarks/RESULTS.md).
+  ivec4 top, left, base;
   [[unroll]] for (int q = 0; q < 4; ++q) {
-    // The padding past the last pixel repeats it.
     const Tile tile = tileOf(uint(min(quad * 4 + q, pixels - 1)), p.grid);
-    const int top = tile.top - p.padTop, left = tile.left - p.padLeft;
-    const int image = tensorIndex(p.inOffset, c, tile.image, p.batch, p.inH * p.inW, 0);
-    [[unroll]] for (int a = 0; a < ALPHA_H; ++a) {
-      const int i = top + a;
-      [[unroll]] for (int b = 0; b < ALPHA_W; ++b) {
-        const int j = left + b;
-        const bool inside = i >= 0 && i < p.inH && j >= 0 && j < p.inW;
-        d[a][b][q] = inside ? fetch1(x, image + clamp(i, 0, p.inH - 1) * p.inW +
-                                           clamp(j, 0, p.inW - 1))
-                            : 0.0;
-      }
-    }
+    top[q] = tile.top - p.padTop;
+    left[q] = tile.left - p.padLeft;
+    base[q] = tensorIndex(p.inOffset, c, tile.image, p.batch, p.inH * p.inW, 0);
   }
-  // Along the rows, then down the columns.
-  vec4 rows[ALPHA_H][ALPHA_W];
+  // V = BTh d BTw^T, one window row at a time: transformed along the row, then spread down the
+  // columns.
+  vec4 s[ALPHA_H][ALPHA_W];
+  [[unroll]] for (int ph = 0; ph < ALPHA_H; ++ph) {
+    [[unroll]] for (int pw = 0; pw < ALPHA_W; ++pw) s[ph][pw] = vec4(0.0);
+  }
   [[unroll]] for (int a = 0; a < ALPHA_H; ++a) {
+    vec4 d[ALPHA_W];
+    [[unroll]] for (int b = 0; b < ALPHA_W; ++b) d[b] = windowAt(top + a, left + b, base);
     [[unroll]] for (int pw = 0; pw < ALPHA_W; ++pw) {
-      rows[a][pw] = vec4(0.0);
-      [[unroll]] for (int b = 0; b < ALPHA_W; ++b) rows[a][pw] += bt(MW, RW, pw, b) * d[a][b];
+      vec4 row = vec4(0.0);
+      [[unroll]] for (int b = 0; b < ALPHA_W; ++b) row += bt(MW, RW, pw, b) * d[b];
+      [[unroll]] for (int ph = 0; ph < ALPHA_H; ++ph) s[ph][pw] += bt(MH, RH, ph, a) * row;
     }
   }
   [[unroll]] for (int ph = 0; ph < ALPHA_H; ++ph) {
     [[unroll]] for (int pw = 0; pw < ALPHA_W; ++pw) {
-      vec4 s = vec4(0.0);
-      [[unroll]] for (int a = 0; a < ALPHA_H; ++a) s += bt(MH, RH, ph, a) * rows[a][pw];
-      v[(p.outOffset + ((ph * ALPHA_W + pw) * p.inC + c) * plane) / 4 + quad] = ACT4(s);
+      v[(p.outOffset + ((ph * ALPHA_W + pw) * p.inC + c) * plane) / 4 + quad] = ACT4(s[ph][pw]);
     }
   }
 }

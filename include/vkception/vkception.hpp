@@ -77,8 +77,9 @@ enum class StartMode {
   // blocks, unrolled taps, Winograd where NetworkOptions::winograd): the fastest inference.
   Specialised,
   // "Start at once": compact kernels that read each convolution's shape at run time, a handful
-  // of pipelines and no Winograd; the first result in seconds on lavapipe, each inference slower
-  // (vkc-classify picks it for a few images; for short-lived processes).
+  // of pipelines, Winograd along one axis only (1x7, 7x1, 1x3, 3x1 with tiles of 4); the first
+  // result in seconds on lavapipe, each inference slower (vkc-classify picks it for a few images;
+  // for short-lived processes).
   AtOnce,
 };
 
@@ -99,7 +100,7 @@ struct NetworkOptions {
   // fp32 stride-1 convolutions with 3 or 7 taps along rows, columns or both (1x7, 7x1, 1x3,
   // 3x1, 3x3) through Winograd F(m, r) per axis: 2-5x fewer multiplies, rounding errors up to
   // ~15x a direct convolution's per layer (tools/gen-winograd.py). fp16 always runs them
-  // directly.
+  // directly; StartMode::AtOnce lowers the one-axis ones only (graph/winograd_lowering.hpp).
   bool winograd = true;
   // Called as the load and the first run go through their steps (and per layer packed and per
   // pipeline created), one call at a time, perhaps from the library's worker threads. vkc-classify

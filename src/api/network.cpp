@@ -135,9 +135,11 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
                  impl->model.graph.tensors[impl->model.graph.output].channels, impl->labels);
   step.restart();
   // fp16 keeps direct convolutions: Winograd's amplified rounding is measured for fp32 only.
-  // Compact kernels leave it out too: its transforms are pipelines of their own per tile size.
-  if (options.winograd && impl->precision == ops::Precision::Fp32 && !impl->compactKernels) {
-    graph::lowerToWinograd(impl->model.graph, device.policy().maxWinogradLiveFloats);
+  if (options.winograd && impl->precision == ops::Precision::Fp32) {
+    if (const auto limits =
+            graph::winogradLimitsFor(impl->model.graph, device.policy(), impl->compactKernels)) {
+      graph::lowerToWinograd(impl->model.graph, *limits);
+    }
   }
   impl->startup.winogradPlanMs = step.ms();
   Impl* self = impl.get();

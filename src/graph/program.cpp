@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "graph/winograd_lowering.hpp"
 #include "io/half.hpp"
 #include "ops/elementwise.hpp"
 #include "vk/check.hpp"
@@ -12,12 +13,6 @@
 namespace vkc::graph {
 namespace {
 
-// Compact kernels: the 1x7 and 7x1 layers get their two line-segment pipelines from this many
-// on. Building them costs lavapipe 1-2 s on a first start and ~0.1 s of NIR on every later one;
-// v4 (46 such layers) and IR-v2 (40) gained on a second start (v4 1.6-2.2 -> 1.5-1.55 s, IR-v2
-// 2.0-2.8 -> 1.6-2.4 s), IR-v1 (20) and v3 (26) did not, and v3's first start reached 6.1 s
-// (benchmarks/RESULTS.md).
-constexpr long kSevenTapSegmentsFrom = 32;
 // Compact kernels: networks under this many FLOP per image (the bundled Fashion-MNIST models,
 // ~0.01 GFLOP; the Inception networks at 299 take 11-25) get 2-pixel conv2d_compact blocks,
 // whose build costs lavapipe ~0.75 s less on a first start (README main command 1.48-2.47 ->
@@ -29,10 +24,7 @@ constexpr double kTwoPixelCompactBelowFlops = 1e9;
 ops::ConvTiling tilingFor(const Graph& graph, const vk::DevicePolicy& policy, bool compact) {
   ops::ConvTiling tiling = ops::convTilingFor(policy, compact);
   if (tiling.compact) {
-    const auto sevenTap = std::count_if(graph.nodes.begin(), graph.nodes.end(), [](const Node& n) {
-      return n.kind == OpKind::Conv && ops::factorizedSevenTap(n.geometry);
-    });
-    tiling.sevenTapSegments = sevenTap >= kSevenTapSegmentsFrom;
+    tiling.sevenTapSegments = manySevenTapLayers(graph);  // those left direct (fp16, no Winograd)
     if (graph.flopsPerImage() < kTwoPixelCompactBelowFlops) tiling.compactPixels = 2;
   }
   return tiling;

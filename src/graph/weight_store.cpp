@@ -25,7 +25,7 @@ uint64_t alignUp(uint64_t v, uint64_t a) {
 // Winograd's U is one packed 1x1 layer per point.
 uint64_t packedWeightBytes(const ConvWeights& w, uint64_t elementBytes) {
   if (w.winograd.enabled()) {
-    return w.winograd.points() * ops::packedConvWeightCount(w.outC, w.inC, 1, 1) * elementBytes;
+    return ops::packedWinogradWeightCount(w.outC, w.inC, w.winograd) * elementBytes;
   }
   return ops::packedConvWeightCount(w.outC, w.inC, w.kernelH, w.kernelW) * elementBytes;
 }
@@ -101,24 +101,23 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
     std::vector<float> readNow;  // this layer's only host copy, where the graph has none
     if (w.readLater) readNow = w.readLater();
     const std::vector<float>& values = w.readLater ? readNow : w.weights;
-    const bool inPlace = !w.winograd.enabled() && precision == ops::Precision::Fp32;
-    if (inPlace) {
-      // Packed in place (the common case, no second copy of the layer) into a range sized by
-      // ops::packedConvWeightCount itself (packedWeightBytes).
-      ops::packConvWeightsInto(values, w.outC, w.inC, w.kernelH, w.kernelW,
-                               reinterpret_cast<float*>(weights));
-    } else {
+    if (precision == ops::Precision::Fp32) {
+      // Packed in place (no second copy of the layer) into a range sized by the packing's own
+      // count (packedWeightBytes).
+      auto* out = reinterpret_cast<float*>(weights);
+      if (w.winograd.enabled()) {
+        ops::packWinogradWeightsInto(values, w.outC, w.inC, w.winograd, out);
+      } else {
+        ops::packConvWeightsInto(values, w.outC, w.inC, w.kernelH, w.kernelW, out);
+      }
+    } else {  // fp16: packed as floats, then converted
       const std::vector<float> packed =
           w.winograd.enabled() ? ops::packWinogradWeights(values, w.outC, w.inC, w.winograd)
                                : ops::packConvWeights(values, w.outC, w.inC, w.kernelH, w.kernelW);
       if (packed.size() * elementBytes != e.weights.range) {
         throw Error("internal: packed size of layer '" + w.name + "' differs from its placement");
       }
-      if (precision == ops::Precision::Fp16) {
-        io::floatsToHalves(packed.data(), packed.size(), reinterpret_cast<uint16_t*>(weights));
-      } else {
-        std::memcpy(weights, packed.data(), packed.size() * sizeof(float));
-      }
+      io::floatsToHalves(packed.data(), packed.size(), reinterpret_cast<uint16_t*>(weights));
     }
     const std::vector<float> bias = ops::padBias(w.bias, w.outC);
     if (bias.size() * sizeof(float) != e.bias.range) {

@@ -1,8 +1,39 @@
 #include "graph/winograd_lowering.hpp"
 
+#include <algorithm>
+
 namespace vkc::graph {
 
-int lowerToWinograd(Graph& graph, int maxLiveFloats) {
+namespace {
+
+// manySevenTapLayers: from this many on. On lavapipe, for the compact v4 and IR-v2, the layers'
+// own pipelines made the first start 1.5-2.5 s and later ones 0.3-0.6 s shorter (one-axis
+// Winograd; line segments before it: 0.1-0.7 s), while IR-v1's and v3's first start grew by
+// 1-1.5 s (segments: v3 reached 6.1 s) and their later ones gained nothing (benchmarks/RESULTS.md).
+constexpr long kManySevenTapFrom = 32;
+
+}  // namespace
+
+bool manySevenTapLayers(const Graph& graph) {
+  const auto sevenTap = std::count_if(graph.nodes.begin(), graph.nodes.end(), [](const Node& n) {
+    return n.kind == OpKind::Conv && ops::factorizedSevenTap(n.geometry);
+  });
+  return sevenTap >= kManySevenTapFrom;
+}
+
+std::optional<ops::WinogradLimits> winogradLimitsFor(const Graph& graph,
+                                                     const vk::DevicePolicy& policy,
+                                                     bool compactKernels) {
+  if (compactKernels && !manySevenTapLayers(graph)) return std::nullopt;
+  ops::WinogradLimits limits;
+  limits.maxLiveFloats = policy.maxWinogradLiveFloats;
+  // Their 1x7 and 7x1 layers, about half the compact v4's time, ran ~4x faster; the 2-D plans
+  // would add the builds of F(6x6,3x3)'s transforms and its rounding error.
+  limits.oneAxisSmallTiles = compactKernels;
+  return limits;
+}
+
+int lowerToWinograd(Graph& graph, const ops::WinogradLimits& limits) {
   // The weights are packed for one algorithm, so each lowered convolution needs its own.
   std::vector<int> uses(graph.weights.size(), 0);
   for (const Node& node : graph.nodes) {
@@ -18,7 +49,7 @@ int lowerToWinograd(Graph& graph, int maxLiveFloats) {
     }
     // Copies: addTensor below appends to graph.tensors, which would leave a reference dangling.
     const int outH = graph.tensors[node.output].height, outW = graph.tensors[node.output].width;
-    const ops::WinogradPlan plan = ops::winogradPlanFor(node.geometry, outH, outW, maxLiveFloats);
+    const ops::WinogradPlan plan = ops::winogradPlanFor(node.geometry, outH, outW, limits);
     ConvWeights& weights = graph.weights[node.weights];
     if (!ops::winogradPays(plan, weights.inC, weights.outC, outH, outW) || uses[node.weights] > 1) {
       nodes.push_back(std::move(node));

@@ -10,9 +10,6 @@
 namespace vkc::ops {
 namespace {
 
-// Weights are packed in blocks of 32 output channels ([block][K][32]); conv1x1.comp computes 16
-// or 32 channels per invocation, conv2d_segments.comp 16 (half a block) or, strided, 32.
-constexpr int kChannelBlock = 32;
 constexpr int kSegmentChannels = 16;
 
 // shaders/conv_io.glsl's push constants: the tensors, (conv2d_compact only) the kernel's shape,

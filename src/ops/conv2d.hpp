@@ -27,8 +27,11 @@ int convOutputSize(int in, int kernel, int stride, int padBefore, int padAfter);
 // computes the fewest outputs past the end, the longer one on a tie.
 int lineSegmentLength(int outW, int longest);
 
-// Weights as the shaders read them: per block of 32 output channels, [K][32] with
+// Weights as the shaders read them: per block of kChannelBlock output channels, [K][32] with
 // K = in * kh * kw in PyTorch order; output channels padded with zeros to a multiple of 32.
+// conv1x1.comp computes 16 or 32 channels per invocation, conv2d_segments.comp 16 (half a block)
+// or, strided, 32.
+constexpr int kChannelBlock = 32;
 std::vector<float> packConvWeights(const std::vector<float>& weights, int outC, int inC,
                                    int kernelH, int kernelW);
 // The same into `out`, which holds packedConvWeightCount floats, every one of them written (the

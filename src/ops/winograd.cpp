@@ -132,15 +132,18 @@ int winogradLiveFloats(const WinogradPlan& plan) {
   return std::max(input, output);
 }
 
-WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW, int maxLiveFloats) {
+WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW,
+                             const WinogradLimits& limits) {
   if (g.strideH != 1 || g.strideW != 1 || g.kernelH * g.kernelW == 1) return {};
+  if (limits.oneAxisSmallTiles && g.kernelH > 1 && g.kernelW > 1) return {};
   WinogradPlan best;
   long bestProducts = 0;
   for (const Variant* h : variantsFor(g.kernelH)) {
     for (const Variant* w : variantsFor(g.kernelW)) {
       const WinogradPlan plan{h->tile, w->tile, h->taps, w->taps};
       if (plan.tilesH(outH) * plan.tilesW(outW) < kMinPlanePixels) continue;
-      if (maxLiveFloats > 0 && winogradLiveFloats(plan) > maxLiveFloats) continue;
+      if (limits.maxLiveFloats > 0 && winogradLiveFloats(plan) > limits.maxLiveFloats) continue;
+      if (limits.oneAxisSmallTiles && std::max(plan.tileH, plan.tileW) > 4) continue;
       const long products = long(plan.points()) * plan.tilesH(outH) * plan.tilesW(outW);
       if (!best.enabled() || products < bestProducts) {
         best = plan;
@@ -157,30 +160,44 @@ bool winogradPays(const WinogradPlan& plan, int inC, int outC, int outH, int out
          long(plan.tilesH(outH)) * plan.tilesW(outW) * inC * outC >= kMinProductsPerPoint;
 }
 
-std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC,
-                                       const WinogradPlan& plan) {
+size_t packedWinogradWeightCount(int outC, int inC, const WinogradPlan& plan) {
+  return plan.points() * packedConvWeightCount(outC, inC, 1, 1);
+}
+
+void packWinogradWeightsInto(const std::vector<float>& weights, int outC, int inC,
+                             const WinogradPlan& plan, float* out) {
   const Variant& vh = variantOf(plan.tileH, plan.tapsH);
   const Variant& vw = variantOf(plan.tileW, plan.tapsW);
   const int kh = plan.tapsH, kw = plan.tapsW, alphaW = plan.alphaW();
   if (weights.size() != size_t(outC) * inC * kh * kw) {
     throw Error("winograd: weight count does not match the kernel");
   }
-  std::vector<float> packed;
-  std::vector<float> u(size_t(outC) * inC);  // U[p] as [outC][inC]
-  for (int p = 0; p < plan.points(); ++p) {
-    const double* gh = vh.g + (p / alphaW) * kh;
-    const double* gw = vw.g + (p % alphaW) * kw;
-    for (size_t oc = 0; oc < u.size(); ++oc) {
-      const float* w = &weights[oc * kh * kw];
-      double sum = 0;
-      for (int y = 0; y < kh; ++y)
-        for (int x = 0; x < kw; ++x)
-          sum += gh[y] * gw[x] * w[y * kw + x];
-      u[oc] = static_cast<float>(sum);
+  // All of a channel pair's points at once, so that the weights are read once, front to back,
+  // straight into `out` (a pass per point into a vector, copied twice after, packed the compact
+  // v4 in 244-283 ms instead of 234-242, benchmarks/RESULTS.md).
+  const size_t group = packedConvWeightCount(outC, inC, 1, 1);  // floats per point
+  const int paddedOutC = int(group / inC);
+  for (int oc = 0; oc < paddedOutC; ++oc) {
+    float* lane = out + size_t(oc / kChannelBlock) * inC * kChannelBlock + oc % kChannelBlock;
+    for (int ic = 0; ic < inC; ++ic, lane += kChannelBlock) {
+      const float* w = oc < outC ? &weights[(size_t(oc) * inC + ic) * kh * kw] : nullptr;
+      for (int p = 0; p < plan.points(); ++p) {
+        const double* gh = vh.g + (p / alphaW) * kh;
+        const double* gw = vw.g + (p % alphaW) * kw;
+        double sum = 0;
+        for (int y = 0; w && y < kh; ++y)
+          for (int x = 0; x < kw; ++x)
+            sum += gh[y] * gw[x] * w[y * kw + x];
+        lane[p * group] = static_cast<float>(sum);
+      }
     }
-    const std::vector<float> group = packConvWeights(u, outC, inC, 1, 1);
-    packed.insert(packed.end(), group.begin(), group.end());
   }
+}
+
+std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC,
+                                       const WinogradPlan& plan) {
+  std::vector<float> packed(packedWinogradWeightCount(outC, inC, plan));
+  packWinogradWeightsInto(weights, outC, inC, plan, packed.data());
   return packed;
 }
 

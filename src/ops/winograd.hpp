@@ -40,12 +40,21 @@ struct WinogradPlan {
 // 288, F(6,7) 96, F(4,3) 48.
 int winogradLiveFloats(const WinogradPlan& plan);
 
+// Which plans winogradPlanFor may choose.
+struct WinogradLimits {
+  int maxLiveFloats = 0;  // DevicePolicy::maxWinogradLiveFloats; 0: any
+  // Along one axis only (1x3, 3x1, 1x7, 7x1), with tiles of at most 4 outputs: transforms that
+  // CPU drivers build in a fraction of the 2-D ones' time, and F(4,7)'s rounding error half
+  // F(6,7)'s (tools/gen-winograd.py). The compact kernels' start (graph/winograd_lowering.hpp).
+  bool oneAxisSmallTiles = false;
+};
+
 // The plan with the fewest products for a stride-1 convolution giving outH x outW whose
 // products plane (tiles per image) fills the 1x1 kernel's lanes, or a disabled one if none
-// takes under three quarters of the direct multiplies (the transforms cost the rest). Only
-// variants within `maxLiveFloats` (DevicePolicy::maxWinogradLiveFloats; 0: any) are planned.
+// takes under three quarters of the direct multiplies (the transforms cost the rest), among
+// the variants within `limits`.
 WinogradPlan winogradPlanFor(const ConvGeometry& geometry, int outH, int outW,
-                             int maxLiveFloats = 0);
+                             const WinogradLimits& limits = {});
 // Whether the plan is also faster than direct convolution for these channel counts and this
 // output size (measured on lavapipe; the transforms cost per channel, the products save per pair
 // of channels, and each point's GEMM needs enough tiles x channels to run efficiently).
@@ -55,6 +64,11 @@ bool winogradPays(const WinogradPlan& plan, int inC, int outC, int outH, int out
 // plan.points() groups for conv1x1Dispatch: per point, packConvWeights of U[p] = [outC][inC].
 std::vector<float> packWinogradWeights(const std::vector<float>& weights, int outC, int inC,
                                        const WinogradPlan& plan);
+// The same into `out`, which holds packedWinogradWeightCount floats, every one of them written
+// (the padding too): graph::WeightStore packs straight into mapped device memory.
+size_t packedWinogradWeightCount(int outC, int inC, const WinogradPlan& plan);
+void packWinogradWeightsInto(const std::vector<float>& weights, int outC, int inC,
+                             const WinogradPlan& plan, float* out);
 
 // n / d as the transform shaders divide a pixel index by the tiles per image and per row
 // (shaders/winograd_tiles.glsl): the high word of n * magic shifted right by `shift`, exact for

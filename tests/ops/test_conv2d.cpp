@@ -185,6 +185,13 @@ PackedWeights uploadWeights(vk::Device& device, const std::vector<float>& packed
   return w;
 }
 
+// The plans the library takes for a variant's kernels (graph::winogradLimitsFor; the variants
+// keep no live-float bound).
+const ops::WinogradLimits kCompactWinogradLimits{0, true};
+ops::WinogradLimits winogradLimitsOf(const OpVariant& variant) {
+  return variant.tiling.compact ? kCompactWinogradLimits : ops::WinogradLimits{};
+}
+
 Comparison runConvCase(const ConvCase& tc, const OpVariant& variant,
                        Algorithm algorithm = Algorithm::Direct) {
   vk::Device& device = deviceFor(variant);
@@ -221,7 +228,7 @@ Comparison runConvCase(const ConvCase& tc, const OpVariant& variant,
     residual = roundedTo(precision, randomVector(size_t(tc.batch) * tc.outC * oh * ow, 4));
   }
   RefResult ref = referenceConv(rc, x, w, bias, residual, tc.scale, tc.relu);
-  const ops::WinogradPlan plan = ops::winogradPlanFor(g, oh, ow);
+  const ops::WinogradPlan plan = ops::winogradPlanFor(g, oh, ow, winogradLimitsOf(variant));
   if (algorithm == Algorithm::Winograd) {
     useWinogradErrorScale(rc, plan, x, w, bias, residual, tc.scale, ref);
   }
@@ -507,11 +514,11 @@ INSTANTIATE_TEST_SUITE_P(Ops, Conv2dTest,
                                           testing::ValuesIn(opVariants())),
                          nameOf);
 
-ops::WinogradPlan winogradPlanOf(const ConvCase& tc) {
+ops::WinogradPlan winogradPlanOf(const ConvCase& tc, const ops::WinogradLimits& limits = {}) {
   const ops::ConvGeometry g = geometryOf(tc);
-  return ops::winogradPlanFor(g,
-                              ops::convOutputSize(tc.inH, tc.kh, tc.stride, g.padTop, g.padBottom),
-                              ops::convOutputSize(tc.inW, tc.kw, tc.stride, g.padLeft, g.padRight));
+  return ops::winogradPlanFor(
+      g, ops::convOutputSize(tc.inH, tc.kh, tc.stride, g.padTop, g.padBottom),
+      ops::convOutputSize(tc.inW, tc.kw, tc.stride, g.padLeft, g.padRight), limits);
 }
 
 // The cases above that the library runs through Winograd, and layers of the networks' sizes.
@@ -652,7 +659,7 @@ class WinogradConvTest : public testing::TestWithParam<ConvVariantCase> {};
 TEST_P(WinogradConvTest, MatchesCpuReference) {
   const ConvCase& tc = std::get<0>(GetParam());
   const OpVariant& variant = std::get<1>(GetParam());
-  const ops::WinogradPlan plan = winogradPlanOf(tc);
+  const ops::WinogradPlan plan = winogradPlanOf(tc, winogradLimitsOf(variant));
   ASSERT_TRUE(plan.enabled()) << "no Winograd plan for " << tc.name;
   const Comparison o = runConvCase(tc, variant, Algorithm::Winograd);
   std::printf("[ winograd %s ] %-28s %-20s max |err| %.3g (%.3f of bound)\n", plan.name().c_str(),
@@ -663,7 +670,22 @@ INSTANTIATE_TEST_SUITE_P(Ops, WinogradConvTest,
                          testing::Combine(testing::ValuesIn(winogradCases()),
                                           testing::ValuesIn(opVariantsWhere([](const OpVariant& v) {
                                             return v.precision == ops::Precision::Fp32 &&
-                                                   !v.tiling.compact;  // never with Winograd
+                                                   !v.tiling.compact;
+                                          }))),
+                         nameOf);
+// The compact kernels' start takes the one-axis plans with small tiles (F(4,3), F(4,7)), the
+// products through the compact 1x1 blocks; their 2-pixel variant differs in conv2d_compact only.
+std::vector<ConvCase> oneAxisWinogradCases() {
+  std::vector<ConvCase> cases;
+  for (const ConvCase& tc : winogradCases()) {
+    if (winogradPlanOf(tc, kCompactWinogradLimits).enabled()) cases.push_back(tc);
+  }
+  return cases;
+}
+INSTANTIATE_TEST_SUITE_P(OpsCompact, WinogradConvTest,
+                         testing::Combine(testing::ValuesIn(oneAxisWinogradCases()),
+                                          testing::ValuesIn(opVariantsWhere([](const OpVariant& v) {
+                                            return v.id == "texel_fp32_compact";
                                           }))),
                          nameOf);
 
@@ -733,6 +755,21 @@ TEST(WinogradPlanChoice, FewestProductsOnAFullEnoughPlane) {
   EXPECT_FALSE(pays(32, 48, 35));
   EXPECT_TRUE(pays(48, 64, 35));
   EXPECT_FALSE(pays(16, 512, 147));
+}
+
+// The compact kernels' start (graph::winogradLimitsFor): one-axis plans only, tiles of 4.
+TEST(WinogradPlanChoice, CompactStartTakesOneAxisSmallTiles) {
+  auto planName = [](int kh, int kw, int outH, int outW) {
+    const ops::WinogradPlan plan =
+        ops::winogradPlanFor(ops::validGeometry(kh, kw, 1), outH, outW, kCompactWinogradLimits);
+    return plan.enabled() ? plan.name() : std::string("none");
+  };
+  EXPECT_EQ(planName(1, 7, 17, 17), "F(4,7)");  // F(6,7) without the limits
+  EXPECT_EQ(planName(7, 1, 17, 17), "F(4,7)");
+  EXPECT_EQ(planName(1, 3, 8, 36), "F(4,3)");  // F(6,3)
+  EXPECT_EQ(planName(3, 3, 35, 35), "none");   // F(6x6,3x3)
+  EXPECT_EQ(planName(3, 3, 17, 17), "none");   // F(4x4,3x3)
+  EXPECT_EQ(ops::winogradPlanFor(ops::validGeometry(1, 7, 1), 17, 17).name(), "F(6,7)");
 }
 
 TEST(Conv2dGeometry, SamePaddingFollowsTensorFlow) {

@@ -146,14 +146,14 @@ TEST(DriverBugs, PowerVrFp16RefusedWithTheBugsName) {
 TEST(DevicePolicy, WinogradVariantsBoundedByLiveFloats) {
   const ops::ConvGeometry k3x3 = ops::sameGeometry(3, 3, 1, 35, 35);
   EXPECT_EQ(ops::winogradLiveFloats(ops::winogradPlanFor(k3x3, 35, 35)), 512);  // F(6x6,3x3)
-  EXPECT_FALSE(ops::winogradPlanFor(k3x3, 35, 35, 128).enabled());  // 2-D ones hold 288+
+  EXPECT_FALSE(ops::winogradPlanFor(k3x3, 35, 35, {128}).enabled());  // 2-D ones hold 288+
   const ops::ConvGeometry k1x7 = ops::sameGeometry(1, 7, 1, 17, 17);
-  const ops::WinogradPlan f67 = ops::winogradPlanFor(k1x7, 17, 17, 128);
+  const ops::WinogradPlan f67 = ops::winogradPlanFor(k1x7, 17, 17, {128});
   EXPECT_EQ(f67.name(), "F(6,7)");
   EXPECT_EQ(ops::winogradLiveFloats(f67), 96);
-  EXPECT_FALSE(ops::winogradPlanFor(k1x7, 17, 17, 64).enabled());  // F(4,7) holds 80
+  EXPECT_FALSE(ops::winogradPlanFor(k1x7, 17, 17, {64}).enabled());  // F(4,7) holds 80
   const ops::ConvGeometry k1x3 = ops::sameGeometry(1, 3, 1, 8, 8);
-  EXPECT_EQ(ops::winogradPlanFor(k1x3, 8, 8, 64).name(), "F(4,3)");
+  EXPECT_EQ(ops::winogradPlanFor(k1x3, 8, 8, {64}).name(), "F(4,3)");
 }
 
 // An emulated GPU (vk/device_profiles.hpp) on a CPU driver gets the class, limits and width of

@@ -176,7 +176,7 @@ void packWinogradWeightsInto(const std::vector<float>& weights, int outC, int in
   // straight into `out` (a pass per point into a vector, copied twice after, packed the compact
   // v4 in 244-283 ms instead of 234-242, benchmarks/RESULTS.md).
   const size_t group = packedConvWeightCount(outC, inC, 1, 1);  // floats per point
-  const int paddedOutC = int(group / inC);
+  const int paddedOutC = (outC + kChannelBlock - 1) / kChannelBlock * kChannelBlock;
   for (int oc = 0; oc < paddedOutC; ++oc) {
     float* lane = out + size_t(oc / kChannelBlock) * inC * kChannelBlock + oc % kChannelBlock;
     for (int ic = 0; ic < inC; ++ic, lane += kChannelBlock) {

@@ -54,6 +54,7 @@ nlohmann::json startupJson(double contextMs, const vkc::StartupTimings& t) {
           {"weights_open_ms", t.openMs},
           {"read_and_fold_ms", t.buildMs},
           {"winograd_plan_ms", t.winogradPlanMs},
+          {"winograd_convolutions", t.winogradConvolutions},
           {"pack_ms", t.packMs},
           {"upload_ms", t.uploadMs},
           {"program_ms", t.programMs},
@@ -98,9 +99,7 @@ int main(int argc, char** argv) {
   options.precision = precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
   options.winograd = !o.noWinograd;
   options.start = o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
-  // Compact kernels, Winograd along one axis only.
   const bool atOnce = options.start == vkc::StartMode::AtOnce;
-  const bool winograd = options.winograd && options.precision == vkc::Precision::Fp32;
   try {
     // The benchmark's input lives on the host as floats: refuse what cannot fit rather than
     // be killed for it.
@@ -147,6 +146,8 @@ int main(int argc, char** argv) {
     const int s = net.inputSize();
     std::vector<float> input = vkc::testInput(batch, s);
     net.run(input.data(), batch);
+    // As the library decided (precision, start mode, the network's layers), not the option.
+    const bool winograd = net.startup().winogradConvolutions > 0;
 
     for (int i = 0; i < o.warmup; ++i)
       net.run(input.data(), batch);

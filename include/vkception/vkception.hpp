@@ -145,6 +145,7 @@ struct StartupTimings {
   double openMs = 0;             // weights file opened and mapped, header parsed
   double buildMs = 0;            // graph built, tensors checked, batch norm folded into the biases
   double winogradPlanMs = 0;     // convolutions lowered to Winograd
+  int winogradConvolutions = 0;  // how many (0: all direct; StartMode and precision decide)
   double packMs = 0;             // weights read, batch-norm scaled, packed (Winograd's U too)
   double uploadMs = 0;           // weights copied to device memory
   double programMs = 0;          // first program: memory plan, buffers, recording; no pipelines

@@ -138,7 +138,7 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   if (options.winograd && impl->precision == ops::Precision::Fp32) {
     if (const auto limits =
             graph::winogradLimitsFor(impl->model.graph, device.policy(), impl->compactKernels)) {
-      graph::lowerToWinograd(impl->model.graph, *limits);
+      impl->startup.winogradConvolutions = graph::lowerToWinograd(impl->model.graph, *limits);
     }
   }
   impl->startup.winogradPlanMs = step.ms();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/cli.hpp"
+#include "common/validation_exit.hpp"
 #include "vkception/vkception.hpp"
 
 namespace {
@@ -87,7 +88,7 @@ void printSlowestPipelines(const char* which, const vkc::StartupTimings& t, int 
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int benchMain(int argc, char** argv) {
   vkc::app::BenchOptions o;
   if (int rc = vkc::app::parseBenchArgs(argc, argv, o); rc >= 0) return rc;
   const std::string &model = o.model, &precision = o.precision;
@@ -292,4 +293,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+// After benchMain returns, every Vulkan instance it made is gone.
+int main(int argc, char** argv) {
+  return vkc::app::exitStatusAfterValidation("vkc-bench", benchMain(argc, argv));
 }

@@ -14,6 +14,7 @@
 #include "common/image_inputs.hpp"
 #include "common/model_choice.hpp"
 #include "common/progress_line.hpp"
+#include "common/validation_exit.hpp"
 #include "vkception/vkception.hpp"
 
 namespace fs = std::filesystem;
@@ -90,7 +91,7 @@ void writeLogits(const std::string& path, const std::vector<float>& logits) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int classifyMain(int argc, char** argv) {
   vkc::app::ClassifyOptions o;
   if (int rc = vkc::app::parseClassifyArgs(argc, argv, o); rc >= 0) return rc;
   int failures = 0;
@@ -173,4 +174,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   return failures ? 1 : 0;
+}
+
+// After classifyMain returns, every Vulkan instance it made is gone.
+int main(int argc, char** argv) {
+  return vkc::app::exitStatusAfterValidation("vkc-classify", classifyMain(argc, argv));
 }

@@ -17,6 +17,7 @@
 #include "common/eval_metrics.hpp"
 #include "common/model_choice.hpp"
 #include "common/progress_line.hpp"
+#include "common/validation_exit.hpp"
 #include "vkception/crops.hpp"
 #include "vkception/ensemble.hpp"
 #include "vkception/vkception.hpp"
@@ -316,10 +317,11 @@ int run(const vkc::app::EvalOptions& o) {
 int main(int argc, char** argv) {
   vkc::app::EvalOptions o;
   if (int rc = vkc::app::parseEvalArgs(argc, argv, o); rc >= 0) return rc;
+  int status = 1;
   try {
-    return run(o);
+    status = run(o);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vkc-eval: %s\n", oneLine(e.what()).c_str());
-    return 1;
   }
+  return vkc::app::exitStatusAfterValidation("vkc-eval", status);
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli.hpp"
+#include "common/validation_exit.hpp"
 #include "vkception/devices.hpp"
 
 namespace {
@@ -87,7 +88,7 @@ void printText(const vkc::DeviceDescription& d) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int infoMain(int argc, char** argv) {
   vkc::app::InfoOptions o;
   if (int rc = vkc::app::parseInfoArgs(argc, argv, o); rc >= 0) return rc;
   try {
@@ -112,4 +113,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vkc-info: %s\n", e.what());
     return 1;
   }
+}
+
+// After infoMain returns, every Vulkan instance it made is gone.
+int main(int argc, char** argv) {
+  return vkc::app::exitStatusAfterValidation("vkc-info", infoMain(argc, argv));
 }

@@ -29,7 +29,7 @@ namespace vkc {
 
 struct ContextOptions {
   int device = -1;          // index as listed by vkc-info; -1: VKC_DEVICE or the best device
-  bool validation = false;  // Khronos validation layer (debugging)
+  bool validation = false;  // Khronos validation layer (debugging; also VKC_VALIDATION=1)
   // The compiled pipelines are kept in a file between runs: `pipelineCachePath`, or when empty
   // $XDG_CACHE_HOME/vkception/ (or ~/.cache/vkception/). false: nothing is read or written.
   bool pipelineCache = true;
@@ -58,6 +58,11 @@ class Context {
   // Messages the Khronos validation layer reported so far (ContextOptions::validation).
   int validationMessageCount() const;
   std::string lastValidationMessage() const;
+  // Validation messages of the whole process (every Context, and vkc::devices()), counted past
+  // each Context's end: the layer reports objects left alive while a Context is destroyed. With
+  // VKC_VALIDATION=1, a program that checks this after its last Context has gone was validated
+  // from start to end.
+  static int processValidationMessageCount();
   // The device's fp32 or fp16 FMA throughput in GFLOP/s, measured with the library's own probe
   // shader (best of `runs`); fp16 throws vkc::Error (UnsupportedDevice) where it cannot run.
   double measurePeakGflops(Precision precision, int runs = 5);

@@ -32,6 +32,10 @@ std::string Context::lastValidationMessage() const {
   return impl_->device->instance().lastValidationMessage();
 }
 
+int Context::processValidationMessageCount() {
+  return vk::Instance::processValidationMessageCount();
+}
+
 double Context::measurePeakGflops(Precision precision, int runs) {
   if (runs < 1) throw Error("measurePeakGflops: runs must be at least 1", ErrorCode::BadArgument);
   const ops::Precision p =

@@ -60,9 +60,9 @@ Device::Device(const DeviceOptions& options) {
   // constructor that throws.
   try {
     vkGetDeviceQueue(device_, queueInfo.queueFamilyIndex, 0, &queue_);
-    memory_ = std::make_unique<MemoryAllocator>(info_.handle, device_,
-                                                policy_.texelBinding == TexelBinding::Storage,
-                                                options.unmappedDeviceMemory);
+    memory_ = std::make_unique<MemoryAllocator>(
+        info_.handle, device_, policy_.texelBinding == TexelBinding::Storage,
+        options.unmappedDeviceMemory, info_.maxMemoryAllocationCount);
     std::string cachePath;
     if (options.pipelineCacheOnDisk && policy_.pipelineCache) {
       cachePath =

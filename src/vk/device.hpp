@@ -17,8 +17,9 @@
 namespace vkc::vk {
 
 struct DeviceOptions {
-  int deviceIndex = -1;     // -1: VKC_DEVICE, else the preferred device
-  bool validation = false;  // Khronos validation incl. synchronization validation
+  int deviceIndex = -1;  // -1: VKC_DEVICE, else the preferred device
+  // Khronos validation incl. synchronization validation (also VKC_VALIDATION=1).
+  bool validation = false;
   bool pipelineCacheOnDisk = true;
   std::string pipelineCachePath;   // empty: defaultPipelineCachePath
   bool minimumLimits = false;      // clampToVulkan11Minimum (also VKC_LIMITS=minimum)

@@ -1,6 +1,7 @@
 #include "vk/instance.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
@@ -11,6 +12,7 @@ namespace vkc::vk {
 namespace {
 
 constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
+constexpr const char* kLoaderMessage = "Loader Message";  // the loader's pMessageIdName
 std::atomic<int> processMessages{0};
 std::mutex processLastMutex;
 std::string processLast;
@@ -41,7 +43,17 @@ bool hasLayer(const char* name) {
 
 }  // namespace
 
-Instance::Instance(const InstanceOptions& options) : print_(options.printValidation) {
+bool validationRequested() {
+  const char* env = std::getenv("VKC_VALIDATION");
+  const std::string value = env ? env : "";
+  if (value.empty() || value == "0") return false;
+  if (value == "1") return true;
+  throw Error("VKC_VALIDATION='" + value + "': use 1 (validation on) or 0 (off)",
+              ErrorCode::BadArgument);
+}
+
+Instance::Instance(const InstanceOptions& options)
+    : validation_(options.validation || validationRequested()), print_(options.printValidation) {
   uint32_t apiVersion = VK_API_VERSION_1_0;
   if (vkEnumerateInstanceVersion(&apiVersion) != VK_SUCCESS || apiVersion < VK_API_VERSION_1_1) {
     throw Error("Vulkan 1.1 or newer is required; the installed loader offers only 1.0",
@@ -55,9 +67,20 @@ Instance::Instance(const InstanceOptions& options) : print_(options.printValidat
 
   std::vector<const char*> layers;
   std::vector<const char*> extensions;
+  // Warnings and errors go to onMessage: through the messenger chained into the create info
+  // during vkCreateInstance and vkDestroyInstance, through messenger_ in between.
+  VkDebugUtilsMessengerCreateInfoEXT messenger{
+      VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+  messenger.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                              VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+  messenger.messageType =
+      VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
+  messenger.pfnUserCallback = &Instance::onMessage;
+  messenger.pUserData = this;
   VkValidationFeatureEnableEXT syncValidation =
       VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT;
   VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
+  features.pNext = &messenger;
   features.enabledValidationFeatureCount = 1;
   features.pEnabledValidationFeatures = &syncValidation;
 
@@ -68,7 +91,7 @@ Instance::Instance(const InstanceOptions& options) : print_(options.printValidat
     extensions.push_back("VK_KHR_portability_enumeration");
     info.flags |= VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR;
   }
-  if (options.validation) {
+  if (validation_) {
     if (!hasLayer(kValidationLayer)) {
       throw Error(std::string(kValidationLayer) +
                       " is not installed (Debian: apt-get install vulkan-validationlayers)",
@@ -91,17 +114,9 @@ Instance::Instance(const InstanceOptions& options) : print_(options.printValidat
   }
   if (result != VK_SUCCESS) throwVkError("vkCreateInstance", result);
 
-  if (options.validation) {
+  if (validation_) {
     auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
         vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
-    VkDebugUtilsMessengerCreateInfoEXT messenger{
-        VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
-    messenger.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-                                VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
-    messenger.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
-                            VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
-    messenger.pfnUserCallback = &Instance::onMessage;
-    messenger.pUserData = this;
     VkResult r = create ? create(instance_, &messenger, nullptr, &messenger_)
                         : VK_ERROR_EXTENSION_NOT_PRESENT;
     if (r != VK_SUCCESS) {
@@ -112,6 +127,8 @@ Instance::Instance(const InstanceOptions& options) : print_(options.printValidat
 }
 
 Instance::~Instance() {
+  // messenger_ must go before the instance; what vkDestroyInstance reports (objects left alive)
+  // still reaches onMessage through the messenger chained at creation.
   if (messenger_ != VK_NULL_HANDLE) {
     auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
         vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
@@ -138,6 +155,12 @@ VkBool32 Instance::onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                              VkDebugUtilsMessageTypeFlagsEXT /*types*/,
                              const VkDebugUtilsMessengerCallbackDataEXT* data, void* self) {
   auto* instance = static_cast<Instance*>(self);
+  // The loader reports through the same messengers on the drivers and layers it finds (a
+  // manifest whose library does not load, e.g. another architecture's): the system's state, not
+  // this program's use of Vulkan, so neither counted nor printed.
+  if (data && data->pMessageIdName && std::strcmp(data->pMessageIdName, kLoaderMessage) == 0) {
+    return VK_FALSE;
+  }
   const char* text = data && data->pMessage ? data->pMessage : "(no message)";
   // Layers may call back from any thread that makes Vulkan calls.
   instance->messages_.fetch_add(1);

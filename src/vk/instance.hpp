@@ -1,6 +1,7 @@
 #pragma once
 // The Vulkan instance, with optional Khronos validation (synchronization validation included)
-// whose messages are counted so tests can fail on any of them.
+// whose messages are counted so tests can fail on any of them, from vkCreateInstance to the end
+// of vkDestroyInstance.
 #include <vulkan/vulkan.h>
 
 #include <atomic>
@@ -9,8 +10,14 @@
 
 namespace vkc::vk {
 
+// True when VKC_VALIDATION=1 is set: every Instance of the process (every vkc::Context and
+// vk::Device) then has validation on, whatever its options say. "0" or unset: only where asked
+// for; any other value throws vkc::Error (BadArgument).
+bool validationRequested();
+
 struct InstanceOptions {
-  bool validation = false;      // enable VK_LAYER_KHRONOS_validation; error if it is missing
+  // Enable VK_LAYER_KHRONOS_validation (also VKC_VALIDATION=1); error if it is missing.
+  bool validation = false;
   bool printValidation = true;  // print each validation message to stderr
 };
 
@@ -22,6 +29,8 @@ class Instance {
   Instance& operator=(const Instance&) = delete;
 
   VkInstance handle() const { return instance_; }
+  // Whether the validation layer is on (InstanceOptions::validation or VKC_VALIDATION=1).
+  bool validation() const { return validation_; }
   // Validation warnings and errors seen so far (performance hints are not counted).
   int validationMessageCount() const { return messages_.load(); }
   std::string lastValidationMessage() const;
@@ -38,6 +47,7 @@ class Instance {
   VkInstance instance_ = VK_NULL_HANDLE;
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
   std::atomic<int> messages_{0};
+  bool validation_ = false;
   bool print_ = true;
   std::string lastMessage_;
 };

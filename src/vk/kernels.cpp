@@ -15,6 +15,7 @@
 #include "vk/check.hpp"
 #include "vk/fault_injection.hpp"
 #include "vk/shader_registry.hpp"
+#include "vk/spirv_shared_memory.hpp"
 #include "vk/stopwatch.hpp"
 #include "vkception/error.hpp"
 
@@ -87,8 +88,9 @@ std::vector<char> readCacheFile(const std::string& path, const DeviceInfo& devic
 // Every kernel within the device's limits as the library reads them (clamped to the Vulkan 1.1
 // minimum in VKC_LIMITS=minimum mode): a kernel that would need more is an error, not an
 // invalid pipeline on some device.
+// `sharedBytes`: the workgroup memory of the shader as `key` specialises it.
 void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>& types,
-                       const DeviceInfo& d) {
+                       uint64_t sharedBytes, const DeviceInfo& d) {
   const auto storage = std::count(types.begin(), types.end(), VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);
   const auto texel =
       std::count(types.begin(), types.end(), VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER);
@@ -112,11 +114,26 @@ void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>
              key.localSize[1] > d.maxWorkgroupSize[1] || key.localSize[2] > d.maxWorkgroupSize[2]) {
     problem = "a workgroup of " + std::to_string(key.localSize[0]) + "x" +
               std::to_string(key.localSize[1]) + "x" + std::to_string(key.localSize[2]);
+  } else if (sharedBytes > d.maxSharedMemoryBytes) {
+    problem = std::to_string(sharedBytes) + " bytes of shared memory (maxComputeSharedMemorySize " +
+              std::to_string(d.maxSharedMemoryBytes) + ")";
   }
   if (!problem.empty()) {
     throw Error("shader '" + key.shader + "' would need " + problem + ", more than " + d.name +
                     (d.minimumLimits ? " (at the Vulkan 1.1 minimum limits)" : "") + " allows",
                 ErrorCode::UnsupportedDevice);
+  }
+}
+
+// The workgroup memory of `key`'s shader with its specialization constants (those compile()
+// gives: the workgroup size, then key.constants).
+uint64_t sharedMemoryBytes(const KernelKey& key, const SpirvBinary& spirv) {
+  std::vector<uint32_t> values(key.localSize.begin(), key.localSize.end());
+  values.insert(values.end(), key.constants.begin(), key.constants.end());
+  try {
+    return workgroupMemoryBytes(spirv.words, spirv.wordCount, values);
+  } catch (const Error& e) {
+    throw Error("shader '" + key.shader + "': " + e.what());
   }
 }
 
@@ -183,14 +200,14 @@ Kernel* KernelCache::declare(const KernelKey& key) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto it = kernels_.find(key); it != kernels_.end()) return it->second.get();
 
+  const auto& shaders = embeddedShaders();
+  auto spirv = shaders.find(key.shader);
+  if (spirv == shaders.end()) throw Error("no embedded shader named '" + key.shader + "'");
   VkShaderModule& module = modules_[key.shader];
   if (module == VK_NULL_HANDLE) {
-    const auto& shaders = embeddedShaders();
-    auto it = shaders.find(key.shader);
-    if (it == shaders.end()) throw Error("no embedded shader named '" + key.shader + "'");
     VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-    info.codeSize = it->second.wordCount * sizeof(uint32_t);
-    info.pCode = it->second.words;
+    info.codeSize = spirv->second.wordCount * sizeof(uint32_t);
+    info.pCode = spirv->second.words;
     VKC_CHECK_AT(FaultSite::PipelineCreation,
                  vkCreateShaderModule(device_, &info, nullptr, &module));
   }
@@ -198,7 +215,7 @@ Kernel* KernelCache::declare(const KernelKey& key) {
   std::vector<VkDescriptorType> types(key.bindings);
   for (uint32_t i = 0; i < key.bindings; ++i)
     types[i] = descriptorType(key, i);
-  checkWithinLimits(key, types, limits_);
+  checkWithinLimits(key, types, sharedMemoryBytes(key, spirv->second), limits_);
   VkDescriptorSetLayout& setLayout = setLayouts_[types];
   if (setLayout == VK_NULL_HANDLE) {
     std::vector<VkDescriptorSetLayoutBinding> bindings(key.bindings);

@@ -51,12 +51,13 @@ void Buffer::release() {
 }
 
 MemoryAllocator::MemoryAllocator(VkPhysicalDevice physical, VkDevice device, bool storageTexels,
-                                 bool unmappedDeviceLocal)
+                                 bool unmappedDeviceLocal, uint32_t maxAllocations)
     : device_(device),
       usage_(VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
              (storageTexels ? VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT : 0) |
              VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT),
-      unmappedDeviceLocal_(unmappedDeviceLocal) {
+      unmappedDeviceLocal_(unmappedDeviceLocal),
+      maxAllocations_(maxAllocations) {
   vkGetPhysicalDeviceMemoryProperties(physical, &properties_);
 }
 
@@ -168,6 +169,12 @@ MemoryAllocator::Block MemoryAllocator::newBlock(uint32_t type, VkDeviceSize atL
   Block block;
   block.memoryType = type;
   block.size = std::max(kBlockSize, alignUp(atLeast, 1 << 20));
+  if (allocations_ >= maxAllocations_) {
+    throw Error("cannot allocate " + std::to_string(block.size >> 20) +
+                    " MiB more of Vulkan memory: all " + std::to_string(maxAllocations_) +
+                    " allocations the device allows (maxMemoryAllocationCount) are live",
+                ErrorCode::OutOfMemory);
+  }
   VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   alloc.allocationSize = block.size;
   alloc.memoryTypeIndex = type;
@@ -185,6 +192,7 @@ MemoryAllocator::Block MemoryAllocator::newBlock(uint32_t type, VkDeviceSize atL
     }
   }
   block.free.push_back({0, block.size});
+  ++allocations_;
   return block;
 }
 
@@ -206,6 +214,7 @@ void MemoryAllocator::free(uint32_t blockIndex, VkDeviceSize offset, VkDeviceSiz
   // A block that became empty is returned to the driver so large one-off uploads do not linger.
   if (block.free.size() == 1 && block.free[0].size == block.size) {
     vkFreeMemory(device_, block.memory, nullptr);
+    --allocations_;
     block.memory = VK_NULL_HANDLE;
     block.mapped = nullptr;
     block.free.clear();
@@ -215,6 +224,11 @@ void MemoryAllocator::free(uint32_t blockIndex, VkDeviceSize offset, VkDeviceSiz
 uint64_t MemoryAllocator::bytesInUse() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return inUse_;
+}
+
+uint32_t MemoryAllocator::allocationCount() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return allocations_;
 }
 
 }  // namespace vkc::vk

@@ -5,6 +5,7 @@
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -54,16 +55,21 @@ class MemoryAllocator {
   // `storageTexels` (DevicePolicy::texelBinding), a storage texel buffer: a view's format must
   // then have every texel usage its buffer was created with. `unmappedDeviceLocal`
   // (DeviceOptions::unmappedDeviceMemory): device-local buffers get no mapping even where their
-  // memory is host-visible.
+  // memory is host-visible. `maxAllocations` (the device's maxMemoryAllocationCount): a buffer
+  // that would need one more live VkDeviceMemory than that throws vkc::Error (OutOfMemory)
+  // instead of asking the driver.
   MemoryAllocator(VkPhysicalDevice physical, VkDevice device, bool storageTexels,
-                  bool unmappedDeviceLocal = false);
+                  bool unmappedDeviceLocal = false,
+                  uint32_t maxAllocations = std::numeric_limits<uint32_t>::max());
   ~MemoryAllocator();
   MemoryAllocator(const MemoryAllocator&) = delete;
   MemoryAllocator& operator=(const MemoryAllocator&) = delete;
 
   Buffer createBuffer(VkDeviceSize size, MemoryUsage usage);
 
-  uint64_t bytesInUse() const;  // sum of live buffers' reservations
+  uint64_t bytesInUse() const;       // sum of live buffers' reservations
+  uint32_t allocationCount() const;  // live VkDeviceMemory allocations
+  uint32_t maxAllocations() const { return maxAllocations_; }
 
  private:
   friend class Buffer;
@@ -85,6 +91,8 @@ class MemoryAllocator {
   VkDevice device_;
   VkBufferUsageFlags usage_;
   bool unmappedDeviceLocal_;
+  uint32_t maxAllocations_;
+  uint32_t allocations_ = 0;  // under mutex_
   VkPhysicalDeviceMemoryProperties properties_{};
   std::vector<Block> blocks_;
   uint64_t inUse_ = 0;

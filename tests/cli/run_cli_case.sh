@@ -6,21 +6,20 @@
 #     --stderr TEXT   stderr must contain TEXT
 #     --stdout TEXT   stdout must contain TEXT
 #     --json          stdout must parse as JSON
-#     --needs FILE    exit 77 (ctest SKIP) when FILE does not exist
 #     --env VAR=VAL   set VAR for the program
 #
 # "@T@" in ARGS, TEXT or VAL stands for a fresh temp dir holding generated fixtures (below),
-# so no broken file is committed. A status above 128 (killed by a signal) always fails.
+# so no broken file is committed. A status above 128 (killed by a signal) always fails. Exits 0
+# (pass) or 1 (fail), 2 on a usage error; never skips.
 set -u
 
-expected_rc="" stderr_text=() stdout_text=() want_json=0 needs=() envs=()
+expected_rc="" stderr_text=() stdout_text=() want_json=0 envs=()
 while [[ $# -gt 0 && $1 != "--" ]]; do
   case $1 in
     --rc) expected_rc=$2; shift 2 ;;
     --stderr) stderr_text+=("$2"); shift 2 ;;
     --stdout) stdout_text+=("$2"); shift 2 ;;
     --json) want_json=1; shift ;;
-    --needs) needs+=("$2"); shift 2 ;;
     --env) envs+=("$2"); shift 2 ;;
     *) echo "run_cli_case.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -30,13 +29,6 @@ if [[ $# -lt 2 || -z $expected_rc ]]; then
   exit 2
 fi
 shift  # the "--"
-
-for f in "${needs[@]+"${needs[@]}"}"; do
-  if [[ ! -e $f ]]; then
-    echo "SKIP: $f does not exist (it is made by tools/train_fashion_mnist.py)"
-    exit 77
-  fi
-done
 
 python=/usr/bin/python3
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vkc-cli.XXXXXX") || exit 1

@@ -9,6 +9,7 @@
 #include "graph/builder.hpp"
 #include "graph/program.hpp"
 #include "graph/winograd_lowering.hpp"
+#include "support/compare.hpp"
 #include "support/cpu_graph.hpp"
 #include "support/gpu_runner.hpp"
 #include "support/vulkan_env.hpp"
@@ -101,13 +102,17 @@ TEST(GraphProgram, MiniInceptionMatchesCpuWithAliasing) {
   const auto& want = ref[net.graph.output];
   // The deepest path has 9 fp32 layers with at most K = 252 terms each; their worst-case
   // error sum is ~9 * 252 * 2^-24 = 1.4e-4 of the magnitudes involved. Softmax outputs are <= 1.
-  double err = 0;
-  for (size_t i = 0; i < want.size(); ++i)
-    err = std::max(err, std::fabs(output[i] - want[i]));
-  EXPECT_LE(err, 1.4e-4) << "max |gpu - cpu| of the softmax output";
-  // Rows differ per sample: a batch mix-up would show.
-  std::printf("[ graph ] max |err| %.3g, arena %llu B vs naive %llu B, %d levels, %d barriers\n",
-              err, (unsigned long long)program.stats().arenaBytes,
+  const TensorError error = compareTensors(want, output);
+  EXPECT_TRUE(withinAbsolute(error, 1.4e-4)) << "the softmax output";
+  // Rows differ per sample, so a batch mix-up would show.
+  const size_t row = want.size() / batch;
+  for (int n = 1; n < batch; ++n) {
+    const std::vector<double> first(want.begin(), want.begin() + row);
+    const std::vector<float> other(output.begin() + n * row, output.begin() + (n + 1) * row);
+    EXPECT_GT(compareTensors(first, other).maxError, 1e-3) << "sample " << n;
+  }
+  std::printf("[ graph ] %s, arena %llu B vs naive %llu B, %d levels, %d barriers\n",
+              describe(error).c_str(), (unsigned long long)program.stats().arenaBytes,
               (unsigned long long)program.stats().naiveBytes, program.stats().levels,
               program.stats().barriers);
 }
@@ -125,15 +130,11 @@ TEST(GraphProgram, TwoRunsInFlightKeepTheirOwnResults) {
   program.wait(ticketA, outA.data());
   auto refA = runGraphOnCpu(net.graph, a, 2)[net.graph.output];
   auto refB = runGraphOnCpu(net.graph, b, 2)[net.graph.output];
-  double errA = 0, errB = 0, diff = 0;
-  for (size_t i = 0; i < refA.size(); ++i) {
-    errA = std::max(errA, std::fabs(outA[i] - refA[i]));
-    errB = std::max(errB, std::fabs(outB[i] - refB[i]));
-    diff = std::max(diff, std::fabs(refA[i] - refB[i]));
-  }
-  EXPECT_LE(errA, 1.4e-4);  // same bound as MiniInceptionMatchesCpuWithAliasing
-  EXPECT_LE(errB, 1.4e-4);
-  EXPECT_GT(diff, 1e-3);  // the two inputs really give different outputs
+  // The same bound as MiniInceptionMatchesCpuWithAliasing.
+  EXPECT_TRUE(withinAbsolute(compareTensors(refA, outA), 1.4e-4));
+  EXPECT_TRUE(withinAbsolute(compareTensors(refB, outB), 1.4e-4));
+  // The two inputs really give different outputs (so a swapped frame would show).
+  EXPECT_GT(compareTensors(refA, outB).maxError, 1e-3);
   // A third submit reuses frame A's resources, so ticket A can no longer be waited for.
   int ticketC = program.submit(a.data());
   EXPECT_THROW(program.wait(ticketA, outA.data()), Error);
@@ -198,11 +199,8 @@ TEST(GraphProgram, BlockOutputsMatchWithoutReuse) {
     auto got = program.readTensor(tensor);
     const auto& want = ref[tensor];
     ASSERT_EQ(got.size(), want.size());
-    double err = 0;
-    for (size_t i = 0; i < got.size(); ++i)
-      err = std::max(err, std::fabs(got[i] - want[i]));
     // Same bound as above, relative to the block's largest value.
-    EXPECT_LE(err, 1.4e-4 * maxAbs(want)) << name;
+    EXPECT_TRUE(withinRelative(compareTensors(want, got), 1.4e-4)) << name;
   }
 }
 
@@ -356,14 +354,12 @@ TEST(WinogradLowering, BlockMatchesCpuAndKeepsNominalFlops) {
   std::vector<float> output(program.outputCount());
   program.run(input.data(), output.data());
   const auto want = runGraphOnCpu(built, input, batch)[built.output];
-  double err = 0;
-  for (size_t i = 0; i < want.size(); ++i)
-    err = std::max(err, std::fabs(output[i] - want[i]));
   // 1e-4 of the largest output, the goldens' per-block criterion for fp32 engines: each stage
   // is held to its worst-case bound by the op tests; a wrong tensor, tile or stage order here
   // moves outputs by a sizeable fraction of their range.
-  std::printf("[ winograd graph ] max |err| %.3g of max |y| %.3g\n", err, maxAbs(want));
-  EXPECT_LE(err, 1e-4 * maxAbs(want));
+  const TensorError error = compareTensors(want, output);
+  std::printf("[ winograd graph ] %s\n", describe(error).c_str());
+  EXPECT_TRUE(withinRelative(error, 1e-4));
 }
 
 }  // namespace

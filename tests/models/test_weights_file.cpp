@@ -52,14 +52,11 @@ TEST_F(WeightsFileTest, LoadsGoldenWeightsAndMatchesReference) {
   auto input = io::detweightsInput({batch, 3, 299, 299});
   std::vector<float> logits = net.run(input.data(), batch);
 
-  // Same bound and reasoning as test_golden.cpp: 1e-4 * max|golden| leaves two orders of
-  // magnitude for fp32 accumulation order, while a wrong op or weight moves logits by O(1).
+  // Within kFp32LogitBound (support/golden.hpp says why).
   auto golden = readF64(goldenDir(kModel) + "/logits.f64");
-  ASSERT_EQ(golden.size(), logits.size());
-  const auto [maxErr, maxGolden] = compareToGolden(golden, logits);
-  std::printf("[ weights file ] %s: max |ours - fp64| = %.3g (%.2e of max|logit| %.1f)\n", kModel,
-              maxErr, maxErr / maxGolden, maxGolden);
-  EXPECT_LE(maxErr, 1e-4 * maxGolden);
+  const TensorError error = compareTensors(golden, logits);
+  std::printf("[ weights file ] %s: %s\n", kModel, describe(error).c_str());
+  EXPECT_TRUE(withinRelative(error, kFp32LogitBound));
 
   // This context is not the shared test device, so check its validation messages here.
   EXPECT_EQ(context.validationMessageCount(), 0) << context.lastValidationMessage();

@@ -1,7 +1,5 @@
 #include "support/golden.hpp"
 
-#include <algorithm>
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -63,16 +61,6 @@ std::vector<double> readF64(const std::string& path) {
   std::vector<double> values(bytes.size() / sizeof(double));
   std::memcpy(values.data(), bytes.data(), values.size() * sizeof(double));
   return values;
-}
-
-GoldenError compareToGolden(const std::vector<double>& golden, const std::vector<float>& ours) {
-  if (golden.size() != ours.size()) throw Error("compareToGolden: sizes differ");
-  GoldenError e;
-  for (size_t i = 0; i < golden.size(); ++i) {
-    e.maxGolden = std::max(e.maxGolden, std::fabs(golden[i]));
-    e.maxError = std::max(e.maxError, std::fabs(ours[i] - golden[i]));
-  }
-  return e;
 }
 
 std::unique_ptr<io::WeightSource> goldenWeights(const std::string& model) {

@@ -14,13 +14,14 @@ RefResult referenceConv(const RefConv& c, const std::vector<float>& x, const std
   const size_t total = size_t(c.batch) * c.outC * oh * ow;
   r.value.resize(total);
   r.magnitude.resize(total);
+  r.squares.resize(total);
   r.terms.assign(total, c.inC * c.kh * c.kw + 4);
   for (int n = 0; n < c.batch; ++n)
     for (int co = 0; co < c.outC; ++co)
       for (int y = 0; y < oh; ++y)
         for (int xo = 0; xo < ow; ++xo) {
           double sum = bias.empty() ? 0.0 : bias[co];
-          double mag = std::fabs(sum);
+          double mag = std::fabs(sum), squares = sum * sum;
           for (int ci = 0; ci < c.inC; ++ci)
             for (int ky = 0; ky < c.kh; ++ky)
               for (int kx = 0; kx < c.kw; ++kx) {
@@ -30,6 +31,7 @@ RefResult referenceConv(const RefConv& c, const std::vector<float>& x, const std
                               w[((size_t(co) * c.inC + ci) * c.kh + ky) * c.kw + kx];
                 sum += term;
                 mag += std::fabs(term);
+                squares += term * term;
               }
           size_t o = ((size_t(n) * c.outC + co) * oh + y) * ow + xo;
           double v = sum, m = mag;
@@ -39,6 +41,7 @@ RefResult referenceConv(const RefConv& c, const std::vector<float>& x, const std
           }
           r.value[o] = relu ? std::max(v, 0.0) : v;
           r.magnitude[o] = m;
+          r.squares[o] = residual.empty() ? squares : double(scale) * scale * squares;
         }
   return r;
 }

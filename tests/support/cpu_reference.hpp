@@ -15,7 +15,10 @@ struct RefConv {
 struct RefResult {
   std::vector<double> value;      // [N, outC, outH, outW]
   std::vector<double> magnitude;  // sum of |terms| that went into each value (error scale)
-  std::vector<int> terms;         // number of rounding steps an fp32 engine may take
+  // Sum of the squared terms of each value (the bias and the products, times scale^2 under a
+  // residual): the scale of its rounding error where the roundings are independent.
+  std::vector<double> squares;
+  std::vector<int> terms;  // number of rounding steps an fp32 engine may take
 };
 
 // out = act(residual + scale * (conv(x, w) + bias)); residual may be empty; relu optional.

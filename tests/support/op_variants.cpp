@@ -87,6 +87,16 @@ std::vector<float> downloadTensor(vk::Device& device, const vk::Buffer& buffer, 
   return values;
 }
 
+std::vector<float> sliceOf(const std::vector<float>& got, int n, int channels, int hw, int total,
+                           int offset) {
+  std::vector<float> slice(size_t(n) * channels * hw);
+  for (int b = 0; b < n; ++b)
+    for (int c = 0; c < channels; ++c)
+      for (int i = 0; i < hw; ++i)
+        slice[(size_t(b) * channels + c) * hw + i] = got[(size_t(b) * total + offset + c) * hw + i];
+  return slice;
+}
+
 Comparison compareSlice(const std::string& what, const std::vector<float>& got,
                         const std::vector<double>& want, int n, int channels, int hw, int total,
                         int offset, float sentinel, const std::function<double(size_t)>& bound) {

@@ -56,6 +56,10 @@ struct Comparison {
   double maxError = 0, maxRatio = 0;  // worst |got - want| and worst |got - want| / bound
   bool ok = true;
 };
+// The channels [offset, offset + channels) of a [n, total, hw] tensor, as [n, channels, hw]: the
+// layout of compareSlice's `want`, for compareTensors (support/compare.hpp).
+std::vector<float> sliceOf(const std::vector<float>& got, int n, int channels, int hw, int total,
+                           int offset);
 Comparison compareSlice(const std::string& what, const std::vector<float>& got,
                         const std::vector<double>& want, int n, int channels, int hw, int total,
                         int offset, float sentinel, const std::function<double(size_t)>& bound);

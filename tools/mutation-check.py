@@ -58,7 +58,13 @@ def copy_checkout(work):
     source = os.path.join(work, "src")
     files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
                            check=True, capture_output=True).stdout.decode().split("\0")
-    for name in filter(None, files):
+    files = set(filter(None, files))
+    for directory, _, names in os.walk(source):  # files the checkout no longer has
+        for name in names:
+            path = os.path.join(directory, name)
+            if os.path.relpath(path, source) not in files:
+                os.remove(path)
+    for name in files:
         origin, target = os.path.join(ROOT, name), os.path.join(source, name)
         if not os.path.isfile(origin):
             continue

@@ -4,8 +4,10 @@ images and the bundled weights truncated, with flipped bytes and with forged siz
 dimensions, plus headers of every common image format we do not decode. Also a FIFO and a folder where files
 are expected. Each run must end with exit 0, 1 or 2, say on stderr which file failed, print no sanitizer report and not hang.
 
-usage: mutated_inputs.py VKC_CLASSIFY ASSETS_DIR WORK_DIR [COUNT]
-Deterministic (fixed seed): the same COUNT cases each run."""
+usage: mutated_inputs.py VKC_CLASSIFY ASSETS_DIR WORK_DIR [COUNT [SEED]]
+Deterministic: every byte of every case comes from random.Random(SEED) (default 20261201), so
+the same COUNT and SEED make the same cases on every run and machine. The seed is printed, and
+each bad case is reported with the command line that makes it again."""
 import os
 import random
 import struct
@@ -15,7 +17,9 @@ import zlib
 
 classify, assets, work = sys.argv[1:4]
 count = int(sys.argv[4]) if len(sys.argv) > 4 else 40
-rng = random.Random(20261201)
+seed = int(sys.argv[5]) if len(sys.argv) > 5 else 20261201
+rng = random.Random(seed)
+print(f"mutated inputs: seed {seed}, count {count}", flush=True)
 os.makedirs(work, exist_ok=True)
 samples = sorted(os.path.join(assets, "samples", f) for f in os.listdir(os.path.join(assets, "samples")))
 weights = open(os.path.join(assets, "fashion_mnist_irv2.safetensors"), "rb").read()
@@ -38,7 +42,7 @@ def mutate(data):
         at = rng.randrange(max(1, len(b) - 4))
         b[at:at + 4] = struct.pack(">I", rng.choice([0, 1, 0x7FFFFFFF, 0xFFFFFFFF, 65535, 16385]))
         return bytes(b), "forged field"
-    return bytes(b) + os.urandom(rng.randrange(1, 64)), "trailing bytes"
+    return bytes(b) + rng.randbytes(rng.randrange(1, 64)), "trailing bytes"
 
 
 def png_with_size(w, h):  # a valid-looking PNG header claiming w x h
@@ -105,5 +109,7 @@ for n, (what, ext, data, how) in enumerate(cases):
     if r.returncode not in (0, 1, 2) or report or (r.returncode == 1 and path not in r.stderr):
         print(f"BAD: case {n} ({how}): exit {r.returncode}: {' '.join(args)}\n{r.stderr[-2000:]}")
         bad += 1
-print(f"mutated inputs: {len(cases)} runs, {bad} bad")
+print(f"mutated inputs: {len(cases)} runs, {bad} bad (seed {seed})")
+if bad:
+    print(f"the same cases again: {sys.argv[0]} {classify} {assets} {work} {count} {seed}")
 sys.exit(1 if bad else 0)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/detweights.hpp"
+#include "support/compare.hpp"
 #include "vkception/vkception.hpp"
 
 namespace vkc::test {
@@ -27,6 +28,16 @@ std::vector<float> inputFor(int seed, int size) {
   return x;
 }
 
+// Passes iff `a` and `b` are finite and differ somewhere by more than 1% of their largest value:
+// two threads' expected results, so that results swapped between the threads fail the test.
+testing::AssertionResult distinct(const std::vector<float>& a, const std::vector<float>& b) {
+  const TensorError e = compareTensors(a, b);
+  if (e.count > 0 && e.nonFinite == 0 && e.maxError > 0.01 * e.maxReference) {
+    return testing::AssertionSuccess() << describe(e);
+  }
+  return testing::AssertionFailure() << describe(e) << ": not 1% of max |ref| apart";
+}
+
 TEST(Concurrency, NetworksOnOneContextLoadAndRunFromSeveralThreads) {
   ContextOptions options;
   options.validation = true;
@@ -41,6 +52,10 @@ TEST(Concurrency, NetworksOnOneContextLoadAndRunFromSeveralThreads) {
       const std::vector<float> x = inputFor(t, net.inputSize());
       alone[t] = net.run(x.data(), 2);
     }
+  }
+  for (int a = 0; a < kThreads; ++a) {
+    for (int b = a + 1; b < kThreads; ++b)
+      ASSERT_TRUE(distinct(alone[a], alone[b])) << "threads " << a << " and " << b;
   }
   std::vector<std::vector<std::vector<float>>> together(kThreads);
   std::vector<std::string> errors(kThreads);
@@ -70,20 +85,34 @@ TEST(Concurrency, NetworksOnOneContextLoadAndRunFromSeveralThreads) {
   }
 }
 
+// Each thread its own Context and its own input; each gets the result that input gives alone.
 TEST(Concurrency, ContextsInSeveralThreads) {
   constexpr int kThreads = 2;
+  auto makeContext = [] {
+    ContextOptions options;
+    options.validation = true;
+    options.pipelineCache = false;
+    return Context(options);
+  };
+  std::vector<std::vector<float>> alone(kThreads);
+  {
+    Context context = makeContext();
+    Network net = Network::load(context, "inception_resnet_v2", bundled());
+    for (int t = 0; t < kThreads; ++t) {
+      const std::vector<float> x = inputFor(t, net.inputSize());
+      alone[t] = net.run(x.data(), 2);
+    }
+  }
+  ASSERT_TRUE(distinct(alone[0], alone[1]));
   std::vector<std::vector<float>> out(kThreads);
   std::vector<std::string> errors(kThreads);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       try {
-        ContextOptions options;
-        options.validation = true;
-        options.pipelineCache = false;
-        Context context(options);
+        Context context = makeContext();
         Network net = Network::load(context, "inception_resnet_v2", bundled());
-        const std::vector<float> x = inputFor(0, net.inputSize());
+        const std::vector<float> x = inputFor(t, net.inputSize());
         out[t] = net.run(x.data(), 2);
       } catch (const std::exception& e) {
         errors[t] = e.what();
@@ -92,10 +121,11 @@ TEST(Concurrency, ContextsInSeveralThreads) {
   }
   for (std::thread& th : threads)
     th.join();
-  EXPECT_EQ(errors[0], "");
-  EXPECT_EQ(errors[1], "");
-  EXPECT_EQ(out[0], out[1]);
-  EXPECT_FALSE(out[0].empty());
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(errors[t], "") << "thread " << t;
+    // Bit for bit: the same kernels on the same device and data, in another Context.
+    EXPECT_EQ(out[t], alone[t]) << "thread " << t;
+  }
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/cli.hpp"
+#include "common/model_choice.hpp"
 #include "common/validation_exit.hpp"
 #include "vkception/vkception.hpp"
 
@@ -95,7 +96,7 @@ static int benchMain(int argc, char** argv) {
   const int batch = o.batch, runs = o.runs;
   const bool peak = o.peak || o.json;
   vkc::NetworkOptions options;
-  options.weights = o.weights;
+  options.weights = vkc::app::chooseModel(model, o.weights).weights;
   options.inputSize = o.size;
   options.precision = precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
   options.winograd = !o.noWinograd;
@@ -113,6 +114,9 @@ static int benchMain(int argc, char** argv) {
     }
     vkc::ContextOptions co;
     co.device = o.device;
+    co.convKernel = o.convKernel == "igemm"     ? vkc::ConvKernel::Igemm
+                    : o.convKernel == "blocked" ? vkc::ConvKernel::Blocked
+                                                : vkc::ConvKernel::Auto;
     // Time to first result (device, weights, pipelines, first run) with an empty pipeline
     // cache, then again with the cache that first start saved: both in a scratch cache folder.
     struct FirstResult {

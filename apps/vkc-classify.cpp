@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli.hpp"
+#include "common/decode_ahead.hpp"
 #include "common/image_inputs.hpp"
 #include "common/model_choice.hpp"
 #include "common/progress_line.hpp"
@@ -23,7 +24,7 @@ namespace {
 
 // Up to this many images (an input tensor: its bytes at 299 x 299), --start auto picks
 // StartMode::AtOnce: on a CPU driver compiling specialised pipelines costs more than running
-// compact ones (benchmarks/RESULTS.md, "Time to first result").
+// compact ones (docs/performance.md, "Time to first result").
 constexpr size_t kAtOnceImages = 16;
 
 vkc::StartMode startMode(const vkc::app::ClassifyOptions& o, size_t images) {
@@ -107,7 +108,12 @@ static int classifyMain(int argc, char** argv) {
       ++failures;
     }
     const std::vector<std::string>& images = inputs.images;
-    if (o.inputTensor.empty() && images.empty()) return 1;
+    // Folders' files that are not images: one line, at the end; they alone do not make exit 1.
+    const std::string skipped = inputs.skippedSummary();
+    if (o.inputTensor.empty() && images.empty()) {
+      if (!skipped.empty()) std::fprintf(stderr, "vkc-classify: %s\n", skipped.c_str());
+      return 1;
+    }
 
     vkc::app::ModelChoice choice = vkc::app::chooseModel(o.model, o.weights);
     vkc::ContextOptions contextOptions;
@@ -142,18 +148,32 @@ static int classifyMain(int argc, char** argv) {
     const bool progress = isatty(STDERR_FILENO) && images.size() > 20;
     std::vector<float> allLogits;
     const size_t chunk = vkc::app::imagesPerChunk(o.batch, size);
-    for (size_t start = 0; start < images.size(); start += chunk) {
+    const vkc::DecodeOptions decode =
+        vkc::app::classifyDecodeOptions(net.preprocessing(), !o.noExifRotate, !o.fullDecode);
+    // Decoded and preprocessed on one worker thread per core ahead of the GPU, as many images
+    // as kAheadBytes of inputs hold (at least two per thread): the workers keep going while a
+    // batch runs, the first one creating its pipelines included. Results come back in the
+    // images' order.
+    constexpr size_t kAheadBytes = size_t{64} << 20;
+    const int threads = vkc::app::decodeThreads();
+    const size_t ahead = std::max(kAheadBytes / perImage, size_t(2) * threads);
+    vkc::app::DecodeAhead<std::vector<uint8_t>> decoded(
+        images,
+        [&](const std::string& path) { return net.preprocess(vkc::loadImage(path, decode), path); },
+        threads, ahead);
+    size_t handled = 0;
+    while (!decoded.done()) {
       std::vector<std::string> names;
       std::vector<uint8_t> batch;
-      for (size_t i = start; i < std::min(images.size(), start + chunk); ++i) {
-        try {
-          std::vector<uint8_t> x = net.preprocess(vkc::loadImage(images[i]), images[i]);
-          batch.insert(batch.end(), x.begin(), x.end());
-          names.push_back(images[i]);
-        } catch (const std::exception& e) {  // a bad image is reported and skipped
-          std::fprintf(stderr, "vkc-classify: %s\n", e.what());
+      for (size_t taken = 0; taken < chunk && !decoded.done(); ++taken, ++handled) {
+        auto r = decoded.next();
+        if (!r.value) {  // a bad image is reported and skipped
+          std::fprintf(stderr, "vkc-classify: %s\n", r.error.c_str());
           ++failures;
+          continue;
         }
+        batch.insert(batch.end(), r.value->begin(), r.value->end());
+        names.push_back(std::move(r.path));
       }
       if (names.empty()) continue;
       std::vector<float> logits = net.runImages(batch.data(), static_cast<int>(names.size()));
@@ -162,13 +182,11 @@ static int classifyMain(int argc, char** argv) {
         printResult(o, names[n], &logits[n * classes], classes, labels);
       }
       allLogits.insert(allLogits.end(), logits.begin(), logits.end());
-      if (progress) {
-        std::fprintf(stderr, "\r[%zu/%zu images]", std::min(images.size(), start + chunk),
-                     images.size());
-      }
+      if (progress) std::fprintf(stderr, "\r[%zu/%zu images]", handled, images.size());
     }
     if (progress) std::fprintf(stderr, "\n");
     if (!o.saveLogits.empty()) writeLogits(o.saveLogits, allLogits);
+    if (!skipped.empty()) std::fprintf(stderr, "vkc-classify: %s\n", skipped.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vkc-classify: %s\n", e.what());
     return 1;

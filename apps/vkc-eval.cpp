@@ -201,6 +201,7 @@ int run(const vkc::app::EvalOptions& o) {
     for (int& label : set.labels)
       label += o.labelOffset;
   }
+  set.decode.applyExifOrientation = o.exifRotate;
   for (size_t i = 0; i < set.size(); ++i) {
     if (set.labels[i] >= classes) {
       throw vkc::Error(set.source + ": label " + std::to_string(set.labels[i]) + " of image " +

@@ -4,7 +4,7 @@
     # 2 local worker processes (a LocalCluster), Fashion-MNIST IDX files:
     dask_classify.py --local-workers 2 --idx-images t10k-images-idx3-ubyte.gz \\
         --idx-labels t10k-labels-idx1-ubyte.gz --output results.csv
-    # a real cluster (start one `dask worker` per GPU, see README "Using the library"):
+    # a real cluster (start one `dask worker` per GPU, see docs/python.md):
     dask_classify.py --scheduler tcp://scheduler:8786 --dir /shared/photos --output results.csv
 
 Writes one row per image (name, true class if known, top-5 classes and probabilities) as CSV or
@@ -94,15 +94,20 @@ def main():
     data.add_argument("--dir", help="a directory tree of PNG/JPEG/BMP images")
     data.add_argument("--idx-images", help="(Fashion-)MNIST IDX images (.gz or plain)")
     parser.add_argument("--idx-labels", help="their IDX labels: the summary gets the accuracy")
-    parser.add_argument("--model", default="inception_resnet_v2")
-    parser.add_argument("--weights", help="default: the bundled Fashion-MNIST model")
+    parser.add_argument("--model", help="with --weights (default: the bundled Fashion-MNIST model)")
+    parser.add_argument("--weights", help=".safetensors weights for --model")
     parser.add_argument("--device", type=int, help="Vulkan device on every worker (or VKC_DEVICE)")
     parser.add_argument("--chunk", type=int, default=256, help="images per task")
     parser.add_argument("--top", type=int, default=5)
     parser.add_argument("--limit", type=int, default=0, help="only the first N images")
     parser.add_argument("--output", required=True, help="results .csv or .json")
     args = parser.parse_args()
-    if args.weights is None:
+    if args.model and not args.weights:
+        parser.error("--model needs --weights (README.md, \"Real ImageNet weights\")")
+    if not args.model:
+        if args.weights:
+            parser.error("--weights needs --model")
+        args.model = "inception_resnet_v2"
         args.weights = os.path.join(vkception.assets_dir(), "fashion_mnist_irv2.safetensors")
 
     names, items, labels = read_inputs(args)

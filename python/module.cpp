@@ -274,6 +274,9 @@ PYBIND11_MODULE(_vkception, m) {
       "An unsigned-byte (Fashion-)MNIST IDX file (.gz or plain) as a uint8 array.");
   m.def("assets_dir", &vkc::assetsDir,
         "The folder of the bundled model, label lists and sample images.");
+  // For the package's __init__ (an installed wheel's own assets) and __main__ (folder scans).
+  m.def("_set_assets_dir", &vkc::setAssetsDir, py::arg("folder"));
+  m.def("_has_image_extension", &vkc::hasImageExtension, py::arg("path"));
   m.def(
       "devices",
       [] {

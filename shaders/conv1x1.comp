@@ -2,10 +2,10 @@
 // 1x1 stride-1 convolution as a GEMM: each invocation computes CB (16 or 32) output channels
 // for TQ groups of 4 consecutive pixels (channel planes are padded to a multiple of 8, see
 // common.glsl). Per input channel that is TQ + CB / 4 vec4 fetches for CB x TQ vec4 FMAs: the
-// larger the block, the fewer fetches per FMA, until spilled accumulators cost more (on lavapipe
-// 32 x 3 ran 18% faster than 16 x 3, 32 x 4 and 48 x 3 slower). Inputs and weights are read
-// through texel buffers: on CPU drivers a texel fetch is a gather while a storage-buffer load is
-// a loop over the lanes (benchmarks/RESULTS.md).
+// larger the block, the fewer fetches per FMA, until spilled accumulators cost more (on CPU
+// drivers past 32 x 3, ops::ConvTiling). Inputs and weights are read through texel buffers: on
+// CPU drivers a texel fetch is a gather while a storage-buffer load is a loop over the lanes
+// (docs/performance.md).
 // Pixels of the padding are computed too and land in the padding. Invocations are numbered
 // across channel blocks (block = invocation / quad groups), so that a plane whose quads do not
 // fill whole workgroups (17x17: 74 quads) wastes no lanes; each takes TQ consecutive quads.

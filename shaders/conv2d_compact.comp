@@ -4,7 +4,7 @@
 // and 7x1 where a network has many, graph/program.cpp), and CPU drivers build it in a fraction
 // of conv2d_segments' time, which unrolls each shape's taps and register block
 // (NetworkOptions::start = StartMode::AtOnce, the first result in seconds). Its time is the
-// taps' multiply-adds, not their fetches (benchmarks/RESULTS.md).
+// taps' multiply-adds, not their fetches (docs/performance.md).
 // Each invocation computes 16 output channels (half a packed block of 32) for TN (4 or 2,
 // ops::ConvTiling::compactPixels) consecutive output pixels of one row; per tap it fetches TN
 // inputs and 4 weight texels for 4 TN vec4 FMAs.

@@ -4,9 +4,9 @@
 // CB output channels for TN consecutive output pixels of one line, so the taps of neighbouring
 // pixels share their input loads: (TN - 1) * stride + taps loads per input line instead of
 // TN * taps. Inputs and weights are read through texel buffers, which CPU drivers gather
-// (storage-buffer loads are a loop over the lanes there, benchmarks/RESULTS.md). Weights are packed
-// per block of 32 output channels as [K][32] (ops/conv2d.cpp), an invocation reading a block or
-// half of one; VERTICAL needs KW == 1 so that their (ci, ky, kx) order is line order.
+// (storage-buffer loads are a loop over the lanes there; docs/performance.md). Weights are
+// packed per block of 32 output channels as [K][32] (ops/conv2d.cpp), an invocation reading a
+// block or half of one; VERTICAL needs KW == 1 so that their (ci, ky, kx) order is line order.
 // Epilogue (epilogue.glsl): out = act(residual + scale * (acc + bias)).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
@@ -71,8 +71,8 @@ void main() {
   // multiply-adds in a row: CPU drivers keep the accumulators in memory, and loading and storing
   // them once per line instead of once per tap is what bounds the loop. (Once per input channel
   // would hold LINES x TAPS weight blocks: too many registers on GPUs for 5x5.) The lines stay a
-  // loop: unrolled, they made a 3x3's code three times as long for lavapipe's NIR and LLVM to
-  // build at the first start (v4 cold 95-108 -> 83-87 s), for no speed (benchmarks/RESULTS.md).
+  // loop: unrolled, they make a 3x3's code three times as long for CPU drivers (NIR and LLVM)
+  // to build at the first start, for no speed (docs/performance.md).
   for (int ci = 0; ci < p.inC; ++ci) {
     const int channelBase = imageBase + ci * planeSize(p.batch, inHW);
     [[dont_unroll]] for (int l = 0; l < LINES; ++l) {

@@ -4,9 +4,9 @@
 // (one weight texel per input) of one image. Their sums are long (K = 1536-2080 in the
 // classifiers) and their results large (logits), so products are added in blocks of BLOCK, then
 // block by block: a sequential fp32 sum errs by up to ~K ulp, blocks by ~BLOCK + K / BLOCK.
-// Inception-v4's detweights logits (up to 96) went from 8.5e-5-1.0e-4 to 4.1e-5 off the fp64
-// reference, where PyTorch's own fp32 is at 1.4e-4 (README, "Correctness"). The layer is a few
-// MFLOP: nothing here is tuned for speed.
+// The networks' logits land within PyTorch's own fp32 error of the fp64 reference
+// (docs/reliability.md, "Networks against their upstream code"). The layer is a few MFLOP:
+// nothing here is tuned for speed.
 // Epilogue (epilogue.glsl): out = act(residual + scale * (acc + bias)).
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"

@@ -45,8 +45,8 @@ void main() {
   if (c >= p.inC) return;
 
   // The quad's 4 windows (component q: pixel q's); the padding past the last pixel repeats it.
-  // Fetched as whole vec4s (windowAt): written a component at a time, the windows took lavapipe's
-  // NIR passes several times as long (benchmarks/RESULTS.md).
+  // Fetched as whole vec4s (windowAt): written a component at a time, the windows take CPU
+  // drivers' NIR passes several times as long to build (docs/performance.md).
   ivec4 top, left, base;
   [[unroll]] for (int q = 0; q < 4; ++q) {
     const Tile tile = tileOf(uint(min(quad * 4 + q, pixels - 1)), p.grid);

@@ -60,7 +60,7 @@ void main() {
   const float b = epilogueAddsBias(e) ? bias[o] : 0.0;
   const int outHW = p.outH * p.outW;
   // The quad's pixels in a loop that is not unrolled: the epilogue, a quarter as long, is what
-  // CPU drivers took longest to build of this shader (benchmarks/RESULTS.md).
+  // CPU drivers take longest to build of this shader (docs/performance.md).
   [[dont_unroll]] for (int q = 0; q < 4; ++q) {
     if (quad * 4 + q >= pixels) break;
     const Tile tile = tileOf(uint(quad * 4 + q), p.grid);

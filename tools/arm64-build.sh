@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The aarch64 cross-build and its CI subset (tools/run-tests.sh stage 4; README "arm64").
+# The aarch64 cross-build and its CI subset (tools/run-tests.sh stage 4; docs/portability.md).
 #   tools/arm64-build.sh build [BUILD_DIR=build-arm64]   cross-build vkc-info, vkc-classify and
 #                                                       vkc-tests (the library with them)
 #   tools/arm64-build.sh test  [BUILD_DIR=build-arm64]   run them under qemu-aarch64 on arm64

@@ -31,8 +31,8 @@ def time_torch(model, batch, size, runs):
 
 def time_vkception(bench, model, batch, size, runs):
     out = subprocess.run(
-        [bench, "--model", model, "--batch", str(batch), "--size", str(size), "--runs", str(runs),
-         "--warmup", "1", "--no-first-result", "--json"],
+        [bench, "--model", model, "--weights", "deterministic", "--batch", str(batch), "--size",
+         str(size), "--runs", str(runs), "--warmup", "1", "--no-first-result", "--json"],
         check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 

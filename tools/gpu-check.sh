@@ -15,7 +15,7 @@
 #       the whole run ends within about 8 minutes. --quick: a few op tests, one network at 75x75
 #       against its CPU reference instead of the 299x299 goldens, and one network at batch 1 and
 #       75x75 in fp32, with 3x the time limits (checks the script end to end on lavapipe).
-# benchmarks/README.md says how to run it with the device tool.
+# docs/performance.md ("On a GPU") says how to run it with the device tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -189,7 +189,8 @@ run() {
             note "SKIPPED bench $name: past the time budget"
             continue
           fi
-          local args=(--model "$m" --batch "$b" --precision "$p" --json --peak "${extra[@]}")
+          local args=(--model "$m" --weights deterministic --batch "$b" --precision "$p" --json
+                      --peak "${extra[@]}")
           [ $w = no-winograd ] && args+=(--no-winograd)
           # The cold and warm first results once per network: fp32, batch 1, Winograd.
           [ "$b$p$w" = 1fp32winograd ] && [ $quick = 0 ] || args+=(--no-first-result)

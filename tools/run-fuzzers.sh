@@ -13,6 +13,8 @@ SECONDS_EACH=${2:-60}
 OUT=${VKC_FUZZ_OUT:-$BUILD/fuzz-run}
 rm -rf "$OUT" && mkdir -p "$OUT"
 HARNESSES=(safetensors image idx labels cli)
+# Third-party leaks that no caller can free (the file says which and why).
+export LSAN_OPTIONS="suppressions=$ROOT/fuzz/lsan-third-party.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 run_one() {
   local name=$1 dict=() dir="$OUT/$1"

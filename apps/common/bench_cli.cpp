@@ -1,14 +1,15 @@
 #include "common/args.hpp"
 #include "common/cli.hpp"
+#include "common/model_choice.hpp"
 
 namespace vkc::app {
 namespace {
 
 const char* kUsage =
-    "usage: vkc-bench --model NAME [options]\n"
-    "Times one network (detweights unless --weights) and reports min/median/max per batch,\n"
-    "images/s, GFLOP/s against the device's own measured fp32 peak, memory, and (with\n"
-    "--profile) GPU time per operator type and the slowest nodes.\n\n"
+    "usage: vkc-bench --model NAME --weights FILE|deterministic [options]\n"
+    "Times one network and reports min/median/max per batch, images/s, GFLOP/s against the\n"
+    "device's own measured fp32 peak, memory, and (with --profile) GPU time per operator type\n"
+    "and the slowest nodes.\n\n"
     "  --model NAME       inception_v4, inception_resnet_v2, inception_resnet_v1, inception_v3\n"
     "  --batch N          images per run (default 1)\n"
     "  --size S           input size (default 299)\n"
@@ -16,7 +17,8 @@ const char* kUsage =
     "  --warmup W         untimed runs first (default 2)\n"
     "  --runs R           timed runs (default 5)\n"
     "  --device N         Vulkan device index (see vkc-info)\n"
-    "  --weights FILE     .safetensors weights instead of detweights\n"
+    "  --weights FILE     .safetensors weights (required); 'deterministic': untrained test\n"
+    "                     weights, for tests and benchmarks (the same work per image)\n"
     "  --peak             measure the fp32 FMA peak (always done with --json)\n"
     "  --profile          per-node GPU timestamps (serialises the nodes; separate pass), and\n"
     "                     the slowest pipeline creations of the cold and warm starts\n"
@@ -24,6 +26,8 @@ const char* kUsage =
     "  --no-first-result  skip timing the first result (two extra loads, cold and warm cache)\n"
     "  --no-winograd      direct fp32 convolutions only (NetworkOptions::winograd)\n"
     "  --start MODE       specialised (default) or at-once kernels (NetworkOptions::start)\n"
+    "  --conv-kernel K    the direct convolutions' kernels: auto (default: the device's, or\n"
+    "                     VKC_CONV_KERNEL), blocked or igemm (ContextOptions::convKernel)\n"
     "  --json             one JSON object\n";
 
 }  // namespace
@@ -34,6 +38,7 @@ int parseBenchArgs(int argc, char** argv, BenchOptions& o) {
   args.text("--weights", &o.weights);
   args.choice("--precision", &o.precision, {"fp32", "fp16"});
   args.choice("--start", &o.start, {"specialised", "at-once"});
+  args.choice("--conv-kernel", &o.convKernel, {"auto", "blocked", "igemm"});
   args.positiveInt("--batch", &o.batch);
   args.positiveInt("--size", &o.size);
   args.nonNegativeInt("--warmup", &o.warmup);
@@ -47,6 +52,9 @@ int parseBenchArgs(int argc, char** argv, BenchOptions& o) {
   args.toggle("--no-winograd", &o.noWinograd);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   if (o.model.empty()) return args.usageError("--model is required");
+  if (std::string e = missingWeightsError(o.model, o.weights); !e.empty()) {
+    return args.usageError(e);
+  }
   return -1;
 }
 

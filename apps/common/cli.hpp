@@ -13,6 +13,9 @@ struct ClassifyOptions {
   std::string start = "auto";  // "auto", "at-once" or "specialised" (NetworkOptions::start)
   int top = 5, batch = 8, size = 0, device = -1;
   bool json = false;
+  // Decoding (image_inputs.hpp, classifyDecodeOptions): EXIF orientation applied and JPEGs
+  // DCT-scaled to what the model's resize needs, unless turned off.
+  bool noExifRotate = false, fullDecode = false;
   std::vector<std::string> inputs;
 };
 int parseClassifyArgs(int argc, char** argv, ClassifyOptions& o);
@@ -21,6 +24,9 @@ struct EvalOptions {
   std::string model, weights, labels, idxImages, idxLabels, dir;
   int batch = 32, size = 0, device = -1, limit = 0;
   bool json = false;
+  // Images as PIL's Image.open gives them (no EXIF turn) unless --exif-rotate; --no-exif-rotate
+  // is that default, accepted so that one flag serves both apps.
+  bool exifRotate = false, noExifRotate = false;
   // The paper's protocol: crops per image, other scales / squares, an ensemble of members, a
   // validation list, excluded images, a label offset (1001-class models), probabilities out.
   int crops = 1, squares = 0, labelOffset = 0;
@@ -30,6 +36,7 @@ int parseEvalArgs(int argc, char** argv, EvalOptions& o);
 
 struct BenchOptions {
   std::string model, weights, precision = "fp32", start = "specialised";
+  std::string convKernel = "auto";  // "auto", "blocked" or "igemm" (ContextOptions::convKernel)
   int batch = 1, size = 0, warmup = 2, runs = 5, device = -1, top = 10;
   bool json = false, peak = false, profile = false, noFirstResult = false, noWinograd = false;
 };

@@ -1,5 +1,6 @@
 #include "common/args.hpp"
 #include "common/cli.hpp"
+#include "common/model_choice.hpp"
 
 namespace vkc::app {
 namespace {
@@ -33,7 +34,8 @@ const char* kUsage =
     "                       probabilities averaged (weighted) on the GPU; not with --model\n"
     "  --save-probs FILE    the averaged probabilities, float32 [images, classes], little-endian\n"
     "  --model NAME         inception_v4, inception_resnet_v2, inception_resnet_v1, inception_v3\n"
-    "  --weights FILE       .safetensors weights (timm / facenet-pytorch tensor names)\n"
+    "  --weights FILE       .safetensors weights (timm / facenet-pytorch tensor names); needed\n"
+    "                       with --model. 'deterministic': untrained test weights, for tests\n"
     "  --labels FILE        class names, one per line (default: bundled for known models)\n"
     "  --batch N            images per GPU submit (default 32); with crops, N / crops images (at\n"
     "                       least 1) of crops each\n"
@@ -41,6 +43,10 @@ const char* kUsage =
     "  --device N           Vulkan device index (see vkc-info; default: best, or VKC_DEVICE)\n"
     "  --limit N            evaluate only the first N images\n"
     "  --json               one JSON object (accuracies as fractions 0..1)\n"
+    "  --exif-rotate        turn JPEG, PNG and WebP images upright by their EXIF orientation\n"
+    "                       (default: not, as PIL's Image.open and so timm and torchvision\n"
+    "                       read them; --no-exif-rotate says so explicitly). JPEGs are always\n"
+    "                       decoded at full size, as PIL does\n"
     "  --help, --version\n"
     "Images that cannot be read are reported and skipped. Speed counts the whole loop,\n"
     "preprocessing included (not the model load).\n"
@@ -71,6 +77,8 @@ int parseEvalArgs(int argc, char** argv, EvalOptions& o) {
   args.positiveInt("--squares", &o.squares);
   args.nonNegativeInt("--label-offset", &o.labelOffset);
   args.toggle("--json", &o.json);
+  args.toggle("--exif-rotate", &o.exifRotate);
+  args.toggle("--no-exif-rotate", &o.noExifRotate);
   if (int rc = args.parse(argc, argv); rc >= 0) return rc;
   auto usageError = [&](const std::string& message) { return args.usageError(message); };
   const bool idx = !o.idxImages.empty() || !o.idxLabels.empty();
@@ -86,6 +94,9 @@ int parseEvalArgs(int argc, char** argv, EvalOptions& o) {
     return usageError("--scales and --squares need --crops 12 or 144");
   if (!o.ensemble.empty() && (!o.model.empty() || !o.weights.empty()))
     return usageError("give --ensemble or --model/--weights, not both");
+  if (std::string e = missingWeightsError(o.model, o.weights); !e.empty()) return usageError(e);
+  if (o.exifRotate && o.noExifRotate)
+    return usageError("give --exif-rotate or --no-exif-rotate, not both");
   if (idx && o.idxImages.empty()) return usageError("--idx-labels needs --idx-images too");
   if (idx && o.idxLabels.empty()) return usageError("--idx-images needs --idx-labels too");
   return -1;

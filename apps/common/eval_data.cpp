@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 namespace vkc::app {
 
 Image EvalSet::image(size_t i) const {
-  if (!paths.empty()) return loadImage(paths[i]);
+  if (!paths.empty()) return loadImage(paths[i], decode);
   Image out;
   out.width = width;
   out.height = height;

@@ -17,6 +17,9 @@ struct EvalSet {
   // Image folder: one path per sample (sorted by class folder, then path).
   std::vector<std::string> paths;
   std::vector<int> labels;  // class index per sample
+  // How image files are decoded: by default as PIL's Image.open(...).convert("RGB") (no EXIF
+  // turn, full-size JPEGs), the reference an evaluation must match.
+  DecodeOptions decode{/*applyExifOrientation=*/false};
 
   size_t size() const { return labels.size(); }
   // Sample i as RGB; an IDX image has its gray value replicated. Throws vkc::Error for an

@@ -14,12 +14,21 @@ ImageInputs collectImages(const std::vector<std::string>& inputs) {
   for (const auto& input : inputs) {
     std::error_code ec;
     if (fs::is_directory(input, ec)) {
-      size_t before = found.images.size();
+      const size_t before = found.images.size(), skippedBefore = found.skipped.size();
       for (const auto& e : fs::recursive_directory_iterator(input, ec)) {
-        if (e.is_regular_file() && vkc::hasImageExtension(e.path().string()))
-          found.images.push_back(e.path().string());
+        std::error_code typeError;
+        if (e.is_directory(typeError)) continue;  // searched (links to folders are not followed)
+        const std::string path = e.path().string();
+        // A fifo or a device is never opened; a broken link is a skipped file too.
+        if (e.is_regular_file(typeError) &&
+            (vkc::hasImageExtension(path) || !vkc::imageFormatOfFile(path).empty())) {
+          found.images.push_back(path);
+        } else {
+          found.skipped.push_back(e.path().lexically_relative(input).string());
+        }
       }
       std::sort(found.images.begin() + before, found.images.end());
+      std::sort(found.skipped.begin() + skippedBefore, found.skipped.end());
       if (found.images.size() == before) {
         found.problems.push_back({input, "no images in this directory"});
       }
@@ -30,6 +39,29 @@ ImageInputs collectImages(const std::vector<std::string>& inputs) {
     }
   }
   return found;
+}
+
+std::string ImageInputs::skippedSummary() const {
+  if (skipped.empty()) return "";
+  std::string line =
+      "skipped " + std::to_string(skipped.size()) +
+      (skipped.size() == 1 ? " file that is not an image: " : " files that are not images: ");
+  for (size_t i = 0; i < std::min(skipped.size(), kSkippedNamed); ++i)
+    line += (i ? ", " : "") + skipped[i];
+  if (skipped.size() > kSkippedNamed) line += ", …";
+  return line;
+}
+
+DecodeOptions classifyDecodeOptions(const Preprocessing& pre, bool exifRotate, bool dctScaling) {
+  DecodeOptions options;
+  options.applyExifOrientation = exifRotate;
+  if (dctScaling && pre.inputSize > 0) {
+    // As preprocessImage (src/api/preprocessing.cpp) sizes its resize.
+    const int side =
+        pre.cropMode == "center" ? int(pre.inputSize / pre.cropFraction) : pre.inputSize;
+    options.minWidth = options.minHeight = side;
+  }
+  return options;
 }
 
 }  // namespace vkc::app

@@ -6,9 +6,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <stdexcept>
+#include <tuple>
 
+#include "common/decode_ahead.hpp"
 #include "common/image_inputs.hpp"
 #include "common/model_choice.hpp"
+#include "vkception/crops.hpp"
 
 namespace vkc::view {
 namespace {
@@ -23,6 +28,33 @@ void lowerThisThreadsPriority() {
 double msSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
       .count();
+}
+
+// The side a network's resize starts from (app::classifyDecodeOptions): a decode at least this
+// large on both sides is enough for it.
+int networkSide(const Preprocessing& pre) {
+  return app::classifyDecodeOptions(pre, true, true).minWidth;
+}
+
+// The picture's size in the file, upright: `decoded`'s, or for a JPEG that DCT scaling decoded
+// smaller, its frame header's (width and height swapped when `decoded` was turned on its side).
+std::pair<int, int> fileSize(const std::string& path, const Image& decoded) {
+  const std::pair<int, int> same{decoded.width, decoded.height};
+  std::ifstream in(path, std::ios::binary);
+  unsigned char b[5];
+  if (!in.read(reinterpret_cast<char*>(b), 2) || b[0] != 0xff || b[1] != 0xd8) return same;
+  while (in.read(reinterpret_cast<char*>(b), 4) && b[0] == 0xff) {
+    const int marker = b[1], length = b[2] << 8 | b[3];
+    if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc) {
+      if (!in.read(reinterpret_cast<char*>(b), 5)) return same;  // precision, height, width
+      int width = b[3] << 8 | b[4], height = b[1] << 8 | b[2];
+      if ((width > height) != (decoded.width > decoded.height)) std::swap(width, height);
+      return width >= decoded.width && height >= decoded.height ? std::pair{width, height} : same;
+    }
+    if (length < 2) return same;
+    in.seekg(length - 2, std::ios::cur);
+  }
+  return same;
 }
 
 }  // namespace
@@ -69,8 +101,8 @@ Image fitInBox(const Image& image, int box, bool enlarge) {
   return out;
 }
 
-Engine::Engine(std::function<void()> wake, bool validation)
-    : wake_(std::move(wake)), validation_(validation) {
+Engine::Engine(std::function<void()> wake, bool validation, bool exifRotate)
+    : wake_(std::move(wake)), validation_(validation), exifRotate_(exifRotate) {
   decoder_ = std::thread([this] {
     lowerThisThreadsPriority();
     decoderLoop();
@@ -167,44 +199,87 @@ void Engine::decoderLoop() {
         post(ImageFound{id, problem.input});
         post(ImageFailed{id, problem.message()});
       }
+      if (!found.skipped.empty()) post(FilesSkipped{found.skippedSummary(), found.skipped});
       for (std::string& path : found.images) {
         post(ImageFound{nextId_, path});
         images.emplace_back(nextId_++, std::move(path));
       }
     }
     lock.unlock();
-    for (const auto& [id, path] : images) {
-      {
-        std::lock_guard<std::mutex> guard(mutex_);
-        if (stopping_ || generation_ != generation) break;
-      }
-      decodeOne(id, path, fresh, generation);
-    }
+    decodeAll(images, fresh, generation);
     lock.lock();
     decoding_ = false;
     postIdleIfDone();
   }
 }
 
-void Engine::decodeOne(int id, const std::string& path, bool report, int generation) {
-  Image image;
-  try {
-    image = loadImage(path);
-  } catch (const std::exception& e) {
-    post(ImageFailed{id, e.what()});
-    return;
+DecodeOptions Engine::decodeOptions(int side) const {
+  DecodeOptions options;
+  options.applyExifOrientation = exifRotate_;
+  options.minWidth = options.minHeight = side;
+  return options;
+}
+
+Engine::Decoded Engine::decode(const std::string& path, bool report) {
+  Preprocessing pre;
+  int serial;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pre = readyPreprocessing_;
+    serial = readySerial_;
   }
+  Decoded d;
+  d.decodedFor = std::max(kPreviewBox, serial ? networkSide(pre) : 0);
+  d.image = loadImage(path, decodeOptions(d.decodedFor));
   if (report) {
-    post(ImageDecoded{id, image.width, image.height, fitInBox(image, kThumbnailBox, true),
-                      fitInBox(image, kPreviewBox, false)});
+    std::tie(d.width, d.height) = fileSize(path, d.image);
+    d.thumbnail = fitInBox(d.image, kThumbnailBox, true);
+    d.preview = fitInBox(d.image, kPreviewBox, false);
   }
-  std::unique_lock<std::mutex> lock(mutex_);
-  queueSpace_.wait(lock, [&] {
-    return stopping_ || generation_ != generation || queue_.size() < size_t(kQueuedImages);
-  });
-  if (stopping_ || generation_ != generation) return;
-  queue_.push_back({id, path, std::move(image), generation});
-  classifierWake_.notify_one();
+  if (serial) {
+    try {
+      d.input = makeCrops(d.image, pre, CropProtocol{}, path);
+    } catch (const std::exception& e) {  // e.g. too small for the model
+      d.inputError = e.what();
+    }
+    d.inputSerial = serial;
+    d.image = Image{};
+  }
+  return d;
+}
+
+void Engine::decodeAll(const std::vector<std::pair<int, std::string>>& images, bool report,
+                       int generation) {
+  std::vector<std::string> paths;
+  for (const auto& image : images)
+    paths.push_back(image.second);
+  const int threads = app::decodeThreads();
+  // The pool's threads inherit this thread's lowered priority.
+  app::DecodeAhead<Decoded> pool(
+      std::move(paths), [this, report](const std::string& path) { return decode(path, report); },
+      threads, size_t(2) * threads);
+  for (const auto& [id, path] : images) {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      if (stopping_ || generation_ != generation) return;
+    }
+    auto r = pool.next();
+    if (!r.value) {
+      post(ImageFailed{id, r.error});
+      continue;
+    }
+    Decoded& d = *r.value;
+    if (report) {
+      post(ImageDecoded{id, d.width, d.height, std::move(d.thumbnail), std::move(d.preview)});
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    queueSpace_.wait(lock, [&] {
+      return stopping_ || generation_ != generation || queue_.size() < size_t(kQueuedImages);
+    });
+    if (stopping_ || generation_ != generation) return;
+    queue_.push_back({id, path, std::move(d), generation});
+    classifierWake_.notify_one();
+  }
 }
 
 void Engine::classifierLoop() {
@@ -246,6 +321,10 @@ void Engine::classifierLoop() {
 void Engine::loadPending(ModelSettings settings, int serial) {
   post(ModelLoading{serial, settings.describe()});
   const auto start = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    readySerial_ = 0;  // the decode workers stop making inputs for the network going away
+  }
   try {
     network_.reset();
     if (!context_ || contextDevice_ != settings.device) {
@@ -277,6 +356,11 @@ void Engine::loadPending(ModelSettings settings, int serial) {
     const int size = network_->inputSize();
     network_->runImages(std::vector<uint8_t>(size_t(3) * size * size * kBatch).data(), kBatch);
     networkSerial_ = serial;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      readyPreprocessing_ = network_->preprocessing();
+      readySerial_ = serial;
+    }
     post(ModelReady{serial, settings.describe(), context_->device().name, network_->preprocessing(),
                     msSince(start)});
   } catch (const std::exception& e) {
@@ -288,13 +372,29 @@ void Engine::loadPending(ModelSettings settings, int serial) {
   }
 }
 
+std::vector<uint8_t> Engine::inputFor(QueuedImage& q) {
+  Decoded& d = q.decoded;
+  if (d.inputSerial == networkSerial_) {
+    if (!d.inputError.empty()) throw std::runtime_error(d.inputError);
+    return std::move(d.input);
+  }
+  // Decoded before this network was ready: from the image if it was decoded large enough for
+  // it, else from the file again.
+  const int side = networkSide(network_->preprocessing());
+  const bool reducedTooFar = d.decodedFor < side && (d.image.width < side || d.image.height < side);
+  if (d.image.rgb.empty() || reducedTooFar) {
+    d.image = loadImage(q.path, decodeOptions(std::max(kPreviewBox, side)));
+  }
+  return network_->preprocess(d.image, q.path);
+}
+
 void Engine::classifyBatch(std::vector<QueuedImage>& batch) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<uint8_t> pixels;
   std::vector<const QueuedImage*> kept;
-  for (const QueuedImage& q : batch) {
+  for (QueuedImage& q : batch) {
     try {
-      std::vector<uint8_t> x = network_->preprocess(q.image, q.path);
+      std::vector<uint8_t> x = inputFor(q);
       pixels.insert(pixels.end(), x.begin(), x.end());
       kept.push_back(&q);
     } catch (const std::exception& e) {  // e.g. too small for the model

@@ -1,8 +1,11 @@
 #pragma once
-// The work behind vkc-view's window, on two threads of its own so that the GTK thread never
+// The work behind vkc-view's window, on threads of its own so that the GTK thread never
 // waits for a model load, a folder scan, a decode or an inference:
-//   decoder:    expands folders, decodes each image, makes its thumbnail and preview, and
-//               queues it (at most kQueuedImages at a time: memory stays bounded);
+//   decoder:    expands folders; a pool of one worker per core (app::DecodeAhead) decodes each
+//               image (JPEGs DCT-scaled to what the preview and the network need), makes its
+//               thumbnail and preview and, once a network is loaded, its input; the decoder
+//               reports them in order and queues the inputs (at most kQueuedImages at a time:
+//               memory stays bounded, and no decoded full-size image is kept);
 //   classifier: loads the network (a Context and a Network, public API only) and classifies
 //               the queued images in batches.
 // Both report Events; `wake` is called (from those threads) when events are waiting, and the
@@ -47,7 +50,7 @@ struct ImageFound {  // ids count up from 0 in the order images are found
 };
 struct ImageDecoded {
   int id;
-  int width, height;  // the file's
+  int width, height;  // the file's (upright), also when it was decoded smaller
   Image thumbnail, preview;
 };
 struct ImageFailed {
@@ -63,8 +66,12 @@ struct ImageClassified {
 struct WorkIdle {  // nothing left to decode or classify (or all of it cancelled)
   int requests;    // loadModel/open/reclassify calls made before it
 };
+struct FilesSkipped {   // files met in opened folders that are not images (none is an ImageFound)
+  std::string summary;  // app::ImageInputs::skippedSummary()
+  std::vector<std::string> paths;  // all of them, relative to their folder
+};
 using Event = std::variant<DevicesListed, ModelLoading, ModelReady, ModelFailed, ImageFound,
-                           ImageDecoded, ImageFailed, ImageClassified, WorkIdle>;
+                           ImageDecoded, ImageFailed, ImageClassified, WorkIdle, FilesSkipped>;
 
 // The worker threads' nice value (0 is the GTK thread's, 19 the lowest).
 constexpr int kWorkerNice = 10;
@@ -72,7 +79,8 @@ constexpr int kThumbnailBox = 96, kPreviewBox = 320, kBatch = 8, kQueuedImages =
 
 class Engine {
  public:
-  explicit Engine(std::function<void()> wake, bool validation = false);
+  // exifRotate: images turned upright by their EXIF orientation (DecodeOptions).
+  explicit Engine(std::function<void()> wake, bool validation = false, bool exifRotate = true);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -83,7 +91,8 @@ class Engine {
   // ModelLoading/Ready/Failed and ImageClassified events carry.
   int loadModel(const ModelSettings& settings);
   // Files and folders: ImageFound for each image (and each input that gave none, followed by
-  // its ImageFailed), then ImageDecoded or ImageFailed, then ImageClassified.
+  // its ImageFailed), FilesSkipped when folders held other files, then ImageDecoded or
+  // ImageFailed, then ImageClassified.
   void open(const std::vector<std::string>& inputs);
   // Known images again (after a model change): ImageClassified or ImageFailed for each.
   void reclassify(const std::vector<std::pair<int, std::string>>& images);
@@ -98,22 +107,36 @@ class Engine {
     std::vector<std::string> inputs;                 // open()
     std::vector<std::pair<int, std::string>> known;  // reclassify()
   };
+  // What a decode worker makes of one file.
+  struct Decoded {
+    int width = 0, height = 0;   // the file's (ImageDecoded)
+    Image thumbnail, preview;    // when reported
+    Image image;                 // as decoded, when no network was ready to make `input`
+    int decodedFor = 0;          // the DecodeOptions::minWidth/minHeight it was decoded with
+    std::vector<uint8_t> input;  // preprocessed for the network `inputSerial` (0: none)
+    int inputSerial = 0;
+    std::string inputError;  // that network's preprocessing refused it (e.g. too small)
+  };
   struct QueuedImage {
     int id;
     std::string path;
-    Image image;
+    Decoded decoded;
     int generation;
   };
   void post(Event event);
   void decoderLoop();
-  void decodeOne(int id, const std::string& path, bool report, int generation);
+  void decodeAll(const std::vector<std::pair<int, std::string>>& images, bool report,
+                 int generation);
+  Decoded decode(const std::string& path, bool report);  // on the pool's threads
+  DecodeOptions decodeOptions(int side) const;
+  std::vector<uint8_t> inputFor(QueuedImage& q);  // classifier thread
   void classifierLoop();
   void loadPending(ModelSettings settings, int serial);
   void classifyBatch(std::vector<QueuedImage>& batch);
   void postIdleIfDone();
 
   std::function<void()> wake_;
-  const bool validation_;
+  const bool validation_, exifRotate_;
   std::atomic<int> validationMessages_{0};
 
   std::mutex eventsMutex_;
@@ -131,6 +154,10 @@ class Engine {
   bool modelPending_ = false;
   ModelSettings pendingSettings_;
   int modelSerial_ = 0;
+  // The loaded network's preprocessing, for the decode workers to make its inputs (serial 0:
+  // none loaded, or one loading).
+  Preprocessing readyPreprocessing_;
+  int readySerial_ = 0;
 
   // Classifier thread only.
   std::unique_ptr<Context> context_;

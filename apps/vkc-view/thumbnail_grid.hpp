@@ -13,8 +13,9 @@
 
 namespace vkc::view {
 
-// GTK 4.8's grid view takes about 0.25 ms per item added on lavapipe's machine (a folder of
-// 1000 in one change held the window for 265 ms): they are added a few per main-loop turn.
+// GTK 4.8's grid view does work per item added, so a large folder added in one change would hold
+// the window for many frames: cells are added a few per main-loop turn, each turn well within a
+// frame (docs/performance.md, "Design choices, measured").
 constexpr size_t kCellsPerTurn = 24;
 
 class ThumbnailGrid {

@@ -15,6 +15,8 @@ struct ViewOptions {
   std::string model, weights, precision;
   int device = -1;
   ModelSettings applyTo(ModelSettings remembered) const;
+  // Images as stored, not turned upright by their EXIF orientation (not remembered).
+  bool noExifRotate = false;
   // Self-test: quit once every image has its result (exit 1 when one failed or the model did).
   // On quitting (that way or any other), write the window as a PNG and its state (results,
   // rendered thumbnails, timings, selection) as JSON.

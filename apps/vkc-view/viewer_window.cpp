@@ -1,5 +1,6 @@
 #include "vkc-view/viewer_window.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -37,7 +38,7 @@ ViewerWindow::ViewerWindow(GtkApplication* app, ViewOptions options)
   }
   syncControls();
   engine_ = std::make_unique<Engine>([this] { g_idle_add(&ViewerWindow::onWake, this); },
-                                     options_.validation);
+                                     options_.validation, !options_.noExifRotate);
   applyModel(settings_);
   if (!options_.inputs.empty()) openInputs(options_.inputs);
   statusTimer_ = g_timeout_add(100, &ViewerWindow::onStatusTimer, this);
@@ -349,6 +350,16 @@ void ViewerWindow::handle(WorkIdle& e) {
   maybeFinish();
 }
 
+void ViewerWindow::handle(FilesSkipped& e) {
+  // One line, as vkc-classify prints it; every name on hover (at most kSkippedListed).
+  constexpr size_t kSkippedListed = 200;
+  std::string all;
+  for (size_t i = 0; i < std::min(e.paths.size(), kSkippedListed); ++i)
+    all += (i ? "\n" : "") + e.paths[i];
+  if (e.paths.size() > kSkippedListed) all += "\n…";
+  addProblem(e.summary, all);
+}
+
 void ViewerWindow::setState(int id, ImageResult::State state) {
   ImageResult& r = results_[id];
   finalCount_ -= r.final();
@@ -358,9 +369,11 @@ void ViewerWindow::setState(int id, ImageResult::State state) {
   detailStale_ |= id == grid_.selected();
 }
 
-void ViewerWindow::addProblem(const std::string& message) {
+void ViewerWindow::addProblem(const std::string& message, const std::string& tooltip) {
   ++problemCount_;
+  problemMessages_.push_back(message);
   GtkWidget* label = gtk_label_new(message.c_str());
+  if (!tooltip.empty()) gtk_widget_set_tooltip_text(label, tooltip.c_str());
   gtk_label_set_wrap(GTK_LABEL(label), TRUE);
   gtk_label_set_selectable(GTK_LABEL(label), TRUE);
   gtk_label_set_xalign(GTK_LABEL(label), 0);
@@ -464,6 +477,7 @@ void ViewerWindow::writeState(const std::string& path) {
   state["thumbnails"] = drawnBounds(window_, grid_.widget(), grid_.pictures());
   state["window"] = screenshotSize(window_);
   state["problems"] = problemCount_;
+  state["problem_messages"] = problemMessages_;
   state["selected"] = grid_.selected();
   state["full_detail"] = fullDetail_;
   state["copies"] = copies_;

@@ -65,8 +65,10 @@ class ViewerWindow {
   void handle(ImageFailed& e);
   void handle(ImageClassified& e);
   void handle(WorkIdle& e);
+  void handle(FilesSkipped& e);
   void setState(int id, ImageResult::State state);
-  void addProblem(const std::string& message);
+  // A line in the Problems list (`tooltip`: more about it, shown on hover).
+  void addProblem(const std::string& message, const std::string& tooltip = "");
   void updateStatus();
   static gboolean onStatusTimer(gpointer self);
   void maybeFinish();
@@ -90,6 +92,7 @@ class ViewerWindow {
 
   std::vector<ImageResult> results_;
   int finalCount_ = 0, problemCount_ = 0;
+  std::vector<std::string> problemMessages_;  // the Problems list's lines (the state file)
   // Throughput of the current run of work: images classified since it started.
   std::optional<std::chrono::steady_clock::time_point> runStart_;
   int runImages_ = 0;

@@ -13,12 +13,39 @@ struct Image {
   std::vector<uint8_t> rgb;  // HWC, 3 channels, row-major
 };
 
-// .png, .jpg, .jpeg, .bmp in any case: what folder scans pick up.
+// How loadImage and decodeImage turn a file into pixels.
+struct DecodeOptions {
+  // Turn the image upright as its EXIF Orientation tag says (all 8 values), in a JPEG (APP1),
+  // PNG (eXIf) or WebP (EXIF chunk). false: those pixels as stored, as PIL's Image.open (and so
+  // timm's and torchvision's loaders) gives them. A TIFF's Orientation tag and HEIF/AVIF
+  // irot/imir are applied either way, as PIL's Image.open (and pillow-heif) applies them.
+  bool applyExifOrientation = true;
+  // JPEG only: decode at 1/8, 1/4 or 1/2 scale (libjpeg-turbo's DCT scaling, several times
+  // faster), the smallest scale whose result is still at least minWidth x minHeight once
+  // upright. 0 in either: full size. Other formats always decode at full size.
+  int minWidth = 0, minHeight = 0;
+};
+
+// The extensions folder scans pick up, in any case: .png, .jpg, .jpeg, .bmp, .gif, .webp,
+// .heic, .heif, .avif, .tif, .tiff (also when this build has no decoder for one: such a file is
+// then reported by name, not skipped).
 bool hasImageExtension(const std::string& path);
-// PNG, JPEG (decoded as PIL does) or BMP as 8-bit RGB, alpha dropped; a file of at most 256 MiB.
-Image loadImage(const std::string& path);
+// The format of the file at `path` by its first bytes, as loadImage tells them apart: "PNG",
+// "JPEG", "BMP", "GIF", "WebP", "HEIF", "AVIF" or "TIFF" (also one this build has no decoder for),
+// or "" when it is none of these or cannot be read. Folder scans use it for files whose extension
+// is not an image's. Only the first 4 KiB are read; a BMP also needs a known info-header size.
+std::string imageFormatOfFile(const std::string& path);
+// The formats this build decodes, e.g. "PNG, JPEG, BMP, GIF, WebP, HEIF, AVIF, TIFF".
+std::string supportedImageFormats();
+// An image file of at most 256 MiB as 8-bit RGB. The format is found from the content, not the
+// name: PNG, JPEG (grayscale, CMYK and YCCK included; decoded as PIL does), BMP, GIF (first
+// frame), WebP (first frame), HEIF/AVIF (the primary image), TIFF (first page). Alpha is dropped
+// as PIL's convert("RGB") does, not composited. A format this build has no decoder for is an
+// error that names the file and the missing library.
+Image loadImage(const std::string& path, const DecodeOptions& options = {});
 // The same from encoded bytes in memory; `name` stands for the path in messages.
-Image decodeImage(const uint8_t* data, size_t size, const std::string& name);
+Image decodeImage(const uint8_t* data, size_t size, const std::string& name,
+                  const DecodeOptions& options = {});
 
 // One label per line, line i is class i ('\r' and trailing empty lines dropped).
 std::vector<std::string> readLabels(const std::string& path);
@@ -34,9 +61,14 @@ IdxArray readIdx(const std::string& path);
 std::vector<float> testInput(int batch, int size);
 
 // The folder of the bundled assets (default model, label lists, samples): $VKC_ASSETS_DIR,
-// else the source tree's assets/ if it is still there, else the install prefix's
-// share/vkception/assets.
+// else the folder given to setAssetsDir(), else the source tree's assets/ if it is still there,
+// else the install prefix's share/vkception/assets (the configured prefix, then the running
+// program's).
 std::string assetsDir();
+// The assets that travel with the code (the Python package's own copy, an app bundle's): what
+// assetsDir() returns when $VKC_ASSETS_DIR is not set. Empty: the built-in places again.
+// Thread-safe; takes effect for networks loaded afterwards.
+void setAssetsDir(const std::string& folder);
 
 struct Prediction {
   int classIndex = 0;

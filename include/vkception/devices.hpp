@@ -50,7 +50,8 @@ struct DeviceDescription {
   int computeQueueFamily = -1;
   DeviceLimits limits;
   // How the library runs its work on this device (vk::DevicePolicy), as (name, value) lines:
-  // device_class, conv_register_blocks, ..., fp16, pipeline_cache, driver_bug <id> (README).
+  // device_class, conv_register_blocks, ..., fp16, pipeline_cache, driver_bug <id>
+  // (docs/portability.md).
   std::vector<std::pair<std::string, std::string>> policy;
   std::vector<MemoryHeap> heaps;
   // Shorthands kept from the earlier DeviceSummary.

@@ -27,6 +27,12 @@
 
 namespace vkc {
 
+// The family of kernels that runs the direct convolutions. Blocked: register blocks shaped for
+// CPU drivers (lavapipe's default, and mobile GPUs' for now); Igemm: a shared-memory implicit
+// GEMM for desktop GPUs (the default on NVIDIA, AMD and Intel, not yet measured on any of them).
+// Every family runs on every device and gives results within the same error bounds.
+enum class ConvKernel { Auto, Blocked, Igemm };
+
 struct ContextOptions {
   int device = -1;          // index as listed by vkc-info; -1: VKC_DEVICE or the best device
   bool validation = false;  // Khronos validation layer (debugging; also VKC_VALIDATION=1)
@@ -37,12 +43,17 @@ struct ContextOptions {
   // Read every device limit as the Vulkan 1.1 core minimum and no optional feature (also
   // VKC_LIMITS=minimum): for testing that work fits any conformant device.
   bool minimumLimits = false;
+  // The kernels of the direct convolutions (see ConvKernel); Auto: the device's default, or
+  // VKC_CONV_KERNEL where set.
+  ConvKernel convKernel = ConvKernel::Auto;
 };
 
 // Number format of weights and activations on the device. fp16 halves memory and runs the
 // convolutions in fp16 arithmetic (needs shaderFloat16 and 16-bit storage; logits agree with
-// fp32 to about 1e-3 of their range). fp32 is the default: on lavapipe it is the faster one
-// (benchmarks/RESULTS.md), and fp16 has not been measured on a GPU yet.
+// fp32 to about 1e-3 of their range). fp32 is the default on every device; fp16 runs only when
+// asked for, and loading throws vkc::Error (UnsupportedDevice) with the reason where
+// DeviceDescription::fp16 is false. CPU drivers emulate fp16, so there it is the slower one
+// (docs/performance.md).
 enum class Precision { Fp32, Fp16 };
 
 class Network;
@@ -74,9 +85,9 @@ class Context {
 };
 
 // How a Network reaches its first result. CPU drivers (lavapipe) compile each pipeline with LLVM
-// when it first runs, and the specialised kernels of a paper network take them a minute and
-// more (benchmarks/RESULTS.md); GPU drivers compile in pipeline creation, which the pipeline
-// cache then saves.
+// when it first runs, and the specialised kernels of a paper network take them far longer than the
+// compact ones (docs/performance.md, "Time to first result"); GPU drivers compile in pipeline
+// creation, which the pipeline cache then saves.
 enum class StartMode {
   // "Wait for fast kernels": pipelines specialised for each convolution's shape (register
   // blocks, unrolled taps, Winograd where NetworkOptions::winograd): the fastest inference.
@@ -124,7 +135,7 @@ struct Preprocessing {
   int inputSize = 0;
   double cropFraction = 0.875;
   std::string cropMode = "center";        // "center" or "squash"
-  std::string interpolation = "bicubic";  // PIL bicubic, or "bilinear" (torch, no antialias)
+  std::string interpolation = "bicubic";  // PIL bicubic, or "bilinear" (PIL, antialiased)
   std::array<float, 3> mean{0.5f, 0.5f, 0.5f};
   std::array<float, 3> std{0.5f, 0.5f, 0.5f};
 };

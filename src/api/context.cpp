@@ -11,6 +11,8 @@ Context::Context(const ContextOptions& options) : impl_(std::make_unique<Impl>()
   deviceOptions.pipelineCacheOnDisk = options.pipelineCache;
   deviceOptions.pipelineCachePath = options.pipelineCachePath;
   deviceOptions.minimumLimits = options.minimumLimits;
+  if (options.convKernel == ConvKernel::Blocked) deviceOptions.convKernel = vk::ConvKernel::Blocked;
+  if (options.convKernel == ConvKernel::Igemm) deviceOptions.convKernel = vk::ConvKernel::Igemm;
   impl_->device = std::make_unique<vk::Device>(deviceOptions);
 }
 

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <numeric>
 
 #include "io/detweights.hpp"
@@ -20,12 +22,33 @@ namespace vkc {
 bool hasImageExtension(const std::string& path) {
   return io::hasImageExtension(path);
 }
-Image loadImage(const std::string& path) {
-  return io::loadImage(path);
+std::string imageFormatOfFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  uint8_t head[4096];
+  in.read(reinterpret_cast<char*>(head), sizeof head);
+  const size_t n = static_cast<size_t>(in.gcount());
+  const char* format = io::imageFormatOf(head, n);
+  if (format == nullptr) return "";
+  if (std::string(format) == "BMP") {  // "BM" alone starts many a text file
+    const uint32_t infoSize = n >= 18 ? uint32_t(head[14]) | uint32_t(head[15]) << 8 |
+                                            uint32_t(head[16]) << 16 | uint32_t(head[17]) << 24
+                                      : 0;
+    if (infoSize != 12 && infoSize != 40 && infoSize != 52 && infoSize != 56 && infoSize != 64 &&
+        infoSize != 108 && infoSize != 124)
+      return "";
+  }
+  return format;
 }
-Image decodeImage(const uint8_t* data, size_t size, const std::string& name) {
+std::string supportedImageFormats() {
+  return io::supportedImageFormats();
+}
+Image loadImage(const std::string& path, const DecodeOptions& options) {
+  return io::loadImage(path, options);
+}
+Image decodeImage(const uint8_t* data, size_t size, const std::string& name,
+                  const DecodeOptions& options) {
   if (data == nullptr && size > 0) throw Error(name + ": no image bytes", ErrorCode::BadArgument);
-  return io::decodeImage(data, size, name);
+  return io::decodeImage(data, size, name, options);
 }
 std::vector<std::string> readLabels(const std::string& path) {
   return io::readLabels(path);
@@ -41,10 +64,24 @@ std::vector<float> testInput(int batch, int size) {
   return io::detweightsInput({batch, 3, size, size});
 }
 
+namespace {
+std::mutex assetsMutex;
+std::string assetsOverride;  // setAssetsDir's folder, guarded by assetsMutex
+}  // namespace
+
+void setAssetsDir(const std::string& folder) {
+  std::lock_guard<std::mutex> lock(assetsMutex);
+  assetsOverride = folder;
+}
+
 std::string assetsDir() {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (const char* env = std::getenv("VKC_ASSETS_DIR"); env && *env) return env;
+  {
+    std::lock_guard<std::mutex> lock(assetsMutex);
+    if (!assetsOverride.empty()) return assetsOverride;
+  }
   if (fs::is_directory(VKC_SOURCE_ASSETS_DIR, ec)) return VKC_SOURCE_ASSETS_DIR;
   if (fs::is_directory(VKC_INSTALLED_ASSETS_DIR, ec)) return VKC_INSTALLED_ASSETS_DIR;
   // A relocated install: the programs' own prefix.

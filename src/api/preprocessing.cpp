@@ -77,6 +77,9 @@ std::vector<uint8_t> preprocessImage(const Image& image, const Preprocessing& pr
                     std::to_string(image.width) + "x" + std::to_string(image.height) + " image",
                 ErrorCode::BadArgument);
   }
+  // timm's eval transform on a PIL image, byte for byte: "center" is torchvision's
+  // Resize(floor(size / cropFraction)) (shorter side) + CenterCrop(size), "squash" is
+  // Resize((size, size)); both with PIL's resampling (io::resizeBicubic / resizeBilinear).
   const int size = pre.inputSize;
   const bool bicubic = pre.interpolation == "bicubic";
   io::Image resized =

@@ -15,9 +15,8 @@ namespace {
 
 // Compact kernels: networks under this many FLOP per image (the bundled Fashion-MNIST models,
 // ~0.01 GFLOP; the Inception networks at 299 take 11-25) get 2-pixel conv2d_compact blocks,
-// whose build costs lavapipe ~0.75 s less on a first start (README main command 1.48-2.47 ->
-// 1.12-1.65 s); the large networks keep 4 pixels, 15-25% faster 3x3 layers on every start
-// (benchmarks/RESULTS.md).
+// which CPU drivers build sooner on a first start; the large networks keep 4 pixels, whose 3x3
+// layers run faster on every start (docs/performance.md, "Design choices, measured").
 constexpr double kTwoPixelCompactBelowFlops = 1e9;
 
 // The register blocks of the graph's convolutions, the same for every frame.
@@ -83,6 +82,7 @@ struct Program::Frame {
 
   vk::Device& device;
   vk::Buffer arena, input, output;
+  vk::Buffer workspace;  // split-K partial sums (Program::workspace_), where any
   // Its own pool: command pools are externally synchronised, and Programs of different
   // Networks may record and submit from different threads.
   VkCommandPool pool = VK_NULL_HANDLE;
@@ -131,10 +131,16 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
   stats_.dispatches = schedule_.dispatchCount();
   stats_.arenaBytes = plan_.arenaBytes;
   stats_.naiveBytes = plan_.naiveBytes;
+  planWorkspace();
+  stats_.dispatches += stats_.splitConvolutions;  // their reductions
 
   for (int f = 0; f < std::max(1, options.framesInFlight); ++f) {
     auto frame = std::make_unique<Frame>(device);
     frame->arena = device.memory().createBuffer(plan_.arenaBytes, vk::MemoryUsage::DeviceLocal);
+    if (stats_.workspaceBytes > 0) {
+      frame->workspace =
+          device.memory().createBuffer(stats_.workspaceBytes, vk::MemoryUsage::DeviceLocal);
+    }
     const size_t inputBytes = options.imageInput ? (inputCount() + 3) / 4 * 4  // bytes, whole uints
                                                  : plan_.bytes[graph.input];
     frame->input = device.memory().createBuffer(inputBytes, vk::MemoryUsage::Upload);
@@ -189,58 +195,6 @@ VkCommandBuffer Program::beginCommandBuffer(Frame& frame) {
   return cb;
 }
 
-// The dispatch of one node in `frame` (none for a Concat, which is its inputs' writes).
-vk::Dispatch Program::dispatchOf(Frame& frame, const Node& node, const ops::ConvTiling& tiling) {
-  auto& kernels = device_.kernels();
-  ops::TensorRef residual;  // the binding epilogueOf points to, alive until the dispatch is made
-  auto epilogueOf = [&](const Node& n) {
-    ops::ConvEpilogue epilogue{n.activation, n.residualScale, nullptr};
-    if (n.inputs.size() > 1) {
-      residual = ref(frame, n.inputs[1]);
-      epilogue.residual = &residual;
-    }
-    return epilogue;
-  };
-  switch (node.kind) {
-    case OpKind::Conv:
-      return ops::conv2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]), node.geometry,
-                                 weights_.weights(node.weights), weights_.bias(node.weights),
-                                 ref(frame, node.output), epilogueOf(node), tiling);
-    case OpKind::Pool:
-      return ops::pool2dDispatch(kernels, device_.info(), ref(frame, node.inputs[0]), node.pool,
-                                 node.poolMode, ref(frame, node.output), tiling.compact);
-    case OpKind::GlobalAvgPool:
-      return ops::globalAvgPoolDispatch(kernels, ref(frame, node.inputs[0]),
-                                        ref(frame, node.output));
-    case OpKind::CopyChannels:
-      return ops::copyChannelsDispatch(kernels, ref(frame, node.inputs[0]),
-                                       ref(frame, node.output));
-    case OpKind::Softmax:
-      return ops::softmaxDispatch(kernels, ref(frame, node.inputs[0]), ref(frame, node.output));
-    case OpKind::WinogradInput:
-      return ops::winogradInputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
-                                        node.geometry, node.winograd, ref(frame, node.output));
-    case OpKind::WinogradProducts:
-      return ops::conv1x1Dispatch(
-          kernels, device_.info(), ref(frame, node.inputs[0]), weights_.weights(node.weights),
-          vk::BufferSlice{}, ref(frame, node.output),
-          ops::ConvEpilogue{ops::Activation::None, 1.0f, nullptr}, tiling, node.winograd.points());
-    case OpKind::WinogradOutput:
-      return ops::winogradOutputDispatch(kernels, device_.info(), ref(frame, node.inputs[0]),
-                                         node.winograd, weights_.bias(node.weights),
-                                         ref(frame, node.output), epilogueOf(node));
-    case OpKind::Normalize:
-      return ops::normalizeDispatch(kernels, ref(frame, node.inputs[0]), node.normalization,
-                                    ref(frame, node.output));
-    case OpKind::MeanProbabilities:
-      return ops::meanProbabilitiesDispatch(kernels, ref(frame, node.inputs[0]), node.memberWeights,
-                                            node.cropsPerImage, ref(frame, node.output));
-    case OpKind::Concat:
-      return {};
-  }
-  return {};
-}
-
 void Program::record(Frame& frame) {
   VkCommandBuffer cb = beginCommandBuffer(frame);
   if (frame.queries) vkCmdResetQueryPool(cb, frame.queries, 0, 2 * graph_.nodes.size());
@@ -259,12 +213,12 @@ void Program::record(Frame& frame) {
 
   // Every node's dispatch first, so that the pipelines they need are created together, on
   // several threads (vk::KernelCache::CompileTogether).
-  std::vector<vk::Dispatch> dispatches(graph_.nodes.size());
+  std::vector<std::vector<vk::Dispatch>> dispatches(graph_.nodes.size());
   {
     vk::KernelCache::CompileTogether together(device_.kernels());
     for (const auto& level : schedule_.levels) {
       for (int index : level)
-        dispatches[index] = dispatchOf(frame, graph_.nodes[index], tiling_);
+        dispatches[index] = dispatchesOf(index, frame.arena.handle(), frame.workspace.handle());
     }
     together.finish(options_.pipelineProgress);
   }
@@ -287,11 +241,13 @@ void Program::record(Frame& frame) {
     gflopInBuffer += levelGflop;
     vk::recordMemoryBarrier(cb);
     ++barriers;
+    // Each node's first dispatch; a node's later ones (split-K reductions) behind one more
+    // barrier for the whole level, or when profiling right after their node's first.
+    bool later = false;
     for (size_t k = 0; k < level.size(); ++k) {
       int index = level[k];
-      const Node& node = graph_.nodes[index];
-      if (node.kind == OpKind::Concat) continue;
-      const vk::Dispatch& d = dispatches[index];
+      const std::vector<vk::Dispatch>& node = dispatches[index];
+      if (node.empty()) continue;
       if (frame.queries) {
         // Profiling serialises the nodes so each timestamp pair brackets one node alone.
         if (k > 0) {
@@ -300,11 +256,26 @@ void Program::record(Frame& frame) {
         }
         vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, frame.queries, query);
       }
-      vk::recordDispatch(cb, frame.descriptors->allocate(d), d);
+      vk::recordDispatch(cb, frame.descriptors->allocate(node[0]), node[0]);
+      later = later || node.size() > 1;
       if (frame.queries) {
+        for (size_t i = 1; i < node.size(); ++i) {
+          vk::recordMemoryBarrier(cb);
+          ++barriers;
+          vk::recordDispatch(cb, frame.descriptors->allocate(node[i]), node[i]);
+        }
         vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, frame.queries, query + 1);
         frame.timedNodes.push_back(index);
         query += 2;
+      }
+    }
+    if (later && !frame.queries) {
+      vk::recordMemoryBarrier(cb);
+      ++barriers;
+      for (int index : level) {
+        const std::vector<vk::Dispatch>& node = dispatches[index];
+        for (size_t i = 1; i < node.size(); ++i)
+          vk::recordDispatch(cb, frame.descriptors->allocate(node[i]), node[i]);
       }
     }
   }

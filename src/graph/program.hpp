@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "graph/memory_plan.hpp"
@@ -39,6 +40,10 @@ struct ProgramStats {
   int submits = 1;
   int commandBuffers = 1;  // per inference (the submit budget splits long ones)
   uint64_t arenaBytes = 0, naiveBytes = 0;
+  // Convolutions whose K is split (ops::ConvPlan::splitK): their reductions run after a barrier
+  // of their own, one per level that has any; the workspace their partial sums share.
+  int splitConvolutions = 0, splitLevels = 0;
+  uint64_t workspaceBytes = 0;
 };
 
 struct NodeTiming {
@@ -80,7 +85,11 @@ class Program {
  private:
   struct Frame;
   void record(Frame& frame);
-  vk::Dispatch dispatchOf(Frame& frame, const Node& node, const ops::ConvTiling& tiling);
+  // A node's dispatches on a frame's arena and workspace (program_nodes.cpp), in order with a
+  // barrier between them: none for a Concat, two for a convolution that splits K, else one.
+  std::vector<vk::Dispatch> dispatchesOf(int node, VkBuffer arena, VkBuffer workspace);
+  // Sets workspace_ and the stats' split-K figures.
+  void planWorkspace();
   VkCommandBuffer beginCommandBuffer(Frame& frame);  // allocated from the frame's pool, begun
   ops::TensorRef ref(const Frame& frame, int tensor) const;
   void collectTimings(Frame& frame);
@@ -93,6 +102,10 @@ class Program {
   ProgramOptions options_;
   ops::ConvTiling tiling_;
   MemoryPlan plan_;
+  // Per node: the range of each frame's workspace its split-K partial sums take (offset, bytes;
+  // none where it does not split K). The nodes of one level run together and get disjoint
+  // ranges; later levels reuse the bytes.
+  std::vector<std::pair<uint64_t, uint64_t>> workspace_;
   Schedule schedule_;
   ProgramStats stats_;
   std::vector<std::unique_ptr<Frame>> frames_;

@@ -6,10 +6,10 @@ namespace vkc::graph {
 
 namespace {
 
-// manySevenTapLayers: from this many on. On lavapipe, for the compact v4 and IR-v2, the layers'
-// own pipelines made the first start 1.5-2.5 s and later ones 0.3-0.6 s shorter (one-axis
-// Winograd; line segments before it: 0.1-0.7 s), while IR-v1's and v3's first start grew by
-// 1-1.5 s (segments: v3 reached 6.1 s) and their later ones gained nothing (benchmarks/RESULTS.md).
+// manySevenTapLayers: from this many on. With compact kernels on CPU drivers, the 1x7 and 7x1
+// layers' own pipelines (one-axis Winograd, or line segments) shorten every start of the
+// networks that have many (v4, IR-v2), but lengthen the first start of those with fewer (IR-v1,
+// v3) for no gain on later ones (docs/performance.md, "Design choices, measured").
 constexpr long kManySevenTapFrom = 32;
 
 }  // namespace
@@ -27,8 +27,9 @@ std::optional<ops::WinogradLimits> winogradLimitsFor(const Graph& graph,
   if (compactKernels && !manySevenTapLayers(graph)) return std::nullopt;
   ops::WinogradLimits limits;
   limits.maxLiveFloats = policy.maxWinogradLiveFloats;
-  // Their 1x7 and 7x1 layers, about half the compact v4's time, ran ~4x faster; the 2-D plans
-  // would add the builds of F(6x6,3x3)'s transforms and its rounding error.
+  // Their 1x7 and 7x1 layers, a large share of the compact kernels' time, run several times faster
+  // through one-axis Winograd (docs/performance.md); the 2-D plans would add the builds of
+  // F(6x6,3x3)'s transforms and its rounding error.
   limits.oneAxisSmallTiles = compactKernels;
   return limits;
 }

@@ -5,8 +5,8 @@
 
 #include "vkception/error.hpp"
 
-// The README requires the value to be computed in double and rounded once to float; this file
-// must not be built with -ffast-math (an FMA cannot change the result for these scales).
+// tests/golden/README.md requires the value to be computed in double and rounded once to float;
+// this file must not be built with -ffast-math (an FMA cannot change the result for these scales).
 #if defined(__FAST_MATH__)
 #error "detweights.cpp must be compiled without -ffast-math"
 #endif
@@ -67,7 +67,7 @@ double detweightsUnit(std::string_view name, uint64_t index) {
 
 std::vector<float> detweightsTensor(const std::string& name, const std::vector<int64_t>& shape) {
   const size_t count = elementCount(name, shape);
-  // First matching rule wins, in the README's order.
+  // First matching rule wins, in tests/golden/README.md's order.
   if (endsWith(name, "num_batches_tracked")) return std::vector<float>(count, 0.0f);
   if (endsWith(name, "running_var")) return generate(name, count, 0.5, 1.0);
   if (endsWith(name, "running_mean")) return generate(name, count, 0.1, 0.0);

@@ -36,6 +36,17 @@ Image blank(int width, int height) {
   return out;
 }
 
+// PIL's filters (Resample.c): a kernel and its support in input pixels at scale 1.
+struct Filter {
+  double (*weight)(double x);
+  double support;
+};
+
+double triangle(double x) {
+  x = std::fabs(x);
+  return x < 1.0 ? 1.0 - x : 0.0;
+}
+
 double cubic(double x) {
   constexpr double a = -0.5;
   x = std::fabs(x);
@@ -44,16 +55,22 @@ double cubic(double x) {
   return 0.0;
 }
 
+constexpr Filter kBilinear{triangle, 1.0};
+constexpr Filter kBicubic{cubic, 2.0};
+
 // The input pixels and fixed-point weights that make one output pixel along one axis.
 struct Taps {
   int first = 0;
   std::vector<int32_t> weights;
 };
 
-std::vector<Taps> cubicTaps(int inSize, int outSize) {
+// PIL's precompute_coeffs and normalize_coeffs_8bpc: the kernel centred on the output pixel's
+// centre in input coordinates, widened by the scale factor when shrinking, cut at the image
+// edges, normalised to sum 1 in double, then rounded half away from zero to kWeightBits.
+std::vector<Taps> filterTaps(int inSize, int outSize, const Filter& filter) {
   const double scale = static_cast<double>(inSize) / outSize;
-  const double filterScale = std::max(scale, 1.0);  // widen the kernel when shrinking
-  const double support = 2.0 * filterScale;
+  const double filterScale = std::max(scale, 1.0);
+  const double support = filter.support * filterScale;
   const double invFilterScale = 1.0 / filterScale;
   std::vector<Taps> taps(outSize);
   std::vector<double> w;
@@ -64,7 +81,7 @@ std::vector<Taps> cubicTaps(int inSize, int outSize) {
     w.clear();
     double sum = 0.0;
     for (int x = lo; x < hi; ++x) {
-      w.push_back(cubic((x - center + 0.5) * invFilterScale));
+      w.push_back(filter.weight((x - center + 0.5) * invFilterScale));
       sum += w.back();
     }
     taps[i].first = lo;
@@ -76,42 +93,67 @@ std::vector<Taps> cubicTaps(int inSize, int outSize) {
   return taps;
 }
 
-uint8_t fixedToByte(int64_t acc) {
-  if (acc < 0) return 0;
-  return static_cast<uint8_t>(std::min<int64_t>(acc >> kWeightBits, 255));
+// PIL's clip8: the 32-bit accumulator (which starts at half a unit) shifted back to uint8.
+uint8_t fixedToByte(int32_t acc) {
+  if (acc <= 0) return 0;
+  return static_cast<uint8_t>(std::min(acc >> kWeightBits, 255));
 }
 
-// One separable pass along x (horizontal) or y; the other axis keeps its size.
-Image cubicPass(const Image& in, int width, int height, bool horizontal) {
-  Image out = blank(width, height);
-  const std::vector<Taps> taps =
-      horizontal ? cubicTaps(in.width, width) : cubicTaps(in.height, height);
+// One separable pass along x: every row keeps its height. 32-bit accumulators as PIL's.
+Image horizontalPass(const Image& in, int width, const Filter& filter) {
+  Image out = blank(width, in.height);
+  const std::vector<Taps> taps = filterTaps(in.width, width, filter);
   const size_t inRow = static_cast<size_t>(in.width) * 3;
-  const size_t outRow = static_cast<size_t>(width) * 3;
-  for (int y = 0; y < height; ++y) {
+  for (int y = 0; y < in.height; ++y) {
+    const uint8_t* row = &in.rgb[y * inRow];
+    uint8_t* dst = &out.rgb[static_cast<size_t>(y) * width * 3];
     for (int x = 0; x < width; ++x) {
-      const Taps& t = horizontal ? taps[x] : taps[y];
-      for (int c = 0; c < 3; ++c) {
-        int64_t acc = int64_t{1} << (kWeightBits - 1);  // rounds the final shift
-        for (size_t k = 0; k < t.weights.size(); ++k) {
-          const size_t src = horizontal ? y * inRow + (t.first + k) * 3 + c
-                                        : (t.first + k) * inRow + static_cast<size_t>(x) * 3 + c;
-          acc += static_cast<int64_t>(in.rgb[src]) * t.weights[k];
-        }
-        out.rgb[y * outRow + static_cast<size_t>(x) * 3 + c] = fixedToByte(acc);
+      const Taps& t = taps[x];
+      const uint8_t* src = row + static_cast<size_t>(t.first) * 3;
+      int32_t r = 1 << (kWeightBits - 1), g = r, b = r;
+      for (size_t k = 0; k < t.weights.size(); ++k, src += 3) {
+        r += src[0] * t.weights[k];
+        g += src[1] * t.weights[k];
+        b += src[2] * t.weights[k];
       }
+      dst[x * 3] = fixedToByte(r);
+      dst[x * 3 + 1] = fixedToByte(g);
+      dst[x * 3 + 2] = fixedToByte(b);
     }
   }
   return out;
 }
 
-// torch's source coordinate for align_corners=False, computed in float as torch does.
-void linearSource(int dst, int inSize, int outSize, int* i0, int* i1, float* frac) {
-  const float scale = static_cast<float>(inSize) / static_cast<float>(outSize);
-  const float src = std::max(scale * (static_cast<float>(dst) + 0.5f) - 0.5f, 0.0f);
-  *i0 = std::min(static_cast<int>(src), inSize - 1);
-  *i1 = std::min(*i0 + 1, inSize - 1);
-  *frac = src - static_cast<float>(*i0);
+// One separable pass along y: every column keeps its width.
+Image verticalPass(const Image& in, int height, const Filter& filter) {
+  Image out = blank(in.width, height);
+  const std::vector<Taps> taps = filterTaps(in.height, height, filter);
+  const size_t row = static_cast<size_t>(in.width) * 3;
+  std::vector<int32_t> acc(row);
+  for (int y = 0; y < height; ++y) {
+    const Taps& t = taps[y];
+    std::fill(acc.begin(), acc.end(), 1 << (kWeightBits - 1));
+    for (size_t k = 0; k < t.weights.size(); ++k) {
+      const uint8_t* src = &in.rgb[(t.first + k) * row];
+      const int32_t w = t.weights[k];
+      for (size_t i = 0; i < row; ++i)
+        acc[i] += src[i] * w;
+    }
+    uint8_t* dst = &out.rgb[y * row];
+    for (size_t i = 0; i < row; ++i)
+      dst[i] = fixedToByte(acc[i]);
+  }
+  return out;
+}
+
+// PIL's ImagingResample: horizontal pass first, rounded to uint8, then vertical; an axis whose
+// size is unchanged is not resampled.
+Image resample(const Image& in, int width, int height, const Filter& filter, const char* what) {
+  checkImage(in, what);
+  checkSize(width, height, what);
+  if (width == in.width) return height == in.height ? in : verticalPass(in, height, filter);
+  Image out = horizontalPass(in, width, filter);
+  return height == in.height ? out : verticalPass(out, height, filter);
 }
 
 // Python's round(d / 2) for d >= 0: halves go to the even neighbour.
@@ -122,41 +164,11 @@ int halfRoundedToEven(int d) {
 }  // namespace
 
 Image resizeBicubic(const Image& in, int width, int height) {
-  checkImage(in, "resizeBicubic");
-  checkSize(width, height, "resizeBicubic");
-  // Like PIL: horizontal first, and an axis whose size is unchanged is not resampled.
-  Image out = in;
-  if (width != in.width) out = cubicPass(out, width, in.height, true);
-  if (height != in.height) out = cubicPass(out, width, height, false);
-  return out;
+  return resample(in, width, height, kBicubic, "resizeBicubic");
 }
 
 Image resizeBilinear(const Image& in, int width, int height) {
-  checkImage(in, "resizeBilinear");
-  checkSize(width, height, "resizeBilinear");
-  Image out = blank(width, height);
-  const size_t inRow = static_cast<size_t>(in.width) * 3;
-  for (int y = 0; y < height; ++y) {
-    int y0, y1;
-    float fy;
-    linearSource(y, in.height, height, &y0, &y1, &fy);
-    for (int x = 0; x < width; ++x) {
-      int x0, x1;
-      float fx;
-      linearSource(x, in.width, width, &x0, &x1, &fx);
-      for (int c = 0; c < 3; ++c) {
-        auto at = [&](int yy, int xx) {
-          return static_cast<float>(in.rgb[yy * inRow + static_cast<size_t>(xx) * 3 + c]);
-        };
-        const float top = (1.0f - fx) * at(y0, x0) + fx * at(y0, x1);
-        const float bottom = (1.0f - fx) * at(y1, x0) + fx * at(y1, x1);
-        const float v = std::nearbyint((1.0f - fy) * top + fy * bottom);
-        out.rgb[(static_cast<size_t>(y) * width + x) * 3 + c] =
-            static_cast<uint8_t>(std::clamp(v, 0.0f, 255.0f));
-      }
-    }
-  }
-  return out;
+  return resample(in, width, height, kBilinear, "resizeBilinear");
 }
 
 Image resizeShorterSide(const Image& in, int shorter, bool bicubic) {

@@ -1,24 +1,22 @@
-// Image decoding. PNG and JPEG go through libpng and libjpeg-turbo (the decoders PIL itself
-// uses, hardened by years of fuzzing); BMP through stb_image, compiled here with only its BMP
-// decoder, so that it is built with our sanitizer and fuzzer flags. Any other format is refused
-// by its signature before a decoder sees it.
+// Image decoding: the format found from the file's signature (never its name), then its decoder.
+// PNG, JPEG, GIF, WebP, HEIF/AVIF and TIFF go through the reference C libraries (those PIL
+// uses where it has one; years of fuzzing behind each); BMP through stb_image, compiled here
+// with only its BMP decoder, so that it is built with our sanitizer and fuzzer flags. GIF, WebP,
+// HEIF/AVIF and TIFF are optional at build time (VKC_WITH_GIF, ...: src/CMakeLists.txt); a file
+// of a format left out is refused with the library that would decode it.
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <csetjmp>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
-// After <cstdio>: jpeglib.h uses FILE and size_t without including their headers.
-#include <jerror.h>
-#include <jpeglib.h>
-#include <png.h>
-
+#include "io/decode_internal.hpp"
 #include "io/files.hpp"
 #include "io/image.hpp"
 #include "vkception/error.hpp"
@@ -40,21 +38,11 @@
 #pragma GCC diagnostic pop
 
 namespace vkc::io {
-namespace {
-
-constexpr size_t kMaxImageFileBytes = size_t{256} << 20;
+namespace detail {
 
 Error decodeError(const std::string& name, const std::string& what) {
   return Error(name + ": " + what, ErrorCode::BadInputFile);
 }
-
-// Both C libraries report fatal errors through a callback that must not return: it longjmps
-// back here. Between setjmp and the longjmp only C objects live (no destructors are skipped);
-// the message is copied out before the C++ error is thrown.
-struct DecodeFailure {
-  std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX + 200] = {};
-};
 
 bool fitsLimits(uint64_t width, uint64_t height, size_t maxPixels) {
   return width > 0 && height > 0 && width <= kMaxImageSide && height <= kMaxImageSide &&
@@ -69,155 +57,6 @@ void checkSize(const std::string& name, uint64_t width, uint64_t height, size_t 
   }
 }
 
-// ---- PNG (libpng) ----
-struct PngSource {
-  const uint8_t* data;
-  size_t size, offset;
-};
-
-void pngRead(png_structp png, png_bytep out, png_size_t bytes) {
-  auto* src = static_cast<PngSource*>(png_get_io_ptr(png));
-  if (bytes > src->size - src->offset) png_error(png, "file is truncated");
-  std::memcpy(out, src->data + src->offset, bytes);
-  src->offset += bytes;
-}
-
-void pngFail(png_structp png, png_const_charp message) {
-  auto* failure = static_cast<DecodeFailure*>(png_get_error_ptr(png));
-  std::snprintf(failure->message, sizeof failure->message, "%s", message);
-  std::longjmp(failure->jump, 1);
-}
-
-void pngWarn(png_structp, png_const_charp) {}  // ancillary-chunk problems do not stop a decode
-
-Image decodePng(const uint8_t* data, size_t size, const std::string& name, size_t maxPixels) {
-  DecodeFailure failure;
-  PngSource source{data, size, 0};
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &failure, pngFail, pngWarn);
-  png_infop info = png ? png_create_info_struct(png) : nullptr;
-  if (!info) {
-    png_destroy_read_struct(&png, nullptr, nullptr);
-    throw Error(name + ": out of memory starting the PNG decoder", ErrorCode::OutOfMemory);
-  }
-  Image out;
-  png_bytep* volatile rows = nullptr;  // volatile: changed after setjmp, read after longjmp
-  bool sizeOk = true;
-  png_uint_32 width = 0, height = 0;
-  if (setjmp(failure.jump)) {
-    png_destroy_read_struct(&png, &info, nullptr);
-    std::free(rows);
-    throw decodeError(name, std::string("cannot decode PNG image: ") + failure.message);
-  }
-  png_set_read_fn(png, &source, pngRead);
-  png_read_info(png, info);
-  width = png_get_image_width(png, info);
-  height = png_get_image_height(png, info);
-  sizeOk = fitsLimits(width, height, maxPixels);
-  if (sizeOk) {
-    // What PIL's convert("RGB") does: palettes and low bit depths expanded, 16-bit samples cut to
-    // their high byte, gray replicated, alpha (and tRNS) dropped without compositing.
-    png_set_expand(png);
-    png_set_strip_16(png);
-    png_set_strip_alpha(png);
-    png_set_gray_to_rgb(png);
-    png_set_interlace_handling(png);
-    png_read_update_info(png, info);
-    if (png_get_rowbytes(png, info) != size_t(width) * 3) png_error(png, "unexpected row layout");
-    out.width = static_cast<int>(width);
-    out.height = static_cast<int>(height);
-    out.rgb.resize(size_t(width) * height * 3);  // may throw: no longjmp can cross it after here
-    rows = static_cast<png_bytep*>(std::malloc(sizeof(png_bytep) * height));
-    if (!rows) png_error(png, "out of memory");
-    for (png_uint_32 y = 0; y < height; ++y)
-      rows[y] = out.rgb.data() + size_t(y) * width * 3;
-    png_read_image(png, rows);
-    png_read_end(png, nullptr);
-  }
-  png_destroy_read_struct(&png, &info, nullptr);
-  std::free(rows);
-  if (!sizeOk) checkSize(name, width, height, maxPixels);
-  return out;
-}
-
-// ---- JPEG (libjpeg-turbo) ----
-struct JpegError {
-  jpeg_error_mgr manager;
-  DecodeFailure* failure;
-  bool truncated = false;
-};
-
-void jpegFail(j_common_ptr cinfo) {
-  auto* error = reinterpret_cast<JpegError*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, error->failure->message);
-  std::longjmp(error->failure->jump, 1);
-}
-
-// A progressive JPEG may hold any number of scans, each a pass over the whole image: a small
-// file with thousands could decode for minutes. Real encoders write at most a few dozen.
-constexpr int kMaxJpegScans = 256;
-
-void jpegProgress(j_common_ptr cinfo) {
-  auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
-  if (d->input_scan_number > kMaxJpegScans) {
-    auto* error = reinterpret_cast<JpegError*>(cinfo->err);
-    std::snprintf(error->failure->message, sizeof error->failure->message,
-                  "more than %d progressive scans", kMaxJpegScans);
-    std::longjmp(error->failure->jump, 1);
-  }
-}
-
-void jpegMessage(j_common_ptr cinfo, int level) {
-  auto* error = reinterpret_cast<JpegError*>(cinfo->err);
-  // Warnings (level -1) are tolerated, as PIL does, except a file that ends before its image.
-  if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) error->truncated = true;
-}
-
-Image decodeJpeg(const uint8_t* data, size_t size, const std::string& name, size_t maxPixels) {
-  DecodeFailure failure;
-  jpeg_decompress_struct cinfo;
-  JpegError error;
-  error.failure = &failure;
-  cinfo.err = jpeg_std_error(&error.manager);
-  error.manager.error_exit = jpegFail;
-  error.manager.emit_message = jpegMessage;
-  Image out;
-  bool sizeOk = true;
-  JDIMENSION width = 0, height = 0;
-  if (setjmp(failure.jump)) {
-    jpeg_destroy_decompress(&cinfo);
-    throw decodeError(name, std::string("cannot decode JPEG image: ") + failure.message);
-  }
-  jpeg_create_decompress(&cinfo);
-  jpeg_progress_mgr progress{};
-  progress.progress_monitor = jpegProgress;
-  cinfo.progress = &progress;
-  jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
-  jpeg_read_header(&cinfo, TRUE);
-  width = cinfo.image_width;
-  height = cinfo.image_height;
-  sizeOk = fitsLimits(width, height, maxPixels);
-  if (sizeOk) {
-    cinfo.out_color_space = JCS_RGB;  // gray, YCbCr, CMYK/YCCK all come out as RGB
-    cinfo.dct_method = JDCT_ISLOW;    // PIL's defaults: accurate integer IDCT, fancy upsampling
-    cinfo.do_fancy_upsampling = TRUE;
-    jpeg_start_decompress(&cinfo);
-    if (cinfo.output_components != 3) ERREXIT(&cinfo, JERR_BAD_IN_COLORSPACE);
-    out.width = static_cast<int>(width);
-    out.height = static_cast<int>(height);
-    out.rgb.resize(size_t(width) * height * 3);
-    while (cinfo.output_scanline < cinfo.output_height) {
-      JSAMPROW row = out.rgb.data() + size_t(cinfo.output_scanline) * width * 3;
-      jpeg_read_scanlines(&cinfo, &row, 1);
-    }
-    jpeg_finish_decompress(&cinfo);
-  }
-  jpeg_destroy_decompress(&cinfo);
-  if (!sizeOk) checkSize(name, width, height, maxPixels);
-  if (error.truncated) throw decodeError(name, "cannot decode JPEG image: the file is truncated");
-  return out;
-}
-
-// ---- BMP (stb_image) ----
 Image decodeBmp(const uint8_t* data, size_t size, const std::string& name, size_t maxPixels) {
   if (size > size_t(std::numeric_limits<int>::max())) throw decodeError(name, "file too large");
   auto reason = [] {
@@ -241,6 +80,73 @@ Image decodeBmp(const uint8_t* data, size_t size, const std::string& name, size_
   return out;
 }
 
+}  // namespace detail
+
+namespace {
+
+constexpr size_t kMaxImageFileBytes = size_t{256} << 20;
+
+struct Format {
+  const char* name;
+  bool built;
+  const char* package;  // the Debian package a build needs to decode it
+};
+
+constexpr Format kFormats[] = {
+    {"PNG", true, "libpng-dev"},   {"JPEG", true, "libjpeg62-turbo-dev"},
+    {"BMP", true, "libstb-dev"},
+#ifdef VKC_HAVE_GIF
+    {"GIF", true, "libgif-dev"},
+#else
+    {"GIF", false, "libgif-dev"},
+#endif
+#ifdef VKC_HAVE_WEBP
+    {"WebP", true, "libwebp-dev"},
+#else
+    {"WebP", false, "libwebp-dev"},
+#endif
+#ifdef VKC_HAVE_HEIF
+    {"HEIF", true, "libheif-dev"}, {"AVIF", true, "libheif-dev"},
+#else
+    {"HEIF", false, "libheif-dev"}, {"AVIF", false, "libheif-dev"},
+#endif
+#ifdef VKC_HAVE_TIFF
+    {"TIFF", true, "libtiff-dev"},
+#else
+    {"TIFF", false, "libtiff-dev"},
+#endif
+};
+
+const Format* findFormat(const char* name) {
+  for (const Format& f : kFormats) {
+    if (std::strcmp(f.name, name) == 0) return &f;
+  }
+  return nullptr;
+}
+
+uint32_t bigEndian32(const uint8_t* p) {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+}
+
+// An ISO base media file ('ftyp' box first) of the HEIF family: "AVIF" when its major or any
+// compatible brand is an AV1 one, "HEIF" for the HEVC and generic image brands, else nullptr.
+const char* heifFamily(const uint8_t* data, size_t size) {
+  if (size < 16 || std::memcmp(data + 4, "ftyp", 4) != 0) return nullptr;
+  const size_t boxSize = std::min<size_t>(bigEndian32(data), std::min<size_t>(size, 4096));
+  if (boxSize < 16) return nullptr;
+  bool heif = false;
+  for (size_t at = 8; at + 4 <= boxSize; at += at == 8 ? 8 : 4) {  // major brand, version, list
+    const char* brand = reinterpret_cast<const char*>(data + at);
+    for (const char* avif : {"avif", "avis"}) {
+      if (std::memcmp(brand, avif, 4) == 0) return "AVIF";
+    }
+    for (const char* heic : {"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"}) {
+      heif = heif || std::memcmp(brand, heic, 4) == 0;
+    }
+  }
+  return heif ? "HEIF" : nullptr;
+}
+
 }  // namespace
 
 bool hasImageExtension(const std::string& path) {
@@ -249,7 +155,11 @@ bool hasImageExtension(const std::string& path) {
   std::string ext = path.substr(dot + 1);
   for (char& c : ext)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == "png" || ext == "jpg" || ext == "jpeg" || ext == "bmp";
+  for (const char* known :
+       {"png", "jpg", "jpeg", "bmp", "gif", "webp", "heic", "heif", "avif", "tif", "tiff"}) {
+    if (ext == known) return true;
+  }
+  return false;
 }
 
 const char* imageFormatOf(const uint8_t* data, size_t size) {
@@ -259,45 +169,83 @@ const char* imageFormatOf(const uint8_t* data, size_t size) {
   if (starts("\x89PNG\r\n\x1a\n", 8)) return "PNG";
   if (starts("\xff\xd8\xff", 3)) return "JPEG";
   if (starts("BM", 2)) return "BMP";
-  return nullptr;
+  if (starts("GIF87a", 6) || starts("GIF89a", 6)) return "GIF";
+  if (size >= 12 && starts("RIFF", 4) && std::memcmp(data + 8, "WEBP", 4) == 0) return "WebP";
+  if (starts("II*\0", 4) || starts("MM\0*", 4) || starts("II+\0", 4) || starts("MM\0+", 4))
+    return "TIFF";  // classic and BigTIFF
+  return heifFamily(data, size);
+}
+
+bool canDecode(const char* format) {
+  const Format* f = format ? findFormat(format) : nullptr;
+  return f != nullptr && f->built;
+}
+
+std::string supportedImageFormats() {
+  std::string list;
+  for (const Format& f : kFormats) {
+    if (f.built) list += (list.empty() ? "" : ", ") + std::string(f.name);
+  }
+  return list;
+}
+
+Image decodeImage(const uint8_t* data, size_t size, const std::string& name,
+                  const DecodeOptions& options, size_t maxPixels) {
+  using namespace detail;
+  const char* format = imageFormatOf(data, size);
+  if (format == nullptr) {
+    const bool pnm = size >= 2 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7';
+    throw decodeError(name, std::string(pnm ? "PNM images are" : "this is") +
+                                " not a supported image format (" + supportedImageFormats() + ")");
+  }
+  const std::string f = format;
+  if (!canDecode(format)) {
+    throw decodeError(name, f + " image, but this build has no " + f + " decoder (" +
+                                findFormat(format)->package + ")");
+  }
+  if (f == "PNG") return decodePng(data, size, name, options, maxPixels);
+  if (f == "JPEG") return decodeJpeg(data, size, name, options, maxPixels);
+  if (f == "BMP") return decodeBmp(data, size, name, maxPixels);
+#ifdef VKC_HAVE_GIF
+  if (f == "GIF") return decodeGif(data, size, name, maxPixels);
+#endif
+#ifdef VKC_HAVE_WEBP
+  if (f == "WebP") return decodeWebp(data, size, name, options, maxPixels);
+#endif
+#ifdef VKC_HAVE_HEIF
+  if (f == "HEIF" || f == "AVIF") return decodeHeif(data, size, name, format, maxPixels);
+#endif
+#ifdef VKC_HAVE_TIFF
+  if (f == "TIFF") return decodeTiff(data, size, name, maxPixels);
+#endif
+  throw decodeError(name, "no decoder for " + f);  // unreachable: canDecode said it is built
 }
 
 Image decodeImage(const uint8_t* data, size_t size, const std::string& name, size_t maxPixels) {
-  const char* format = imageFormatOf(data, size);
-  if (format == nullptr) {
-    auto starts = [&](const char* magic) {
-      return size >= std::strlen(magic) && std::memcmp(data, magic, std::strlen(magic)) == 0;
-    };
-    const char* other = starts("GIF8")   ? "GIF"
-                        : starts("RIFF") ? "RIFF/WebP"
-                        : size >= 2 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7' ? "PNM"
-                                                                                          : nullptr;
-    throw decodeError(name, std::string(other ? other + std::string(" images are") : "this is") +
-                                " not a supported image format (" + kSupportedImageFormats + ")");
-  }
-  if (format[0] == 'P') return decodePng(data, size, name, maxPixels);
-  if (format[0] == 'J') return decodeJpeg(data, size, name, maxPixels);
-  return decodeBmp(data, size, name, maxPixels);
+  return io::decodeImage(data, size, name, DecodeOptions{}, maxPixels);
 }
 
-Image loadImage(const std::string& path) {
+Image loadImage(const std::string& path, const DecodeOptions& options) {
   requireRegularFile(path);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file) throw decodeError(path, std::string("cannot open: ") + std::strerror(errno));
+  if (!file) throw detail::decodeError(path, std::string("cannot open: ") + std::strerror(errno));
   std::vector<uint8_t> bytes;
+  std::error_code ec;
+  if (const uintmax_t n = std::filesystem::file_size(path, ec); !ec && n <= kMaxImageFileBytes)
+    bytes.reserve(n);
   uint8_t chunk[1 << 16];
   size_t got = 0;
   while ((got = std::fread(chunk, 1, sizeof chunk, file.get())) > 0) {
     if (bytes.size() + got > kMaxImageFileBytes) {
-      throw decodeError(path,
-                        "image file is over " + std::to_string(kMaxImageFileBytes >> 20) + " MiB");
+      throw detail::decodeError(
+          path, "image file is over " + std::to_string(kMaxImageFileBytes >> 20) + " MiB");
     }
     bytes.insert(bytes.end(), chunk, chunk + got);
   }
   if (std::ferror(file.get())) {
-    throw decodeError(path, std::string("read error: ") + std::strerror(errno));
+    throw detail::decodeError(path, std::string("read error: ") + std::strerror(errno));
   }
-  return decodeImage(bytes.data(), bytes.size(), path);
+  return io::decodeImage(bytes.data(), bytes.size(), path, options);
 }
 
 }  // namespace vkc::io

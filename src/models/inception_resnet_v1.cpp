@@ -58,7 +58,7 @@ graph::Graph buildInceptionResNetV1(const io::WeightSource& weights, ModelConfig
                                                std::move(bn.weights), std::move(bn.bias)));
   // Without `logits` the output is the embedding; the caller L2-normalises it as facenet does.
   if (classify) out = b.markBoundary("logits", n.classifier("logits", out, config.numClasses));
-  w.finish();
+  w.finish("inception_resnet_v1");
   return b.finish(out);
 }
 

@@ -1,6 +1,6 @@
 // Inception-ResNet-v2 with timm's `inception_resnet_v2` module names (TF-slim layout, which
-// differs from the paper's figures: see README). Also builds the small configs of the family
-// (widthDivisor, repeats), e.g. the bundled Fashion-MNIST model.
+// differs from the paper's figures: see docs/models.md). Also builds the small configs of the
+// family (widthDivisor, repeats), e.g. the bundled Fashion-MNIST model.
 #include "graph/builder.hpp"
 #include "models/blocks.hpp"
 #include "models/inception_resnet_blocks.hpp"
@@ -47,7 +47,7 @@ graph::Graph buildInceptionResNetV2(const io::WeightSource& weights, ModelConfig
   x = b.markBoundary("conv2d_7b", n.conv("conv2d_7b", x, 1536, 1, 1));
   int pooled = b.markBoundary("global_pool", b.globalAvgPool("global_pool", x));
   int logits = b.markBoundary("classif", n.classifier("classif", pooled, config.numClasses));
-  w.finish();
+  w.finish("inception_resnet_v2");
   return b.finish(logits);
 }
 

@@ -89,7 +89,7 @@ graph::Graph buildInceptionV3(const io::WeightSource& weights, ModelConfig& conf
   x = b.markBoundary("Mixed_7c", inceptionE(n, "Mixed_7c", x));
   int pooled = b.markBoundary("global_pool", b.globalAvgPool("global_pool", x));
   int logits = b.markBoundary("fc", n.classifier("fc", pooled, config.numClasses));
-  w.finish();
+  w.finish("inception_v3");
   return b.finish(logits);
 }
 

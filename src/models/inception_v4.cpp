@@ -96,7 +96,7 @@ graph::Graph buildInceptionV4(const io::WeightSource& weights, ModelConfig& conf
   b.markBoundary("global_pool", pooled);
   int logits = n.classifier("last_linear", pooled, config.numClasses);
   b.markBoundary("last_linear", logits);
-  w.finish();
+  w.finish("inception_v4");
   return b.finish(logits);
 }
 

@@ -10,6 +10,8 @@ namespace {
 
 // Every BatchNorm in the supported models (timm's norm_eps=1e-3, facenet's explicit eps).
 constexpr double kBatchNormEps = 1e-3;
+// The safetensors metadata key naming the model a file is for (tools/train_fashion_mnist.py).
+constexpr const char* kModelMetadataKey = "vkception.model";
 
 std::string shapeString(const std::vector<int64_t>& shape) {
   std::string s = "[";
@@ -57,10 +59,12 @@ FoldedConv WeightLoader::plain(const std::string& prefix, int outC, int inC, int
   std::vector<int64_t> shape = {outC, inC, kh, kw};
   if (kh == 0) shape = {outC, inC};  // linear layer
   const std::string name = prefix + ".weight";
-  if (readWhenPacked_ && check(name, shape)) {
+  if (!check(name, shape)) {  // checked once: each problem is listed once
+    conv.weights.assign(numel(shape), 0.0f);
+  } else if (readWhenPacked_) {
     conv.readLater = [&source = source_, name, shape] { return source.read(name, shape); };
   } else {
-    conv.weights = tensor(name, shape);
+    conv.weights = source_.read(name, shape);
   }
   conv.bias = withBias ? tensor(prefix + ".bias", {outC}) : std::vector<float>(outC, 0.0f);
   return conv;
@@ -97,7 +101,7 @@ int WeightLoader::outFeatures(const std::string& name, int fallback) const {
   return shape && !shape->empty() && (*shape)[0] > 0 ? static_cast<int>((*shape)[0]) : fallback;
 }
 
-void WeightLoader::finish() const {
+void WeightLoader::finish(const std::string& model) const {
   std::vector<std::string> unexpected;
   for (const std::string& name : source_.names()) {
     if (!requested_.count(name) && !endsWith(name, "num_batches_tracked")) {
@@ -115,7 +119,12 @@ void WeightLoader::finish() const {
   std::string message = source_.describe() + ": the weights do not match the model (" +
                         std::to_string(problems_.size()) + " missing or mis-shaped, " +
                         std::to_string(unexpected.size()) + " unexpected";
-  if (problems_.size() > requested_.size() / 2) message += "; is it the right --model?";
+  const auto meta = source_.metadata();
+  if (auto it = meta.find(kModelMetadataKey); it != meta.end() && it->second != model) {
+    message += "; this file's metadata says it is for " + it->second + ", not " + model;
+  } else if (problems_.size() > requested_.size() / 2) {
+    message += "; is it the right --model?";
+  }
   message += "):";
   for (const std::string& line : all)
     message += "\n  " + line;

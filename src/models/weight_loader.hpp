@@ -35,7 +35,9 @@ class WeightLoader {
   // Output count of a classifier tensor in the source, or `fallback` if unknown.
   int outFeatures(const std::string& name, int fallback) const;
 
-  void finish() const;  // throws vkc::Error listing every problem
+  // Throws vkc::Error listing every problem once (at most 10 of each kind, then a count), and,
+  // when the file's metadata names another model than `model`, that model.
+  void finish(const std::string& model) const;
   const std::set<std::string>& requested() const { return requested_; }
 
  private:

@@ -4,22 +4,54 @@
 #include <cmath>
 #include <string>
 
+#include "ops/conv_bindings.hpp"
 #include "vk/device_policy.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::ops {
+
+ConvTensors convTensors(const TensorRef& in, const TensorRef& out, const ConvGeometry& g) {
+  return {in.batch,  in.channels, in.height, in.width,         out.channels,     out.height,
+          out.width, g.padTop,    g.padLeft, in.elementOffset, out.elementOffset};
+}
+
+void checkOperands(const TensorRef& in, const TensorRef& out, const ConvEpilogue& epilogue) {
+  const TensorRef* residual = epilogue.residual;
+  if (out.precision != in.precision || (residual && residual->precision != in.precision)) {
+    throw Error("conv2d: input, output and residual must have the same precision");
+  }
+}
+
+std::vector<vk::BufferSlice> convBuffers(bool storage, vk::BufferSlice x, vk::BufferSlice weights,
+                                         vk::BufferSlice bias, const TensorRef& out,
+                                         const TensorRef* residual, EpiloguePush& epilogue) {
+  const vk::BufferSlice res = residual ? residual->slice : out.slice;
+  if (!storage) return {x, weights, bias.range ? bias : weights, out.slice, res};
+  if (bias.range > 0) {
+    if (bias.buffer != weights.buffer || bias.offset < weights.offset ||
+        (bias.offset - weights.offset) % sizeof(float) != 0) {
+      throw Error("conv2d: storage-buffer reads need the bias after the weights in one buffer");
+    }
+    epilogue.biasOffset = static_cast<int>((bias.offset - weights.offset) / sizeof(float));
+    weights.range = bias.offset + bias.range - weights.offset;
+  }
+  return {x, weights, out.slice, res};
+}
+
+ConvShape convShapeOf(const TensorRef& in, const ConvGeometry& g, const TensorRef& out,
+                      const TensorRef* residual) {
+  const bool aligned = in.elementOffset % 4 == 0 && out.elementOffset % 4 == 0 &&
+                       (!residual || residual->elementOffset % 4 == 0);
+  return {in.batch,   in.channels, in.height, in.width, out.channels,
+          out.height, out.width,   g,         aligned};
+}
+
 namespace {
 
 constexpr int kSegmentChannels = 16;
 
 // shaders/conv_io.glsl's push constants: the tensors, (conv2d_compact only) the kernel's shape,
 // then the epilogue.
-struct ConvTensors {
-  int batch, inC, inH, inW;
-  int outC, outH, outW;
-  int padTop, padLeft;
-  int inOffset, outOffset;
-};
 struct ConvPush {
   ConvTensors tensors;
   EpiloguePush epilogue;
@@ -37,10 +69,10 @@ int samePadTotal(int in, int kernel, int stride) {
 
 // Pixel quads per conv1x1 invocation (1..most) for `channels` output channels per invocation:
 // the count with the least modelled time, quads computed (past the end too) x cost per quad.
-// Per input channel an invocation makes tq + channels / 4 vec4 fetches and tq x channels vec4
-// FMAs; lavapipe's microbenchmark fit is 22.6 cycles per fetch and 3.76 per vec4 FMA
-// (benchmarks/RESULTS.md). So fewer quads per invocation pay only where they save many past
-// the end: 14 quads (F(6,7)'s 17 x 3 tiles) take 3 per invocation, 2 only 2.
+// Per input channel an invocation makes tq + channels / 4 vec4 fetches and tq x channels vec4 FMAs,
+// costed at 22.6 cycles per fetch and 3.76 per vec4 FMA: a microbenchmark fit on lavapipe, the
+// driver the blocked kernels are shaped for. So fewer quads per invocation pay only where they
+// save many past the end: 14 quads (F(6,7)'s 17 x 3 tiles) take 3 per invocation, 2 only 2.
 int quadsPerInvocation(int pixelQuads, int most, int channels) {
   auto cost = [&](int tq) {
     const int computed = (pixelQuads + tq - 1) / tq * tq;
@@ -51,53 +83,6 @@ int quadsPerInvocation(int pixelQuads, int most, int channels) {
     if (cost(tq) < cost(best)) best = tq;
   }
   return best;
-}
-
-void checkOperands(const TensorRef& in, const TensorRef& out, const ConvEpilogue& epilogue) {
-  const TensorRef* residual = epilogue.residual;
-  if (out.precision != in.precision || (residual && residual->precision != in.precision)) {
-    throw Error("conv2d: input, output and residual must have the same precision");
-  }
-}
-
-ConvTensors convTensors(const TensorRef& in, const TensorRef& out, const ConvGeometry& g) {
-  return {in.batch,  in.channels, in.height, in.width,         out.channels,     out.height,
-          out.width, g.padTop,    g.padLeft, in.elementOffset, out.elementOffset};
-}
-
-// The buffers of a convolution dispatch (shaders/conv_io.glsl): x, weights, bias, output,
-// residual through texel reads; through storage reads the weights binding also covers the bias,
-// which must follow the weights in their buffer (graph::WeightStore packs them so), and sets
-// `epilogue.biasOffset`: 4 storage buffers, the Vulkan 1.1 minimum per stage.
-std::vector<vk::BufferSlice> convBuffers(bool storage, vk::BufferSlice x, vk::BufferSlice weights,
-                                         vk::BufferSlice bias, const TensorRef& out,
-                                         const TensorRef* residual, EpiloguePush& epilogue) {
-  const vk::BufferSlice res = residual ? residual->slice : out.slice;
-  if (!storage) return {x, weights, bias.range ? bias : weights, out.slice, res};
-  if (bias.range > 0) {
-    if (bias.buffer != weights.buffer || bias.offset < weights.offset ||
-        (bias.offset - weights.offset) % sizeof(float) != 0) {
-      throw Error("conv2d: storage-buffer reads need the bias after the weights in one buffer");
-    }
-    epilogue.biasOffset = static_cast<int>((bias.offset - weights.offset) / sizeof(float));
-    weights.range = bias.offset + bias.range - weights.offset;
-  }
-  return {x, weights, out.slice, res};
-}
-
-// 1x1, stride 1, no padding: a GEMM over the pixels (conv1x1.comp, linear.comp).
-bool pointwise(const ConvGeometry& g) {
-  const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
-  return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && !padded;
-}
-
-// A pointwise convolution over a 1x1 grid with sums of at least kLongSum products: a fully
-// connected layer whose rounding shows in the logits (the classifiers, 1536-2048 inputs, and
-// IR-v1's 512-wide embedding layers). Shorter ones stay with conv1x1.comp, sparing small models
-// (the bundled one's 192-input classifier and its 1x1 grids at 75x75) one more pipeline to build.
-constexpr int kLongSum = 512;
-bool longFullyConnected(const TensorRef& in, const ConvGeometry& g) {
-  return pointwise(g) && in.height == 1 && in.width == 1 && in.channels >= kLongSum;
 }
 
 // linear.comp: 4 outputs of one image per invocation, its sums in blocks for accuracy.
@@ -185,8 +170,8 @@ ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool compact) {
 
 // Output pixels per line segment (4..longest): the length that computes the fewest wasted
 // pixels at the end of a line, the longer one on a tie (with 12: 35 -> 7, 17 -> 9, 147 -> 7,
-// 8 -> 8). Longer segments share each weight fetch among more pixels: 12 rather than 8 ran v4's
-// 17x17 1x7 and 7x1 layers 7% faster on lavapipe; 16 was no better.
+// 8 -> 8). Longer segments share each weight fetch among more pixels; on CPU drivers the gain
+// stops past 12, the longest the callers ask for (docs/performance.md).
 int lineSegmentLength(int outW, int longest) {
   int best = longest;
   for (int length = longest; length >= 4; --length) {
@@ -290,11 +275,18 @@ void foldBatchNorm(std::vector<float>& weights, std::vector<float>& bias,
   scaleOutputChannels(weights, foldBatchNormIntoBias(bias, gamma, beta, mean, var, eps));
 }
 
-vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
-                            const TensorRef& in, const ConvGeometry& g,
-                            vk::BufferSlice packedWeights, vk::BufferSlice bias,
-                            const TensorRef& out, const ConvEpilogue& epilogue,
-                            const ConvTiling& tiling) {
+ConvPlan convPlanFor(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                     const TensorRef& in, const ConvGeometry& g, const TensorRef& out,
+                     const ConvTiling& tiling, const TensorRef* residual) {
+  return planConv(convShapeOf(in, g, out, residual), device, kernels.policy(),
+                  {tiling.compact, tiling.sevenTapSegments});
+}
+
+std::vector<vk::Dispatch> conv2dDispatches(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                                           const TensorRef& in, const ConvGeometry& g,
+                                           vk::BufferSlice packedWeights, vk::BufferSlice bias,
+                                           const TensorRef& out, const ConvEpilogue& epilogue,
+                                           const ConvTiling& tiling, vk::BufferSlice workspace) {
   int outH = convOutputSize(in.height, g.kernelH, g.strideH, g.padTop, g.padBottom);
   int outW = convOutputSize(in.width, g.kernelW, g.strideW, g.padLeft, g.padRight);
   if (outH != out.height || outW != out.width || in.batch != out.batch) {
@@ -302,30 +294,29 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
                 std::to_string(out.width) + ", the convolution gives " + std::to_string(outH) +
                 "x" + std::to_string(outW));
   }
-  const uint32_t lanes = kernels.policy().convWorkgroupWidth;
-  const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
   const TensorRef* residual = epilogue.residual;
-
-  const Precision precision = in.precision;
-
-  // Its sums are long and its results large: linear.comp adds them in blocks.
-  if (longFullyConnected(in, g)) {
-    return linearDispatch(kernels, device, in, packedWeights, bias, out, epilogue);
-  }
-  // 1x1 stride-1 kernels read 4 pixels per vec4 (conv1x1.comp) when every tensor starts on a
-  // vec4, which padded planes and 16-byte aligned roots guarantee; checked all the same.
-  if (pointwise(g) && in.elementOffset % 4 == 0 && out.elementOffset % 4 == 0 &&
-      (!residual || residual->elementOffset % 4 == 0)) {
-    return conv1x1Dispatch(kernels, device, in, packedWeights, bias, out, epilogue, tiling);
+  const ConvPlan plan = convPlanFor(kernels, device, in, g, out, tiling, residual);
+  switch (plan.route) {
+    case ConvRoute::Igemm:
+      return igemmDispatches(kernels, in, g, packedWeights, bias, out, epilogue, plan, workspace);
+    case ConvRoute::Linear:  // its sums are long and its results large: added in blocks
+      return {linearDispatch(kernels, device, in, packedWeights, bias, out, epilogue)};
+    case ConvRoute::Pointwise:  // 4 pixels per vec4: every tensor starts on one
+      return {conv1x1Dispatch(kernels, device, in, packedWeights, bias, out, epilogue, tiling)};
+    case ConvRoute::Compact:
+    case ConvRoute::Segments:
+      break;
   }
   checkOperands(in, out, epilogue);
-
+  const uint32_t lanes = kernels.policy().convWorkgroupWidth;
+  const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
+  const Precision precision = in.precision;
   vk::Dispatch d;
   const vk::BufferSlice x = readSlice(in, 1);
   const std::initializer_list<ReadView> views = {{x.range, 1, precision},
                                                  {packedWeights.range, 4, precision}};
   const ReadPath reads = readPathFor(kernels, device, views);
-  if (tiling.compact && !(tiling.sevenTapSegments && factorizedSevenTap(g))) {
+  if (plan.route == ConvRoute::Compact) {
     // One pipeline for every shape: conv2d_compact.comp reads it from the push constants.
     CompactConvPush push{convTensors(in, out, g),     g.kernelH, g.kernelW, g.strideH, g.strideW,
                          epiloguePush(epilogue, true)};
@@ -342,15 +333,15 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
     const uint64_t segments = uint64_t(out.batch) * outH * vk::divUp(outW, tiling.compactPixels);
     d.groups = vk::foldedGroups(vk::divUp(segments, lanes),
                                 vk::divUp(out.channels, kSegmentChannels), 1, *d.kernel, 2);
-    return d;
+    return {d};
   }
   ConvPush push{convTensors(in, out, g), epiloguePush(epilogue, true)};
   d.buffers = convBuffers(reads == ReadPath::StorageBuffers, x, packedWeights, bias, out, residual,
                           push.epilogue);
   d.setPush(push);
 
-  // Everything else takes line segments (conv2d_segments.comp): consecutive pixels of a row, or
-  // of a column for one-column kernels (7x1, 3x1), sharing loads between neighbouring taps.
+  // Line segments (conv2d_segments.comp): consecutive pixels of a row, or of a column for
+  // one-column kernels (7x1, 3x1), sharing loads between neighbouring taps.
   const bool vertical = g.kernelW == 1 && g.kernelH > 1;
   const int along = vertical ? outH : outW, across = vertical ? outW : outH;
   const int segmentLength = lineSegmentLength(along, tiling.maxSegment);
@@ -370,7 +361,18 @@ vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
       uint64_t(out.batch) * across * ((along + segmentLength - 1) / segmentLength);
   d.groups = vk::foldedGroups(vk::divUp(segments, lanes), vk::divUp(out.channels, segmentChannels),
                               1, *d.kernel, 2);
-  return d;
+  return {d};
+}
+
+vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                            const TensorRef& in, const ConvGeometry& g,
+                            vk::BufferSlice packedWeights, vk::BufferSlice bias,
+                            const TensorRef& out, const ConvEpilogue& epilogue,
+                            const ConvTiling& tiling) {
+  std::vector<vk::Dispatch> d =
+      conv2dDispatches(kernels, device, in, g, packedWeights, bias, out, epilogue, tiling);
+  if (d.size() != 1) throw Error("conv2d: this convolution splits K: use conv2dDispatches");
+  return d.front();
 }
 
 }  // namespace vkc::ops

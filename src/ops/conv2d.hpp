@@ -4,18 +4,13 @@
 // convolution over a 1x1 grid.
 #include <vector>
 
+#include "ops/conv_plan.hpp"
 #include "ops/epilogue.hpp"
 #include "ops/tensor_ref.hpp"
 #include "vk/device_info.hpp"
 #include "vk/device_policy.hpp"
 
 namespace vkc::ops {
-
-struct ConvGeometry {
-  int kernelH = 1, kernelW = 1;
-  int strideH = 1, strideW = 1;
-  int padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
-};
 
 // "valid": no padding. "same" follows TF/timm: total padding max((ceil(in/s)-1)*s + k - in, 0),
 // the odd pixel going to the bottom/right; for stride 1 and odd k that is (k-1)/2 per side.
@@ -54,30 +49,29 @@ std::vector<double> foldBatchNormIntoBias(std::vector<float>& bias, const std::v
                                           const std::vector<float>& var, double eps);
 void scaleOutputChannels(std::vector<float>& weights, const std::vector<double>& scales);
 
-// Register blocks per invocation. CPU drivers (lavapipe) want large ones: a fetch costs ~24
-// FMAs there and spilled accumulators stay in L1 (benchmarks/RESULTS.md). GPUs have at most 255
-// registers per invocation and spill to memory, so they get small blocks of 64 accumulators,
-// the size of the first version (not yet measured on a GPU). Compact: spatial convolutions
-// through conv2d_compact.comp, whose shape is a push constant and whose tap loops are not
-// unrolled (but 1x7 and 7x1 through small line segments, ops/conv2d.cpp), and 1x1s with small
-// blocks: a few pipelines that CPU drivers build in seconds, for the first result
-// (NetworkOptions::start, StartMode::AtOnce).
+// Register blocks per invocation. CPU drivers (lavapipe) want large ones: a fetch costs about 24
+// FMAs there and spilled accumulators stay in L1 (docs/performance.md). GPUs have at most 255
+// registers per invocation and spill to memory, so they get small blocks of 64 accumulators (a size
+// not tuned on a GPU). Compact: spatial convolutions through conv2d_compact.comp, whose shape is a
+// push constant and whose tap loops are not unrolled (but 1x7 and 7x1 through small line segments,
+// ops/conv2d.cpp), and 1x1s with small blocks: a few pipelines that CPU drivers build in seconds,
+// for the first result (NetworkOptions::start, StartMode::AtOnce).
 struct ConvTiling {
   int maxQuads;     // conv1x1: pixel quads per invocation
   int maxChannels;  // conv1x1: output channels per invocation (16 or 32)
   int maxSegment;   // conv2d_segments: output pixels per line segment (4..12)
   // conv2d_segments, strided kernels: output channels per invocation (16 or 32). Stride 2 reads
-  // 2 TN + 1 inputs per line for TN pixels, so more channels share them: 32 ran v4's 3x3/2
-  // layers 10-15% faster on lavapipe (stride 1 was no faster with 32, benchmarks/RESULTS.md).
+  // 2 TN + 1 inputs per line for TN pixels, so more channels share them: 32 pays on CPU drivers
+  // for strided layers, where stride 1 gains nothing from it (docs/performance.md).
   int stridedChannels;
   bool compact = false;
   // Compact, and 1x7 and 7x1 (factorizedSevenTap) through line segments of 4 pixels: two
   // pipelines serving all those layers, which graph::Program asks for where a network has
   // enough of them to pay for building the two.
   bool sevenTapSegments = false;
-  // Compact: output pixels per conv2d_compact invocation (x 16 channels), 4 or 2. With 4 its
-  // 64 accumulators cost lavapipe's LLVM ~1.3 s on a first start, with 2 ~0.5 s, and 3x3
-  // layers run ~20% slower: graph::Program takes 2 for networks too small for that to matter.
+  // Compact: output pixels per conv2d_compact invocation (x 16 channels), 4 or 2. 2 halves the
+  // accumulators, so CPU drivers build the kernel sooner on a first start, but runs 3x3 layers
+  // slower: graph::Program takes 2 for networks too small for that to matter.
   int compactPixels = 4;
 };
 constexpr ConvTiling kLargeTiling{3, 32, 12, 32}, kSmallTiling{1, 16, 4, 16},
@@ -86,6 +80,23 @@ ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool compact = false);
 // 1x7 or 7x1 with stride 1: the factorized convolutions of the Inception 17x17 blocks.
 bool factorizedSevenTap(const ConvGeometry& g);
 
+// The plan (ops/conv_plan.hpp) of a convolution from `in` to `out` on the kernels' device: its
+// route, and for the implicit GEMM its tile and split of K, with the workspace that needs.
+ConvPlan convPlanFor(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                     const TensorRef& in, const ConvGeometry& geometry, const TensorRef& out,
+                     const ConvTiling& tiling, const TensorRef* residual = nullptr);
+
+// The dispatches of a convolution, to be recorded in order with a memory barrier between them:
+// one, or where its plan splits K the partial sums and then their reduction. `workspace`: at
+// least convPlanFor(...).workspaceBytes of device memory, which the dispatches may overwrite
+// (none where the plan needs none).
+std::vector<vk::Dispatch> conv2dDispatches(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                                           const TensorRef& in, const ConvGeometry& geometry,
+                                           vk::BufferSlice packedWeights, vk::BufferSlice bias,
+                                           const TensorRef& out, const ConvEpilogue& epilogue,
+                                           const ConvTiling& tiling,
+                                           vk::BufferSlice workspace = {});
+// The one dispatch of a convolution whose plan does not split K (throws for one that does).
 vk::Dispatch conv2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                             const TensorRef& in, const ConvGeometry& geometry,
                             vk::BufferSlice packedWeights, vk::BufferSlice bias,

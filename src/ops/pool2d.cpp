@@ -34,9 +34,9 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
       out.channels != in.channels || out.batch != in.batch) {
     throw Error("pool2d: output shape does not match the pooling of the input");
   }
-  // One accumulator per output. Compact: 4 for every row, one pipeline per window and mode; a
-  // pipeline per row width cost lavapipe ~0.2 s of LLVM each on a first start, for layers that
-  // take ~2% of the time (benchmarks/RESULTS.md).
+  // One accumulator per output. Compact: 4 for every row, one pipeline per window and mode: a
+  // pipeline per row width would cost a CPU driver an LLVM build each on the first start, for
+  // layers that take a small share of the time (docs/performance.md, "Design choices, measured").
   const int segmentLength = compact ? 4 : lineSegmentLength(out.width, 12);
   vk::Dispatch d;
   const vk::BufferSlice x = readSlice(in, 1);

@@ -11,16 +11,12 @@ namespace {
 // Transform workgroups: 8 pixel quads x 8 channels (shaders/winograd_input.comp).
 constexpr uint32_t kQuadsPerGroup = 8, kChannelsPerGroup = 8;
 
-// Where Winograd beat direct convolution on lavapipe (Inception-v4 and -ResNet-v2,
-// benchmarks/RESULTS.md). Small products planes pay since conv1x1 wastes no lanes on them: 8x8's
-// 1x3 and 3x1 layers through F(4,3), 16 pixels, 7.5-7.8 ms against 11-14 directly; a 17x17 3x3
-// through F(4x4,3x3), 25 pixels, 5.2 against 9.9-12.8 (untested below 16). Narrow layers pay
-// too with one transform per 2-D tile: 32 -> 32 3x3 on 147x147 7.6-9.4 ms through F(6x6,3x3)
-// against 11.2 directly, 64 -> 96 on 71x71 5.7-8.8 against 13.5, 64 -> 64 1x7 on 73x73 4.8-7.1
-// against 9.2 (untested below 32 channels). But each point's GEMM must have work enough: on
-// IR-v2's 35x35 blocks (36 tiles of F(6x6,3x3)) 32 -> 32 ran 0.67-0.78 ms directly against
-// 0.96-1.12 through Winograd, 32 -> 48 0.93-1.14 against 1.32-1.52 (36 x 32 x 48 = 55k products
-// per point); 48 -> 64 (110k) 1.4-1.6 through Winograd, 1.6-2.2 directly (busier minutes).
+// The bounds within which Winograd beats direct convolution on CPU drivers (the Inception-v4
+// and -ResNet-v2 layers, docs/performance.md). Small products planes pay, since conv1x1 wastes
+// no lanes on them (8x8's 1x3 and 3x1 through F(4,3), 16 tiles; untested below 16). Narrow
+// layers pay too with one transform per 2-D tile (untested below 32 channels). But each point's
+// GEMM needs work enough: IR-v2's 35x35 blocks (36 tiles of F(6x6,3x3)) at 32 -> 48 channels,
+// 55k products per point, run faster directly; at 48 -> 64, 110k, through Winograd.
 constexpr int kMinPlanePixels = 16;
 constexpr int kMinChannels = 32;              // of inC and of outC
 constexpr long kMinProductsPerPoint = 65536;  // tiles x inC x outC
@@ -173,8 +169,7 @@ void packWinogradWeightsInto(const std::vector<float>& weights, int outC, int in
     throw Error("winograd: weight count does not match the kernel");
   }
   // All of a channel pair's points at once, so that the weights are read once, front to back,
-  // straight into `out` (a pass per point into a vector, copied twice after, packed the compact
-  // v4 in 244-283 ms instead of 234-242, benchmarks/RESULTS.md).
+  // straight into `out`: no pass per point, no intermediate copy.
   const size_t group = packedConvWeightCount(outC, inC, 1, 1);  // floats per point
   const int paddedOutC = (outC + kChannelBlock - 1) / kChannelBlock * kChannelBlock;
   for (int oc = 0; oc < paddedOutC; ++oc) {

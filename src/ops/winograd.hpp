@@ -10,7 +10,7 @@
 //             + b))
 // with U[p][o][c] = sum_(ky,kx) Gh[ph][ky] Gw[pw][kx] w[o][c][ky][kx] transformed once on the
 // host. Why: on CPU drivers the convolutions are bound by loads and FMAs alike, and the products
-// run in the 1x1 kernel, the fastest one (benchmarks/RESULTS.md). The matrices come from
+// run in the 1x1 kernel, the fastest one (docs/performance.md). The matrices come from
 // tools/gen-winograd.py, which states their accuracy.
 #include <cstdint>
 #include <string>

@@ -23,6 +23,8 @@ Device::Device(const DeviceOptions& options) {
   policy_ = policyFor(info_);
   if (options.storageReads && policy_.storageReadPath) policy_.storageReads = true;
   if (options.uniformTexelReads) policy_.texelBinding = TexelBinding::Uniform;
+  if (options.convKernel) policy_.convKernel = *options.convKernel;
+  policy_.convSplitK = options.convSplitK;
 
   float priority = 1.0f;
   VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct DeviceOptions {
   // size reported instead of the profile's (0: the profile's).
   std::string profile;
   uint32_t profileSubgroupSize = 0;
+  // DevicePolicy::convKernel forced (also VKC_CONV_KERNEL, which this overrides), and
+  // DevicePolicy::convSplitK (tests).
+  std::optional<ConvKernel> convKernel;
+  int convSplitK = 0;
 };
 
 class Device {

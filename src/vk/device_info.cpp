@@ -75,11 +75,38 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
   subgroup.pNext = &maintenance3;
   if (hasDriverProperties) maintenance3.pNext = &driver;
+  // Shader cores: chained only where the device has the extension that defines the structure.
+  VkPhysicalDeviceShaderSMBuiltinsPropertiesNV nvCores{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_SM_BUILTINS_PROPERTIES_NV};
+  VkPhysicalDeviceShaderCorePropertiesAMD amdCores{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_CORE_PROPERTIES_AMD};
+  VkPhysicalDeviceShaderCoreBuiltinsPropertiesARM armCores{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_CORE_BUILTINS_PROPERTIES_ARM};
+  const bool hasNvCores = extensions.count("VK_NV_shader_sm_builtins") > 0;
+  const bool hasAmdCores = extensions.count("VK_AMD_shader_core_properties") > 0;
+  const bool hasArmCores = extensions.count("VK_ARM_shader_core_builtins") > 0;
+  void* cores = nullptr;  // one vendor's structure at most
+  if (hasNvCores) {
+    cores = &nvCores;
+  } else if (hasAmdCores) {
+    cores = &amdCores;
+  } else if (hasArmCores) {
+    cores = &armCores;
+  }
+  (hasDriverProperties ? driver.pNext : maintenance3.pNext) = cores;
   VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
   props.properties = base;
   if (v11) {
     props.pNext = &subgroup;
     vkGetPhysicalDeviceProperties2(device, &props);
+    if (hasNvCores) {
+      info.shaderCores = nvCores.shaderSMCount;
+    } else if (hasAmdCores) {
+      info.shaderCores = amdCores.shaderEngineCount * amdCores.shaderArraysPerEngineCount *
+                         amdCores.computeUnitsPerShaderArray;
+    } else if (hasArmCores) {
+      info.shaderCores = armCores.shaderCoreCount;
+    }
   }
   const VkPhysicalDeviceLimits& limits = props.properties.limits;
   std::memcpy(info.pipelineCacheUUID, props.properties.pipelineCacheUUID, VK_UUID_SIZE);
@@ -190,6 +217,7 @@ void clampToVulkan11Minimum(DeviceInfo& d) {
   d.minTexelBufferOffsetAlignment = std::max<uint64_t>(d.minTexelBufferOffsetAlignment, 256);
   d.shaderFloat16 = d.storageBuffer16BitAccess = d.shaderInt8 = d.fp16TexelBuffers = false;
   d.storageTexelBuffers = false;  // r16f storage texel buffers are optional
+  d.shaderCores = 0;              // reported through optional extensions only
   d.minimumLimits = true;
 }
 

@@ -24,6 +24,10 @@ struct DeviceInfo {
   uint32_t driverVersion = 0;
   uint32_t apiVersion = 0;
   uint32_t subgroupSize = 0;
+  // Shader cores (NVIDIA SMs, AMD compute units, Arm shader cores) where the device reports them
+  // (VK_NV_shader_sm_builtins, VK_AMD_shader_core_properties, VK_ARM_shader_core_builtins); 0
+  // where it does not.
+  uint32_t shaderCores = 0;
   uint32_t maxSharedMemoryBytes = 0;
   uint32_t maxWorkgroupInvocations = 0;
   uint32_t maxWorkgroupSize[3] = {0, 0, 0};

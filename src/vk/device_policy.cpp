@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "vkception/error.hpp"
+
 namespace vkc::vk {
 namespace {
 
@@ -80,6 +82,25 @@ std::string fp16FeaturesMissing(const DeviceInfo& device) {
   return "";
 }
 
+// Every kernel family by the name VKC_CONV_KERNEL and vkc-bench --conv-kernel take.
+constexpr std::pair<ConvKernel, const char*> kConvKernelNames[] = {
+    {ConvKernel::Blocked, "blocked"},
+    {ConvKernel::Igemm, "igemm"},
+};
+
+// The family a class runs by default: the shared-memory implicit GEMM on desktop GPUs (discrete
+// or integrated), today's register blocks elsewhere. Unmeasured on any GPU.
+ConvKernel defaultConvKernel(DeviceClass c) {
+  switch (c) {
+    case DeviceClass::Nvidia:
+    case DeviceClass::Amd:
+    case DeviceClass::Intel:
+      return ConvKernel::Igemm;
+    default:
+      return ConvKernel::Blocked;
+  }
+}
+
 std::string yesNo(bool b) {
   return b ? "yes" : "no";
 }
@@ -112,6 +133,23 @@ const char* deviceClassName(DeviceClass c) {
   return "other";
 }
 
+const char* convKernelName(ConvKernel k) {
+  for (const auto& [kernel, name] : kConvKernelNames) {
+    if (kernel == k) return name;
+  }
+  return "unknown";
+}
+
+ConvKernel convKernelNamed(const std::string& name) {
+  std::string known;
+  for (const auto& [kernel, kernelName] : kConvKernelNames) {
+    if (name == kernelName) return kernel;
+    known += std::string(known.empty() ? "" : ", ") + kernelName;
+  }
+  throw Error("convolution kernel '" + name + "': no such family (known: " + known + ")",
+              ErrorCode::BadArgument);
+}
+
 DevicePolicy policyFor(const DeviceInfo& device) {
   DevicePolicy p;
   p.deviceClass = classify(device);
@@ -126,6 +164,10 @@ DevicePolicy policyFor(const DeviceInfo& device) {
                              device.storageTexelBuffers && device.maxPerStageStorageImages >= 2;
   p.texelBinding =
       storageTexels && reads != "uniform-texel" ? TexelBinding::Storage : TexelBinding::Uniform;
+  p.convKernel = defaultConvKernel(p.deviceClass);
+  if (const char* kernel = std::getenv("VKC_CONV_KERNEL"); kernel && *kernel) {
+    p.convKernel = convKernelNamed(kernel);
+  }
   p.noFp16Reason = fp16FeaturesMissing(device);
   p.driverBugs = driverBugsOf(device);
   for (const DriverBug* bug : p.driverBugs) {
@@ -152,6 +194,7 @@ DevicePolicy policyFor(const DeviceInfo& device) {
 std::vector<std::pair<std::string, std::string>> describePolicy(const DevicePolicy& p) {
   std::vector<std::pair<std::string, std::string>> lines = {
       {"device_class", deviceClassName(p.deviceClass)},
+      {"conv_kernel", convKernelName(p.convKernel)},
       {"conv_register_blocks", p.largeConvBlocks ? "large" : "small"},
       {"conv_workgroup_width", std::to_string(p.convWorkgroupWidth)},
       {"winograd_live_floats", p.maxWinogradLiveFloats > 0

@@ -24,6 +24,17 @@ enum class DeviceClass {
   Other
 };
 
+// The kernels that run a network's direct convolutions (ops::planConv decides per layer within
+// the family): Blocked, the register-blocked kernels shaped on lavapipe (conv1x1, conv2d_segments,
+// conv2d_compact); Igemm, the shared-memory implicit GEMM for desktop GPUs (conv2d_igemm). Every
+// family runs on every device (VKC_CONV_KERNEL, DeviceOptions::convKernel, ContextOptions). A new
+// family is a value here and a row in device_policy.cpp's name table.
+enum class ConvKernel { Blocked, Igemm };
+const char* convKernelName(ConvKernel k);
+// The family named `name` ("blocked", "igemm"); throws vkc::Error (BadArgument) naming the known
+// ones for any other.
+ConvKernel convKernelNamed(const std::string& name);
+
 // How a texel-buffer read binds (common.glsl): uniform texel buffers (texelFetch) or storage
 // texel buffers (imageLoad; the "_st" builds of the shaders).
 enum class TexelBinding { Uniform, Storage };
@@ -34,8 +45,8 @@ struct DevicePolicy {
   // L1 and gain from the fewer fetches; a GPU thread would spill them (at most 255 registers).
   bool largeConvBlocks = false;
   // Lanes per workgroup of the convolutions: one subgroup (8 on lavapipe's AVX2, 32 NVIDIA,
-  // 64 AMD), within 8..64: on lavapipe that ran the Inception layers 1.5-1.9x faster than
-  // 64-wide workgroups (benchmarks/RESULTS.md); Adreno's 128-wide waves get 64.
+  // 64 AMD), within 8..64: on CPU drivers one subgroup runs the convolutions faster than
+  // 64-wide workgroups (docs/performance.md); Adreno's 128-wide waves get 64.
   uint32_t convWorkgroupWidth = 8;
   // Floats an invocation of a Winograd transform may keep live (0: no bound): a variant whose
   // input or output transform holds more (ops::winogradLiveFloats; F(6x6,3x3) 512) is not
@@ -50,16 +61,15 @@ struct DevicePolicy {
   double submitBudgetGflop = 0;
   // Inputs and weights through storage buffers instead of texel buffers in every dispatch, not
   // only where a texel view would exceed maxTexelBufferElements. Off by default on every class
-  // (texel reads are the fast path measured on lavapipe; no GPU has been measured yet);
+  // (texel reads are the fast path on CPU drivers, docs/performance.md; GPUs untuned);
   // VKC_READS=storage or DeviceOptions::storageReads turn it on (tests, benchmarks).
   bool storageReads = false;
   // Storage on CPU drivers that have r32f/rgba32f/r16f/rgba16f storage texel buffers, uniform
   // elsewhere (GPUs read uniform texel buffers through their texture caches; unmeasured). On
-  // lavapipe (Mesa 22.3) the shader-cache key of a kernel with a uniform texel buffer differed
-  // from process to process for 2-4 kernels per network, so every start recompiled them (a warm
-  // Inception-v4 start 20 s instead of 5 s); with storage texel buffers it never did, and they
-  // read as fast (benchmarks/RESULTS.md). VKC_READS=uniform-texel or
-  // DeviceOptions::uniformTexelReads force uniform (tests).
+  // lavapipe (Mesa 22.3) the shader-cache key of a kernel with a uniform texel buffer differs from
+  // process to process for a few kernels per network, so every start recompiles them; with storage
+  // texel buffers it does not, and they read as fast (docs/performance.md). VKC_READS=uniform-texel
+  // or DeviceOptions::uniformTexelReads force uniform (tests).
   TexelBinding texelBinding = TexelBinding::Uniform;
   // The storage-read path aliases the weights binding (conv_io.glsl); false on drivers that
   // cannot: there a view too large for a texel buffer is refused with the bug's name.
@@ -69,6 +79,15 @@ struct DevicePolicy {
   bool fp16 = false;
   std::string noFp16Reason;
   bool pipelineCache = true;  // false where a driver bug corrupts it
+  // The direct convolutions' kernel family: Igemm on NVIDIA, AMD and Intel GPUs, Blocked on CPU
+  // drivers and mobile GPUs (their register-tiled family is yet to come). The GPU defaults are
+  // untested on hardware: no GPU has run them. VKC_CONV_KERNEL=blocked|igemm overrides it, and
+  // DeviceOptions::convKernel overrides that.
+  ConvKernel convKernel = ConvKernel::Blocked;
+  // Igemm: K slices of every convolution that can take them, instead of the plan's split-K
+  // (0: the plan's). For tests (DeviceOptions::convSplitK), so that small layers exercise the
+  // split and its reduction.
+  int convSplitK = 0;
   std::vector<const DriverBug*> driverBugs;
 };
 

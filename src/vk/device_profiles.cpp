@@ -159,6 +159,7 @@ void applyDeviceProfile(DeviceInfo& d, const DeviceProfile& p, uint32_t subgroup
   if (!p.gpu.driverName.empty()) d.driverName = p.gpu.driverName;
   d.type = "integrated";
   d.subgroupSize = subgroupSize > 0 ? subgroupSize : p.gpu.subgroupSize;
+  d.shaderCores = p.gpu.shaderCores;  // 0: not reported, as by the drivers the profiles stand for
   d.name += " as " + p.name;
 }
 

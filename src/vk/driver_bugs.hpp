@@ -1,7 +1,8 @@
 #pragma once
 // Known driver bugs that change what vkception may do on a device, keyed on vendor, device and
 // driver version, each with where it is documented and the workaround it selects. The device
-// policy (vk/device_policy.hpp) applies them; README "Portability" lists them.
+// policy (vk/device_policy.hpp) applies them; docs/portability.md ("Known driver bugs") lists
+// them.
 #include <cstdint>
 #include <string>
 #include <vector>

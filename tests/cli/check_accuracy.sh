@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The bundled default model, evaluated by vkception itself on the full Fashion-MNIST test set
-# (10,000 images), must reach the accuracy the README states: >= 90% top-1.
+# (10,000 images), must reach the accuracy docs/models.md states: >= 90% top-1.
 set -euo pipefail
 eval_bin=$1
 data=/usr/share/datasets/fashion-mnist

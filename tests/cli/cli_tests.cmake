@@ -52,9 +52,20 @@ vkc_cli_test(classify.weights_not_safetensors --rc 1 --stderr "@T@/not_weights.s
              -- ${CLASSIFY} --weights @T@/not_weights.safetensors @T@/good.png)
 vkc_cli_test(classify.weights_truncated --rc 1 --stderr "@T@/truncated.safetensors"
              -- ${CLASSIFY} --weights @T@/truncated.safetensors @T@/good.png)
-vkc_cli_test(classify.weights_for_another_model --rc 1
+# The bundled file's metadata names its model; each problem is listed once.
+vkc_cli_test(classify.weights_for_another_model --rc 1 --unique-stderr
              --stderr "do not match the model" --stderr "missing tensor"
+             --stderr "this file's metadata says it is for inception_resnet_v2, not inception_v4"
              -- ${CLASSIFY} --model inception_v4 --weights ${VKC_BUNDLED_MODEL} @T@/good.png)
+# --model without --weights would run untrained weights: refused, naming where weights come from.
+vkc_cli_test(classify.model_without_weights --rc 2
+             --stderr "--model inception_v4 needs --weights FILE"
+             --stderr "https://huggingface.co/timm/inception_v4.tf_in1k"
+             --stderr "--weights deterministic" -- ${CLASSIFY} --model inception_v4 @T@/good.png)
+# The outside checks' interface on the deterministic test weights, asked for by name.
+vkc_cli_test(classify.input_tensor_deterministic_weights --rc 0 --stdout "@T@/zeros75.f32[0]"
+             -- ${CLASSIFY} --model inception_v3 --weights deterministic --size 75
+                --input-tensor @T@/zeros75.f32 --save-logits @T@/logits.f32)
 vkc_cli_test(classify.input_tensor_wrong_size --rc 1
              --stderr "@T@/wrong_size.f32" --stderr "not a whole number of images"
              -- ${CLASSIFY} --input-tensor @T@/wrong_size.f32)
@@ -66,18 +77,41 @@ vkc_cli_test(classify.no_vulkan_driver --rc 1 --stderr "no Vulkan driver"
              --env VK_ICD_FILENAMES=/nonexistent --env VK_DRIVER_FILES=/nonexistent
              -- ${CLASSIFY} @T@/good.png)
 
+# vkc-classify: real photos (tests/cli/check_photo_folder.py, PIL-made from the samples, about
+# 1-2 s each): a folder of every format and oddity, each good image right, each broken one named,
+# the files that are not images in one line; the EXIF-6 JPEG with and without --no-exif-rotate,
+# --full-decode, and vkc-eval's --exif-rotate; files that are not images alone do not fail.
+set(VKC_CHECK_PHOTOS /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check_photo_folder.py)
+add_test(NAME cli.classify.photo_folder
+         COMMAND ${VKC_CHECK_PHOTOS} classify ${CLASSIFY} ${PROJECT_SOURCE_DIR}/assets)
+add_test(NAME cli.classify.exif_rotate_and_full_decode
+         COMMAND ${VKC_CHECK_PHOTOS} exif ${CLASSIFY} ${EVAL} ${PROJECT_SOURCE_DIR}/assets)
+add_test(NAME cli.classify.skipped_files_line
+         COMMAND ${VKC_CHECK_PHOTOS} skipped ${CLASSIFY} ${PROJECT_SOURCE_DIR}/assets)
+set_tests_properties(cli.classify.photo_folder cli.classify.exif_rotate_and_full_decode
+                     cli.classify.skipped_files_line PROPERTIES TIMEOUT 300 LABELS cli)
+vkc_cli_test(classify.dir_without_images_names_skipped --rc 1 --stderr "no images"
+             --stderr "skipped 1 file that is not an image: readme.txt" -- ${CLASSIFY} @T@/empty_dir)
+
 # vkc-info, vkc-eval
 vkc_cli_test(info.json --rc 0 --json -- $<TARGET_FILE:vkc-info> --json)
 if(TARGET vkc-bench)
+  vkc_cli_test(bench.model_without_weights --rc 2
+               --stderr "--model inception_resnet_v2 needs --weights FILE"
+               --stderr "--weights deterministic"
+               -- $<TARGET_FILE:vkc-bench> --model inception_resnet_v2)
   vkc_cli_test(bench.bad_precision --rc 2 --stderr "--precision needs fp32 or fp16, got 'fp8'"
                -- $<TARGET_FILE:vkc-bench> --model inception_v3 --precision fp8)
   # The issue's JSON keys, with direct convolutions on request (small input: a quick run).
   vkc_cli_test(bench.json_direct --rc 0 --json --stdout "\"winograd\": false"
                --stdout "\"fraction_of_peak\"" --stdout "\"peak_activation_bytes\""
-               -- $<TARGET_FILE:vkc-bench> --model inception_v3 --size 75 --runs 1 --warmup 0
-                  --no-first-result --no-winograd --json)
+               -- $<TARGET_FILE:vkc-bench> --model inception_v3 --weights deterministic --size 75
+                  --runs 1 --warmup 0 --no-first-result --no-winograd --json)
 endif()
 vkc_cli_test(eval.bad_flag --rc 2 --stderr "--bogus" -- ${EVAL} --bogus)
+vkc_cli_test(eval.model_without_weights --rc 2 --stderr "--model inception_v3 needs --weights FILE"
+             -- ${EVAL} --model inception_v3 --idx-images @T@/images.idx.gz
+                --idx-labels @T@/labels3.idx.gz)
 vkc_cli_test(eval.missing_idx --rc 1 --stderr "@T@/missing-images.gz"
              -- ${EVAL} --idx-images @T@/missing-images.gz --idx-labels @T@/labels4.idx.gz)
 vkc_cli_test(eval.idx_count_mismatch --rc 1 --stderr "4 labels, but"

@@ -6,6 +6,7 @@
 #     --stderr TEXT   stderr must contain TEXT
 #     --stdout TEXT   stdout must contain TEXT
 #     --json          stdout must parse as JSON
+#     --unique-stderr no line of stderr appears twice
 #     --env VAR=VAL   set VAR for the program
 #
 # "@T@" in ARGS, TEXT or VAL stands for a fresh temp dir holding generated fixtures (below),
@@ -13,13 +14,14 @@
 # (pass) or 1 (fail), 2 on a usage error; never skips.
 set -u
 
-expected_rc="" stderr_text=() stdout_text=() want_json=0 envs=()
+expected_rc="" stderr_text=() stdout_text=() want_json=0 unique_stderr=0 envs=()
 while [[ $# -gt 0 && $1 != "--" ]]; do
   case $1 in
     --rc) expected_rc=$2; shift 2 ;;
     --stderr) stderr_text+=("$2"); shift 2 ;;
     --stdout) stdout_text+=("$2"); shift 2 ;;
     --json) want_json=1; shift ;;
+    --unique-stderr) unique_stderr=1; shift ;;
     --env) envs+=("$2"); shift 2 ;;
     *) echo "run_cli_case.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -40,6 +42,7 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/empty_dir" && echo "not an image" >"$tmp/empty_dir/readme.txt"
 echo "this is a text file, not safetensors" >"$tmp/not_weights.safetensors"
 head -c 1000 /dev/zero >"$tmp/wrong_size.f32"
+head -c $((3 * 75 * 75 * 4)) /dev/zero >"$tmp/zeros75.f32"  # one 75x75 image
 "$python" - "$tmp" <<'EOF' || { echo "FAIL: could not generate fixtures"; exit 1; }
 import gzip, json, os, random, struct, sys, zlib
 d = sys.argv[1]
@@ -112,6 +115,12 @@ for t in "${stdout_text[@]+"${stdout_text[@]}"}"; do
   t=$(subst "$t")
   if ! grep -qF -- "$t" "$tmp/stdout"; then echo "FAIL: stdout lacks '$t'"; fail=1; fi
 done
+repeated=$(sort "$tmp/stderr" | uniq -d)
+if ((unique_stderr)) && [[ -n $repeated ]]; then
+  echo "FAIL: stderr repeats lines:"
+  echo "$repeated"
+  fail=1
+fi
 if ((want_json)) && ! "$python" -m json.tool "$tmp/stdout" >/dev/null; then
   echo "FAIL: stdout is not valid JSON"
   fail=1

@@ -14,7 +14,7 @@ rm -rf "$work" && mkdir -p "$work" || exit 1
 export MESA_SHADER_CACHE_DIR="$work/mesa" XDG_CACHE_HOME="$work"
 entries() { find "$work/mesa" -type f ! -name index 2>/dev/null | wc -l; }
 start() {
-  if ! "$bench" --model inception_resnet_v1 --size 160 --start at-once \
+  if ! "$bench" --model inception_resnet_v1 --weights deterministic --size 160 --start at-once \
       --runs 1 --warmup 0 --no-first-result >"$work/run.log" 2>&1; then
     cat "$work/run.log"
     echo "FAIL: vkc-bench failed"

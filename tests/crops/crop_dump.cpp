@@ -1,6 +1,8 @@
-// Prints vkc::cropBoxes as JSON and writes vkc::makeCrops' bytes, for check_crops_pil.py:
-//   crop_dump IMAGE INPUT_SIZE bicubic|bilinear CROPS SQUARES OUT.bin
-// (public API only; SQUARES 0 keeps the protocol's).
+// Prints vkc::cropBoxes as JSON and writes vkc::makeCrops' bytes, for the PIL and torchvision
+// checks in this folder:
+//   crop_dump IMAGE INPUT_SIZE bicubic|bilinear CROPS SQUARES OUT.bin [center|squash]
+// (public API only; SQUARES 0 keeps the protocol's; CROPS 1 is the model's single crop, whose
+// Preprocessing::cropMode the last argument sets: "center" by default).
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -9,8 +11,9 @@
 #include "vkception/crops.hpp"
 
 int main(int argc, char** argv) {
-  if (argc != 7) {
-    std::fprintf(stderr, "usage: crop_dump IMAGE INPUT_SIZE INTERPOLATION CROPS SQUARES OUT\n");
+  if (argc != 7 && argc != 8) {
+    std::fprintf(stderr,
+                 "usage: crop_dump IMAGE INPUT_SIZE INTERPOLATION CROPS SQUARES OUT [CROP_MODE]\n");
     return 2;
   }
   try {
@@ -18,6 +21,10 @@ int main(int argc, char** argv) {
     vkc::Preprocessing pre;
     pre.inputSize = std::atoi(argv[2]);
     pre.interpolation = argv[3];
+    if (argc == 8) {
+      pre.cropMode = argv[7];
+      if (pre.cropMode == "squash") pre.cropFraction = 1.0;
+    }
     vkc::CropProtocol protocol = vkc::cropProtocol(std::atoi(argv[4]), pre.inputSize);
     if (std::atoi(argv[5]) != 0) protocol.squares = std::atoi(argv[5]);
     std::printf("[");

@@ -6,6 +6,12 @@ add_test(NAME crops.match_pil
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check_crops_pil.py
                  $<TARGET_FILE:crop_dump> ${CMAKE_BINARY_DIR}/crops-pil)
 set_tests_properties(crops.match_pil PROPERTIES TIMEOUT 300)
+# The single crop (timm's centre crop, the bundled models' squash) against torchvision on PIL
+# images (python3-torchvision).
+add_test(NAME crops.single_crop_torchvision
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check_single_crop.py
+                 $<TARGET_FILE:crop_dump> ${CMAKE_BINARY_DIR}/single-crop)
+set_tests_properties(crops.single_crop_torchvision PROPERTIES TIMEOUT 120)
 
 # The app's tests (builds without apps, e.g. CI's TSan stage, have none).
 if(TARGET vkc-eval)
@@ -15,8 +21,8 @@ if(TARGET vkc-eval)
                    $<TARGET_FILE:vkc-eval> ${PROJECT_SOURCE_DIR}/assets ${CMAKE_BINARY_DIR}/eval-protocol)
   set_tests_properties(crops.eval_protocol PROPERTIES TIMEOUT 300 LABELS cli)
 
-  # The outside check on 2 test images: crops rebuilt with PIL/torch, the three members in
-  # PyTorch, vkc-eval --crops 144 --save-probs within 1e-4 (python3-torch).
+  # The outside check on 2 test images: crops rebuilt with PIL, the three members in PyTorch,
+  # vkc-eval --crops 144 --save-probs within 1e-5 (python3-torch).
   add_test(NAME crops.match_torch
            COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tools/check_multicrop_torch.py
                    $<TARGET_FILE:vkc-eval> --images 2 --crops 144)

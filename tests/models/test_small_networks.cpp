@@ -1,9 +1,11 @@
 // The four networks at their smallest input, 75x75 (the valid-padding chain 75 -> 37 -> 35 ->
 // 17 -> 15 -> 7 -> 3 -> 1), against fp64 logits from the upstream model code (logits75.f64,
 // tests/golden/README.md): the golden networks' code paths at a size that also runs under the
-// sanitizers, where the 299x299 goldens are too slow (README, "Reliability"). Built from
-// detweights like the goldens, Winograd-lowered as the library runs them, batch 2.
+// sanitizers, where the 299x299 goldens are too slow (docs/reliability.md, "Sanitizers"). Built
+// from detweights like the goldens, Winograd-lowered as the library runs them, batch 2.
 #include <gtest/gtest.h>
+
+#include <tuple>
 
 #include "graph/program.hpp"
 #include "graph/winograd_lowering.hpp"
@@ -19,17 +21,26 @@ namespace vkc::test {
 namespace {
 
 // The network `name` at 75x75, batch 2, on `device` against the upstream fp64 logits: fails the
-// test unless within kFp32LogitBound of the largest logit.
-void expectSmallNetworkMatches(vk::Device& device, const std::string& name) {
+// test unless within kFp32LogitBound of the largest logit. Winograd-lowered, or with every
+// convolution direct.
+void expectSmallNetworkMatches(vk::Device& device, const std::string& name, bool winograd = true) {
   auto weights = io::makeDetWeights();
   models::ModelConfig config;
   config.inputSize = 75;
   const models::Model model = models::buildModel(name, *weights, config);
   graph::Graph lowered = model.graph;
-  EXPECT_GT(graph::lowerToWinograd(lowered), 0);
+  if (winograd) {
+    EXPECT_GT(graph::lowerToWinograd(lowered), 0);
+  }
   const int batch = 2;
   graph::WeightStore store(device, lowered);
   graph::Program program(device, lowered, store, batch);
+  if (device.policy().convKernel == vk::ConvKernel::Igemm) {
+    // The smallest layers' few tiles (at 16 cores assumed) split K: the reduce runs too.
+    EXPECT_GT(program.stats().splitConvolutions, 0);
+    std::printf("[ small network ] %s: %d convolutions split K, %.2f MiB workspace\n", name.c_str(),
+                program.stats().splitConvolutions, program.stats().workspaceBytes / 1048576.0);
+  }
   const std::vector<float> input = io::detweightsInput({batch, 3, 75, 75});
   std::vector<float> logits(program.outputCount());
   program.run(input.data(), logits.data());
@@ -53,6 +64,26 @@ INSTANTIATE_TEST_SUITE_P(Models, SmallNetworkTest,
                          testing::Values("inception_v4", "inception_resnet_v2",
                                          "inception_resnet_v1", "inception_v3"));
 
+// The implicit GEMM (ops/conv_plan.hpp) forced for every convolution, none lowered to Winograd:
+// the four networks, on lavapipe's limits and at the Vulkan 1.1 minimum (16 KiB of shared
+// memory, 128 invocations), whose tiles differ.
+class SmallNetworkIgemmTest : public testing::TestWithParam<std::tuple<std::string, bool>> {};
+
+TEST_P(SmallNetworkIgemmTest, LogitsMatchUpstream) {
+  const auto& [name, minimumLimits] = GetParam();
+  expectSmallNetworkMatches(sharedDevice(false, minimumLimits, false, vk::ConvKernel::Igemm), name,
+                            false);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, SmallNetworkIgemmTest,
+                         testing::Combine(testing::Values("inception_v4", "inception_resnet_v2",
+                                                          "inception_resnet_v1", "inception_v3"),
+                                          testing::Bool()),
+                         [](const auto& info) {
+                           return std::get<0>(info.param) +
+                                  (std::get<1>(info.param) ? "_minimum_limits" : "");
+                         });
+
 // The GPUs no one here can run (vk/device_profiles.hpp), emulated: their limits, device class
 // (so their policy: workgroup width, Winograd bound, submit budget, driver-bug workarounds) and
 // subgroup sizes 4 to 128 (workgroup widths 8 to 64), one network with every op kind at 75x75.
@@ -60,6 +91,7 @@ INSTANTIATE_TEST_SUITE_P(Models, SmallNetworkTest,
 struct ProfileCase {
   std::string profile;
   uint32_t subgroupSize;  // 0: the profile's own
+  bool igemm = false;     // the implicit GEMM forced, every convolution direct
 };
 
 class DeviceProfileTest : public testing::TestWithParam<ProfileCase> {};
@@ -70,13 +102,14 @@ TEST_P(DeviceProfileTest, SmallNetworkMatchesUpstream) {
   options.pipelineCacheOnDisk = false;
   options.profile = GetParam().profile;
   options.profileSubgroupSize = GetParam().subgroupSize;
+  if (GetParam().igemm) options.convKernel = vk::ConvKernel::Igemm;
   vk::Device device(options);
   const vk::DeviceProfile& profile = *vk::findDeviceProfile(options.profile);
   const uint32_t subgroup =
       options.profileSubgroupSize ? options.profileSubgroupSize : profile.gpu.subgroupSize;
   ASSERT_EQ(device.info().subgroupSize, subgroup);
   EXPECT_LE(device.policy().convWorkgroupWidth, device.info().maxWorkgroupInvocations);
-  expectSmallNetworkMatches(device, "inception_resnet_v1");
+  expectSmallNetworkMatches(device, "inception_resnet_v1", !GetParam().igemm);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -84,12 +117,13 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(ProfileCase{"v3d", 0}, ProfileCase{"adreno6xx", 0},
                     ProfileCase{"mali_valhall", 0}, ProfileCase{"powervr_rogue", 0},
                     ProfileCase{"apple_m1", 0}, ProfileCase{"v3d", 4}, ProfileCase{"v3d", 32},
-                    ProfileCase{"v3d", 64}),
+                    ProfileCase{"v3d", 64}, ProfileCase{"mali_valhall", 0, true}),
     [](const testing::TestParamInfo<ProfileCase>& info) {
       return info.param.profile + "_subgroup" +
              std::to_string(info.param.subgroupSize
                                 ? info.param.subgroupSize
-                                : vk::findDeviceProfile(info.param.profile)->gpu.subgroupSize);
+                                : vk::findDeviceProfile(info.param.profile)->gpu.subgroupSize) +
+             (info.param.igemm ? "_igemm" : "");
     });
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
+#include <sstream>
 
 #include "api/impl.hpp"
 #include "io/detweights.hpp"
@@ -90,6 +92,33 @@ TEST_F(WeightsFileTest, MismatchNamesBothTensors) {
     EXPECT_NE(message.find(reshaped), std::string::npos) << message;
     EXPECT_NE(message.find(removed), std::string::npos) << message;
     EXPECT_NE(message.find(path_), std::string::npos) << message;
+    // The reshaped convolution weight is listed once, not once per look-up.
+    const size_t first = message.find(reshaped);
+    EXPECT_EQ(message.find(reshaped, first + 1), std::string::npos) << message;
+    // No metadata in this file: nothing said about another model.
+    EXPECT_EQ(message.find("metadata says"), std::string::npos) << message;
+  }
+}
+
+// The bundled Fashion-MNIST weights (metadata "vkception.model" = inception_resnet_v2) loaded
+// as another model: the error names the model the file declares, and no line twice.
+TEST_F(WeightsFileTest, WrongModelNamesTheModelItsMetadataDeclares) {
+  const std::string bundled = assetsDir() + "/fashion_mnist_irv2.safetensors";
+  Context context(ContextOptions{-1, true});
+  try {
+    Network::load(context, "inception_v4", {bundled});
+    FAIL() << "inception_resnet_v2 weights loaded as inception_v4";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("this file's metadata says it is for inception_resnet_v2, not "
+                           "inception_v4"),
+              std::string::npos)
+        << message;
+    std::set<std::string> lines;
+    std::istringstream in(message);
+    for (std::string line; std::getline(in, line);)
+      EXPECT_TRUE(lines.insert(line).second) << "listed twice: " << line << "\n" << message;
+    EXPECT_EQ(e.code(), ErrorCode::BadInputFile);
   }
 }
 

@@ -324,8 +324,22 @@ ConvOutcome runConvCase(const ConvCase& tc, const OpVariant& variant,
          ops::winogradOutputDispatch(kernels, device.info(), products, plan, wb.bias, out,
                                      epilogue)});
   } else {
-    runDispatches(device, {ops::conv2dDispatch(device.kernels(), device.info(), in, g, wb.weights,
-                                               wb.bias, out, epilogue, variant.tiling)});
+    // Where the plan splits K (igemm_fp32_splitk), its partial sums go to a workspace of NaNs.
+    const ops::ConvPlan convPlan = ops::convPlanFor(device.kernels(), device.info(), in, g, out,
+                                                    variant.tiling, epilogue.residual);
+    const bool linear = convPlan.route == ops::ConvRoute::Linear;  // in every family
+    EXPECT_EQ(convPlan.route == ops::ConvRoute::Igemm, variant.convKernel.has_value() && !linear);
+    if (variant.splitK > 0 && !linear && convPlan.splitK == 1) {
+      EXPECT_LE(tc.inC * tc.kh * tc.kw, convPlan.tile.bk) << "K of more than one step not split";
+    }
+    vk::Buffer workspace = uploadTensor(
+        device,
+        std::vector<float>(std::max<uint64_t>(convPlan.workspaceBytes / sizeof(float), 1),
+                           std::numeric_limits<float>::quiet_NaN()),
+        ops::Precision::Fp32);
+    runDispatches(device, ops::conv2dDispatches(device.kernels(), device.info(), in, g, wb.weights,
+                                                wb.bias, out, epilogue, variant.tiling,
+                                                {workspace.handle(), 0, convPlan.workspaceBytes}));
   }
   auto y = fromDevice(downloadTensor(device, yb, deviceCount(tc.batch, outCTotal, ohw), precision),
                       tc.batch, outCTotal, ohw);
@@ -560,10 +574,22 @@ const ConvCase kCases[] = {
      0},
 };
 
-INSTANTIATE_TEST_SUITE_P(Ops, Conv2dTest,
-                         testing::Combine(testing::ValuesIn(kCases),
-                                          testing::ValuesIn(opVariants())),
-                         nameOf);
+// Every case under every variant, but for the 384-channel 3x3 (whose fp64 reference alone takes
+// seconds) under the implicit GEMM's split-K and minimum-limits variants: their kernels are
+// igemm_fp32's, which runs it, with other tiles or K slices, which the other cases exercise
+// (large_1x1_2080_to_1536 with long slices).
+std::vector<ConvVariantCase> convVariantCases() {
+  std::vector<ConvVariantCase> cases;
+  for (const ConvCase& tc : kCases) {
+    for (const OpVariant& v : opVariants()) {
+      const bool igemmVariation = v.convKernel && (v.splitK > 0 || v.minimumLimits);
+      if (!(igemmVariation && tc.name == "large_3x3_384_to_384_35")) cases.emplace_back(tc, v);
+    }
+  }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, Conv2dTest, testing::ValuesIn(convVariantCases()), nameOf);
 
 ops::WinogradPlan winogradPlanOf(const ConvCase& tc, const ops::WinogradLimits& limits = {}) {
   const ops::ConvGeometry g = geometryOf(tc);
@@ -721,7 +747,7 @@ INSTANTIATE_TEST_SUITE_P(Ops, WinogradConvTest,
                          testing::Combine(testing::ValuesIn(winogradCases()),
                                           testing::ValuesIn(opVariantsWhere([](const OpVariant& v) {
                                             return v.precision == ops::Precision::Fp32 &&
-                                                   !v.tiling.compact;
+                                                   !v.tiling.compact && !v.convKernel;
                                           }))),
                          nameOf);
 // The compact kernels' start takes the one-axis plans with small tiles (F(4,3), F(4,7)), the

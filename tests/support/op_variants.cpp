@@ -12,6 +12,7 @@ namespace vkc::test {
 
 const std::vector<OpVariant>& opVariants() {
   using ops::Precision;
+  constexpr vk::ConvKernel kIgemm = vk::ConvKernel::Igemm;
   const ops::ConvTiling kCompactTwoPixels = [] {  // what graph::Program gives small networks
     ops::ConvTiling tiling = ops::kCompactTiling;
     tiling.compactPixels = 2;
@@ -30,6 +31,15 @@ const std::vector<OpVariant>& opVariants() {
       {"texel_fp32_compact_2px", Precision::Fp32, false, false, kCompactTwoPixels},
       {"uniform_texel_fp32", Precision::Fp32, false, false, ops::kSmallTiling, true},
       {"uniform_texel_fp16", Precision::Fp16, false, false, ops::kSmallTiling, true},
+      // The implicit GEMM (ops/conv_plan.hpp), which reads storage buffers whatever the policy:
+      // its tiles on lavapipe's limits, in fp32 and fp16; with K split into 3 slices (and the
+      // reduce shader) wherever K has 3 steps of the tile; at the Vulkan 1.1 minimum limits (16
+      // KiB of shared memory, 128 invocations: the three smaller tiles). The register blocks
+      // are lavapipe's, which graph::Program would give its Winograd products.
+      {"igemm_fp32", Precision::Fp32, false, false, ops::kLargeTiling, false, kIgemm},
+      {"igemm_fp16", Precision::Fp16, false, false, ops::kLargeTiling, false, kIgemm},
+      {"igemm_fp32_splitk", Precision::Fp32, false, false, ops::kLargeTiling, false, kIgemm, 3},
+      {"igemm_fp32_minimum_limits", Precision::Fp32, false, true, ops::kLargeTiling, false, kIgemm},
   };
   return variants;
 }
@@ -47,7 +57,8 @@ std::string variantTestName(const std::string& caseName, const OpVariant& varian
 }
 
 vk::Device& deviceFor(const OpVariant& variant) {
-  return sharedDevice(variant.storageReads, variant.minimumLimits, variant.uniformTexels);
+  return sharedDevice(variant.storageReads, variant.minimumLimits, variant.uniformTexels,
+                      variant.convKernel, variant.splitK);
 }
 
 std::string unavailable(const OpVariant& variant) {

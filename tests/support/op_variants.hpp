@@ -4,6 +4,7 @@
 // same double-precision reference, with the same upload, sentinels and comparison. A new variant
 // is one line in opVariants().
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct OpVariant {
   // Texel reads through uniform texel buffers (the GPU path) where the device policy would take
   // storage texel buffers (DevicePolicy::texelBinding; the other variants take the policy's).
   bool uniformTexels = false;
+  // The convolutions' kernel family forced (DevicePolicy::convKernel; none: the policy's), and
+  // K split into this many slices wherever it has as many steps (DevicePolicy::convSplitK).
+  std::optional<vk::ConvKernel> convKernel;
+  int splitK = 0;
 };
 
 inline void PrintTo(const OpVariant& v, std::ostream* os) {

@@ -6,11 +6,15 @@
 
 namespace vkc::test {
 namespace {
-std::map<std::tuple<bool, bool, bool>, std::unique_ptr<vk::Device>> devices;
+std::map<std::tuple<bool, bool, bool, std::optional<vk::ConvKernel>, int>,
+         std::unique_ptr<vk::Device>>
+    devices;
 }
 
-vk::Device& sharedDevice(bool storageReads, bool minimumLimits, bool uniformTexels) {
-  std::unique_ptr<vk::Device>& device = devices[{storageReads, minimumLimits, uniformTexels}];
+vk::Device& sharedDevice(bool storageReads, bool minimumLimits, bool uniformTexels,
+                         std::optional<vk::ConvKernel> convKernel, int splitK) {
+  std::unique_ptr<vk::Device>& device =
+      devices[{storageReads, minimumLimits, uniformTexels, convKernel, splitK}];
   if (!device) {
     vk::DeviceOptions options;
     options.validation = true;
@@ -18,6 +22,8 @@ vk::Device& sharedDevice(bool storageReads, bool minimumLimits, bool uniformTexe
     options.storageReads = storageReads;
     options.minimumLimits = minimumLimits;
     options.uniformTexelReads = uniformTexels;
+    options.convKernel = convKernel;
+    options.convSplitK = splitK;
     device = std::make_unique<vk::Device>(options);
   }
   return *device;

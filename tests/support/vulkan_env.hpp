@@ -1,5 +1,6 @@
 #pragma once
 // One validated Vulkan device shared by all tests (creating one per test is slow on lavapipe).
+#include <optional>
 #include <string>
 
 #include "vk/device.hpp"
@@ -9,9 +10,11 @@ namespace vkc::test {
 // Created on first use with validation on. Op-test variants (op_variants.hpp) get their own:
 // every read through storage buffers, the device read at the Vulkan 1.1 minimum limits, and/or
 // texel reads through uniform texel buffers (the GPU path) where the policy would take storage
-// texel buffers.
+// texel buffers; a convolution kernel family forced (DeviceOptions::convKernel), and K split
+// into `splitK` slices wherever it can be (DeviceOptions::convSplitK).
 vk::Device& sharedDevice(bool storageReads = false, bool minimumLimits = false,
-                         bool uniformTexels = false);
+                         bool uniformTexels = false,
+                         std::optional<vk::ConvKernel> convKernel = std::nullopt, int splitK = 0);
 // Validation messages of every Vulkan instance the test binary made (process-wide), so that the
 // listener in test_main.cpp also sees messages of tests' own Contexts, including leaks that the
 // object tracker reports at vkDestroyDevice.

@@ -17,12 +17,26 @@ foreach(case samples good_and_bad settings keyboard)
                        ENVIRONMENT LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan-toolkit.supp)
 endforeach()
 
+# A user's photo folder (tests/cli/check_photo_folder.py, about 2 s): the same top-1 as
+# vkc-classify for every good image, each broken one failed, the files that are not images
+# under Problems.
+if(TARGET vkc-classify)
+  add_test(NAME view.photo_folder
+           COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24" /usr/bin/python3
+                   ${PROJECT_SOURCE_DIR}/tests/cli/check_photo_folder.py view
+                   $<TARGET_FILE:vkc-view> $<TARGET_FILE:vkc-classify> ${PROJECT_SOURCE_DIR}/assets)
+  set_tests_properties(view.photo_folder PROPERTIES TIMEOUT 300 LABELS view
+                       ENVIRONMENT LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan-toolkit.supp)
+endif()
+
 # Usage errors and no display: no X server needed (tests/cli's runner).
 if(COMMAND vkc_cli_test)
   set(VIEW $<TARGET_FILE:vkc-view>)
   vkc_cli_test(view.bad_flag --rc 2 --stderr "--bogus" -- ${VIEW} --bogus)
   vkc_cli_test(view.weights_without_model --rc 2 --stderr "--weights needs --model"
                -- ${VIEW} --weights @T@/not_weights.safetensors)
+  vkc_cli_test(view.model_without_weights --rc 2 --stderr "--model inception_v4 needs --weights"
+               -- ${VIEW} --model inception_v4)
   vkc_cli_test(view.no_display --rc 1 --stderr "cannot open a display"
                --env DISPLAY= --env WAYLAND_DISPLAY= -- ${VIEW} @T@/good.png)
 endif()

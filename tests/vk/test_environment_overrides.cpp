@@ -74,6 +74,21 @@ TEST(Environment, LimitsOverrideTookEffect) {
   }
 }
 
+// VKC_CONV_KERNEL=blocked|igemm: the direct convolutions' family (vk::ConvKernel) forced on the
+// shared device, as vkc-bench --conv-kernel and outside checks use it. Unset: the class's
+// default, the register-blocked kernels on CPU drivers.
+TEST(Environment, ConvKernelOverrideTookEffect) {
+  const std::string kernel = env("VKC_CONV_KERNEL");
+  const vk::Device& device = sharedDevice();
+  const vk::DevicePolicy& policy = device.policy();
+  if (!kernel.empty()) {
+    EXPECT_STREQ(vk::convKernelName(policy.convKernel), kernel.c_str())
+        << "VKC_CONV_KERNEL=" << kernel << " did not take effect";
+  } else if (policy.deviceClass == vk::DeviceClass::CpuDriver) {
+    EXPECT_EQ(policy.convKernel, vk::ConvKernel::Blocked);
+  }
+}
+
 // VKC_REQUIRE_FP16=1 (tools/run-tests.sh, on lavapipe, which has fp16): the fp16 tests (the op
 // variants *_fp16, Models/GoldenFp16Test) skip where the policy has no fp16, and this makes a
 // device without it a failure. Unset: fp16 is optional, and the policy need only say why not.

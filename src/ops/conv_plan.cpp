@@ -1,0 +1,142 @@
+#include "ops/conv_plan.hpp"
+
+#include <algorithm>
+
+#include "ops/conv2d.hpp"
+
+namespace vkc::ops {
+namespace {
+
+// At most this many K slices, each of at least kMinSliceSteps steps of BK: the reduce reads
+// splitK partial sums per output, and a short slice spends more on its tile's loads and stores
+// than on its products.
+constexpr int kMaxSplitK = 8;
+constexpr int kMinSliceSteps = 8;
+
+// 1x1, stride 1, no padding: a GEMM over the pixels as they lie.
+bool pointwise(const ConvGeometry& g) {
+  const bool padded = g.padTop || g.padBottom || g.padLeft || g.padRight;
+  return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && !padded;
+}
+
+// A pointwise convolution over a 1x1 grid with sums of at least kLongSum products: a fully
+// connected layer whose rounding shows in the logits (the classifiers, 1536-2048 inputs, and
+// IR-v1's 512-wide embedding layers): linear.comp adds its products in blocks. Shorter ones stay
+// with the convolution kernels, sparing small models (the bundled one's 192-input classifier
+// and its 1x1 grids at 75x75) one more pipeline to build.
+constexpr int kLongSum = 512;
+bool longFullyConnected(const ConvShape& s) {
+  return pointwise(s.geometry) && s.inH == 1 && s.inW == 1 && s.inC >= kLongSum;
+}
+
+int64_t tileCount(const ConvShape& s, const IgemmTile& t) {
+  return (s.gemmM() + t.bm - 1) / t.bm * ((s.gemmN() + t.bn - 1) / t.bn);
+}
+
+ConvPlan blockedPlan(const ConvShape& s, const ConvStart& start) {
+  ConvPlan plan;
+  if (longFullyConnected(s)) {
+    plan.route = ConvRoute::Linear;
+  } else if (pointwise(s.geometry) && s.vec4Aligned) {
+    plan.route = ConvRoute::Pointwise;
+  } else if (start.compact && !(start.sevenTapSegments && factorizedSevenTap(s.geometry))) {
+    plan.route = ConvRoute::Compact;
+  } else {
+    plan.route = ConvRoute::Segments;
+  }
+  return plan;
+}
+
+// K split into `slices` (or fewer: no slice is left empty) of whole steps of BK.
+void splitK(ConvPlan& plan, const ConvShape& s, int slices) {
+  const int64_t steps = (s.gemmK() + plan.tile.bk - 1) / plan.tile.bk;
+  const int64_t sliceSteps = (steps + slices - 1) / std::max(slices, 1);
+  plan.splitK = int((steps + sliceSteps - 1) / sliceSteps);
+  plan.sliceK = int(sliceSteps * plan.tile.bk);
+  plan.workspaceBytes =
+      plan.splitK > 1 ? uint64_t(plan.splitK) * s.gemmM() * s.gemmN() * sizeof(float) : 0;
+}
+
+}  // namespace
+
+bool igemmTileValid(const IgemmTile& t) {
+  if (t.bm <= 0 || t.bn <= 0 || t.bk <= 0 || t.tm <= 0 || t.tn <= 0) return false;
+  if (t.bm % 32 != 0 || t.tm % 4 != 0 || t.tn % 4 != 0) return false;
+  if (t.bm % t.tm != 0 || t.bn % t.tn != 0) return false;
+  const int threads = t.threads();
+  return threads % t.bn == 0 && (t.bk * t.bn) % threads == 0;
+}
+
+const std::vector<IgemmTile>& igemmTiles() {
+  // BM x BN x BK, TM x TN: 256 invocations of 64 and 32 sums, then 128 (the Vulkan minimum
+  // workgroup) of 32 and 16, then 64 of 16 for the smallest layers.
+  static const std::vector<IgemmTile> tiles = {
+      {128, 128, 8, 8, 8},  // 256 invocations, 16.5 KiB
+      {64, 128, 8, 8, 4},   // 256, 12.5 KiB
+      {64, 64, 8, 8, 4},    // 128, 8.5 KiB
+      {64, 32, 8, 4, 4},    // 128, 6.5 KiB
+      {32, 32, 8, 4, 4},    // 64, 4.5 KiB
+  };
+  return tiles;
+}
+
+std::vector<IgemmTile> igemmTilesFor(const vk::DeviceInfo& device) {
+  std::vector<IgemmTile> fit;
+  for (const IgemmTile& t : igemmTiles()) {
+    const uint32_t threads = uint32_t(t.threads());
+    if (t.sharedBytes() <= device.maxSharedMemoryBytes &&
+        threads <= device.maxWorkgroupInvocations && threads <= device.maxWorkgroupSize[0]) {
+      fit.push_back(t);
+    }
+  }
+  return fit;
+}
+
+const char* convRouteName(ConvRoute r) {
+  switch (r) {
+    case ConvRoute::Linear:
+      return "linear";
+    case ConvRoute::Pointwise:
+      return "conv1x1";
+    case ConvRoute::Segments:
+      return "segments";
+    case ConvRoute::Compact:
+      return "compact";
+    case ConvRoute::Igemm:
+      return "igemm";
+  }
+  return "unknown";
+}
+
+ConvPlan planConv(const ConvShape& s, const vk::DeviceInfo& device, const vk::DevicePolicy& policy,
+                  const ConvStart& start) {
+  const std::vector<IgemmTile> tiles = igemmTilesFor(device);
+  if (policy.convKernel != vk::ConvKernel::Igemm || start.compact || longFullyConnected(s) ||
+      !policy.storageReadPath || tiles.empty()) {
+    return blockedPlan(s, start);
+  }
+  ConvPlan plan;
+  plan.route = ConvRoute::Igemm;
+  const int64_t cores = device.shaderCores > 0 ? device.shaderCores : kDefaultShaderCores;
+  const int64_t wanted = 2 * cores;
+  auto enough = std::find_if(tiles.begin(), tiles.end(),
+                             [&](const IgemmTile& t) { return tileCount(s, t) >= wanted; });
+  plan.tile = enough != tiles.end() ? *enough : tiles.back();
+  const int64_t steps = (s.gemmK() + plan.tile.bk - 1) / plan.tile.bk;
+  int slices = 1;
+  if (policy.convSplitK > 0) {
+    slices = int(std::min<int64_t>(policy.convSplitK, steps));
+  } else if (enough == tiles.end()) {
+    const int64_t count = tileCount(s, plan.tile);
+    slices = int(std::clamp<int64_t>((wanted + count - 1) / count, 1, kMaxSplitK));
+    slices = int(std::min<int64_t>(slices, std::max<int64_t>(steps / kMinSliceSteps, 1)));
+  }
+  // The workspace is one binding.
+  const uint64_t sliceBytes = std::max<uint64_t>(uint64_t(s.gemmM()) * s.gemmN() * 4, 1);
+  const uint64_t fit = std::max<uint64_t>(device.maxStorageBufferRange / sliceBytes, 1);
+  slices = int(std::min<uint64_t>(slices, fit));
+  splitK(plan, s, slices);
+  return plan;
+}
+
+}  // namespace vkc::ops

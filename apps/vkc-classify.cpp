@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "common/cli.hpp"
@@ -22,21 +23,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Up to this many images (an input tensor: its bytes at 299 x 299), --start auto picks
-// StartMode::AtOnce: on a CPU driver compiling specialised pipelines costs more than running
-// compact ones (docs/performance.md, "Time to first result").
-constexpr size_t kAtOnceImages = 16;
+// --start auto lets the library choose from the work announced (StartMode::Auto): compact
+// kernels for a few Inception images or many small-model ones. An input tensor's image count is
+// taken at 299 x 299, its bytes being all that is known before the model is read.
+vkc::StartMode startMode(const vkc::app::ClassifyOptions& o) {
+  if (o.start == "auto") return vkc::StartMode::Auto;
+  return o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
+}
 
-vkc::StartMode startMode(const vkc::app::ClassifyOptions& o, size_t images) {
-  if (o.start != "auto") {
-    return o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
-  }
-  if (!o.inputTensor.empty()) {
-    std::error_code ec;
-    const uintmax_t bytes = fs::file_size(o.inputTensor, ec);
-    images = ec ? 0 : bytes / (size_t(3) * 299 * 299 * sizeof(float));
-  }
-  return images <= kAtOnceImages ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
+size_t expectedImages(const vkc::app::ClassifyOptions& o, size_t images) {
+  if (o.inputTensor.empty()) return images;
+  std::error_code ec;
+  const uintmax_t bytes = fs::file_size(o.inputTensor, ec);
+  return ec ? 0 : bytes / (size_t(3) * 299 * 299 * sizeof(float));
 }
 
 void printResult(const vkc::app::ClassifyOptions& o, const std::string& name, const float* logits,
@@ -124,7 +123,9 @@ static int classifyMain(int argc, char** argv) {
     options.inputSize = o.size;
     options.labels = o.labels;
     options.precision = o.precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
-    options.start = startMode(o, images.size());
+    options.start = startMode(o);
+    options.expectedImages =
+        int(std::min<size_t>(expectedImages(o, images.size()), std::numeric_limits<int>::max()));
     vkc::app::ProgressLine loading("vkc-classify");
     options.progress = loading.callback();
     vkc::Network net = vkc::Network::load(context, choice.model, options);

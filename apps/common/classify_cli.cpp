@@ -29,7 +29,8 @@ const char* kUsage =
     "  --save-logits FILE   write raw float32 [N, classes] logits (before softmax)\n"
     "  --start MODE         at-once: compact kernels that compile in seconds (slower to run);\n"
     "                       specialised: kernels tuned per layer (a minute to compile on\n"
-    "                       lavapipe); auto (default): at-once for up to 16 images\n"
+    "                       lavapipe); auto (default): at-once while the images amount to\n"
+    "                       at most 16 Inception-v4 images of work\n"
     "  --help, --version\n"
     "Exit status: 0 ok, 1 some input failed, 2 usage error.\n";
 

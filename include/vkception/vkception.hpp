@@ -97,7 +97,14 @@ enum class StartMode {
   // result in seconds on lavapipe, each inference slower (vkc-classify picks it for a few images;
   // for short-lived processes).
   AtOnce,
+  // The library picks from the work announced: AtOnce when NetworkOptions::expectedImages
+  // images of this network cost at most kAtOnceWorkFlops, else Specialised.
+  Auto,
 };
+// StartMode::Auto's bound: 16 images of Inception-v4 at 299 (24.5 GFLOP each), the work below
+// which compiling specialised kernels on a CPU driver costs more than it saves
+// (docs/performance.md, "Time to first result").
+inline constexpr double kAtOnceWorkFlops = 16 * 24.5e9;
 
 // Where a long load or first run is (NetworkOptions::progress): `step` is "reading weights",
 // "packing and uploading weights" (layers done of total), "creating pipelines" (done of total)
@@ -113,6 +120,7 @@ struct NetworkOptions {
   bool profile = false;  // per-node GPU timestamps (slower; see Network::profile)
   Precision precision = Precision::Fp32;
   StartMode start = StartMode::Specialised;
+  int expectedImages = 0;  // StartMode::Auto: how many images this process will run
   // fp32 stride-1 convolutions with 3 or 7 taps along rows, columns or both (1x7, 7x1, 1x3,
   // 3x1, 3x3) through Winograd F(m, r) per axis: 2-5x fewer multiplies, rounding errors up to
   // ~15x a direct convolution's per layer (tools/gen-winograd.py). fp16 always runs them

@@ -112,7 +112,6 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   impl->startup.openMs = openMs;
   impl->device = &device;
   impl->profile = options.profile;
-  impl->compactKernels = options.start == StartMode::AtOnce;
   impl->progress = options.progress;
   impl->report("reading weights");
   impl->precision =
@@ -128,6 +127,10 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   vk::Stopwatch step;
   impl->model = models::buildModel(model, *source, config);
   impl->startup.buildMs = step.ms();
+  impl->compactKernels =
+      options.start == StartMode::AtOnce ||
+      (options.start == StartMode::Auto &&
+       std::max(options.expectedImages, 1) * impl->model.graph.flopsPerImage() <= kAtOnceWorkFlops);
   impl->preprocessing = preprocessingFor(model, config.inputSize, impl->metadata);
   impl->normalization = {impl->preprocessing.mean, impl->preprocessing.std};
   impl->labelsFile =

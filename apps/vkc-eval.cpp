@@ -15,6 +15,7 @@
 #include "common/eval_data.hpp"
 #include "common/eval_lists.hpp"
 #include "common/eval_metrics.hpp"
+#include "common/image_inputs.hpp"
 #include "common/model_choice.hpp"
 #include "common/progress_line.hpp"
 #include "common/validation_exit.hpp"
@@ -164,6 +165,10 @@ vkc::app::EvalSet loadSet(const vkc::app::EvalOptions& o, vkc::app::ImageFolder&
     return set;
   }
   folder = vkc::app::scanImageFolder(o.dir);
+  std::sort(folder.skipped.begin(), folder.skipped.end());
+  if (!folder.skipped.empty()) {
+    std::fprintf(stderr, "vkc-eval: %s\n", vkc::app::describeSkipped(folder.skipped).c_str());
+  }
   return {};
 }
 

@@ -72,8 +72,12 @@ ImageFolder scanImageFolder(const std::string& root) {
     std::vector<std::string> files;
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
-      if (it->is_regular_file() && hasImageExtension(it->path().string())) {
+      if (!it->is_regular_file()) continue;
+      if (hasImageExtension(it->path().string()) ||
+          !imageFormatOfFile(it->path().string()).empty()) {
         files.push_back(it->path().string());
+      } else {
+        folder.skipped.push_back(it->path().lexically_relative(root).string());
       }
     }
     if (ec) throw Error(dir.string() + ": cannot list: " + ec.message());

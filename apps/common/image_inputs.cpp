@@ -41,14 +41,15 @@ ImageInputs collectImages(const std::vector<std::string>& inputs) {
   return found;
 }
 
-std::string ImageInputs::skippedSummary() const {
+std::string describeSkipped(const std::vector<std::string>& skipped) {
+  constexpr size_t kNamed = 5;
   if (skipped.empty()) return "";
   std::string line =
       "skipped " + std::to_string(skipped.size()) +
       (skipped.size() == 1 ? " file that is not an image: " : " files that are not images: ");
-  for (size_t i = 0; i < std::min(skipped.size(), kSkippedNamed); ++i)
+  for (size_t i = 0; i < std::min(skipped.size(), kNamed); ++i)
     line += (i ? ", " : "") + skipped[i];
-  if (skipped.size() > kSkippedNamed) line += ", …";
+  if (skipped.size() > kNamed) line += ", …";
   return line;
 }
 

@@ -11,6 +11,10 @@
 
 namespace vkc::app {
 
+// "skipped 3 files that are not images: a.txt, b.doc, c.xmp" (at most 5 names, then "…"), or ""
+// when `skipped` is empty.
+std::string describeSkipped(const std::vector<std::string>& skipped);
+
 struct ImageInputs {
   std::vector<std::string> images;
   struct Problem {
@@ -21,10 +25,7 @@ struct ImageInputs {
   // Files met in folders that are not images (notes.txt, a broken link, ...), as paths relative
   // to the folder given, sorted per folder. Not problems: nothing was asked of them.
   std::vector<std::string> skipped;
-  // "skipped 3 files that are not images: a.txt, b.doc, c.xmp" (at most kSkippedNamed names,
-  // then "…"), or "" when none were.
-  std::string skippedSummary() const;
-  static constexpr size_t kSkippedNamed = 5;
+  std::string skippedSummary() const { return describeSkipped(skipped); }
 };
 ImageInputs collectImages(const std::vector<std::string>& inputs);
 

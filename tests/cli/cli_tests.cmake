@@ -119,6 +119,7 @@ vkc_cli_test(eval.idx_count_mismatch --rc 1 --stderr "4 labels, but"
 vkc_cli_test(eval.idx_json --rc 0 --json --stdout "\"images\":3"
              -- ${EVAL} --idx-images @T@/images.idx.gz --idx-labels @T@/labels3.idx.gz --json)
 vkc_cli_test(eval.dir_with_bad_image --rc 1 --stderr "@T@/folder/Bag/x.png"
+             --stderr "skipped 1 file that is not an image: Bag/notes.txt"
              --stdout "top-1" -- ${EVAL} --dir @T@/folder)
 vkc_cli_test(eval.dir_unknown_class --rc 1 --stderr "'NotAClass' is not a line"
              -- ${EVAL} --dir @T@/folder_unknown)

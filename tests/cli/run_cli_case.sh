@@ -79,6 +79,7 @@ idx(d + "/labels4.idx.gz", [4], bytes([0, 1, 2, 3]))
 
 # ImageFolder trees: "T-shirt/top" is spelled T-shirt_top on disk.
 for sub, data in [("folder/T-shirt_top/good.png", png), ("folder/Bag/x.png", bytes(64)),
+                  ("folder/Bag/notes.txt", b"not an image\n"),
                   ("folder_unknown/NotAClass/good.png", png)]:
     os.makedirs(os.path.dirname(d + "/" + sub), exist_ok=True)
     open(d + "/" + sub, "wb").write(data)

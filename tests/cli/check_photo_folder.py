@@ -19,7 +19,6 @@ usage: check_photo_folder.py CASE PROGRAM... ASSETS_DIR
   skipped VKC_CLASSIFY ASSETS    good images and seven files that are not images: exit 0, one
                                  line naming five of them and "…"
 Deterministic: no random content."""
-import ctypes
 import json
 import os
 import shutil
@@ -28,6 +27,9 @@ import sys
 import tempfile
 
 from PIL import Image
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from heif_writer import heif_writer  # noqa: E402
 
 
 def fail(message):
@@ -44,59 +46,6 @@ def exif_orientation(value):
     exif = Image.Exif()
     exif[0x0112] = value
     return exif.tobytes()
-
-
-def heif_writer():
-    """A function writing an RGB PIL image as HEIC (HEVC) or AVIF (AV1) through libheif's C API
-    (PIL has no HEIF writer), or None without libheif or its encoders."""
-    try:
-        heif = ctypes.CDLL("libheif.so.1")
-    except OSError:
-        return None
-
-    class Error(ctypes.Structure):
-        _fields_ = [("code", ctypes.c_int), ("subcode", ctypes.c_int), ("message", ctypes.c_char_p)]
-
-    for f in ("heif_image_create", "heif_context_get_encoder_for_format", "heif_image_add_plane",
-              "heif_encoder_set_lossy_quality", "heif_context_encode_image",
-              "heif_context_write_to_file", "heif_encoder_set_parameter_integer"):
-        getattr(heif, f).restype = Error
-    heif.heif_context_alloc.restype = ctypes.c_void_p
-    heif.heif_image_get_plane.restype = ctypes.POINTER(ctypes.c_uint8)
-
-    def check(e):
-        if e.code != 0:
-            raise RuntimeError(e.message.decode())
-
-    def write(im, path, av1):
-        ctx = ctypes.c_void_p(heif.heif_context_alloc())
-        image, encoder = ctypes.c_void_p(), ctypes.c_void_p()
-        try:
-            # heif_colorspace_RGB = 1, heif_chroma_interleaved_RGB = 10, heif_channel_interleaved = 10
-            check(heif.heif_image_create(im.width, im.height, 1, 10, ctypes.byref(image)))
-            check(heif.heif_image_add_plane(image, 10, im.width, im.height, 8))
-            stride = ctypes.c_int()
-            plane = heif.heif_image_get_plane(image, 10, ctypes.byref(stride))
-            data = im.tobytes()
-            for y in range(im.height):
-                ctypes.memmove(ctypes.addressof(plane.contents) + y * stride.value,
-                               data[y * im.width * 3:(y + 1) * im.width * 3], im.width * 3)
-            # heif_compression_HEVC = 1, heif_compression_AV1 = 4
-            check(heif.heif_context_get_encoder_for_format(ctx, 4 if av1 else 1,
-                                                           ctypes.byref(encoder)))
-            check(heif.heif_encoder_set_lossy_quality(encoder, 90))
-            if av1:  # aom's fastest speed keeps the test short
-                check(heif.heif_encoder_set_parameter_integer(encoder, b"speed", 9))
-            check(heif.heif_context_encode_image(ctx, image, encoder, None, None))
-            check(heif.heif_context_write_to_file(ctx, path.encode()))
-        finally:
-            if encoder:
-                heif.heif_encoder_release(encoder)
-            if image:
-                heif.heif_image_release(image)
-            heif.heif_context_free(ctx)
-
-    return write
 
 
 def make_folder(assets, d):

@@ -15,13 +15,15 @@ usage: image_fixtures.py GROUP DIR
   reference    F.ppm = Image.open(F).convert("RGB") for every file F already in DIR that has
                none (files the C++ test wrote itself)
 Deterministic: fixed seeds."""
-import ctypes
 import os
 import random
 import struct
 import sys
 
 from PIL import Image, ImageOps
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from heif_writer import heif_writer  # noqa: E402
 
 group, out = sys.argv[1], sys.argv[2]
 os.makedirs(out, exist_ok=True)
@@ -152,54 +154,12 @@ elif group == "formats":
     # the high byte; the library takes the high byte of both.
     Image.frombytes("L", (11, 5), gray16[1::2]).convert("RGB").save(path("gray16.png.ppm"))
 elif group == "heif":
-    heif = ctypes.CDLL("libheif.so.1")
-
-    class Error(ctypes.Structure):
-        _fields_ = [("code", ctypes.c_int), ("subcode", ctypes.c_int), ("message", ctypes.c_char_p)]
-
-    class EncodingOptions(ctypes.Structure):  # heif.h, version 5
-        _fields_ = [("version", ctypes.c_uint8), ("save_alpha_channel", ctypes.c_uint8),
-                    ("macOS_compatibility_workaround", ctypes.c_uint8),
-                    ("save_two_colr_boxes", ctypes.c_uint8), ("output_nclx_profile", ctypes.c_void_p),
-                    ("macOS_compatibility_workaround_no_nclx_profile", ctypes.c_uint8),
-                    ("image_orientation", ctypes.c_int)]
-
-    for f in ("heif_image_create", "heif_context_get_encoder_for_format", "heif_image_add_plane",
-              "heif_encoder_set_lossy_quality", "heif_context_encode_image",
-              "heif_context_write_to_file", "heif_encoder_set_parameter_integer"):
-        getattr(heif, f).restype = Error
-    heif.heif_context_alloc.restype = ctypes.c_void_p
-    heif.heif_encoding_options_alloc.restype = ctypes.POINTER(EncodingOptions)
-    heif.heif_image_get_plane.restype = ctypes.POINTER(ctypes.c_uint8)
-
-    def check(e):
-        if e.code != 0:
-            raise RuntimeError(e.message.decode())
+    write_heif = heif_writer()
+    if write_heif is None:
+        sys.exit("image_fixtures.py: no libheif.so.1")
 
     def encode(im, name, fmt, orientation):
-        ctx = ctypes.c_void_p(heif.heif_context_alloc())
-        image = ctypes.c_void_p()
-        check(heif.heif_image_create(im.width, im.height, 1, 10, ctypes.byref(image)))  # RGB, interleaved RGB
-        check(heif.heif_image_add_plane(image, 10, im.width, im.height, 8))  # heif_channel_interleaved
-        stride = ctypes.c_int()
-        plane = heif.heif_image_get_plane(image, 10, ctypes.byref(stride))
-        data = im.tobytes()
-        for y in range(im.height):
-            ctypes.memmove(ctypes.addressof(plane.contents) + y * stride.value,
-                           data[y * im.width * 3:(y + 1) * im.width * 3], im.width * 3)
-        encoder = ctypes.c_void_p()
-        check(heif.heif_context_get_encoder_for_format(ctx, fmt, ctypes.byref(encoder)))
-        check(heif.heif_encoder_set_lossy_quality(encoder, 90))
-        if fmt == 4:  # AV1: aom's fastest speed keeps the test short
-            check(heif.heif_encoder_set_parameter_integer(encoder, b"speed", 9))
-        options = heif.heif_encoding_options_alloc()
-        options.contents.image_orientation = orientation
-        check(heif.heif_context_encode_image(ctx, image, encoder, options, None))
-        check(heif.heif_context_write_to_file(ctx, path(name).encode()))
-        heif.heif_encoding_options_free(options)
-        heif.heif_encoder_release(encoder)
-        heif.heif_image_release(image)
-        heif.heif_context_free(ctx)
+        write_heif(im, path(name), fmt == 4, orientation)
 
     src = smooth((64, 48))
     for name, fmt, o in [("o1.heic", 1, 1), ("o6.heic", 1, 6), ("o5.heic", 1, 5),

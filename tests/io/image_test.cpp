@@ -20,18 +20,7 @@ using testutil::readBytes;
 using testutil::TempDir;
 using testutil::writeBytes;
 
-Image makeImage(int width, int height, uint8_t (*value)(int x, int y, int c)) {
-  Image img;
-  img.width = width;
-  img.height = height;
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      for (int c = 0; c < 3; ++c)
-        img.rgb.push_back(value(x, y, c));
-    }
-  }
-  return img;
-}
+using testutil::makeImage;
 
 Image noise(int width, int height, unsigned seed) {
   std::mt19937 rng(seed);

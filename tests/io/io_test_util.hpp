@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the io tests: a private temporary folder and raw file helpers.
+// Shared by the io tests: a private temporary folder, raw file helpers and synthetic images.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -10,9 +10,25 @@
 #include <string>
 #include <vector>
 
+#include "vkception/data.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::io::testutil {
+
+// A width x height RGB image whose channel c at (x, y) is value(x, y, c) cast to uint8.
+template <typename F>
+vkc::Image makeImage(int width, int height, F value) {
+  vkc::Image img;
+  img.width = width;
+  img.height = height;
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      for (int c = 0; c < 3; ++c)
+        img.rgb.push_back(static_cast<uint8_t>(value(x, y, c)));
+    }
+  }
+  return img;
+}
 
 class TempDir {
  public:

@@ -9,24 +9,13 @@
 #include <vector>
 
 #include "io/image.hpp"
+#include "io/io_test_util.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::io {
 namespace {
 
-template <typename F>
-Image makeImage(int width, int height, F value) {
-  Image img;
-  img.width = width;
-  img.height = height;
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      for (int c = 0; c < 3; ++c)
-        img.rgb.push_back(static_cast<uint8_t>(value(x, y, c)));
-    }
-  }
-  return img;
-}
+using testutil::makeImage;
 
 uint8_t at(const Image& img, int x, int y, int c) {
   return img.rgb[(static_cast<size_t>(y) * img.width + x) * 3 + c];

@@ -111,13 +111,24 @@ def make_folder(assets, d):
     return good, sorted(os.path.join(d, n) for n in broken), sorted(not_images)
 
 
+def program_stderr(text):
+    """The program's own stderr: without the report of suppressions LeakSanitizer appends at exit
+    in the sanitizer builds (a line of dashes, "Suppressions used:", its table, dashes)."""
+    lines = text.splitlines()
+    for i in range(len(lines) - 1):
+        if lines[i].startswith("---") and lines[i + 1].startswith("Suppressions used:"):
+            return "\n".join(lines[:i]) + ("\n" if i else "")
+    return text
+
+
 def classify(program, args, expect_rc):
     run = subprocess.run([program, "--json", "--top", "1", *args], capture_output=True,
                          text=True, timeout=240)
     sys.stderr.write(run.stderr)
     if run.returncode != expect_rc:
         fail(f"{program} {' '.join(args)}: exit {run.returncode}, expected {expect_rc}")
-    return {r["image"]: r["top"][0] for r in map(json.loads, run.stdout.splitlines())}, run.stderr
+    tops = {r["image"]: r["top"][0] for r in map(json.loads, run.stdout.splitlines())}
+    return tops, program_stderr(run.stderr)
 
 
 def check_tops(what, tops, good):

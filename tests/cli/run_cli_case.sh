@@ -116,7 +116,8 @@ for t in "${stdout_text[@]+"${stdout_text[@]}"}"; do
   t=$(subst "$t")
   if ! grep -qF -- "$t" "$tmp/stdout"; then echo "FAIL: stdout lacks '$t'"; fail=1; fi
 done
-repeated=$(sort "$tmp/stderr" | uniq -d)
+# Blank lines and rules of dashes (LeakSanitizer's suppression report in sanitizer builds) aside.
+repeated=$(grep -v -e '^-*$' "$tmp/stderr" | sort | uniq -d)
 if ((unique_stderr)) && [[ -n $repeated ]]; then
   echo "FAIL: stderr repeats lines:"
   echo "$repeated"

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "common/bench_layers.hpp"
 #include "common/cli.hpp"
 #include "common/model_choice.hpp"
 #include "common/validation_exit.hpp"
@@ -92,6 +93,7 @@ void printSlowestPipelines(const char* which, const vkc::StartupTimings& t, int 
 static int benchMain(int argc, char** argv) {
   vkc::app::BenchOptions o;
   if (int rc = vkc::app::parseBenchArgs(argc, argv, o); rc >= 0) return rc;
+  if (o.layers) return vkc::app::benchLayersMain(o);
   const std::string &model = o.model, &precision = o.precision;
   const int batch = o.batch, runs = o.runs;
   const bool peak = o.peak || o.json;
@@ -284,8 +286,8 @@ static int benchMain(int argc, char** argv) {
       }
       std::printf("  slowest nodes:\n");
       for (size_t i = 0; i < nodes.size() && i < size_t(o.top); ++i) {
-        std::printf("    %-40s %-14s %8.2f ms\n", nodes[i].node.c_str(), nodes[i].op.c_str(),
-                    nodes[i].ms);
+        std::printf("    %-40s %-14s %8.2f ms  %s\n", nodes[i].node.c_str(), nodes[i].op.c_str(),
+                    nodes[i].ms, nodes[i].plan.c_str());
       }
       if (!o.noFirstResult) {
         printSlowestPipelines("cold", cold.startup, o.top);

@@ -37,8 +37,11 @@ int parseEvalArgs(int argc, char** argv, EvalOptions& o);
 struct BenchOptions {
   std::string model, weights, precision = "fp32", start = "specialised";
   std::string convKernel = "auto";  // "auto", "blocked" or "igemm" (ContextOptions::convKernel)
-  int batch = 1, size = 0, warmup = 2, runs = 5, device = -1, top = 10;
+  // batch and runs: 1 and 5 for a network; with --layers 0 (every batch) and 3.
+  int batch = 0, size = 0, warmup = 2, runs = 0, device = -1, top = 10;
   bool json = false, peak = false, profile = false, noFirstResult = false, noWinograd = false;
+  bool layers = false;  // --layers: the per-layer microbenchmark instead of a network
+  std::string layer;    // --layer NAME: only that layer of --layers
 };
 int parseBenchArgs(int argc, char** argv, BenchOptions& o);
 

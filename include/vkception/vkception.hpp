@@ -33,6 +33,24 @@ namespace vkc {
 // Every family runs on every device and gives results within the same error bounds.
 enum class ConvKernel { Auto, Blocked, Igemm };
 
+// One direct convolution timed alone by Context::benchmarkConvolution (vkc-bench --layers).
+struct ConvLayer {
+  std::string name;
+  int inChannels = 1, height = 1, width = 1;  // the input, per image
+  int outChannels = 1, kernelH = 1, kernelW = 1, stride = 1;
+  bool samePadding = true;  // else valid
+};
+
+struct ConvLayerTiming {
+  int outHeight = 0, outWidth = 0;
+  std::string route;  // the plan the library chose (ops::planConv): "conv1x1", "igemm", ...
+  int tileM = 0, tileN = 0, tileK = 0;  // igemm's workgroup tile; 0 for the other routes
+  int splitK = 1;
+  double ms = 0;               // the fastest run
+  double gflop = 0;            // nominal work of the batch
+  bool gpuTimestamps = false;  // ms from GPU timestamps; else host wall time of submit and wait
+};
+
 struct ContextOptions {
   int device = -1;          // index as listed by vkc-info; -1: VKC_DEVICE or the best device
   bool validation = false;  // Khronos validation layer (debugging; also VKC_VALIDATION=1)
@@ -77,6 +95,9 @@ class Context {
   // The device's fp32 or fp16 FMA throughput in GFLOP/s, measured with the library's own probe
   // shader (best of `runs`); fp16 throws vkc::Error (UnsupportedDevice) where it cannot run.
   double measurePeakGflops(Precision precision, int runs = 5);
+  // Times one fp32 convolution with random weights and a ReLU at `batch` on this context's
+  // kernels (ContextOptions::convKernel): the fastest of `runs`, after one untimed run.
+  ConvLayerTiming benchmarkConvolution(const ConvLayer& layer, int batch, int runs = 3);
 
  private:
   friend class Network;
@@ -186,6 +207,7 @@ struct NodeProfile {
   std::string node, op;  // op: the kind of work, e.g. "conv 3x3/2", "pool max 3x3/2"
   double ms = 0;
   double gflop = 0;  // nominal work of the node for the whole batch (convolutions)
+  std::string plan;  // direct convolutions: route, tile, split-K (e.g. "igemm 64x64x16 split 4")
 };
 
 class Network {

@@ -15,6 +15,9 @@ struct Context::Impl {
   std::unique_ptr<vk::Device> device;
 };
 
+// A direct convolution's plan as NodeProfile::plan writes it (conv_bench.cpp).
+std::string convPlanText(const ops::ConvPlan& plan);
+
 // The public description of a device (devices.cpp); `isDefault` is left to the caller.
 DeviceDescription describeDevice(const vk::DeviceInfo& info);
 

@@ -360,8 +360,10 @@ std::vector<NodeProfile> Network::profile() const {
   if (!impl_->lastRun) return out;
   for (const auto& t : impl_->lastRun->nodeTimings()) {
     const graph::Graph& g = impl_->model.graph;
+    const ops::ConvPlan* plan = impl_->lastRun->convPlan(t.node);
     out.push_back({g.nodes[t.node].name, g.nodeKind(t.node), t.ms,
-                   g.nodeFlopsPerImage(t.node) * impl_->lastRun->batch() * 1e-9});
+                   g.nodeFlopsPerImage(t.node) * impl_->lastRun->batch() * 1e-9,
+                   plan ? convPlanText(*plan) : std::string()});
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include "graph/memory_plan.hpp"
 #include "graph/schedule.hpp"
 #include "graph/weight_store.hpp"
+#include "ops/conv_plan.hpp"
 #include "ops/elementwise.hpp"
 #include "vk/device.hpp"
 
@@ -78,6 +79,11 @@ class Program {
 
   // Per-node GPU time of the last finished run (profile mode only).
   std::vector<NodeTiming> nodeTimings() const { return timings_; }
+  // The plan of a direct convolution node (ops::planConv: route, tile, split-K) as this program
+  // runs it; nullptr for the other nodes (Winograd's included).
+  const ops::ConvPlan* convPlan(int node) const {
+    return convPlans_[node].first ? &convPlans_[node].second : nullptr;
+  }
   // Reads a tensor of the last run (debugging and per-block checks). Only tensors whose
   // memory has not been reused yet hold their values: use reuseMemory=false for all of them.
   std::vector<float> readTensor(int tensor) const;
@@ -88,7 +94,7 @@ class Program {
   // A node's dispatches on a frame's arena and workspace (program_nodes.cpp), in order with a
   // barrier between them: none for a Concat, two for a convolution that splits K, else one.
   std::vector<vk::Dispatch> dispatchesOf(int node, VkBuffer arena, VkBuffer workspace);
-  // Sets workspace_ and the stats' split-K figures.
+  // Sets workspace_, convPlans_ and the stats' split-K figures.
   void planWorkspace();
   VkCommandBuffer beginCommandBuffer(Frame& frame);  // allocated from the frame's pool, begun
   ops::TensorRef ref(const Frame& frame, int tensor) const;
@@ -106,6 +112,7 @@ class Program {
   // none where it does not split K). The nodes of one level run together and get disjoint
   // ranges; later levels reuse the bytes.
   std::vector<std::pair<uint64_t, uint64_t>> workspace_;
+  std::vector<std::pair<bool, ops::ConvPlan>> convPlans_;  // per node (planWorkspace)
   Schedule schedule_;
   ProgramStats stats_;
   std::vector<std::unique_ptr<Frame>> frames_;

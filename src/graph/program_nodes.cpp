@@ -14,6 +14,7 @@ namespace vkc::graph {
 // convolutions need the most together (a few MiB at batch 1).
 void Program::planWorkspace() {
   workspace_.assign(graph_.nodes.size(), {0, 0});
+  convPlans_.assign(graph_.nodes.size(), {false, {}});
   const uint64_t alignment = device_.info().bindingAlignment();
   for (const auto& level : schedule_.levels) {
     uint64_t levelBytes = 0;
@@ -26,6 +27,7 @@ void Program::planWorkspace() {
           device_.kernels(), device_.info(), bindingOf(graph_, plan_, node.inputs[0]),
           node.geometry, bindingOf(graph_, plan_, node.output), tiling_,
           node.inputs.size() > 1 ? &residual : nullptr);
+      convPlans_[index] = {true, conv};
       if (conv.workspaceBytes == 0) continue;
       workspace_[index] = {levelBytes, conv.workspaceBytes};
       levelBytes += (conv.workspaceBytes + alignment - 1) / alignment * alignment;

@@ -107,6 +107,16 @@ if(TARGET vkc-bench)
                --stdout "\"fraction_of_peak\"" --stdout "\"peak_activation_bytes\""
                -- $<TARGET_FILE:vkc-bench> --model inception_v3 --weights deterministic --size 75
                   --runs 1 --warmup 0 --no-first-result --no-winograd --json)
+  # The per-layer microbenchmark: every layer at batch 1 on both kernel families (about 3 s on
+  # lavapipe), and one layer's table.
+  vkc_cli_test(bench.layers_json --rc 0 --json --stdout "\"layers\"" --stdout "\"route\""
+               --stdout "\"family\": \"igemm\"" --stdout "\"split_k\""
+               -- $<TARGET_FILE:vkc-bench> --layers --batch 1 --runs 1 --json)
+  vkc_cli_test(bench.layer_igemm --rc 0 --stdout "7x1_224_256_17" --stdout "igemm"
+               -- $<TARGET_FILE:vkc-bench> --layer 7x1_224_256_17 --batch 1 --runs 1
+                  --conv-kernel igemm)
+  vkc_cli_test(bench.unknown_layer --rc 2 --stderr "no layer 'nope'"
+               -- $<TARGET_FILE:vkc-bench> --layer nope)
 endif()
 vkc_cli_test(eval.bad_flag --rc 2 --stderr "--bogus" -- ${EVAL} --bogus)
 vkc_cli_test(eval.model_without_weights --rc 2 --stderr "--model inception_v3 needs --weights FILE"

@@ -165,7 +165,6 @@ vkc::app::EvalSet loadSet(const vkc::app::EvalOptions& o, vkc::app::ImageFolder&
     return set;
   }
   folder = vkc::app::scanImageFolder(o.dir);
-  std::sort(folder.skipped.begin(), folder.skipped.end());
   if (!folder.skipped.empty()) {
     std::fprintf(stderr, "vkc-eval: %s\n", vkc::app::describeSkipped(folder.skipped).c_str());
   }

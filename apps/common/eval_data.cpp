@@ -88,6 +88,7 @@ ImageFolder scanImageFolder(const std::string& root) {
   }
   if (dirs.empty()) throw Error(root + ": no class folders (expected ROOT/<class>/<image>)");
   if (total == 0) throw Error(root + ": no images in the class folders");
+  std::sort(folder.skipped.begin(), folder.skipped.end());
   return folder;
 }
 

@@ -37,7 +37,8 @@ struct ImageFolder {
   std::string root;
   std::vector<std::string> classes;
   std::vector<std::vector<std::string>> files;  // per class folder
-  // Files in the class folders that are not images, relative to root: listed, not evaluated.
+  // Files in the class folders that are not images, relative to root, sorted: listed, not
+  // evaluated.
   std::vector<std::string> skipped;
 };
 ImageFolder scanImageFolder(const std::string& root);

@@ -3,9 +3,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include "common/cli.hpp"
 #include "common/validation_exit.hpp"
 #include "vkception/devices.hpp"
+#include "vkception/self_test.hpp"
 
 namespace {
 
@@ -86,12 +89,58 @@ void printText(const vkc::DeviceDescription& d) {
   }
 }
 
+// --self-test: the table (or JSON) of every variant; 0 when none failed, 1 otherwise.
+int selfTestMain(const vkc::app::InfoOptions& o) {
+  vkc::ContextOptions options;
+  options.device = o.device;
+  vkc::Context context(options);
+  const bool terminal = isatty(fileno(stderr));
+  vkc::SelfTestOptions testOptions;
+  if (terminal) {
+    testOptions.progress = [](int done, int total) {
+      std::fprintf(stderr, "\rvkc-info: self-test, %d of %d cases", done, total);
+    };
+  }
+  const vkc::SelfTestReport report = vkc::selfTest(context, testOptions);
+  if (terminal) std::fprintf(stderr, "\r\033[K");
+  if (o.json) {
+    nlohmann::json out{{"device", report.device},   {"driver", report.driver},
+                       {"cases", report.cases},     {"seconds", report.seconds},
+                       {"passed", report.passed()}, {"variants", nlohmann::json::array()}};
+    for (const auto& v : report.variants) {
+      out["variants"].push_back({{"name", v.name},
+                                 {"status", vkc::variantStatusName(v.status)},
+                                 {"max_error", v.maxError},
+                                 {"reason", v.reason}});
+    }
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::printf("%s (driver %s): %d cases in %.1f s\n", report.device.c_str(),
+                report.driver.c_str(), report.cases, report.seconds);
+    std::printf("  %-32s %-8s %-10s %s\n", "variant", "status", "max error", "");
+    for (const auto& v : report.variants) {
+      std::printf("  %-32s %-8s %-10.3g %s\n", v.name.c_str(), vkc::variantStatusName(v.status),
+                  v.maxError, v.reason.c_str());
+    }
+    int failed = 0;
+    for (const auto& v : report.variants)
+      failed += v.status == vkc::VariantStatus::Failed;
+    if (failed > 0) {
+      std::printf("%d variant(s) failed: the device policy no longer chooses them here\n", failed);
+    } else {
+      std::printf("every variant that ran passed\n");
+    }
+  }
+  return report.passed() ? 0 : 1;
+}
+
 }  // namespace
 
 static int infoMain(int argc, char** argv) {
   vkc::app::InfoOptions o;
   if (int rc = vkc::app::parseInfoArgs(argc, argv, o); rc >= 0) return rc;
   try {
+    if (o.selfTest) return selfTestMain(o);
     const std::vector<vkc::DeviceDescription> devices = vkc::devices();
     int chosen = -1;
     for (const auto& d : devices) {

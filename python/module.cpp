@@ -8,12 +8,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "vkception/vkception.h"
 #include "vkception/vkception.hpp"
+#include "vkception/self_test.hpp"
 
 namespace py = pybind11;
 
@@ -272,6 +274,36 @@ PYBIND11_MODULE(_vkception, m) {
       },
       py::arg("path"),
       "An unsigned-byte (Fashion-)MNIST IDX file (.gz or plain) as a uint8 array.");
+  m.def(
+      "self_test",
+      [](std::optional<int> device) {
+        vkc::SelfTestReport r;
+        {
+          py::gil_scoped_release released;
+          vkc::ContextOptions options;
+          options.device = device.value_or(-1);
+          vkc::Context context(options);
+          r = vkc::selfTest(context);
+        }
+        py::list variants;
+        for (const vkc::VariantResult& v : r.variants) {
+          py::dict d;
+          d["name"] = v.name;
+          d["status"] = vkc::variantStatusName(v.status);
+          d["max_error"] = v.maxError;
+          d["reason"] = v.reason;
+          variants.append(d);
+        }
+        py::dict out;
+        out["device"] = r.device;
+        out["driver"] = r.driver;
+        out["passed"] = r.passed();
+        out["variants"] = variants;
+        return out;
+      },
+      py::arg("device") = py::none(),
+      "The on-device self-test, as vkc-info --self-test --json prints it: every kernel variant "
+      "the device may use against a double-precision reference.");
   m.def("assets_dir", &vkc::assetsDir,
         "The folder of the bundled model, label lists and sample images.");
   // For the package's __init__ (an installed wheel's own assets) and __main__ (folder scans).

@@ -154,6 +154,8 @@ run() {
   local bin=$dir/bin
 
   note "gpu-check $(head -1 "$dir/MANIFEST") on $(uname -n), $(date -u +%FT%TZ)$([ $quick = 1 ] && echo ', quick')"
+  # First what works there: every kernel variant against the fp64 reference on this GPU.
+  step 120 "self-test" sh -c "'$bin/vkc-info' --self-test --json >'$RESULTS/self-test.json'"
   step 60 "vkc-info" sh -c "'$bin/vkc-info' --json >'$RESULTS/vkc-info.json'"
   "$bin/vkc-info" >>"$SUMMARY" 2>&1 || true
   local fp16=0

@@ -47,6 +47,8 @@ int parseBenchArgs(int argc, char** argv, BenchOptions& o);
 
 struct InfoOptions {
   bool json = false;
+  bool selfTest = false;
+  int device = -1;  // --device N (with --self-test); -1: the default device
 };
 int parseInfoArgs(int argc, char** argv, InfoOptions& o);
 

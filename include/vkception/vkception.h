@@ -66,6 +66,12 @@ vkc_status vkc_context_create(int device, unsigned flags, vkc_context** context)
 /* Messages the validation layer reported on this context (VKC_CONTEXT_VALIDATION). */
 vkc_status vkc_context_validation_messages(const vkc_context* context, int* count);
 void vkc_context_destroy(vkc_context* context); /* NULL is ignored */
+/* The on-device self-test (vkception/self_test.hpp): every kernel variant the context's device
+ * may use, against a double-precision reference. *failed: how many variants failed (the context
+ * avoids them from now on). report, when not NULL: the vkc-info --self-test --json object,
+ * NUL-terminated, cut to capacity - 1 bytes. */
+vkc_status vkc_context_self_test(vkc_context* context, int* failed, char* report,
+                                 size_t capacity);
 
 /* weights_path: a .safetensors file, or NULL for the deterministic test weights. */
 vkc_status vkc_network_load(vkc_context* context, const char* model, const char* weights_path,

@@ -24,6 +24,7 @@
 #include "vkception/data.hpp"
 #include "vkception/devices.hpp"
 #include "vkception/error.hpp"
+#include "vkception/precision.hpp"
 
 namespace vkc {
 
@@ -66,14 +67,6 @@ struct ContextOptions {
   ConvKernel convKernel = ConvKernel::Auto;
 };
 
-// Number format of weights and activations on the device. fp16 halves memory and runs the
-// convolutions in fp16 arithmetic (needs shaderFloat16 and 16-bit storage; logits agree with
-// fp32 to about 1e-3 of their range). fp32 is the default on every device; fp16 runs only when
-// asked for, and loading throws vkc::Error (UnsupportedDevice) with the reason where
-// DeviceDescription::fp16 is false. CPU drivers emulate fp16, so there it is the slower one
-// (docs/performance.md).
-enum class Precision { Fp32, Fp16 };
-
 class Network;
 class Ensemble;  // vkception/ensemble.hpp
 
@@ -101,6 +94,7 @@ class Context {
 
  private:
   friend class Network;
+  friend struct SelfTestReport selfTest(Context&, const struct SelfTestOptions&);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -135,6 +129,12 @@ struct StartupProgress {
   int done = 0, total = 0;  // total 0: not counted
 };
 
+// Whether Network::load first proves the kernels it may take on the device
+// (vkception/self_test.hpp): Auto tests what the device has no stored result for (a few
+// seconds, once per device and driver; VKC_SELF_TEST=off or always overrides Auto), Off never,
+// Always on every load.
+enum class SelfTestAtLoad { Auto, Off, Always };
+
 struct NetworkOptions {
   std::string weights;   // .safetensors file; empty: deterministic test weights (detweights)
   int inputSize = 0;     // 0: the model's default (299, or the file's vkception.input_size)
@@ -147,6 +147,7 @@ struct NetworkOptions {
   // ~15x a direct convolution's per layer (tools/gen-winograd.py). fp16 always runs them
   // directly; StartMode::AtOnce lowers the one-axis ones only (graph/winograd_lowering.hpp).
   bool winograd = true;
+  SelfTestAtLoad selfTest = SelfTestAtLoad::Auto;
   // Called as the load and the first run go through their steps (and per layer packed and per
   // pipeline created), one call at a time, perhaps from the library's worker threads. vkc-classify
   // and vkc-eval print it as a progress line on a terminal.

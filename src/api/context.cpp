@@ -1,6 +1,8 @@
+#include "api/environment.hpp"
 #include "api/impl.hpp"
 #include "ops/peak_probe.hpp"
 #include "ops/precision.hpp"
+#include "vk/fault_injection.hpp"
 
 namespace vkc {
 
@@ -13,6 +15,9 @@ Context::Context(const ContextOptions& options) : impl_(std::make_unique<Impl>()
   deviceOptions.minimumLimits = options.minimumLimits;
   if (options.convKernel == ConvKernel::Blocked) deviceOptions.convKernel = vk::ConvKernel::Blocked;
   if (options.convKernel == ConvKernel::Igemm) deviceOptions.convKernel = vk::ConvKernel::Igemm;
+  const Environment environment = processEnvironment();
+  applyEnvironment(environment, deviceOptions);
+  if (!environment.corruptVariant.empty()) vk::setCorruptKernel(environment.corruptVariant);
   impl_->device = std::make_unique<vk::Device>(deviceOptions);
 }
 
@@ -21,7 +26,7 @@ Context::Context(Context&&) noexcept = default;
 Context& Context::operator=(Context&&) noexcept = default;
 
 DeviceDescription Context::device() const {
-  DeviceDescription d = describeDevice(impl_->device->info());
+  DeviceDescription d = describeDevice(impl_->device->info(), impl_->device->policy());
   d.isDefault = false;  // what this context uses, whether or not it is the default
   return d;
 }
@@ -40,10 +45,10 @@ int Context::processValidationMessageCount() {
 
 double Context::measurePeakGflops(Precision precision, int runs) {
   if (runs < 1) throw Error("measurePeakGflops: runs must be at least 1", ErrorCode::BadArgument);
-  const ops::Precision p =
-      precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
-  if (p == ops::Precision::Fp16) ops::requireFp16(impl_->device->info(), impl_->device->policy());
-  return ops::measurePeak(*impl_->device, p, runs).gflops;
+  if (precision == Precision::Fp16) {
+    ops::requireFp16(impl_->device->info(), impl_->device->policy());
+  }
+  return ops::measurePeak(*impl_->device, precision, runs).gflops;
 }
 
 }  // namespace vkc

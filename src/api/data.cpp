@@ -10,6 +10,7 @@
 #include <mutex>
 #include <numeric>
 
+#include "api/environment.hpp"
 #include "io/detweights.hpp"
 #include "io/idx.hpp"
 #include "io/image.hpp"
@@ -77,7 +78,7 @@ void setAssetsDir(const std::string& folder) {
 std::string assetsDir() {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (const char* env = std::getenv("VKC_ASSETS_DIR"); env && *env) return env;
+  if (std::string env = processEnvironment().assetsDir; !env.empty()) return env;
   {
     std::lock_guard<std::mutex> lock(assetsMutex);
     if (!assetsOverride.empty()) return assetsOverride;

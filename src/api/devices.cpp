@@ -1,3 +1,4 @@
+#include "api/environment.hpp"
 #include "api/impl.hpp"
 #include "ops/precision.hpp"
 #include "vk/device_info.hpp"
@@ -36,7 +37,7 @@ std::string vendorName(uint32_t id) {
 
 }  // namespace
 
-DeviceDescription describeDevice(const vk::DeviceInfo& d) {
+DeviceDescription describeDevice(const vk::DeviceInfo& d, const vk::DevicePolicy& policy) {
   DeviceDescription out;
   out.index = static_cast<int>(d.index);
   out.name = d.name;
@@ -72,7 +73,6 @@ DeviceDescription describeDevice(const vk::DeviceInfo& d) {
   l.storageBuffer16BitAccess = d.storageBuffer16BitAccess;
   l.shaderFloat16 = d.shaderFloat16;
   l.shaderInt8 = d.shaderInt8;
-  const vk::DevicePolicy policy = vk::policyFor(d);
   out.fp16 = policy.fp16;
   out.policy = vk::describePolicy(policy);
   for (const auto& h : d.heaps)
@@ -83,22 +83,23 @@ DeviceDescription describeDevice(const vk::DeviceInfo& d) {
 }
 
 std::vector<DeviceDescription> devices() {
-  vk::Instance instance;
+  const Environment env = processEnvironment();
+  vk::Instance instance(vk::InstanceOptions{env.validation, true});
   std::vector<vk::DeviceInfo> infos = vk::enumerateDevices(instance.handle());
-  // What the library would read in minimum-limits mode.
-  if (vk::minimumLimitsRequested()) {
+  // Each device as a Context would read it in this environment: in minimum-limits mode ...
+  if (env.minimumLimits) {
     for (auto& d : infos)
       vk::clampToVulkan11Minimum(d);
   }
-  // ... or on an emulated GPU (VKC_LIMITS=<profile>).
-  if (const vk::DeviceProfile* profile = vk::requestedDeviceProfile()) {
+  // ... or as an emulated GPU.
+  if (const vk::DeviceProfile* profile = vk::findDeviceProfile(env.profile)) {
     for (auto& d : infos)
       vk::applyDeviceProfile(d, *profile);
   }
-  const int chosen = static_cast<int>(vk::chooseDevice(infos, -1).index);
+  const int chosen = static_cast<int>(vk::chooseDevice(infos, env.device).index);
   std::vector<DeviceDescription> out;
   for (const auto& d : infos) {
-    out.push_back(describeDevice(d));
+    out.push_back(describeDevice(d, vk::policyFor(d, policyOverrides(env))));
     out.back().isDefault = out.back().index == chosen;
   }
   return out;

@@ -18,8 +18,12 @@ struct Context::Impl {
 // A direct convolution's plan as NodeProfile::plan writes it (conv_bench.cpp).
 std::string convPlanText(const ops::ConvPlan& plan);
 
-// The public description of a device (devices.cpp); `isDefault` is left to the caller.
-DeviceDescription describeDevice(const vk::DeviceInfo& info);
+// NetworkOptions::selfTest with VKC_SELF_TEST=off|always (read once) in place of Auto.
+SelfTestAtLoad selfTestAtLoad(SelfTestAtLoad requested);
+
+// The public description of a device under `policy` (devices.cpp); `isDefault` is left to the
+// caller.
+DeviceDescription describeDevice(const vk::DeviceInfo& info, const vk::DevicePolicy& policy);
 
 // The model's preprocessing as timm's data config has it, overridden by the weights' metadata
 // ("vkception.resize", "vkception.mean", "vkception.std"); preprocessing.cpp.
@@ -53,6 +57,9 @@ struct Network::Impl {
   ops::Precision precision = ops::Precision::Fp32;
   bool compactKernels = false;  // NetworkOptions::start == StartMode::AtOnce
   std::function<void(const StartupProgress&)> progress;  // NetworkOptions::progress
+  // The self-test of the kernels this load takes (NetworkOptions::selfTest), before its plan;
+  // may move `precision` from fp16 to fp32.
+  void testKernels(const NetworkOptions& options);
   void report(const char* step, int done = 0, int total = 0) const {
     if (progress) progress({step, done, total});
   }

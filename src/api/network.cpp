@@ -1,9 +1,14 @@
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 
 #include "api/impl.hpp"
+
+#include <cstdio>
+
 #include "graph/winograd_lowering.hpp"
+#include "selftest/self_test.hpp"
 #include "vk/stopwatch.hpp"
 
 namespace vkc {
@@ -104,6 +109,28 @@ Network Network::load(Context& context, const std::string& model, const void* we
   });
 }
 
+void Network::Impl::testKernels(const NetworkOptions& options) {
+  const SelfTestAtLoad mode = selfTestAtLoad(options.selfTest);
+  if (mode == SelfTestAtLoad::Off) return;
+  auto test = [&](ops::Precision precision) {
+    selftest::ensureTested(
+        *device, selftest::loadConfigurations(*device, precision, compactKernels, options.winograd),
+        mode == SelfTestAtLoad::Always,
+        [this](int done, int total) { report("testing the kernels on this device", done, total); });
+  };
+  test(precision);
+  if (precision != ops::Precision::Fp16) return;
+  // fp16 -> fp32 where the self-test failed an fp16 build: proven fp32 kernels instead.
+  for (const auto& [build, why] : device->policy().verdicts->failures()) {
+    if (build.size() < 5 || build.compare(build.size() - 5, 5, "_fp16") != 0) continue;
+    std::fprintf(stderr, "vkception: %s failed the self-test on %s (%s); running fp32\n",
+                 build.c_str(), device->info().name.c_str(), why.c_str());
+    precision = ops::Precision::Fp32;
+    test(precision);
+    return;
+  }
+}
+
 Network Network::Impl::load(vk::Device& device, const std::string& model,
                             const NetworkOptions& options, std::unique_ptr<io::WeightSource> source,
                             const std::string& weightsPath, double openMs) {
@@ -114,8 +141,7 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   impl->profile = options.profile;
   impl->progress = options.progress;
   impl->report("reading weights");
-  impl->precision =
-      options.precision == Precision::Fp16 ? ops::Precision::Fp16 : ops::Precision::Fp32;
+  impl->precision = options.precision;
   if (impl->precision == ops::Precision::Fp16)
     ops::requireFp16(impl->device->info(), impl->device->policy());
   impl->metadata = source->metadata();
@@ -136,6 +162,7 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   impl->labelsFile =
       findLabels(options.labels, model, weightsPath, impl->metadata,
                  impl->model.graph.tensors[impl->model.graph.output].channels, impl->labels);
+  impl->testKernels(options);
   step.restart();
   // fp16 keeps direct convolutions: Winograd's amplified rounding is measured for fp32 only.
   if (options.winograd && impl->precision == ops::Precision::Fp32) {
@@ -165,7 +192,7 @@ const std::string& Network::model() const {
   return impl_->model.name;
 }
 Precision Network::precision() const {
-  return impl_->precision == ops::Precision::Fp16 ? Precision::Fp16 : Precision::Fp32;
+  return impl_->precision;
 }
 int Network::inputSize() const {
   return impl_->model.config.inputSize;

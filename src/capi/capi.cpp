@@ -5,6 +5,9 @@
 #include <new>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "vkception/self_test.hpp"
 #include "vkception/vkception.h"
 #include "vkception/vkception.hpp"
 
@@ -148,6 +151,33 @@ vkc_status vkc_context_validation_messages(const vkc_context* context, int* coun
     require(context, "vkc_context_validation_messages", "context");
     require(count, "vkc_context_validation_messages", "count");
     *count = context->context.validationMessageCount();
+  });
+}
+
+vkc_status vkc_context_self_test(vkc_context* context, int* failed, char* report,
+                                 size_t capacity) {
+  return guarded("vkc_context_self_test", [&] {
+    require(context, "vkc_context_self_test", "context");
+    require(failed, "vkc_context_self_test", "failed");
+    const vkc::SelfTestReport r = vkc::selfTest(context->context);
+    *failed = 0;
+    nlohmann::json out{{"device", r.device},
+                       {"driver", r.driver},
+                       {"passed", r.passed()},
+                       {"variants", nlohmann::json::array()}};
+    for (const vkc::VariantResult& v : r.variants) {
+      *failed += v.status == vkc::VariantStatus::Failed;
+      out["variants"].push_back({{"name", v.name},
+                                 {"status", vkc::variantStatusName(v.status)},
+                                 {"max_error", v.maxError},
+                                 {"reason", v.reason}});
+    }
+    if (report && capacity > 0) {
+      const std::string text = out.dump();
+      const size_t n = std::min(text.size(), capacity - 1);
+      std::memcpy(report, text.data(), n);
+      report[n] = '\0';
+    }
   });
 }
 

@@ -38,6 +38,13 @@ void Program::planWorkspace() {
   }
 }
 
+namespace {
+// Whether the self-test failed the one build of `shader` at `precision` on this device.
+bool failedHere(const vk::KernelCache& kernels, const char* shader, ops::Precision precision) {
+  return kernels.policy().verdicts->failed(ops::shaderFor(shader, precision));
+}
+}  // namespace
+
 std::vector<vk::Dispatch> Program::dispatchesOf(int index, VkBuffer arena, VkBuffer workspace) {
   const Node& node = graph_.nodes[index];
   auto& kernels = device_.kernels();
@@ -63,10 +70,25 @@ std::vector<vk::Dispatch> Program::dispatchesOf(int index, VkBuffer arena, VkBuf
     case OpKind::Pool:
       return {ops::pool2dDispatch(kernels, device_.info(), at(node.inputs[0]), node.pool,
                                   node.poolMode, at(node.output), tiling.compact)};
-    case OpKind::GlobalAvgPool:
-      return {ops::globalAvgPoolDispatch(kernels, at(node.inputs[0]), at(node.output))};
-    case OpKind::CopyChannels:
-      return {ops::copyChannelsDispatch(kernels, at(node.inputs[0]), at(node.output))};
+    case OpKind::GlobalAvgPool: {
+      // Where the self-test failed global_avgpool, a pool2d window over the whole (square) grid.
+      const ops::TensorRef in = at(node.inputs[0]);
+      if (!failedHere(kernels, "global_avgpool", in.precision) || in.height != in.width) {
+        return {ops::globalAvgPoolDispatch(kernels, in, at(node.output))};
+      }
+      return {ops::pool2dDispatch(kernels, device_.info(), in, {in.height, 1, 0},
+                                  ops::PoolMode::AverageExcludePad, at(node.output),
+                                  tiling.compact)};
+    }
+    case OpKind::CopyChannels: {
+      // Where the self-test failed copy_channels, a 1x1 max pool: the identity.
+      const ops::TensorRef in = at(node.inputs[0]);
+      if (!failedHere(kernels, "copy_channels", in.precision)) {
+        return {ops::copyChannelsDispatch(kernels, in, at(node.output))};
+      }
+      return {ops::pool2dDispatch(kernels, device_.info(), in, {1, 1, 0}, ops::PoolMode::Max,
+                                  at(node.output), tiling.compact)};
+    }
     case OpKind::Softmax:
       return {ops::softmaxDispatch(kernels, at(node.inputs[0]), at(node.output))};
     case OpKind::WinogradInput:

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ops/tensor_ref.hpp"
+
 namespace vkc::graph {
 
 namespace {
@@ -25,6 +27,15 @@ std::optional<ops::WinogradLimits> winogradLimitsFor(const Graph& graph,
                                                      const vk::DevicePolicy& policy,
                                                      bool compactKernels) {
   if (compactKernels && !manySevenTapLayers(graph)) return std::nullopt;
+  // Direct where the self-test failed every build of a transform on this device.
+  for (const char* transform : {"winograd_input", "winograd_output"}) {
+    bool usable = false;
+    for (ops::ReadPath path : {ops::ReadPath::UniformTexels, ops::ReadPath::StorageTexels,
+                               ops::ReadPath::StorageBuffers}) {
+      usable = usable || ops::buildUsable(policy, transform, ops::Precision::Fp32, path);
+    }
+    if (!usable) return std::nullopt;
+  }
   ops::WinogradLimits limits;
   limits.maxLiveFloats = policy.maxWinogradLiveFloats;
   // Their 1x7 and 7x1 layers, a large share of the compact kernels' time, run several times faster

@@ -95,7 +95,7 @@ vk::Dispatch linearDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   const vk::BufferSlice x = readSlice(in, 1);
   const std::initializer_list<ReadView> views = {{x.range, 1, in.precision},
                                                  {packedWeights.range, 4, in.precision}};
-  const ReadPath reads = readPathFor(kernels, device, views);
+  const ReadPath reads = readPathFor(kernels, device, views, "linear");
   ConvPush push{convTensors(in, out, ConvGeometry{}), epiloguePush(epilogue, bias.range > 0)};
   d.buffers = convBuffers(reads == ReadPath::StorageBuffers, x, packedWeights, bias, out,
                           epilogue.residual, push.epilogue);
@@ -136,7 +136,7 @@ vk::Dispatch conv1x1Dispatch(vk::KernelCache& kernels, const vk::DeviceInfo& dev
   const vk::BufferSlice x = readSlice(in, 4);
   const std::initializer_list<ReadView> views = {{x.range, 4, in.precision},
                                                  {packedWeights.range, 4, in.precision}};
-  const ReadPath reads = readPathFor(kernels, device, views);
+  const ReadPath reads = readPathFor(kernels, device, views, "conv1x1");
   ConvPush push{convTensors(groupIn, groupOut, ConvGeometry{}), epiloguePush(epilogue, addBias)};
   d.buffers = convBuffers(reads == ReadPath::StorageBuffers, x, packedWeights, bias, out, residual,
                           push.epilogue);
@@ -315,7 +315,9 @@ std::vector<vk::Dispatch> conv2dDispatches(vk::KernelCache& kernels, const vk::D
   const vk::BufferSlice x = readSlice(in, 1);
   const std::initializer_list<ReadView> views = {{x.range, 1, precision},
                                                  {packedWeights.range, 4, precision}};
-  const ReadPath reads = readPathFor(kernels, device, views);
+  const ReadPath reads =
+      readPathFor(kernels, device, views,
+                  plan.route == ConvRoute::Compact ? "conv2d_compact" : "conv2d_segments");
   if (plan.route == ConvRoute::Compact) {
     // One pipeline for every shape: conv2d_compact.comp reads it from the push constants.
     CompactConvPush push{convTensors(in, out, g),     g.kernelH, g.kernelW, g.strideH, g.strideW,

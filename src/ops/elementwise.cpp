@@ -49,8 +49,11 @@ vk::Dispatch copyChannelsDispatch(vk::KernelCache& kernels, const TensorRef& in,
     throw Error("copy_channels: source and destination shapes differ");
   }
   vk::Dispatch d;
-  d.kernel = &kernels.get(
-      {shaderFor("copy_channels", in.precision), {kLanes, 1, 1}, {}, 2, sizeof(CopyPush)});
+  d.kernel = &kernels.get({usableBuild(kernels, "copy_channels", in.precision),
+                           {kLanes, 1, 1},
+                           {},
+                           2,
+                           sizeof(CopyPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(
       CopyPush{in.batch, in.channels, in.height * in.width, in.elementOffset, out.elementOffset});
@@ -63,7 +66,7 @@ vk::Dispatch copyChannelsDispatch(vk::KernelCache& kernels, const TensorRef& in,
 vk::Dispatch softmaxDispatch(vk::KernelCache& kernels, const TensorRef& in, const TensorRef& out) {
   vk::Dispatch d;
   d.kernel = &kernels.get(
-      {shaderFor("softmax", in.precision), {kLanes, 1, 1}, {}, 2, sizeof(SoftmaxPush)});
+      {usableBuild(kernels, "softmax", in.precision), {kLanes, 1, 1}, {}, 2, sizeof(SoftmaxPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(SoftmaxPush{in.batch, in.channels * in.height * in.width, in.elementOffset,
                         out.elementOffset});
@@ -77,8 +80,11 @@ vk::Dispatch preprocessDispatch(vk::KernelCache& kernels, vk::BufferSlice pixels
   PreprocessPush push{out.batch, out.height, out.width, out.elementOffset, {}, {}};
   normalizationConstants(norm, push.mean, push.invStd);
   vk::Dispatch d;
-  d.kernel = &kernels.get(
-      {shaderFor("preprocess", out.precision), {kLanes, 1, 1}, {}, 2, sizeof(PreprocessPush)});
+  d.kernel = &kernels.get({usableBuild(kernels, "preprocess", out.precision),
+                           {kLanes, 1, 1},
+                           {},
+                           2,
+                           sizeof(PreprocessPush)});
   d.buffers = {pixels, out.slice};
   d.setPush(push);
   d.groups = vk::foldedGroups(vk::divUp(uint64_t(out.batch) * 3 * out.height * out.width, kLanes),
@@ -96,8 +102,11 @@ vk::Dispatch normalizeDispatch(vk::KernelCache& kernels, const TensorRef& in,
   NormalizePush push{in.batch, hw, in.elementOffset, out.elementOffset, {}, {}};
   normalizationConstants(norm, push.mean, push.invStd);
   vk::Dispatch d;
-  d.kernel = &kernels.get(
-      {shaderFor("normalize", out.precision), {kLanes, 1, 1}, {}, 2, sizeof(NormalizePush)});
+  d.kernel = &kernels.get({usableBuild(kernels, "normalize", out.precision),
+                           {kLanes, 1, 1},
+                           {},
+                           2,
+                           sizeof(NormalizePush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(push);
   d.groups = vk::foldedGroups(vk::divUp(uint64_t(in.batch) * 3 * hw, kLanes), 1, 1, *d.kernel, 2);
@@ -118,8 +127,11 @@ vk::Dispatch meanProbabilitiesDispatch(vk::KernelCache& kernels, const TensorRef
   MeanPush push{out.batch, crops, out.channels, members, in.elementOffset, out.elementOffset, {}};
   std::copy(weights.begin(), weights.end(), push.weight);
   vk::Dispatch d;
-  d.kernel = &kernels.get(
-      {shaderFor("mean_probabilities", in.precision), {kLanes, 1, 1}, {}, 2, sizeof(MeanPush)});
+  d.kernel = &kernels.get({usableBuild(kernels, "mean_probabilities", in.precision),
+                           {kLanes, 1, 1},
+                           {},
+                           2,
+                           sizeof(MeanPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(push);
   d.groups =

@@ -41,7 +41,7 @@ vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& devi
   vk::Dispatch d;
   const vk::BufferSlice x = readSlice(in, 1);
   const ReadView view{x.range, 1, in.precision};
-  const ReadPath reads = readPathFor(kernels, device, {view});
+  const ReadPath reads = readPathFor(kernels, device, {view}, "pool2d");
   d.kernel = &kernels.get(
       {shaderFor("pool2d", in.precision, reads),
        {kLanes, 1, 1},
@@ -66,8 +66,11 @@ vk::Dispatch globalAvgPoolDispatch(vk::KernelCache& kernels, const TensorRef& in
     throw Error("global average pool: output must be [N, C, 1, 1]");
   }
   vk::Dispatch d;
-  d.kernel = &kernels.get(
-      {shaderFor("global_avgpool", in.precision), {kLanes, 1, 1}, {}, 2, sizeof(GlobalPoolPush)});
+  d.kernel = &kernels.get({usableBuild(kernels, "global_avgpool", in.precision),
+                           {kLanes, 1, 1},
+                           {},
+                           2,
+                           sizeof(GlobalPoolPush)});
   d.buffers = {in.slice, out.slice};
   d.setPush(GlobalPoolPush{in.batch, in.channels, in.height * in.width, in.elementOffset,
                            out.elementOffset});

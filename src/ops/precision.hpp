@@ -10,10 +10,12 @@
 
 #include "vk/device_info.hpp"
 #include "vk/device_policy.hpp"
+#include "vkception/precision.hpp"
 
 namespace vkc::ops {
 
-enum class Precision { Fp32, Fp16 };
+// The public vkc::Precision (vkception/precision.hpp), one type from the API to the shaders.
+using Precision = ::vkc::Precision;
 
 inline size_t elementBytes(Precision p) {
   return p == Precision::Fp16 ? 2 : 4;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "vkception/error.hpp"
 
@@ -34,10 +35,12 @@ vk::BufferSlice readSlice(const TensorRef& t, int components) {
   return {t.slice.buffer, t.slice.offset, std::min(t.slice.range, texels * texelBytes)};
 }
 
-ReadPath readPathFor(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
-                     std::initializer_list<ReadView> views) {
-  const vk::DevicePolicy& policy = kernels.policy();
-  if (policy.storageReads) return ReadPath::StorageBuffers;
+namespace {
+
+// The path the policy and the views' sizes choose, ignoring the self-test's verdicts.
+ReadPath preferredPath(const vk::DevicePolicy& policy, const vk::DeviceInfo& device,
+                       std::initializer_list<ReadView> views, bool* texelsFit) {
+  *texelsFit = true;
   for (const ReadView& v : views) {
     const VkDeviceSize texelBytes = v.components * elementBytes(v.precision);
     const VkDeviceSize texels = (v.bytes + texelBytes - 1) / texelBytes;
@@ -48,10 +51,67 @@ ReadPath readPathFor(const vk::KernelCache& kernels, const vk::DeviceInfo& devic
                   ") and its driver cannot take the storage-read path (vkc-info: driver_bug); " +
                   "use a smaller batch");
     }
-    return ReadPath::StorageBuffers;
+    *texelsFit = false;
   }
+  if (policy.storageReads || !*texelsFit) return ReadPath::StorageBuffers;
   return policy.texelBinding == vk::TexelBinding::Storage ? ReadPath::StorageTexels
                                                           : ReadPath::UniformTexels;
+}
+
+}  // namespace
+
+bool buildUsable(const vk::DevicePolicy& policy, const char* shader, Precision precision,
+                 ReadPath path) {
+  return !policy.verdicts->failed(shaderFor(shader, precision, path));
+}
+
+void throwNoCorrectKernel(const vk::DeviceInfo& device, const vk::DevicePolicy& policy,
+                          const std::string& what, const std::vector<std::string>& builds) {
+  std::string failed;
+  const auto failures = policy.verdicts->failures();
+  for (const std::string& b : builds) {
+    auto it = failures.find(b);
+    if (it == failures.end()) continue;
+    failed += std::string(failed.empty() ? "" : "; ") + b + " (" + it->second + ")";
+  }
+  throw Error("no correct kernel left for " + what + " on " + device.name + " (driver " +
+                  vk::driverVersionString(device) + "): the self-test failed " + failed +
+                  " (vkc-info --self-test)",
+              ErrorCode::UnsupportedDevice);
+}
+
+std::string usableBuild(const vk::KernelCache& kernels, const char* shader, Precision precision) {
+  const std::string build = shaderFor(shader, precision);
+  if (kernels.policy().verdicts->failed(build)) {
+    throwNoCorrectKernel(kernels.info(), kernels.policy(), shader, {build});
+  }
+  return build;
+}
+
+ReadPath readPathFor(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                     std::initializer_list<ReadView> views, const char* shader) {
+  const vk::DevicePolicy& policy = kernels.policy();
+  bool texelsFit = true;
+  const ReadPath preferred = preferredPath(policy, device, views, &texelsFit);
+  if (!shader || views.size() == 0) return preferred;
+  const Precision precision = views.begin()->precision;
+  if (buildUsable(policy, shader, precision, preferred)) return preferred;
+  // Another path the views allow: storage buffers where the driver can alias bindings, texel
+  // buffers of either kind where every view fits one.
+  std::vector<ReadPath> others;
+  if (policy.storageReadPath) others.push_back(ReadPath::StorageBuffers);
+  if (texelsFit) {
+    others.push_back(policy.texelBinding == vk::TexelBinding::Storage ? ReadPath::StorageTexels
+                                                                      : ReadPath::UniformTexels);
+    if (policy.texelBinding == vk::TexelBinding::Storage) others.push_back(ReadPath::UniformTexels);
+  }
+  for (ReadPath path : others) {
+    if (path != preferred && buildUsable(policy, shader, precision, path)) return path;
+  }
+  std::vector<std::string> builds;
+  for (ReadPath path : {ReadPath::UniformTexels, ReadPath::StorageTexels, ReadPath::StorageBuffers})
+    builds.push_back(shaderFor(shader, precision, path));
+  throwNoCorrectKernel(device, kernels.policy(), shader, builds);
 }
 
 std::vector<VkFormat> readFormats(ReadPath path, std::initializer_list<ReadView> views) {

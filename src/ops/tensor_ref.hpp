@@ -48,9 +48,22 @@ struct ReadView {
 };
 // How a dispatch's VKC_READ bindings are bound (ReadPath): storage buffers where the device
 // policy says so or where any view would exceed maxTexelBufferElements, else texel buffers of
-// the policy's kind (DevicePolicy::texelBinding).
+// the policy's kind (DevicePolicy::texelBinding). With `shader` (the build's base name, its
+// precision the first view's), a path whose build the self-test failed on this device
+// (DevicePolicy::verdicts) gives way to another the views allow; where none is left, throws
+// vkc::Error (UnsupportedDevice) naming the device, its driver and the failed builds.
 ReadPath readPathFor(const vk::KernelCache& kernels, const vk::DeviceInfo& device,
-                     std::initializer_list<ReadView> views);
+                     std::initializer_list<ReadView> views, const char* shader = nullptr);
+// Whether the build `shaderFor(shader, precision, path)` is usable: not failed by the self-test.
+bool buildUsable(const vk::DevicePolicy& policy, const char* shader, Precision precision,
+                 ReadPath path);
+// shaderFor(shader, precision) for a kernel with one build per precision, or the no-correct-kernel
+// error where the self-test failed it on this device.
+std::string usableBuild(const vk::KernelCache& kernels, const char* shader, Precision precision);
+// The error of a layer with no correct kernel left: names the device, driver and builds.
+[[noreturn]] void throwNoCorrectKernel(const vk::DeviceInfo& device, const vk::DevicePolicy& policy,
+                                       const std::string& what,
+                                       const std::vector<std::string>& builds);
 // The views' texel formats for a texel path; none (all storage buffers) for the storage one.
 std::vector<VkFormat> readFormats(ReadPath path, std::initializer_list<ReadView> views);
 VkDescriptorType texelDescriptorType(ReadPath path);

@@ -85,7 +85,7 @@ vk::Dispatch transformDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& d
                                int outH, int outW, int batch, int channels, uint32_t bindings,
                                uint32_t pushBytes, const vk::BufferSlice& read, int components) {
   const ReadView view{read.range, components, precision};
-  const ReadPath reads = readPathFor(kernels, device, {view});
+  const ReadPath reads = readPathFor(kernels, device, {view}, shader);
   variantOf(plan.tileH, plan.tapsH);  // throws for a plan without matrices
   variantOf(plan.tileW, plan.tapsW);
   const int tilesH = plan.tilesH(outH), tilesW = plan.tilesW(outW);

@@ -16,14 +16,11 @@ Device::Device(const DeviceOptions& options) {
   info_ = chooseDevice(devices, options.deviceIndex);
   // Only what the library reads is clamped: the device is created with what it has, so what
   // passes here passes on a device that has no more than the minimum.
-  if (options.minimumLimits || minimumLimitsRequested()) clampToVulkan11Minimum(info_);
-  const DeviceProfile* profile =
-      options.profile.empty() ? requestedDeviceProfile() : findDeviceProfile(options.profile);
-  if (profile) applyDeviceProfile(info_, *profile, options.profileSubgroupSize);
-  policy_ = policyFor(info_);
-  if (options.storageReads && policy_.storageReadPath) policy_.storageReads = true;
-  if (options.uniformTexelReads) policy_.texelBinding = TexelBinding::Uniform;
-  if (options.convKernel) policy_.convKernel = *options.convKernel;
+  if (options.minimumLimits) clampToVulkan11Minimum(info_);
+  if (const DeviceProfile* profile = findDeviceProfile(options.profile)) {
+    applyDeviceProfile(info_, *profile, options.profileSubgroupSize);
+  }
+  policy_ = policyFor(info_, {options.storageReads, options.uniformTexelReads, options.convKernel});
   policy_.convSplitK = options.convSplitK;
 
   float priority = 1.0f;
@@ -67,10 +64,10 @@ Device::Device(const DeviceOptions& options) {
         options.unmappedDeviceMemory, info_.maxMemoryAllocationCount);
     std::string cachePath;
     if (options.pipelineCacheOnDisk && policy_.pipelineCache) {
-      cachePath =
-          !options.pipelineCachePath.empty()
-              ? options.pipelineCachePath
-              : defaultPipelineCachePath(info_.vendorId, info_.deviceId, info_.driverVersion);
+      cachePath = !options.pipelineCachePath.empty()
+                      ? options.pipelineCachePath
+                      : defaultPipelineCachePath(options.cacheHome, info_.vendorId, info_.deviceId,
+                                                 info_.driverVersion);
     }
     kernels_ = std::make_unique<KernelCache>(device_, cachePath, info_, policy_);
   } catch (...) {

@@ -17,24 +17,26 @@
 
 namespace vkc::vk {
 
+// How to make a Device. Nothing below the API reads the environment: the VKC_* variables are
+// applied into these options at the API edge (src/api/environment.hpp), and tests make theirs
+// through tests/support/vulkan_env.hpp, which applies them the same way.
 struct DeviceOptions {
-  int deviceIndex = -1;  // -1: VKC_DEVICE, else the preferred device
-  // Khronos validation incl. synchronization validation (also VKC_VALIDATION=1).
-  bool validation = false;
+  int deviceIndex = -1;     // -1: the preferred device (chooseDevice)
+  bool validation = false;  // Khronos validation incl. synchronization validation
   bool pipelineCacheOnDisk = true;
-  std::string pipelineCachePath;   // empty: defaultPipelineCachePath
-  bool minimumLimits = false;      // clampToVulkan11Minimum (also VKC_LIMITS=minimum)
-  bool storageReads = false;       // DevicePolicy::storageReads forced on (also VKC_READS=storage)
-  bool uniformTexelReads = false;  // DevicePolicy::texelBinding forced to Uniform (tests)
+  std::string pipelineCachePath;   // empty: defaultPipelineCachePath under cacheHome
+  std::string cacheHome;           // the user's cache folder ($XDG_CACHE_HOME, ~/.cache)
+  bool minimumLimits = false;      // clampToVulkan11Minimum
+  bool storageReads = false;       // PolicyOverrides::storageReads
+  bool uniformTexelReads = false;  // PolicyOverrides::uniformTexelReads
   // Device-local buffers never mapped, as on a discrete GPU: weights go through a staging
   // upload where lavapipe's host-visible memory would take them in place (tests).
   bool unmappedDeviceMemory = false;
-  // A GPU's limits emulated (device_profiles.hpp; also VKC_LIMITS=<name>), and the subgroup
-  // size reported instead of the profile's (0: the profile's).
+  // A GPU's limits emulated (device_profiles.hpp; empty: none), and the subgroup size reported
+  // instead of the profile's (0: the profile's).
   std::string profile;
   uint32_t profileSubgroupSize = 0;
-  // DevicePolicy::convKernel forced (also VKC_CONV_KERNEL, which this overrides), and
-  // DevicePolicy::convSplitK (tests).
+  // PolicyOverrides::convKernel, and DevicePolicy::convSplitK (tests).
   std::optional<ConvKernel> convKernel;
   int convSplitK = 0;
 };
@@ -53,6 +55,7 @@ class Device {
   const Instance& instance() const { return *instance_; }
   MemoryAllocator& memory() { return *memory_; }
   KernelCache& kernels() { return *kernels_; }
+  const KernelCache& kernels() const { return *kernels_; }
 
   // Queue submission is externally synchronised in Vulkan; all submits go through here. The
   // command buffers run in order, as one batch, signalling `fence` after the last.

@@ -1,7 +1,6 @@
 #include "vk/device_info.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <set>
@@ -96,9 +95,13 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   (hasDriverProperties ? driver.pNext : maintenance3.pNext) = cores;
   VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
   props.properties = base;
+  VkPhysicalDeviceIDProperties ids{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
   if (v11) {
+    ids.pNext = subgroup.pNext;
+    subgroup.pNext = &ids;
     props.pNext = &subgroup;
     vkGetPhysicalDeviceProperties2(device, &props);
+    std::memcpy(info.deviceUUID, ids.deviceUUID, VK_UUID_SIZE);
     if (hasNvCores) {
       info.shaderCores = nvCores.shaderSMCount;
     } else if (hasAmdCores) {
@@ -221,11 +224,6 @@ void clampToVulkan11Minimum(DeviceInfo& d) {
   d.minimumLimits = true;
 }
 
-bool minimumLimitsRequested() {
-  const char* limits = std::getenv("VKC_LIMITS");
-  return limits != nullptr && std::string(limits) == "minimum";
-}
-
 std::vector<DeviceInfo> enumerateDevices(VkInstance instance) {
   uint32_t count = 0;
   VKC_CHECK(vkEnumeratePhysicalDevices(instance, &count, nullptr));
@@ -241,17 +239,6 @@ const DeviceInfo& chooseDevice(const std::vector<DeviceInfo>& devices, int reque
   if (devices.empty()) {
     throw Error("no Vulkan device found (install a driver, e.g. Debian's mesa-vulkan-drivers)",
                 ErrorCode::UnsupportedDevice);
-  }
-  if (requested < 0) {
-    if (const char* env = std::getenv("VKC_DEVICE"); env && *env) {
-      char* end = nullptr;
-      long value = std::strtol(env, &end, 10);
-      if (*end != '\0' || value < 0) {
-        throw Error(std::string("VKC_DEVICE='") + env + "' is not a device index",
-                    ErrorCode::BadArgument);
-      }
-      requested = static_cast<int>(value);
-    }
   }
   if (requested >= 0) {
     if (static_cast<size_t>(requested) >= devices.size()) {

@@ -55,6 +55,7 @@ struct DeviceInfo {
   std::vector<MemoryHeapInfo> heaps;
   int computeQueueFamily = -1;
   uint8_t pipelineCacheUUID[VK_UUID_SIZE] = {};
+  uint8_t deviceUUID[VK_UUID_SIZE] = {};  // VkPhysicalDeviceIDProperties (zero before Vulkan 1.1)
   // Device extensions that change how the device is created: VK_KHR_portability_subset must be
   // enabled where present (MoltenVK); VK_KHR_shader_float16_int8 before Vulkan 1.2.
   bool portabilitySubset = false;
@@ -79,17 +80,15 @@ struct DeviceInfo {
 // What the library reads of `info` becomes the Vulkan 1.1 core minimum (maxTexelBufferElements
 // 65536, maxStorageBufferRange 2^27, 4 storage buffers per stage, 65535 workgroups, 128-byte
 // push constants, 256-byte offset alignments, ...) and no optional feature is reported: what
-// passes in this mode (VKC_LIMITS=minimum, ContextOptions::minimumLimits) stays within what every
-// conformant device offers. Memory heaps and the subgroup size are kept.
+// passes in this mode (DeviceOptions::minimumLimits) stays within what every conformant device
+// offers. Memory heaps and the subgroup size are kept.
 void clampToVulkan11Minimum(DeviceInfo& info);
-// True when VKC_LIMITS=minimum is set.
-bool minimumLimitsRequested();
 
 // Every physical device the loader reports, in loader order (index = position).
 std::vector<DeviceInfo> enumerateDevices(VkInstance instance);
 
-// The preferred device: discrete > integrated > virtual > CPU; overridden by `requested` >= 0,
-// else by the VKC_DEVICE environment variable. Throws vkc::Error for a bad index or no device.
+// The preferred device (discrete > integrated > virtual > CPU), or `requested` where it is >= 0.
+// Throws vkc::Error for a bad index or no device.
 const DeviceInfo& chooseDevice(const std::vector<DeviceInfo>& devices, int requested);
 
 std::string apiVersionString(uint32_t version);

@@ -140,6 +140,13 @@ const char* convKernelName(ConvKernel k) {
   return "unknown";
 }
 
+std::vector<ConvKernel> allConvKernels() {
+  std::vector<ConvKernel> all;
+  for (const auto& [kernel, name] : kConvKernelNames)
+    all.push_back(kernel);
+  return all;
+}
+
 ConvKernel convKernelNamed(const std::string& name) {
   std::string known;
   for (const auto& [kernel, kernelName] : kConvKernelNames) {
@@ -150,24 +157,19 @@ ConvKernel convKernelNamed(const std::string& name) {
               ErrorCode::BadArgument);
 }
 
-DevicePolicy policyFor(const DeviceInfo& device) {
+DevicePolicy policyFor(const DeviceInfo& device, const PolicyOverrides& overrides) {
   DevicePolicy p;
   p.deviceClass = classify(device);
   p.largeConvBlocks = p.deviceClass == DeviceClass::CpuDriver;
   p.convWorkgroupWidth = std::clamp<uint32_t>(device.subgroupSize, 8, 64);
   p.maxWinogradLiveFloats = winogradLiveFloatBound(p.deviceClass);
   p.submitBudgetGflop = 0.5 * assumedGflops(p.deviceClass, device);
-  const char* readsEnv = std::getenv("VKC_READS");
-  const std::string reads = readsEnv ? readsEnv : "";
-  p.storageReads = reads == "storage";
+  p.storageReads = overrides.storageReads;
   const bool storageTexels = p.deviceClass == DeviceClass::CpuDriver &&
                              device.storageTexelBuffers && device.maxPerStageStorageImages >= 2;
   p.texelBinding =
-      storageTexels && reads != "uniform-texel" ? TexelBinding::Storage : TexelBinding::Uniform;
-  p.convKernel = defaultConvKernel(p.deviceClass);
-  if (const char* kernel = std::getenv("VKC_CONV_KERNEL"); kernel && *kernel) {
-    p.convKernel = convKernelNamed(kernel);
-  }
+      storageTexels && !overrides.uniformTexelReads ? TexelBinding::Storage : TexelBinding::Uniform;
+  p.convKernel = overrides.convKernel.value_or(defaultConvKernel(p.deviceClass));
   p.noFp16Reason = fp16FeaturesMissing(device);
   p.driverBugs = driverBugsOf(device);
   for (const DriverBug* bug : p.driverBugs) {

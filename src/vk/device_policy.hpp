@@ -2,12 +2,15 @@
 // One place that decides, per device, what the kernels and the scheduler may assume: computed
 // once from the device's properties (Device::policy()), printed by vkc-info and vkc-bench --json.
 // Nothing else asks what kind of device it runs on.
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "vk/device_info.hpp"
 #include "vk/driver_bugs.hpp"
+#include "vk/kernel_verdicts.hpp"
 
 namespace vkc::vk {
 
@@ -34,6 +37,8 @@ const char* convKernelName(ConvKernel k);
 // The family named `name` ("blocked", "igemm"); throws vkc::Error (BadArgument) naming the known
 // ones for any other.
 ConvKernel convKernelNamed(const std::string& name);
+// Every family, in the name table's order.
+std::vector<ConvKernel> allConvKernels();
 
 // How a texel-buffer read binds (common.glsl): uniform texel buffers (texelFetch) or storage
 // texel buffers (imageLoad; the "_st" builds of the shaders).
@@ -89,9 +94,21 @@ struct DevicePolicy {
   // split and its reduction.
   int convSplitK = 0;
   std::vector<const DriverBug*> driverBugs;
+  // Kernel builds the self-test found wrong here: never chosen (kernel_verdicts.hpp). Copies of
+  // the policy share it.
+  std::shared_ptr<KernelVerdicts> verdicts = std::make_shared<KernelVerdicts>();
 };
 
-DevicePolicy policyFor(const DeviceInfo& device);
+// What a caller asks of the policy instead of the class's defaults (DeviceOptions; the API edge
+// fills them from VKC_READS and VKC_CONV_KERNEL, src/api/environment.hpp).
+struct PolicyOverrides {
+  bool storageReads = false;       // DevicePolicy::storageReads, where no driver bug rules it out
+  bool uniformTexelReads = false;  // DevicePolicy::texelBinding Uniform whatever the class
+  std::optional<ConvKernel> convKernel;  // DevicePolicy::convKernel instead of the class's
+};
+
+// A function of its arguments alone: the same device and overrides give the same policy.
+DevicePolicy policyFor(const DeviceInfo& device, const PolicyOverrides& overrides = {});
 const char* deviceClassName(DeviceClass c);
 // The policy as (name, value) lines, for vkc-info and vkc-bench (text and JSON alike).
 std::vector<std::pair<std::string, std::string>> describePolicy(const DevicePolicy& policy);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 
 #include "vkception/error.hpp"
 
@@ -131,11 +130,6 @@ const DeviceProfile* findDeviceProfile(const std::string& name) {
   }
   throw Error("VKC_LIMITS=" + name + ": no such device profile (known: " + known + ")",
               ErrorCode::BadArgument);
-}
-
-const DeviceProfile* requestedDeviceProfile() {
-  const char* limits = std::getenv("VKC_LIMITS");
-  return findDeviceProfile(limits ? limits : "");
 }
 
 void applyDeviceProfile(DeviceInfo& d, const DeviceProfile& p, uint32_t subgroupSize) {

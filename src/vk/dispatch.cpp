@@ -110,6 +110,7 @@ void recordDispatch(VkCommandBuffer commands, VkDescriptorSet set, const Dispatc
     vkCmdPushConstants(commands, kernel.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
                        static_cast<uint32_t>(dispatch.push.size()), dispatch.push.data());
   }
+  if (kernelCorrupted(kernel.key.shader)) return;  // test-only: fault_injection.hpp
   vkCmdDispatch(commands, dispatch.groups[0], dispatch.groups[1], dispatch.groups[2]);
 }
 

@@ -61,4 +61,25 @@ VkResult injectedFault(FaultSite site) {
   return static_cast<VkResult>(armed.result.load());
 }
 
+namespace {
+std::string& corruptName() {
+  static std::string name;
+  return name;
+}
+std::atomic<bool> anyCorrupt{false};
+}  // namespace
+
+void setCorruptKernel(const std::string& shader) {
+  corruptName() = shader;
+  anyCorrupt.store(!shader.empty());
+}
+
+bool kernelCorrupted(const std::string& shader) {
+  return anyCorrupt.load(std::memory_order_relaxed) && shader == corruptName();
+}
+
+const std::string& corruptKernel() {
+  return corruptName();
+}
+
 }  // namespace vkc::vk

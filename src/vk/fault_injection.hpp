@@ -6,6 +6,7 @@
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
+#include <string>
 
 namespace vkc::vk {
 
@@ -26,6 +27,14 @@ void disarmFaults();  // and resets the counts
 uint64_t faultSiteCalls(FaultSite site);
 // At a call site: the armed result if this is the armed call, else VK_SUCCESS.
 VkResult injectedFault(FaultSite site);
+
+// A wrong kernel (VKC_TEST_CORRUPT_VARIANT, set at the API edge): every dispatch of the shader
+// build `shader` (a self-test variant name, e.g. "conv1x1_st") is recorded without running, so
+// its outputs keep whatever the memory held, as a driver that drops work would leave them. The
+// self-test must catch it and the device policy avoid the build. Empty: none.
+void setCorruptKernel(const std::string& shader);
+bool kernelCorrupted(const std::string& shader);
+const std::string& corruptKernel();
 
 }  // namespace vkc::vk
 

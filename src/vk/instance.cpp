@@ -1,7 +1,6 @@
 #include "vk/instance.hpp"
 
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
@@ -43,17 +42,8 @@ bool hasLayer(const char* name) {
 
 }  // namespace
 
-bool validationRequested() {
-  const char* env = std::getenv("VKC_VALIDATION");
-  const std::string value = env ? env : "";
-  if (value.empty() || value == "0") return false;
-  if (value == "1") return true;
-  throw Error("VKC_VALIDATION='" + value + "': use 1 (validation on) or 0 (off)",
-              ErrorCode::BadArgument);
-}
-
 Instance::Instance(const InstanceOptions& options)
-    : validation_(options.validation || validationRequested()), print_(options.printValidation) {
+    : validation_(options.validation), print_(options.printValidation) {
   uint32_t apiVersion = VK_API_VERSION_1_0;
   if (vkEnumerateInstanceVersion(&apiVersion) != VK_SUCCESS || apiVersion < VK_API_VERSION_1_1) {
     throw Error("Vulkan 1.1 or newer is required; the installed loader offers only 1.0",

@@ -10,13 +10,9 @@
 
 namespace vkc::vk {
 
-// True when VKC_VALIDATION=1 is set: every Instance of the process (every vkc::Context and
-// vk::Device) then has validation on, whatever its options say. "0" or unset: only where asked
-// for; any other value throws vkc::Error (BadArgument).
-bool validationRequested();
-
 struct InstanceOptions {
-  // Enable VK_LAYER_KHRONOS_validation (also VKC_VALIDATION=1); error if it is missing.
+  // Enable VK_LAYER_KHRONOS_validation; error if it is missing. (VKC_VALIDATION=1 turns it on
+  // for every instance the API makes, src/api/environment.hpp.)
   bool validation = false;
   bool printValidation = true;  // print each validation message to stderr
 };
@@ -29,7 +25,7 @@ class Instance {
   Instance& operator=(const Instance&) = delete;
 
   VkInstance handle() const { return instance_; }
-  // Whether the validation layer is on (InstanceOptions::validation or VKC_VALIDATION=1).
+  // Whether the validation layer is on (InstanceOptions::validation).
   bool validation() const { return validation_; }
   // Validation warnings and errors seen so far (performance hints are not counted).
   int validationMessageCount() const { return messages_.load(); }

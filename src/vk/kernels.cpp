@@ -32,18 +32,11 @@ VkDescriptorType descriptorType(const KernelKey& key, uint32_t binding) {
                                                          : key.texelType;
 }
 
-std::string defaultPipelineCachePath(uint32_t vendorId, uint32_t deviceId, uint32_t driverVersion) {
-  std::string dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
-    dir = xdg;
-  } else if (const char* home = std::getenv("HOME"); home && *home) {
-    dir = std::string(home) + "/.cache";
-  } else {
-    return "";
-  }
-  dir += "/vkception";
-  return dir + "/pipelines-" + std::to_string(vendorId) + "-" + std::to_string(deviceId) + "-" +
-         std::to_string(driverVersion) + ".bin";
+std::string defaultPipelineCachePath(const std::string& cacheHome, uint32_t vendorId,
+                                     uint32_t deviceId, uint32_t driverVersion) {
+  if (cacheHome.empty()) return "";
+  return cacheHome + "/vkception/pipelines-" + std::to_string(vendorId) + "-" +
+         std::to_string(deviceId) + "-" + std::to_string(driverVersion) + ".bin";
 }
 
 namespace {
@@ -164,6 +157,9 @@ KernelCache::KernelCache(VkDevice device, std::string cachePath, const DeviceInf
   }
 }
 
+KernelCache::KernelCache(KernelCache& base, const DevicePolicy& policy)
+    : device_(base.device_), base_(&base), limits_(base.limits_), policy_(policy) {}
+
 KernelCache::~KernelCache() {
   for (auto& [key, kernel] : kernels_) {
     vkDestroyPipeline(device_, kernel->pipeline, nullptr);
@@ -245,6 +241,7 @@ Kernel* KernelCache::declare(const KernelKey& key) {
 }
 
 const Kernel& KernelCache::get(const KernelKey& key) {
+  if (base_) return base_->get(key);
   Kernel* kernel = declare(key);
   if (kernel->ready.load(std::memory_order_acquire)) return *kernel;
   if (CompileTogether* group = activeGroup(this)) {

@@ -72,6 +72,9 @@ class KernelCache {
   // device, pipeline-cache UUID) is ignored with a warning on stderr, never given to the driver.
   KernelCache(VkDevice device, std::string cachePath, const DeviceInfo& info,
               const DevicePolicy& policy);
+  // A view of `base` under another policy (the self-test's configurations): get() returns
+  // base's kernels, policy() this one. Lives no longer than base.
+  KernelCache(KernelCache& base, const DevicePolicy& policy);
   ~KernelCache();
   KernelCache(const KernelCache&) = delete;
   KernelCache& operator=(const KernelCache&) = delete;
@@ -106,9 +109,11 @@ class KernelCache {
   const std::string& cachePath() const { return path_; }
   // The device's policy, for the choice of a shader's build (ops::readPathFor).
   const DevicePolicy& policy() const { return policy_; }
+  const DeviceInfo& info() const { return limits_; }
 
  private:
   VkDevice device_;
+  KernelCache* base_ = nullptr;  // a view's: where its kernels live
   std::string path_;
   VkPipelineCache cache_ = VK_NULL_HANDLE;
   std::map<std::vector<VkDescriptorType>, VkDescriptorSetLayout> setLayouts_;
@@ -130,8 +135,8 @@ VkDescriptorType descriptorType(const KernelKey& key, uint32_t binding);
 // "<shader> [x,y,z; constants...]", for timings and messages.
 std::string describe(const KernelKey& key);
 
-// $XDG_CACHE_HOME/vkception (or ~/.cache/vkception)/pipelines-<vendor>-<device>-<driver>.bin;
-// empty if neither variable is set.
-std::string defaultPipelineCachePath(uint32_t vendorId, uint32_t deviceId, uint32_t driverVersion);
+// <cacheHome>/vkception/pipelines-<vendor>-<device>-<driver>.bin; empty if `cacheHome` is.
+std::string defaultPipelineCachePath(const std::string& cacheHome, uint32_t vendorId,
+                                     uint32_t deviceId, uint32_t driverVersion);
 
 }  // namespace vkc::vk

@@ -152,6 +152,17 @@ set_tests_properties(cli.minimum_limits.classify_samples cli.minimum_limits.eval
                      cli.minimum_limits.info_took_effect
                      PROPERTIES ENVIRONMENT VKC_LIMITS=minimum TIMEOUT 900 LABELS cli)
 
+# The on-device self-test with a variant made to write nothing: vkc-info --self-test --json names
+# it failed, and vkc-classify, testing at load, still classifies every sample right.
+foreach(variant conv2d_segments_st conv1x1_st)
+  add_test(NAME cli.selftest.corrupt_${variant}
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/check_self_test.py
+                   $<TARGET_FILE:vkc-info> ${CLASSIFY} ${PROJECT_SOURCE_DIR}/assets/samples ${variant})
+  set_tests_properties(cli.selftest.corrupt_${variant} PROPERTIES TIMEOUT 600 LABELS cli)
+endforeach()
+vkc_cli_test(selftest.device_without_self_test --rc 2 --stderr "--device needs --self-test"
+             -- $<TARGET_FILE:vkc-info> --device 0)
+
 # Hundreds of hostile images and weights files (tests/cli/mutated_inputs.py): exit 0/1/2 only,
 # the failing file named, no sanitizer report, no hang.
 add_test(NAME cli.mutated_inputs

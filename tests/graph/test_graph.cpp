@@ -170,7 +170,8 @@ TEST(GraphProgram, StagedWeightUploadGivesIdenticalResults) {
   options.validation = true;
   options.pipelineCacheOnDisk = false;
   options.unmappedDeviceMemory = true;
-  vk::Device staged(options);
+  std::unique_ptr<vk::Device> stagedDevice = makeDevice(options);
+  vk::Device& staged = *stagedDevice;
   ASSERT_EQ(staged.memory().createBuffer(64, vk::MemoryUsage::DeviceLocal).coherentMapping(),
             nullptr);
   ASSERT_NE(inPlace.memory().createBuffer(64, vk::MemoryUsage::DeviceLocal).coherentMapping(),

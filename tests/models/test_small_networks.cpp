@@ -103,7 +103,8 @@ TEST_P(DeviceProfileTest, SmallNetworkMatchesUpstream) {
   options.profile = GetParam().profile;
   options.profileSubgroupSize = GetParam().subgroupSize;
   if (GetParam().igemm) options.convKernel = vk::ConvKernel::Igemm;
-  vk::Device device(options);
+  std::unique_ptr<vk::Device> made = makeDevice(options);
+  vk::Device& device = *made;
   const vk::DeviceProfile& profile = *vk::findDeviceProfile(options.profile);
   const uint32_t subgroup =
       options.profileSubgroupSize ? options.profileSubgroupSize : profile.gpu.subgroupSize;

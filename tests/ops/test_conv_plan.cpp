@@ -18,14 +18,9 @@
 namespace vkc::test {
 namespace {
 
-// The policy of `d` as the device's own, VKC_CONV_KERNEL set or not.
+// The policy of `d` as the device's own (policyFor reads no environment).
 vk::DevicePolicy defaultPolicy(const vk::DeviceInfo& d) {
-  const char* set = std::getenv("VKC_CONV_KERNEL");
-  const std::optional<std::string> saved = set ? std::optional<std::string>(set) : std::nullopt;
-  unsetenv("VKC_CONV_KERNEL");
-  vk::DevicePolicy p = vk::policyFor(d);
-  if (saved) setenv("VKC_CONV_KERNEL", saved->c_str(), 1);
-  return p;
+  return vk::policyFor(d);
 }
 
 vk::DeviceInfo device(const char* name, uint32_t vendor, const char* type, uint32_t subgroup,
@@ -108,13 +103,12 @@ TEST(ConvPlan, DesktopGpusRunTheImplicitGemmOthersTheBlockedKernels) {
               desktop ? vk::ConvKernel::Igemm : vk::ConvKernel::Blocked)
         << name;
   }
-  setenv("VKC_CONV_KERNEL", "igemm", 1);
-  EXPECT_EQ(vk::policyFor(devices()[3]).convKernel, vk::ConvKernel::Igemm);
-  setenv("VKC_CONV_KERNEL", "blocked", 1);
-  EXPECT_EQ(vk::policyFor(devices()[0]).convKernel, vk::ConvKernel::Blocked);
-  setenv("VKC_CONV_KERNEL", "regtile", 1);
-  EXPECT_THROW(vk::policyFor(devices()[0]), Error);
-  unsetenv("VKC_CONV_KERNEL");
+  vk::PolicyOverrides forced;
+  forced.convKernel = vk::ConvKernel::Igemm;
+  EXPECT_EQ(vk::policyFor(devices()[3], forced).convKernel, vk::ConvKernel::Igemm);
+  forced.convKernel = vk::ConvKernel::Blocked;
+  EXPECT_EQ(vk::policyFor(devices()[0], forced).convKernel, vk::ConvKernel::Blocked);
+  EXPECT_THROW(vk::convKernelNamed("no_such_family"), Error);
 }
 
 // Forced onto every device, the implicit GEMM fits each one's limits, meets the two tiles per

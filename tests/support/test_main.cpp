@@ -36,6 +36,8 @@ class ValidationListener : public testing::EmptyTestEventListener {
 
 int main(int argc, char** argv) {
   setenv("VKC_VALIDATION", "1", 1);
+  // Loads do not self-test unless a test asks (tests/selftest/ sets SelfTestAtLoad itself).
+  setenv("VKC_SELF_TEST", "off", 0);
   testing::InitGoogleTest(&argc, argv);
   auto* listener = new ValidationListener;  // owned by gtest, which outlives main's body
   testing::UnitTest::GetInstance()->listeners().Append(listener);

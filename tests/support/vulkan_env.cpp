@@ -4,11 +4,22 @@
 #include <memory>
 #include <tuple>
 
+#include "api/environment.hpp"
+
 namespace vkc::test {
 namespace {
 std::map<std::tuple<bool, bool, bool, std::optional<vk::ConvKernel>, int>,
          std::unique_ptr<vk::Device>>
     devices;
+}
+
+vk::DeviceOptions withEnvironment(vk::DeviceOptions options) {
+  applyEnvironment(processEnvironment(), options);
+  return options;
+}
+
+std::unique_ptr<vk::Device> makeDevice(const vk::DeviceOptions& options) {
+  return std::make_unique<vk::Device>(withEnvironment(options));
 }
 
 vk::Device& sharedDevice(bool storageReads, bool minimumLimits, bool uniformTexels,
@@ -24,7 +35,7 @@ vk::Device& sharedDevice(bool storageReads, bool minimumLimits, bool uniformTexe
     options.uniformTexelReads = uniformTexels;
     options.convKernel = convKernel;
     options.convSplitK = splitK;
-    device = std::make_unique<vk::Device>(options);
+    device = makeDevice(options);
   }
   return *device;
 }

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <string>
 #include <utility>
 
 #include "ops/winograd.hpp"
+#include "support/scoped_env.hpp"
 #include "vk/device_policy.hpp"
 #include "vk/device_profiles.hpp"
 #include "vkception/error.hpp"
@@ -65,10 +65,9 @@ TEST(DevicePolicy, StorageTexelReadsOnlyOnCpuDriversThatHaveThem) {
   oneImage.maxPerStageStorageImages = 1;  // a convolution reads two
   EXPECT_EQ(vk::policyFor(oneImage).texelBinding, vk::TexelBinding::Uniform);
 
-  setenv("VKC_READS", "uniform-texel", 1);
-  const vk::DevicePolicy forced = vk::policyFor(cpu);
-  unsetenv("VKC_READS");
-  EXPECT_EQ(forced.texelBinding, vk::TexelBinding::Uniform);
+  vk::PolicyOverrides uniform;
+  uniform.uniformTexelReads = true;
+  EXPECT_EQ(vk::policyFor(cpu, uniform).texelBinding, vk::TexelBinding::Uniform);
 }
 
 TEST(DevicePolicy, GpusGetSmallBlocksSubgroupWideGroupsAndBounds) {
@@ -85,6 +84,45 @@ TEST(DevicePolicy, GpusGetSmallBlocksSubgroupWideGroupsAndBounds) {
   EXPECT_EQ(mali.deviceClass, vk::DeviceClass::ArmMali);
   EXPECT_EQ(mali.convWorkgroupWidth, 8u);  // subgroups of 4: at least 8 lanes
   EXPECT_LT(mali.submitBudgetGflop, nvidia.submitBudgetGflop);
+}
+
+// The policy is a function of the device and the overrides alone: the VKC_* variables reach it
+// only through the overrides the API edge makes of them (src/api/environment.hpp).
+TEST(DevicePolicy, PureFunctionOfDeviceAndOverrides) {
+  vk::DeviceInfo cpu = gpu(0x10005, 0, 8, "cpu");
+  cpu.storageTexelBuffers = true;
+  cpu.maxPerStageStorageImages = 4;
+  const vk::DeviceInfo nvidia = gpu(0x10DE, 0x2335, 32, "discrete");
+  vk::PolicyOverrides forced;
+  forced.storageReads = true;
+  forced.uniformTexelReads = true;
+  forced.convKernel = vk::ConvKernel::Igemm;
+  auto lines = [](const vk::DeviceInfo& d, const vk::PolicyOverrides& o) {
+    return vk::describePolicy(vk::policyFor(d, o));
+  };
+  const auto cpuDefault = lines(cpu, {}), cpuForced = lines(cpu, forced);
+  const auto nvidiaDefault = lines(nvidia, {}), nvidiaForced = lines(nvidia, forced);
+  ScopedEnv reads("VKC_READS", "storage");
+  ScopedEnv kernel("VKC_CONV_KERNEL", "igemm");
+  ScopedEnv limits("VKC_LIMITS", "minimum");
+  EXPECT_EQ(lines(cpu, {}), cpuDefault);
+  EXPECT_EQ(lines(cpu, forced), cpuForced);
+  EXPECT_EQ(lines(nvidia, {}), nvidiaDefault);
+  EXPECT_EQ(lines(nvidia, forced), nvidiaForced);
+  {
+    ScopedEnv otherReads("VKC_READS", "uniform-texel");
+    ScopedEnv otherKernel("VKC_CONV_KERNEL", "blocked");
+    EXPECT_EQ(lines(cpu, {}), cpuDefault);
+    EXPECT_EQ(lines(nvidia, forced), nvidiaForced);
+  }
+  const vk::DevicePolicy p = vk::policyFor(cpu);
+  EXPECT_FALSE(p.storageReads);
+  EXPECT_EQ(p.texelBinding, vk::TexelBinding::Storage);
+  EXPECT_EQ(p.convKernel, vk::ConvKernel::Blocked);
+  const vk::DevicePolicy f = vk::policyFor(cpu, forced);
+  EXPECT_TRUE(f.storageReads);
+  EXPECT_EQ(f.texelBinding, vk::TexelBinding::Uniform);
+  EXPECT_EQ(f.convKernel, vk::ConvKernel::Igemm);
 }
 
 TEST(DevicePolicy, Fp16NeedsEveryFeature) {
@@ -106,11 +144,11 @@ TEST(DriverBugs, AdrenoPipelineCacheOnlyOnOldDrivers) {
 }
 
 TEST(DriverBugs, AdrenoStorageBuffersWithoutL1KeepTexelReadsEvenWhenForced) {
-  setenv("VKC_READS", "storage", 1);
-  const auto adreno630 = vk::policyFor(gpu(0x5143, 0x6030001, 64, "integrated"));
-  const auto adreno650 = vk::policyFor(gpu(0x5143, 0x6050002, 64, "integrated"));
-  const auto nvidia = vk::policyFor(gpu(0x10DE, 0x2335, 32, "discrete"));
-  unsetenv("VKC_READS");
+  vk::PolicyOverrides storage;
+  storage.storageReads = true;
+  const auto adreno630 = vk::policyFor(gpu(0x5143, 0x6030001, 64, "integrated"), storage);
+  const auto adreno650 = vk::policyFor(gpu(0x5143, 0x6050002, 64, "integrated"), storage);
+  const auto nvidia = vk::policyFor(gpu(0x10DE, 0x2335, 32, "discrete"), storage);
   EXPECT_TRUE(hasBug(adreno630, "adreno-storage-buffer-no-l1"));
   EXPECT_FALSE(adreno630.storageReads);
   EXPECT_TRUE(adreno630.storageReadPath);  // still there where a texel view cannot hold the data

@@ -1,13 +1,15 @@
 // Validation is on for every device the test binary makes, whatever its options say
-// (test_main.cpp sets VKC_VALIDATION=1); and the Vulkan 1.1 minimum limits that the host checks
+// (test_main.cpp sets VKC_VALIDATION=1, which support/vulkan_env.hpp applies to every test
+// device as a Context applies it); and the Vulkan 1.1 minimum limits that the host checks
 // itself: live memory allocations (maxMemoryAllocationCount) and shared memory
 // (maxComputeSharedMemorySize).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <optional>
 #include <string>
 
+#include "api/environment.hpp"
+#include "support/scoped_env.hpp"
 #include "support/vulkan_env.hpp"
 #include "vk/device.hpp"
 #include "vk/instance.hpp"
@@ -18,45 +20,28 @@
 namespace vkc::test {
 namespace {
 
-// Sets an environment variable for its lifetime, then puts back what was there.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    setenv(name, value, 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
 TEST(ValidationByDefault, TestProcessRequestsIt) {
-  EXPECT_TRUE(vk::validationRequested());
+  EXPECT_TRUE(processEnvironment().validation);
 }
 
 TEST(ValidationByDefault, DeviceWithDefaultOptionsIsValidated) {
   vk::DeviceOptions options;  // validation left at its default, as a test may forget it
   options.pipelineCacheOnDisk = false;
   ASSERT_FALSE(options.validation);
-  vk::Device device(options);
-  EXPECT_TRUE(device.instance().validation());
+  std::unique_ptr<vk::Device> device = makeDevice(options);
+  EXPECT_TRUE(device->instance().validation());
 }
 
 TEST(ValidationByDefault, ZeroAndUnsetLeaveItToTheOptions) {
   {
     ScopedEnv off("VKC_VALIDATION", "0");
-    EXPECT_FALSE(vk::validationRequested());
+    EXPECT_FALSE(processEnvironment().validation);
   }
   ScopedEnv unset("VKC_VALIDATION", "");
-  EXPECT_FALSE(vk::validationRequested());
+  EXPECT_FALSE(processEnvironment().validation);
+  vk::DeviceOptions options;
+  options.validation = true;
+  EXPECT_TRUE(withEnvironment(options).validation);
   vk::Instance asked(vk::InstanceOptions{true, true});
   EXPECT_TRUE(asked.validation());
 }
@@ -64,7 +49,9 @@ TEST(ValidationByDefault, ZeroAndUnsetLeaveItToTheOptions) {
 TEST(ValidationByDefault, OtherValuesAreAnError) {
   ScopedEnv bad("VKC_VALIDATION", "yes");
   try {
-    vk::Instance instance;
+    vk::DeviceOptions options;
+    options.pipelineCacheOnDisk = false;
+    makeDevice(options);
     FAIL() << "VKC_VALIDATION=yes was accepted";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::BadArgument);

@@ -116,9 +116,7 @@ static int benchMain(int argc, char** argv) {
     }
     vkc::ContextOptions co;
     co.device = o.device;
-    co.convKernel = o.convKernel == "igemm"     ? vkc::ConvKernel::Igemm
-                    : o.convKernel == "blocked" ? vkc::ConvKernel::Blocked
-                                                : vkc::ConvKernel::Auto;
+    co.convKernel = vkc::app::convKernelOption(o.convKernel);
     // Time to first result (device, weights, pipelines, first run) with an empty pipeline
     // cache, then again with the cache that first start saved: both in a scratch cache folder.
     struct FirstResult {

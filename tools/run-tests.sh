@@ -56,15 +56,17 @@ TSAN_MIN=4
 #   name anchored at its end so that no other variant matches: __texel_fp32_large (50),
 #   __storage_fp32_large (50), __storage_fp16 (41), __minimum_limits_fp32 (61),
 #   __uniform_texel_fp16 (41), __texel_fp32_compact_2px (41), __igemm_fp16 (30),
-#   __igemm_fp32_minimum_limits (29), and the igemm networks at the minimum limits
-#   (Models/SmallNetworkIgemmTest.*_minimum_limits, 4: igemm_fp32 and SmallNetworkIgemmTest's
-#   other cases run their host code). ctest's name of a value-parameterised gtest goes on with
-#   "  # GetParam() = ...", hence "( |$)".
+#   __igemm_fp32_minimum_limits (29), __regtile_storage_fp16 (33),
+#   __regtile_fp32_minimum_limits (32), and the igemm and regtile networks at the minimum limits
+#   (Models/SmallNetwork{Igemm,Regtile}Test.*_minimum_limits, 4 each: igemm_fp32, regtile_fp32
+#   and the networks' other cases run their host code). ctest's name of a value-parameterised
+#   gtest goes on with "  # GetParam() = ...", hence "( |$)".
 ASAN_EXCLUDE='^Models/(Golden(Fp16)?|MinimumLimits)Test\.|^WeightsFileTest\.LoadsGoldenWeights'
 ASAN_EXCLUDE+='|^minimum_limits\.|^storage_reads\.|^cli\.minimum_limits\.|^Profiles/'
 ASAN_EXCLUDE+='|^Ops/.*__(texel_fp32_large|storage_fp32_large|storage_fp16|minimum_limits_fp32'
-ASAN_EXCLUDE+='|uniform_texel_fp16|texel_fp32_compact_2px|igemm_fp16|igemm_fp32_minimum_limits)( |$)'
-ASAN_EXCLUDE+='|^Models/SmallNetworkIgemmTest\..*_minimum_limits( |$)'
+ASAN_EXCLUDE+='|uniform_texel_fp16|texel_fp32_compact_2px|igemm_fp16|igemm_fp32_minimum_limits'
+ASAN_EXCLUDE+='|regtile_storage_fp16|regtile_fp32_minimum_limits)( |$)'
+ASAN_EXCLUDE+='|^Models/SmallNetwork(Igemm|Regtile)Test\..*_minimum_limits( |$)'
 CHECK=tools/check-test-report.py
 ALLOWED=tests/allowed-skips.txt
 

@@ -28,7 +28,8 @@ const char* kUsage =
     "  --no-winograd      direct fp32 convolutions only (NetworkOptions::winograd)\n"
     "  --start MODE       specialised (default) or at-once kernels (NetworkOptions::start)\n"
     "  --conv-kernel K    the direct convolutions' kernels: auto (default: the device's, or\n"
-    "                     VKC_CONV_KERNEL), blocked or igemm (ContextOptions::convKernel)\n"
+    "                     VKC_CONV_KERNEL), blocked, igemm or regtile\n"
+    "                     (ContextOptions::convKernel)\n"
     "  --layers           per-layer microbenchmark: single convolutions of Inception's shapes\n"
     "                     per batch and kernel family, their plan, ms, GFLOP/s (and with\n"
     "                     --peak the fraction of the probe); no --model needed\n"
@@ -43,7 +44,7 @@ int parseBenchArgs(int argc, char** argv, BenchOptions& o) {
   args.text("--weights", &o.weights);
   args.choice("--precision", &o.precision, {"fp32", "fp16"});
   args.choice("--start", &o.start, {"specialised", "at-once"});
-  args.choice("--conv-kernel", &o.convKernel, {"auto", "blocked", "igemm"});
+  args.choice("--conv-kernel", &o.convKernel, {"auto", "blocked", "igemm", "regtile"});
   args.positiveInt("--batch", &o.batch);
   args.positiveInt("--size", &o.size);
   args.nonNegativeInt("--warmup", &o.warmup);

@@ -11,6 +11,13 @@
 
 namespace vkc::app {
 
+vkc::ConvKernel convKernelOption(const std::string& name) {
+  if (name == "blocked") return vkc::ConvKernel::Blocked;
+  if (name == "igemm") return vkc::ConvKernel::Igemm;
+  if (name == "regtile") return vkc::ConvKernel::Regtile;
+  return vkc::ConvKernel::Auto;
+}
+
 int benchLayersMain(const BenchOptions& o) {
   const std::vector<vkc::ConvLayer> all = {
       {"1x1_1024_384_17", 1024, 17, 17, 384, 1, 1, 1, true},
@@ -32,9 +39,9 @@ int benchLayersMain(const BenchOptions& o) {
     return 2;
   }
   const std::vector<int> batches = o.batch ? std::vector<int>{o.batch} : std::vector<int>{1, 8, 32};
-  const std::vector<std::string> families = o.convKernel == "auto"
-                                                ? std::vector<std::string>{"blocked", "igemm"}
-                                                : std::vector<std::string>{o.convKernel};
+  const std::vector<std::string> families =
+      o.convKernel == "auto" ? std::vector<std::string>{"blocked", "igemm", "regtile"}
+                             : std::vector<std::string>{o.convKernel};
   try {
     nlohmann::json rows = nlohmann::json::array();
     double peak = 0;
@@ -43,7 +50,7 @@ int benchLayersMain(const BenchOptions& o) {
     for (const std::string& family : families) {
       vkc::ContextOptions co;
       co.device = o.device;
-      co.convKernel = family == "igemm" ? vkc::ConvKernel::Igemm : vkc::ConvKernel::Blocked;
+      co.convKernel = convKernelOption(family);
       vkc::Context context(co);
       if (device.empty()) {
         device = context.device().name;
@@ -53,10 +60,9 @@ int benchLayersMain(const BenchOptions& o) {
         for (int batch : batches) {
           const vkc::ConvLayerTiming t = context.benchmarkConvolution(l, batch, o.runs);
           const double gflops = t.gflop / (t.ms * 1e-3);
-          const std::string tile = t.tileM
-                                       ? std::to_string(t.tileM) + "x" + std::to_string(t.tileN) +
-                                             "x" + std::to_string(t.tileK)
-                                       : "";
+          std::string tile;
+          if (t.tileM) tile = std::to_string(t.tileM) + "x" + std::to_string(t.tileN);
+          if (t.tileK) tile += "x" + std::to_string(t.tileK);
           nlohmann::json row{
               {"layer", l.name},
               {"in_channels", l.inChannels},

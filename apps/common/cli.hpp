@@ -36,7 +36,7 @@ int parseEvalArgs(int argc, char** argv, EvalOptions& o);
 
 struct BenchOptions {
   std::string model, weights, precision = "fp32", start = "specialised";
-  std::string convKernel = "auto";  // "auto", "blocked" or "igemm" (ContextOptions::convKernel)
+  std::string convKernel = "auto";  // "auto", "blocked", "igemm", "regtile" (ContextOptions)
   // batch and runs: 1 and 5 for a network; with --layers 0 (every batch) and 3.
   int batch = 0, size = 0, warmup = 2, runs = 0, device = -1, top = 10;
   bool json = false, peak = false, profile = false, noFirstResult = false, noWinograd = false;

@@ -29,10 +29,12 @@
 namespace vkc {
 
 // The family of kernels that runs the direct convolutions. Blocked: register blocks shaped for
-// CPU drivers (lavapipe's default, and mobile GPUs' for now); Igemm: a shared-memory implicit
-// GEMM for desktop GPUs (the default on NVIDIA, AMD and Intel, not yet measured on any of them).
-// Every family runs on every device and gives results within the same error bounds.
-enum class ConvKernel { Auto, Blocked, Igemm };
+// CPU drivers (lavapipe's default); Igemm: a shared-memory implicit GEMM for desktop GPUs (the
+// default on NVIDIA, AMD and Intel); Regtile: an implicit GEMM in register tiles, no shared
+// memory, for mobile GPUs (the default on Mali, Adreno, PowerVR, V3D and Apple). Neither GPU
+// family has been measured on a GPU yet. Every family runs on every device and gives results
+// within the same error bounds.
+enum class ConvKernel { Auto, Blocked, Igemm, Regtile };
 
 // One direct convolution timed alone by Context::benchmarkConvolution (vkc-bench --layers).
 struct ConvLayer {
@@ -45,7 +47,9 @@ struct ConvLayer {
 struct ConvLayerTiming {
   int outHeight = 0, outWidth = 0;
   std::string route;  // the plan the library chose (ops::planConv): "conv1x1", "igemm", ...
-  int tileM = 0, tileN = 0, tileK = 0;  // igemm's workgroup tile; 0 for the other routes
+  // igemm's workgroup tile (M x N x K per step); regtile's invocation tile (M x N, tileK 0); 0
+  // for the other routes
+  int tileM = 0, tileN = 0, tileK = 0;
   int splitK = 1;
   double ms = 0;               // the fastest run
   double gflop = 0;            // nominal work of the batch

@@ -15,6 +15,7 @@ Context::Context(const ContextOptions& options) : impl_(std::make_unique<Impl>()
   deviceOptions.minimumLimits = options.minimumLimits;
   if (options.convKernel == ConvKernel::Blocked) deviceOptions.convKernel = vk::ConvKernel::Blocked;
   if (options.convKernel == ConvKernel::Igemm) deviceOptions.convKernel = vk::ConvKernel::Igemm;
+  if (options.convKernel == ConvKernel::Regtile) deviceOptions.convKernel = vk::ConvKernel::Regtile;
   const Environment environment = processEnvironment();
   applyEnvironment(environment, deviceOptions);
   if (!environment.corruptVariant.empty()) vk::setCorruptKernel(environment.corruptVariant);

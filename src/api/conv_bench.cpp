@@ -17,6 +17,10 @@ std::string convPlanText(const ops::ConvPlan& plan) {
     text += " " + std::to_string(plan.tile.bm) + "x" + std::to_string(plan.tile.bn) + "x" +
             std::to_string(plan.tile.bk);
   }
+  if (plan.route == ops::ConvRoute::Regtile) {
+    text += " " + std::to_string(plan.regtile.tm) + "x" + std::to_string(plan.regtile.tn) + "/" +
+            std::to_string(plan.regtile.threads);
+  }
   if (plan.splitK > 1) text += " split " + std::to_string(plan.splitK);
   return text;
 }
@@ -57,6 +61,9 @@ ConvLayerTiming Context::benchmarkConvolution(const ConvLayer& layer, int batch,
     t.route = ops::convRouteName(plan->route);
     if (plan->route == ops::ConvRoute::Igemm) {
       t.tileM = plan->tile.bm, t.tileN = plan->tile.bn, t.tileK = plan->tile.bk;
+    }
+    if (plan->route == ops::ConvRoute::Regtile) {
+      t.tileM = plan->regtile.tm, t.tileN = plan->regtile.tn;
     }
     t.splitK = plan->splitK;
   }

@@ -299,6 +299,8 @@ std::vector<vk::Dispatch> conv2dDispatches(vk::KernelCache& kernels, const vk::D
   switch (plan.route) {
     case ConvRoute::Igemm:
       return igemmDispatches(kernels, in, g, packedWeights, bias, out, epilogue, plan, workspace);
+    case ConvRoute::Regtile:
+      return {regtileDispatch(kernels, device, in, g, packedWeights, bias, out, epilogue, plan)};
     case ConvRoute::Linear:  // its sums are long and its results large: added in blocks
       return {linearDispatch(kernels, device, in, packedWeights, bias, out, epilogue)};
     case ConvRoute::Pointwise:  // 4 pixels per vec4: every tensor starts on one

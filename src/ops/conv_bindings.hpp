@@ -1,6 +1,7 @@
 #pragma once
-// What the convolution dispatches share (ops/conv2d.cpp, ops/conv_igemm.cpp): the tensors' push
-// constants as shaders/conv_io.glsl and conv2d_igemm.comp read them, and the buffers they bind.
+// What the convolution dispatches share (ops/conv2d.cpp, ops/conv_igemm.cpp,
+// ops/conv_regtile.cpp): the tensors' push constants as shaders/conv_io.glsl and
+// conv2d_igemm.comp read them, and the buffers they bind.
 #include <vector>
 
 #include "ops/conv2d.hpp"
@@ -38,5 +39,13 @@ std::vector<vk::Dispatch> igemmDispatches(vk::KernelCache& kernels, const Tensor
                                           vk::BufferSlice bias, const TensorRef& out,
                                           const ConvEpilogue& epilogue, const ConvPlan& plan,
                                           vk::BufferSlice workspace);
+
+// conv2d_regtile.comp on the plan's register tile: one dispatch, reading through the path
+// readPathFor chooses for its views.
+vk::Dispatch regtileDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
+                             const TensorRef& in, const ConvGeometry& g,
+                             vk::BufferSlice packedWeights, vk::BufferSlice bias,
+                             const TensorRef& out, const ConvEpilogue& epilogue,
+                             const ConvPlan& plan);
 
 }  // namespace vkc::ops

@@ -57,6 +57,27 @@ void splitK(ConvPlan& plan, const ConvShape& s, int slices) {
       plan.splitK > 1 ? uint64_t(plan.splitK) * s.gemmM() * s.gemmN() * sizeof(float) : 0;
 }
 
+// The first tile of the class's list with at least two workgroups per shader core, else the
+// last (the fewest accumulators, the most invocations).
+ConvPlan regtilePlan(const ConvShape& s, const vk::DeviceInfo& device,
+                     const vk::DevicePolicy& policy) {
+  ConvPlan plan;
+  plan.route = ConvRoute::Regtile;
+  const uint32_t threads =
+      std::max<uint32_t>(std::min({policy.convWorkgroupWidth, device.maxWorkgroupInvocations,
+                                   device.maxWorkgroupSize[0]}),
+                         1);
+  const int64_t cores = device.shaderCores > 0 ? device.shaderCores : kDefaultShaderCores;
+  const std::vector<RegtileTile> tiles = regtileTiles(policy.deviceClass);
+  for (const RegtileTile& t : tiles) {
+    plan.regtile = {t.tm, t.tn, int(threads)};
+    const int64_t groups = (s.gemmN() + int64_t(threads) * t.tn - 1) / (int64_t(threads) * t.tn) *
+                           ((s.gemmM() + t.tm - 1) / t.tm);
+    if (groups >= 2 * cores) break;
+  }
+  return plan;
+}
+
 }  // namespace
 
 bool igemmTileValid(const IgemmTile& t) {
@@ -78,6 +99,22 @@ const std::vector<IgemmTile>& igemmTiles() {
       {32, 32, 8, 4, 4},    // 64, 4.5 KiB
   };
   return tiles;
+}
+
+bool regtileTileValid(const RegtileTile& t) {
+  return t.tm >= 4 && t.tm % 4 == 0 && 32 % t.tm == 0 && t.tn >= 1;
+}
+
+std::vector<RegtileTile> regtileTiles(vk::DeviceClass c) {
+  switch (c) {
+    case vk::DeviceClass::QualcommAdreno:
+      return {{8, 8}, {8, 4}, {4, 4}};
+    case vk::DeviceClass::ImgPowerVR:
+    case vk::DeviceClass::BroadcomV3D:
+      return {{4, 4}};
+    default:
+      return {{8, 4}, {4, 4}};
+  }
 }
 
 std::vector<IgemmTile> igemmTilesFor(const vk::DeviceInfo& device) {
@@ -104,12 +141,18 @@ const char* convRouteName(ConvRoute r) {
       return "compact";
     case ConvRoute::Igemm:
       return "igemm";
+    case ConvRoute::Regtile:
+      return "regtile";
   }
   return "unknown";
 }
 
 ConvPlan planConv(const ConvShape& s, const vk::DeviceInfo& device, const vk::DevicePolicy& policy,
                   const ConvStart& start) {
+  if (policy.convKernel == vk::ConvKernel::Regtile) {
+    return start.compact || longFullyConnected(s) ? blockedPlan(s, start)
+                                                  : regtilePlan(s, device, policy);
+  }
   const std::vector<IgemmTile> tiles = igemmTilesFor(device);
   if (policy.convKernel != vk::ConvKernel::Igemm || start.compact || longFullyConnected(s) ||
       !policy.storageReadPath || tiles.empty()) {

@@ -52,6 +52,19 @@ const std::vector<IgemmTile>& igemmTiles();
 // Vulkan device.
 std::vector<IgemmTile> igemmTilesFor(const vk::DeviceInfo& device);
 
+// An invocation's tile of shaders/conv2d_regtile.comp: TM output channels x TN output pixels of
+// sums in registers, in workgroups of `threads` invocations along N. TM divides 32 (a block of
+// the weight packing) and is a multiple of 4 (its vec4 weights) (regtileTileValid).
+struct RegtileTile {
+  int tm = 0, tn = 0, threads = 0;
+  int accumulators() const { return tm * tn; }
+};
+bool regtileTileValid(const RegtileTile& t);
+// The invocation tiles (TM x TN, threads 0) a device class may take, most accumulators first,
+// each valid: Adreno up to 64 (8 x 8), Mali and Apple 32, PowerVR and V3D 16 (4 x 4: their
+// register files per thread are the smallest), every other class 32. Not tuned on any GPU.
+std::vector<RegtileTile> regtileTiles(vk::DeviceClass c);
+
 // Shader cores assumed where the device does not report them (DeviceInfo::shaderCores): the
 // figure is only used to want at least two tiles per core.
 constexpr int kDefaultShaderCores = 16;
@@ -63,6 +76,7 @@ enum class ConvRoute {
               // and 7x1 where ConvTiling::sevenTapSegments)
   Compact,    // conv2d_compact.comp: the compact start (ConvTiling::compact)
   Igemm,      // conv2d_igemm.comp, and conv2d_igemm_reduce.comp after it where K is split
+  Regtile,    // conv2d_regtile.comp: register tiles, no shared memory
 };
 const char* convRouteName(ConvRoute r);
 
@@ -74,7 +88,8 @@ struct ConvStart {
 
 struct ConvPlan {
   ConvRoute route = ConvRoute::Segments;
-  IgemmTile tile;  // Igemm
+  IgemmTile tile;       // Igemm
+  RegtileTile regtile;  // Regtile
   // Igemm: K split into `splitK` slices of `sliceK` (a multiple of tile.bk) products, each slice
   // a workgroup's partial sums in an fp32 workspace, added in slice order by the reduce shader,
   // which applies the epilogue (deterministic: no atomics). 1: no split, no workspace.
@@ -91,6 +106,11 @@ struct ConvPlan {
 // policy.convSplitK slices (tests; as many as K has steps of BK at most). A device whose driver
 // cannot alias bindings (policy.storageReadPath false) keeps Blocked: the shader reads the bias
 // through the weights' binding.
+// Regtile (policy.convKernel): the same layers as Igemm, on the first tile of
+// regtileTiles(policy.deviceClass) that gives at least two workgroups per shader core (else the
+// last), in workgroups of policy.convWorkgroupWidth invocations within the device's limits. It
+// reads through the policy's read path (ops::readPathFor) and aliases a binding only on the
+// storage path, which a driver that cannot alias never takes: every driver may run it.
 ConvPlan planConv(const ConvShape& shape, const vk::DeviceInfo& device,
                   const vk::DevicePolicy& policy, const ConvStart& start = {});
 

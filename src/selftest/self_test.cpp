@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "vk/shader_registry.hpp"
 
@@ -39,6 +41,10 @@ RunSetup setupOf(const vk::DevicePolicy& policy, const Configuration& c) {
 // The cases of a configuration, each as the call that adds it to a runner, by case name.
 std::map<std::string, std::function<void(CaseRunner&)>> casesOf(const Configuration& c) {
   std::map<std::string, std::function<void(CaseRunner&)>> cases;
+  // readPathOnly: these, one per build (conv1x1, conv2d_segments, linear, the transforms, pool2d).
+  const std::set<std::string> oneEach = {"conv k1x1_slice_residual", "conv k3x3_same_batch3",
+                                         "conv k1x1_long_fully_connected",
+                                         "winograd winograd_1x7_same", "pool max_3x3_s2_valid"};
   for (const ConvCase& conv : convCases()) {
     cases["conv " + conv.name] = [conv](CaseRunner& r) { r.addConv(conv); };
   }
@@ -51,6 +57,10 @@ std::map<std::string, std::function<void(CaseRunner&)>> casesOf(const Configurat
     cases["pool " + pool.name] = [pool](CaseRunner& r) { r.addPool(pool); };
   }
   if (c.smallOps) cases["small ops"] = [](CaseRunner& r) { r.addSmallOps(); };
+  if (c.readPathOnly) {
+    for (auto it = cases.begin(); it != cases.end();)
+      it = oneEach.count(it->first) ? std::next(it) : cases.erase(it);
+  }
   return cases;
 }
 
@@ -123,8 +133,10 @@ std::vector<Configuration> everyConfiguration(const vk::Device& device) {
     if (policy.storageReadPath && !policy.storageReads) {
       c.tiling = ops::convTilingFor(policy);
       c.storageReads = true;
+      c.readPathOnly = true;
       add("specialised storage reads", c);
       c.storageReads = false;
+      c.readPathOnly = false;
     }
     // The implicit GEMM's split of K, which its plan takes for layers with few tiles.
     if (policy.convKernel == vk::ConvKernel::Igemm) {
@@ -148,62 +160,131 @@ std::vector<Configuration> loadConfigurations(const vk::Device& device, ops::Pre
   return {c};
 }
 
+namespace {
+
+// What the configurations' runs share (on two threads where two devices run them).
+struct Shared {
+  std::mutex mutex;
+  std::set<std::string> passed;          // builds some passing case ran
+  std::map<std::string, double> errors;  // build -> the largest error of a case that ran it
+  int cases = 0, done = 0, total = 0;
+  std::function<void(int done, int total)> progress;
+};
+
+void runConfiguration(vk::Device& device, const Configuration& config,
+                      const std::shared_ptr<vk::KernelVerdicts>& verdicts, Shared& shared) {
+  const vk::DevicePolicy policy = policyOf(device, config, verdicts);
+  vk::KernelCache view(device.kernels(), policy);
+  const auto cases = casesOf(config);
+  std::vector<std::string> pending;
+  for (const auto& [name, add] : cases)
+    pending.push_back(name);
+  for (int round = 0; round < kMaxRounds && !pending.empty(); ++round) {
+    CaseRunner runner(device, view, setupOf(policy, config));
+    {
+      vk::KernelCache::CompileTogether group(device.kernels());
+      for (const std::string& name : pending)
+        cases.at(name)(runner);
+      group.finish();
+    }
+    const std::vector<CaseResult> results = runner.run();
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.done += int(pending.size());
+    shared.cases += int(results.size());
+    if (shared.progress) shared.progress(shared.done, shared.total);
+    std::set<std::string> failedNow;
+    for (const CaseResult& r : results) {
+      for (const std::string& k : r.kernels)
+        shared.errors[k] = std::max(shared.errors[k], r.maxError);
+      if (r.ok) shared.passed.insert(r.kernels.begin(), r.kernels.end());
+    }
+    for (const CaseResult& r : results) {
+      if (r.ok || !r.planned) continue;
+      for (const std::string& k : blamed(r, shared.passed)) {
+        if (verdicts->failed(k)) continue;
+        verdicts->fail(k, r.name + " (" + config.name + "): " + r.failure);
+        failedNow.insert(k);
+      }
+    }
+    // The cases that ran a newly failed build run again, taking the fallbacks.
+    std::set<std::string> rerun;
+    for (const CaseResult& r : results) {
+      for (const std::string& k : r.kernels) {
+        if (failedNow.count(k)) rerun.insert(r.name.rfind("small ", 0) == 0 ? "small ops" : r.name);
+      }
+    }
+    pending.assign(rerun.begin(), rerun.end());
+    shared.total += int(pending.size());
+  }
+}
+
+// The relative cost of a configuration's first run on a CPU driver, which compiles each
+// pipeline at its first dispatch: the specialised register blocks the most, fp16 more than fp32.
+double costOf(const Configuration& c) {
+  const double kernels = c.tiling.compact ? 0.25 : c.readPathOnly ? 0.5 : 1.0;
+  return kernels * (c.precision == ops::Precision::Fp16 ? 1.4 : 1.0);
+}
+
+}  // namespace
+
 Report runSelfTest(vk::Device& device, const std::vector<Configuration>& configurations,
                    const std::shared_ptr<vk::KernelVerdicts>& verdicts,
                    const std::function<void(int done, int total)>& progress) {
   const auto start = std::chrono::steady_clock::now();
   Report report;
-  std::set<std::string> passed;          // builds some passing case ran
-  std::map<std::string, double> errors;  // build -> the largest error of a case that ran it
-  int done = 0, total = 0;
+  Shared shared;
+  shared.progress = progress;
   for (const Configuration& c : configurations)
-    total += int(casesOf(c).size());
-  for (const Configuration& config : configurations) {
-    const vk::DevicePolicy policy = policyOf(device, config, verdicts);
-    vk::KernelCache view(device.kernels(), policy);
-    const auto cases = casesOf(config);
-    std::vector<std::string> pending;
-    for (const auto& [name, add] : cases)
-      pending.push_back(name);
-    for (int round = 0; round < kMaxRounds && !pending.empty(); ++round) {
-      CaseRunner runner(device, view, setupOf(policy, config));
-      {
-        vk::KernelCache::CompileTogether group(device.kernels());
-        for (const std::string& name : pending)
-          cases.at(name)(runner);
-        group.finish();
-      }
-      const std::vector<CaseResult> results = runner.run();
-      done += int(pending.size());
-      report.cases += int(results.size());
-      if (progress) progress(done, total);
-      std::set<std::string> failedNow;
-      for (const CaseResult& r : results) {
-        for (const std::string& k : r.kernels)
-          errors[k] = std::max(errors[k], r.maxError);
-        if (r.ok) passed.insert(r.kernels.begin(), r.kernels.end());
-      }
-      for (const CaseResult& r : results) {
-        if (r.ok || !r.planned) continue;
-        for (const std::string& k : blamed(r, passed)) {
-          if (verdicts->failed(k)) continue;
-          verdicts->fail(k, r.name + " (" + config.name + "): " + r.failure);
-          failedNow.insert(k);
-        }
-      }
-      // The cases that ran a newly failed build run again, taking the fallbacks.
-      pending.clear();
-      std::set<std::string> rerun;
-      for (const CaseResult& r : results) {
-        for (const std::string& k : r.kernels) {
-          if (failedNow.count(k))
-            rerun.insert(r.name.rfind("small ", 0) == 0 ? "small ops" : r.name);
-        }
-      }
-      pending.assign(rerun.begin(), rerun.end());
-      total += int(pending.size());
+    shared.total += int(casesOf(c).size());
+  // CPU drivers compile a pipeline at its first dispatch, on their device's queue thread: a
+  // second device of the same GPU takes about half the work at the same time (the cheaper half by
+  // costOf, longest first). Elsewhere pipelines compile in parallel when created.
+  std::vector<const Configuration*> here, there;
+  if (device.policy().deviceClass == vk::DeviceClass::CpuDriver && configurations.size() > 1) {
+    std::vector<const Configuration*> order;
+    for (const Configuration& c : configurations)
+      order.push_back(&c);
+    std::stable_sort(
+        order.begin(), order.end(),
+        [](const Configuration* a, const Configuration* b) { return costOf(*a) > costOf(*b); });
+    double hereCost = 0, thereCost = 0;
+    for (const Configuration* c : order) {
+      (hereCost <= thereCost ? here : there).push_back(c);
+      (hereCost <= thereCost ? hereCost : thereCost) += costOf(*c);
     }
+  } else {
+    for (const Configuration& c : configurations)
+      here.push_back(&c);
   }
+  std::exception_ptr failure;
+  std::thread sibling;
+  std::unique_ptr<vk::Device> second;
+  if (!there.empty()) {
+    vk::DeviceOptions options = device.options();
+    options.deviceIndex = int(device.info().index);
+    options.pipelineCacheOnDisk = false;
+    second = std::make_unique<vk::Device>(options);
+    sibling = std::thread([&] {
+      try {
+        for (const Configuration* c : there)
+          runConfiguration(*second, *c, verdicts, shared);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    });
+  }
+  try {
+    for (const Configuration* c : here)
+      runConfiguration(device, *c, verdicts, shared);
+  } catch (...) {
+    if (sibling.joinable()) sibling.join();
+    throw;
+  }
+  if (sibling.joinable()) sibling.join();
+  if (failure) std::rethrow_exception(failure);
+  report.cases = shared.cases;
+  const std::set<std::string>& passed = shared.passed;
+  std::map<std::string, double>& errors = shared.errors;
   const auto failures = verdicts->failures();
   for (const auto& [name, spirv] : vk::embeddedShaders()) {
     if (name.rfind("fma_probe", 0) == 0) continue;  // the peak probe, not an op

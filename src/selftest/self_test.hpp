@@ -29,6 +29,9 @@ struct Configuration {
   ops::ConvTiling tiling = ops::kSmallTiling;
   bool winograd = false;  // the Winograd cases run too (fp32 only, as in the networks)
   bool smallOps = false;  // the small ops' cases run too (they vary only with precision)
+  // One case per kernel build instead of every shape: a read path, whose fetches are the same
+  // code at every shape (the shapes run under the policy's own reads).
+  bool readPathOnly = false;
 };
 
 // Every configuration the device's policy may come to use: each precision it has, the policy's

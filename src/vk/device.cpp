@@ -10,7 +10,7 @@
 
 namespace vkc::vk {
 
-Device::Device(const DeviceOptions& options) {
+Device::Device(const DeviceOptions& options) : options_(options) {
   instance_ = std::make_unique<Instance>(InstanceOptions{options.validation, true});
   std::vector<DeviceInfo> devices = enumerateDevices(instance_->handle());
   info_ = chooseDevice(devices, options.deviceIndex);

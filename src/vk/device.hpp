@@ -52,6 +52,8 @@ class Device {
   VkQueue queue() const { return queue_; }
   const DeviceInfo& info() const { return info_; }
   const DevicePolicy& policy() const { return policy_; }
+  // What the device was made with (a sibling device of the same GPU: the self-test's).
+  const DeviceOptions& options() const { return options_; }
   const Instance& instance() const { return *instance_; }
   MemoryAllocator& memory() { return *memory_; }
   KernelCache& kernels() { return *kernels_; }
@@ -75,6 +77,7 @@ class Device {
   std::unique_ptr<Instance> instance_;
   DeviceInfo info_;
   DevicePolicy policy_;
+  DeviceOptions options_;
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;
   std::unique_ptr<MemoryAllocator> memory_;

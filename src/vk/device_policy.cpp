@@ -86,16 +86,24 @@ std::string fp16FeaturesMissing(const DeviceInfo& device) {
 constexpr std::pair<ConvKernel, const char*> kConvKernelNames[] = {
     {ConvKernel::Blocked, "blocked"},
     {ConvKernel::Igemm, "igemm"},
+    {ConvKernel::Regtile, "regtile"},
 };
 
 // The family a class runs by default: the shared-memory implicit GEMM on desktop GPUs (discrete
-// or integrated), today's register blocks elsewhere. Unmeasured on any GPU.
+// or integrated), register tiles without shared memory on mobile GPUs, the register blocks
+// shaped on lavapipe on CPU drivers and unknown devices. Unmeasured on any GPU.
 ConvKernel defaultConvKernel(DeviceClass c) {
   switch (c) {
     case DeviceClass::Nvidia:
     case DeviceClass::Amd:
     case DeviceClass::Intel:
       return ConvKernel::Igemm;
+    case DeviceClass::ArmMali:
+    case DeviceClass::QualcommAdreno:
+    case DeviceClass::ImgPowerVR:
+    case DeviceClass::BroadcomV3D:
+    case DeviceClass::Apple:
+      return ConvKernel::Regtile;
     default:
       return ConvKernel::Blocked;
   }

@@ -29,13 +29,14 @@ enum class DeviceClass {
 
 // The kernels that run a network's direct convolutions (ops::planConv decides per layer within
 // the family): Blocked, the register-blocked kernels shaped on lavapipe (conv1x1, conv2d_segments,
-// conv2d_compact); Igemm, the shared-memory implicit GEMM for desktop GPUs (conv2d_igemm). Every
-// family runs on every device (VKC_CONV_KERNEL, DeviceOptions::convKernel, ContextOptions). A new
-// family is a value here and a row in device_policy.cpp's name table.
-enum class ConvKernel { Blocked, Igemm };
+// conv2d_compact); Igemm, the shared-memory implicit GEMM for desktop GPUs (conv2d_igemm);
+// Regtile, the register-tiled implicit GEMM without shared memory for mobile GPUs
+// (conv2d_regtile). Every family runs on every device (VKC_CONV_KERNEL, DeviceOptions::convKernel,
+// ContextOptions). A new family is a value here and a row in device_policy.cpp's name table.
+enum class ConvKernel { Blocked, Igemm, Regtile };
 const char* convKernelName(ConvKernel k);
-// The family named `name` ("blocked", "igemm"); throws vkc::Error (BadArgument) naming the known
-// ones for any other.
+// The family named `name` ("blocked", "igemm", "regtile"); throws vkc::Error (BadArgument) naming
+// the known ones for any other.
 ConvKernel convKernelNamed(const std::string& name);
 // Every family, in the name table's order.
 std::vector<ConvKernel> allConvKernels();
@@ -84,10 +85,11 @@ struct DevicePolicy {
   bool fp16 = false;
   std::string noFp16Reason;
   bool pipelineCache = true;  // false where a driver bug corrupts it
-  // The direct convolutions' kernel family: Igemm on NVIDIA, AMD and Intel GPUs, Blocked on CPU
-  // drivers and mobile GPUs (their register-tiled family is yet to come). The GPU defaults are
-  // untested on hardware: no GPU has run them. VKC_CONV_KERNEL=blocked|igemm overrides it, and
-  // DeviceOptions::convKernel overrides that.
+  // The direct convolutions' kernel family: Igemm on NVIDIA, AMD and Intel GPUs; Regtile on Arm
+  // Mali, Qualcomm Adreno, Imagination PowerVR, Broadcom V3D and Apple GPUs (their compilers do
+  // not stage tiles in shared memory); Blocked on CPU drivers and other devices. The GPU
+  // defaults are untested on hardware: no GPU has run them. VKC_CONV_KERNEL (through
+  // PolicyOverrides::convKernel) or DeviceOptions::convKernel overrides it.
   ConvKernel convKernel = ConvKernel::Blocked;
   // Igemm: K slices of every convolution that can take them, instead of the plan's split-K
   // (0: the plan's). For tests (DeviceOptions::convSplitK), so that small layers exercise the

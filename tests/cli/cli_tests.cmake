@@ -107,14 +107,18 @@ if(TARGET vkc-bench)
                --stdout "\"fraction_of_peak\"" --stdout "\"peak_activation_bytes\""
                -- $<TARGET_FILE:vkc-bench> --model inception_v3 --weights deterministic --size 75
                   --runs 1 --warmup 0 --no-first-result --no-winograd --json)
-  # The per-layer microbenchmark: every layer at batch 1 on both kernel families (about 3 s on
-  # lavapipe), and one layer's table.
+  # The per-layer microbenchmark: every layer at batch 1 on every kernel family (about 3 s on
+  # lavapipe), and one layer's table per GPU family.
   vkc_cli_test(bench.layers_json --rc 0 --json --stdout "\"layers\"" --stdout "\"route\""
-               --stdout "\"family\": \"igemm\"" --stdout "\"split_k\""
+               --stdout "\"family\": \"igemm\"" --stdout "\"family\": \"regtile\""
+               --stdout "\"split_k\""
                -- $<TARGET_FILE:vkc-bench> --layers --batch 1 --runs 1 --json)
   vkc_cli_test(bench.layer_igemm --rc 0 --stdout "7x1_224_256_17" --stdout "igemm"
                -- $<TARGET_FILE:vkc-bench> --layer 7x1_224_256_17 --batch 1 --runs 1
                   --conv-kernel igemm)
+  vkc_cli_test(bench.layer_regtile --rc 0 --stdout "1x7_192_224_17" --stdout "regtile   8x4"
+               -- $<TARGET_FILE:vkc-bench> --layer 1x7_192_224_17 --batch 1 --runs 1
+                  --conv-kernel regtile)
   vkc_cli_test(bench.unknown_layer --rc 2 --stderr "no layer 'nope'"
                -- $<TARGET_FILE:vkc-bench> --layer nope)
 endif()

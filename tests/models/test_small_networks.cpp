@@ -5,6 +5,7 @@
 // from detweights like the goldens, Winograd-lowered as the library runs them, batch 2.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <tuple>
 
 #include "graph/program.hpp"
@@ -84,14 +85,37 @@ INSTANTIATE_TEST_SUITE_P(Models, SmallNetworkIgemmTest,
                                   (std::get<1>(info.param) ? "_minimum_limits" : "");
                          });
 
+// The register-tiled implicit GEMM (ops/conv_plan.hpp, the mobile GPUs' family) forced for every
+// convolution, none lowered to Winograd: the four networks on lavapipe (storage texel reads) and
+// at the Vulkan 1.1 minimum (uniform texel reads, workgroups of at most 64 invocations).
+class SmallNetworkRegtileTest : public testing::TestWithParam<std::tuple<std::string, bool>> {};
+
+TEST_P(SmallNetworkRegtileTest, LogitsMatchUpstream) {
+  const auto& [name, minimumLimits] = GetParam();
+  vk::Device& device = sharedDevice(false, minimumLimits, false, vk::ConvKernel::Regtile);
+  ASSERT_EQ(device.policy().convKernel, vk::ConvKernel::Regtile);
+  expectSmallNetworkMatches(device, name, false);
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, SmallNetworkRegtileTest,
+                         testing::Combine(testing::Values("inception_v4", "inception_resnet_v2",
+                                                          "inception_resnet_v1", "inception_v3"),
+                                          testing::Bool()),
+                         [](const auto& info) {
+                           return std::get<0>(info.param) +
+                                  (std::get<1>(info.param) ? "_minimum_limits" : "");
+                         });
+
 // The GPUs no one here can run (vk/device_profiles.hpp), emulated: their limits, device class
 // (so their policy: workgroup width, Winograd bound, submit budget, driver-bug workarounds) and
 // subgroup sizes 4 to 128 (workgroup widths 8 to 64), one network with every op kind at 75x75.
 // Each distinct width compiles its own pipelines: the sweep runs on the tightest profile only.
+// The profiles' own family is the register tiles (Winograd-lowered layers aside); a family
+// forced runs every convolution direct.
 struct ProfileCase {
   std::string profile;
   uint32_t subgroupSize;  // 0: the profile's own
-  bool igemm = false;     // the implicit GEMM forced, every convolution direct
+  std::optional<vk::ConvKernel> family;
 };
 
 class DeviceProfileTest : public testing::TestWithParam<ProfileCase> {};
@@ -102,7 +126,8 @@ TEST_P(DeviceProfileTest, SmallNetworkMatchesUpstream) {
   options.pipelineCacheOnDisk = false;
   options.profile = GetParam().profile;
   options.profileSubgroupSize = GetParam().subgroupSize;
-  if (GetParam().igemm) options.convKernel = vk::ConvKernel::Igemm;
+  const bool forced = GetParam().family.has_value();
+  if (forced) options.convKernel = GetParam().family;
   std::unique_ptr<vk::Device> made = makeDevice(options);
   vk::Device& device = *made;
   const vk::DeviceProfile& profile = *vk::findDeviceProfile(options.profile);
@@ -110,7 +135,10 @@ TEST_P(DeviceProfileTest, SmallNetworkMatchesUpstream) {
       options.profileSubgroupSize ? options.profileSubgroupSize : profile.gpu.subgroupSize;
   ASSERT_EQ(device.info().subgroupSize, subgroup);
   EXPECT_LE(device.policy().convWorkgroupWidth, device.info().maxWorkgroupInvocations);
-  expectSmallNetworkMatches(device, "inception_resnet_v1", !GetParam().igemm);
+  if (!withEnvironment(options).convKernel) {  // every profile is a mobile GPU
+    EXPECT_EQ(device.policy().convKernel, vk::ConvKernel::Regtile);
+  }
+  expectSmallNetworkMatches(device, "inception_resnet_v1", !forced);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -118,13 +146,14 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(ProfileCase{"v3d", 0}, ProfileCase{"adreno6xx", 0},
                     ProfileCase{"mali_valhall", 0}, ProfileCase{"powervr_rogue", 0},
                     ProfileCase{"apple_m1", 0}, ProfileCase{"v3d", 4}, ProfileCase{"v3d", 32},
-                    ProfileCase{"v3d", 64}, ProfileCase{"mali_valhall", 0, true}),
+                    ProfileCase{"v3d", 64}, ProfileCase{"mali_valhall", 0, vk::ConvKernel::Igemm},
+                    ProfileCase{"adreno6xx", 0, vk::ConvKernel::Regtile}),
     [](const testing::TestParamInfo<ProfileCase>& info) {
       return info.param.profile + "_subgroup" +
              std::to_string(info.param.subgroupSize
                                 ? info.param.subgroupSize
                                 : vk::findDeviceProfile(info.param.profile)->gpu.subgroupSize) +
-             (info.param.igemm ? "_igemm" : "");
+             (info.param.family ? std::string("_") + vk::convKernelName(*info.param.family) : "");
     });
 
 }  // namespace

@@ -185,7 +185,10 @@ ConvOutcome runConvCase(const ConvCase& tc, const OpVariant& variant, Algorithm 
     const ops::ConvPlan convPlan = ops::convPlanFor(device.kernels(), device.info(), in, g, out,
                                                     variant.tiling, epilogue.residual);
     const bool linear = convPlan.route == ops::ConvRoute::Linear;  // in every family
-    EXPECT_EQ(convPlan.route == ops::ConvRoute::Igemm, variant.convKernel.has_value() && !linear);
+    const ops::ConvRoute familyRoute = variant.convKernel == vk::ConvKernel::Regtile
+                                           ? ops::ConvRoute::Regtile
+                                           : ops::ConvRoute::Igemm;
+    EXPECT_EQ(convPlan.route == familyRoute, variant.convKernel.has_value() && !linear);
     if (variant.splitK > 0 && !linear && convPlan.splitK == 1) {
       EXPECT_LE(tc.inC * tc.kh * tc.kw, convPlan.tile.bk) << "K of more than one step not split";
     }

@@ -1,6 +1,7 @@
 // The convolution plan (ops/conv_plan.hpp) on devices described by hand, no device needed: the
 // family each class runs, the implicit GEMM's tile per Inception layer within each device's
-// limits, the split of K where tiles are too few, and the shared memory its shader declares.
+// limits, the split of K where tiles are too few, and the shared memory its shader declares;
+// the register-tiled family's tile per mobile class and layer.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -95,14 +96,20 @@ ops::ConvShape shapeOf(const Layer& l, int batch) {
   return s;
 }
 
-TEST(ConvPlan, DesktopGpusRunTheImplicitGemmOthersTheBlockedKernels) {
+// Desktop GPUs run the implicit GEMM, the emulated mobile GPUs (every profile) the register
+// tiles, lavapipe and the bare Vulkan 1.1 minimum (a CPU driver) the register blocks.
+TEST(ConvPlan, EachClassRunsItsFamily) {
   for (const vk::DeviceInfo& d : devices()) {
     const std::string name = d.name;
     const bool desktop = name == "nvidia" || name == "amd" || name == "intel";
-    EXPECT_EQ(defaultPolicy(d).convKernel,
-              desktop ? vk::ConvKernel::Igemm : vk::ConvKernel::Blocked)
+    const bool cpu = name == "lavapipe" || name == "minimum";
+    EXPECT_EQ(defaultPolicy(d).convKernel, desktop ? vk::ConvKernel::Igemm
+                                           : cpu   ? vk::ConvKernel::Blocked
+                                                   : vk::ConvKernel::Regtile)
         << name;
   }
+  EXPECT_EQ(vk::convKernelNamed("regtile"), vk::ConvKernel::Regtile);
+  EXPECT_STREQ(vk::convKernelName(vk::ConvKernel::Regtile), "regtile");
   vk::PolicyOverrides forced;
   forced.convKernel = vk::ConvKernel::Igemm;
   EXPECT_EQ(vk::policyFor(devices()[3], forced).convKernel, vk::ConvKernel::Igemm);
@@ -228,6 +235,103 @@ TEST(ConvPlan, TileSharedMemoryMatchesTheShader) {
   EXPECT_FALSE(ops::igemmTileValid({48, 32, 8, 4, 4}));  // BM not a multiple of 32
   EXPECT_FALSE(ops::igemmTileValid({32, 32, 8, 2, 4}));  // TM not a multiple of 4
   EXPECT_FALSE(ops::igemmTileValid({32, 64, 8, 8, 8}));  // 32 invocations for 64 columns
+}
+
+const vk::DeviceInfo& deviceNamed(const std::vector<vk::DeviceInfo>& all, const std::string& name) {
+  for (const vk::DeviceInfo& d : all) {
+    if (d.name == name) return d;
+  }
+  throw Error("no device " + name);
+}
+
+// "8x4/16": the register tile (channels x pixels) and the invocations per workgroup; another
+// route by its name.
+std::string regtileName(const ops::ConvPlan& p) {
+  if (p.route != ops::ConvRoute::Regtile) return ops::convRouteName(p.route);
+  return std::to_string(p.regtile.tm) + "x" + std::to_string(p.regtile.tn) + "/" +
+         std::to_string(p.regtile.threads);
+}
+
+// A layer of the bundled model's size (widths / 8): one 1x1 of 64 -> 32 channels at 8x8.
+ops::ConvShape smallLayer() {
+  ops::ConvShape s;
+  s.inC = 64, s.inH = s.inW = 8;
+  s.outC = 32, s.outH = s.outW = 8;
+  return s;
+}
+
+// The mobile classes' default: the register tiles, on their class's largest tile where the
+// layer gives at least two workgroups per shader core (16 assumed: 32 workgroups), in
+// workgroups of the policy's width (the subgroup within 8..64). Long fully connected layers keep
+// linear.comp, the compact start its kernels.
+TEST(ConvPlan, MobileGpusRunTheRegisterTiles) {
+  const std::vector<vk::DeviceInfo> all = devices();
+  auto plan = [&](const char* device, const ops::ConvShape& s) {
+    const vk::DeviceInfo& d = deviceNamed(all, device);
+    return regtileName(ops::planConv(s, d, defaultPolicy(d)));
+  };
+  const ops::ConvShape b1x1 = shapeOf(kLayers[6], 1);  // M 384, N 289
+  const ops::ConvShape c1x1 = shapeOf(kLayers[9], 1);  // M 384, N 64
+  const ops::ConvShape stem = shapeOf(kLayers[0], 1);  // M 32, N 22201
+  const ops::ConvShape fc = shapeOf(kLayers[11], 1);   // 1536 -> 1000 over 1x1
+  // Adreno: 64 lanes (128-wide waves), up to 64 accumulators.
+  EXPECT_EQ(plan("adreno6xx", b1x1), "8x8/64");          // 1 x 48 workgroups
+  EXPECT_EQ(plan("adreno6xx", c1x1), "8x8/64");          // 1 x 48
+  EXPECT_EQ(plan("adreno6xx", stem), "8x8/64");          // 44 x 4
+  EXPECT_EQ(plan("adreno6xx", smallLayer()), "4x4/64");  // 1 x 4, 1 x 4, then the last: 1 x 8
+  // Mali Valhall: 16 lanes, 32 accumulators.
+  EXPECT_EQ(plan("mali_valhall", b1x1), "8x4/16");                    // 5 x 48
+  EXPECT_EQ(plan("mali_valhall", shapeOf(kLayers[7], 1)), "8x4/16");  // 1x7: 5 x 28
+  EXPECT_EQ(plan("mali_valhall", smallLayer()), "4x4/16");            // 1 x 4, then 1 x 8
+  // Apple (through MoltenVK, which cannot alias bindings: the texel path needs none): 32 lanes.
+  EXPECT_EQ(plan("apple_m1", b1x1), "8x4/32");                    // 3 x 48
+  EXPECT_EQ(plan("apple_m1", shapeOf(kLayers[5], 8)), "8x4/32");  // 3x3/2: 19 x 48
+  // PowerVR (subgroup 1: 8 lanes) and V3D (16): 16 accumulators only.
+  EXPECT_EQ(plan("powervr_rogue", b1x1), "4x4/8");
+  EXPECT_EQ(plan("powervr_rogue", stem), "4x4/8");
+  EXPECT_EQ(plan("v3d", c1x1), "4x4/16");
+  EXPECT_EQ(plan("v3d", shapeOf(kLayers[8], 32)), "4x4/16");  // 7x1 at batch 32
+  for (const char* device : {"adreno6xx", "mali_valhall", "apple_m1", "powervr_rogue", "v3d"}) {
+    EXPECT_EQ(plan(device, fc), "linear") << device;
+    const vk::DeviceInfo& d = deviceNamed(all, device);
+    EXPECT_EQ(regtileName(ops::planConv(b1x1, d, defaultPolicy(d), {true, false})), "conv1x1");
+    EXPECT_EQ(regtileName(ops::planConv(stem, d, defaultPolicy(d), {true, false})), "compact");
+  }
+}
+
+// Forced onto every device, every layer's register tile is one the shader takes (TM a multiple
+// of 4 dividing 32), within the class's accumulator budget, in a workgroup within the device's
+// limits and the policy's width.
+TEST(ConvPlan, RegisterTilesFitEveryDevice) {
+  for (const vk::DeviceInfo& d : devices()) {
+    vk::DevicePolicy policy = defaultPolicy(d);
+    policy.convKernel = vk::ConvKernel::Regtile;
+    const int most = policy.deviceClass == vk::DeviceClass::QualcommAdreno ? 64 : 32;
+    for (const ops::RegtileTile& t : ops::regtileTiles(policy.deviceClass)) {
+      EXPECT_TRUE(ops::regtileTileValid(t)) << d.name << " " << t.tm << "x" << t.tn;
+      EXPECT_LE(t.accumulators(), most) << d.name;
+      EXPECT_GE(t.accumulators(), 16) << d.name;
+    }
+    for (const Layer& l : kLayers) {
+      for (int batch : {1, 8, 32}) {
+        const ops::ConvPlan plan = ops::planConv(shapeOf(l, batch), d, policy);
+        const std::string what =
+            std::string(d.name) + " " + l.name + " batch " + std::to_string(batch);
+        if (l.in == 1) {
+          EXPECT_EQ(plan.route, ops::ConvRoute::Linear) << what;
+          continue;
+        }
+        ASSERT_EQ(plan.route, ops::ConvRoute::Regtile) << what;
+        EXPECT_TRUE(ops::regtileTileValid(plan.regtile)) << what;
+        EXPECT_LE(uint32_t(plan.regtile.threads), d.maxWorkgroupInvocations) << what;
+        EXPECT_LE(uint32_t(plan.regtile.threads), policy.convWorkgroupWidth) << what;
+        EXPECT_EQ(plan.splitK, 1) << what;
+        EXPECT_EQ(plan.workspaceBytes, 0u) << what;
+      }
+    }
+  }
+  EXPECT_FALSE(ops::regtileTileValid({12, 4}));  // 12 does not divide a 32-channel block
+  EXPECT_FALSE(ops::regtileTileValid({2, 8}));   // not a whole vec4 of channels
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ namespace vkc::test {
 const std::vector<OpVariant>& opVariants() {
   using ops::Precision;
   constexpr vk::ConvKernel kIgemm = vk::ConvKernel::Igemm;
+  constexpr vk::ConvKernel kRegtile = vk::ConvKernel::Regtile;
   const ops::ConvTiling kCompactTwoPixels = [] {  // what graph::Program gives small networks
     ops::ConvTiling tiling = ops::kCompactTiling;
     tiling.compactPixels = 2;
@@ -40,6 +41,13 @@ const std::vector<OpVariant>& opVariants() {
       {"igemm_fp16", Precision::Fp16, false, false, ops::kLargeTiling, false, kIgemm},
       {"igemm_fp32_splitk", Precision::Fp32, false, false, ops::kLargeTiling, false, kIgemm, 3},
       {"igemm_fp32_minimum_limits", Precision::Fp32, false, true, ops::kLargeTiling, false, kIgemm},
+      // The register-tiled implicit GEMM, which reads through the policy's path, each variant
+      // through another build: lavapipe's storage texel buffers (fp32), storage buffers (fp16),
+      // uniform texel buffers at the Vulkan 1.1 minimum limits (64 lanes at most).
+      {"regtile_fp32", Precision::Fp32, false, false, ops::kLargeTiling, false, kRegtile},
+      {"regtile_storage_fp16", Precision::Fp16, true, false, ops::kLargeTiling, false, kRegtile},
+      {"regtile_fp32_minimum_limits", Precision::Fp32, false, true, ops::kLargeTiling, false,
+       kRegtile},
   };
   return variants;
 }

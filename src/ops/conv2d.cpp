@@ -43,7 +43,7 @@ ConvShape convShapeOf(const TensorRef& in, const ConvGeometry& g, const TensorRe
   const bool aligned = in.elementOffset % 4 == 0 && out.elementOffset % 4 == 0 &&
                        (!residual || residual->elementOffset % 4 == 0);
   return {in.batch,   in.channels, in.height, in.width, out.channels,
-          out.height, out.width,   g,         aligned};
+          out.height, out.width,   g,         aligned,  in.precision};
 }
 
 namespace {

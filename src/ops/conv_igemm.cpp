@@ -49,7 +49,7 @@ std::vector<vk::Dispatch> igemmDispatches(vk::KernelCache& kernels, const Tensor
   if (split) gemm.buffers[2] = workspace;
   gemm.setPush(push);
   gemm.kernel =
-      &kernels.get({shaderFor("conv2d_igemm", precision),
+      &kernels.get({usableBuild(kernels, "conv2d_igemm", precision),
                     {uint32_t(t.threads()), 1, 1},
                     {uint32_t(t.bm), uint32_t(t.bn), uint32_t(t.bk), uint32_t(t.tm), uint32_t(t.tn),
                      uint32_t(g.kernelH), uint32_t(g.kernelW), uint32_t(g.strideH),
@@ -70,7 +70,7 @@ std::vector<vk::Dispatch> igemmDispatches(vk::KernelCache& kernels, const Tensor
   reduce.buffers = {workspace, bias.range > 0 ? bias : packedWeights, out.slice,
                     residual ? residual->slice : out.slice};
   reduce.setPush(reducePush);
-  reduce.kernel = &kernels.get({shaderFor("conv2d_igemm_reduce", precision),
+  reduce.kernel = &kernels.get({usableBuild(kernels, "conv2d_igemm_reduce", precision),
                                 {kReduceWorkgroup, 1, 1},
                                 {},
                                 uint32_t(reduce.buffers.size()),

@@ -1,6 +1,7 @@
 #include "ops/conv_plan.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "ops/conv2d.hpp"
 
@@ -147,17 +148,14 @@ const char* convRouteName(ConvRoute r) {
   return "unknown";
 }
 
-ConvPlan planConv(const ConvShape& s, const vk::DeviceInfo& device, const vk::DevicePolicy& policy,
-                  const ConvStart& start) {
-  if (policy.convKernel == vk::ConvKernel::Regtile) {
-    return start.compact || longFullyConnected(s) ? blockedPlan(s, start)
-                                                  : regtilePlan(s, device, policy);
-  }
+namespace {
+
+// The implicit GEMM's plan, or none where the device has no tile for it or cannot alias the
+// bias through the weights' binding. `splitAllowed`: K may be split (its reduce is correct).
+std::optional<ConvPlan> igemmPlan(const ConvShape& s, const vk::DeviceInfo& device,
+                                  const vk::DevicePolicy& policy, bool splitAllowed) {
   const std::vector<IgemmTile> tiles = igemmTilesFor(device);
-  if (policy.convKernel != vk::ConvKernel::Igemm || start.compact || longFullyConnected(s) ||
-      !policy.storageReadPath || tiles.empty()) {
-    return blockedPlan(s, start);
-  }
+  if (!policy.storageReadPath || tiles.empty()) return std::nullopt;
   ConvPlan plan;
   plan.route = ConvRoute::Igemm;
   const int64_t cores = device.shaderCores > 0 ? device.shaderCores : kDefaultShaderCores;
@@ -174,12 +172,70 @@ ConvPlan planConv(const ConvShape& s, const vk::DeviceInfo& device, const vk::De
     slices = int(std::clamp<int64_t>((wanted + count - 1) / count, 1, kMaxSplitK));
     slices = int(std::min<int64_t>(slices, std::max<int64_t>(steps / kMinSliceSteps, 1)));
   }
+  if (!splitAllowed) slices = 1;
   // The workspace is one binding.
   const uint64_t sliceBytes = std::max<uint64_t>(uint64_t(s.gemmM()) * s.gemmN() * 4, 1);
   const uint64_t fit = std::max<uint64_t>(device.maxStorageBufferRange / sliceBytes, 1);
   slices = int(std::min<uint64_t>(slices, fit));
   splitK(plan, s, slices);
   return plan;
+}
+
+// Whether some build of the route's shader is correct here (not failed by the self-test).
+bool routeUsable(ConvRoute route, Precision p, const vk::DevicePolicy& policy) {
+  const char* shader = nullptr;
+  switch (route) {
+    case ConvRoute::Linear:
+      shader = "linear";
+      break;
+    case ConvRoute::Pointwise:
+      shader = "conv1x1";
+      break;
+    case ConvRoute::Segments:
+      shader = "conv2d_segments";
+      break;
+    case ConvRoute::Compact:
+      shader = "conv2d_compact";
+      break;
+    case ConvRoute::Regtile:
+      shader = "conv2d_regtile";
+      break;
+    case ConvRoute::Igemm:
+      return !policy.verdicts->failed(shaderFor("conv2d_igemm", p));
+  }
+  for (ReadPath path :
+       {ReadPath::UniformTexels, ReadPath::StorageTexels, ReadPath::StorageBuffers}) {
+    if (!policy.verdicts->failed(shaderFor(shader, p, path))) return true;
+  }
+  return false;
+}
+
+// The plan of the policy's family, as if every build were correct.
+ConvPlan familyPlan(const ConvShape& s, const vk::DeviceInfo& device,
+                    const vk::DevicePolicy& policy, const ConvStart& start, bool splitAllowed) {
+  if (start.compact || longFullyConnected(s)) return blockedPlan(s, start);
+  if (policy.convKernel == vk::ConvKernel::Regtile) return regtilePlan(s, device, policy);
+  if (policy.convKernel == vk::ConvKernel::Igemm) {
+    if (auto plan = igemmPlan(s, device, policy, splitAllowed)) return *plan;
+  }
+  return blockedPlan(s, start);
+}
+
+}  // namespace
+
+ConvPlan planConv(const ConvShape& s, const vk::DeviceInfo& device, const vk::DevicePolicy& policy,
+                  const ConvStart& start) {
+  const bool splitAllowed = !policy.verdicts->failed(shaderFor("conv2d_igemm_reduce", s.precision));
+  const ConvPlan chosen = familyPlan(s, device, policy, start, splitAllowed);
+  if (routeUsable(chosen.route, s.precision, policy)) return chosen;
+  ConvPlan segments;
+  segments.route = ConvRoute::Segments;
+  std::vector<ConvPlan> fallbacks = {regtilePlan(s, device, policy), blockedPlan(s, {}), segments};
+  if (auto igemm = igemmPlan(s, device, policy, splitAllowed)) fallbacks.push_back(*igemm);
+  for (const ConvPlan& plan : fallbacks) {
+    if (plan.route != chosen.route && routeUsable(plan.route, s.precision, policy)) return plan;
+  }
+  return chosen;
 }
 
 }  // namespace vkc::ops

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ops/precision.hpp"
 #include "vk/device_info.hpp"
 #include "vk/device_policy.hpp"
 
@@ -26,6 +27,7 @@ struct ConvShape {
   int outC = 1, outH = 1, outW = 1;
   ConvGeometry geometry;
   bool vec4Aligned = true;
+  Precision precision = Precision::Fp32;  // which builds the self-test's verdicts concern
   // As an implicit GEMM: M output channels, N output pixels of the batch, K products per output.
   int64_t gemmM() const { return outC; }
   int64_t gemmN() const { return int64_t(batch) * outH * outW; }
@@ -111,6 +113,11 @@ struct ConvPlan {
 // last), in workgroups of policy.convWorkgroupWidth invocations within the device's limits. It
 // reads through the policy's read path (ops::readPathFor) and aliases a binding only on the
 // storage path, which a driver that cannot alias never takes: every driver may run it.
+// Where the self-test failed every build of the chosen route on this device
+// (DevicePolicy::verdicts), the plan takes the next family with a correct one: regtile, then the
+// register blocks (conv1x1, then line segments), then the implicit GEMM (split K only where its
+// reduce is correct); where none is left, the chosen route, whose dispatch then throws naming the
+// failed builds.
 ConvPlan planConv(const ConvShape& shape, const vk::DeviceInfo& device,
                   const vk::DevicePolicy& policy, const ConvStart& start = {});
 

@@ -33,6 +33,12 @@ class KernelVerdicts {
   }
   // Serialises the self-tests of one device (selftest::ensureTested).
   std::mutex& testing() { return testing_; }
+  // Forgets every verdict and tested configuration (tests that share a device).
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failed_.clear();
+    tested_.clear();
+  }
   // Shader build -> why (the self-test's case and error).
   std::map<std::string, std::string> failures() const {
     std::lock_guard<std::mutex> lock(mutex_);

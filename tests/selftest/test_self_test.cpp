@@ -32,9 +32,12 @@ std::string freshCacheDir(const std::string& name) {
   return dir.string();
 }
 
-ContextOptions optionsIn(const std::string& dir) {
+// lavapipe's own family unless `family` says otherwise, whatever VKC_CONV_KERNEL says: the
+// variants these tests corrupt are the ones that family takes.
+ContextOptions optionsIn(const std::string& dir, ConvKernel family = ConvKernel::Blocked) {
   ContextOptions options;
   options.pipelineCachePath = dir + "/pipelines.bin";
+  options.convKernel = family;
   return options;
 }
 
@@ -104,6 +107,15 @@ TEST_P(CorruptVariant, LoadTestsFirstAndTheNetworkStillMatches) {
 INSTANTIATE_TEST_SUITE_P(Lavapipe, CorruptVariant,
                          testing::Values("conv1x1_st", "conv2d_segments_st", "winograd_output_st",
                                          "pool2d_st", "global_avgpool", "linear_st"));
+
+// The mobile GPUs' family: its texel build dropped, the load takes its storage build.
+TEST_F(SelfTest, RegisterTilesFallBackToAnotherReadPath) {
+  vk::setCorruptKernel("conv2d_regtile_st");
+  Context context(optionsIn(freshCacheDir("regtile"), ConvKernel::Regtile));
+  NetworkOptions options;
+  options.selfTest = SelfTestAtLoad::Always;
+  expectV4MatchesGoldens(context, options);
+}
 
 TEST_F(SelfTest, TheCorruptionIsVisibleWithoutTheSelfTest) {
   // The fault hook itself: with the self-test off, the corrupted network must miss its goldens

@@ -102,7 +102,7 @@ static int benchMain(int argc, char** argv) {
   options.inputSize = o.size;
   options.precision = precision == "fp16" ? vkc::Precision::Fp16 : vkc::Precision::Fp32;
   options.winograd = !o.noWinograd;
-  options.start = o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
+  options.start = o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialized;
   const bool atOnce = options.start == vkc::StartMode::AtOnce;
   try {
     // The benchmark's input lives on the host as floats: refuse what cannot fit rather than
@@ -244,7 +244,7 @@ static int benchMain(int argc, char** argv) {
     std::printf("%s on %s (%s), %s%s%s, batch %d, %dx%d\n", model.c_str(), d.name.c_str(),
                 d.driver.c_str(), precision.c_str(),
                 winograd ? (atOnce ? " with one-axis Winograd" : " with Winograd") : "",
-                atOnce ? ", compact kernels (--start at-once)" : "", batch, s, s);
+                atOnce ? ", atOnce kernels (--start at-once)" : "", batch, s, s);
     std::printf("  time per batch     min %.1f ms  median %.1f ms  max %.1f ms  (%d runs)\n", msMin,
                 msMedian, msMax, runs);
     std::printf("  time per image     min %.1f ms   %.2f images/s (median)\n", msMin / batch,

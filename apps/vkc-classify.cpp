@@ -23,12 +23,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// --start auto lets the library choose from the work announced (StartMode::Auto): compact
+// --start auto lets the library choose from the work announced (StartMode::Auto): at-once
 // kernels for a few Inception images or many small-model ones. An input tensor's image count is
 // taken at 299 x 299, its bytes being all that is known before the model is read.
 vkc::StartMode startMode(const vkc::app::ClassifyOptions& o) {
   if (o.start == "auto") return vkc::StartMode::Auto;
-  return o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialised;
+  return o.start == "at-once" ? vkc::StartMode::AtOnce : vkc::StartMode::Specialized;
 }
 
 size_t expectedImages(const vkc::app::ClassifyOptions& o, size_t images) {

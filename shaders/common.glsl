@@ -60,7 +60,7 @@
 // A 1-D row of workgroups longer than the device's maxComputeWorkGroupCount[0] is folded by the
 // host into slices along z (or y) (vk::foldedGroups): these give the unfolded invocation index,
 // which may lie past the end in the last slice (every shader checks its bounds). Macros, not
-// functions: gl_WorkGroupSize is only the specialised size after the shader's layout line.
+// functions: gl_WorkGroupSize is only the specialized size after the shader's layout line.
 #define globalX()                                                                  \
   int((gl_WorkGroupID.z * gl_NumWorkGroups.x + gl_WorkGroupID.x) * gl_WorkGroupSize.x + \
       gl_LocalInvocationID.x)

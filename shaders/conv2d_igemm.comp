@@ -6,7 +6,7 @@
 // block][K][32] (ops::packConvWeights); B is gathered from the input as it is needed (im2col
 // without the copy): each invocation loads one B column, neighbouring invocations neighbouring
 // pixels, keeping its pixel's position, and splits a K index into (ci, ky, kx) by divisions by
-// the specialisation constants KH x KW and KW.
+// the specialization constants KH x KW and KW.
 // Each workgroup computes a BM x BN tile of C, K in steps of BK through two stages of shared
 // memory, both tiles stored as vec4s along M and N: the next step's tiles are loaded into
 // registers while the current step's are multiplied, one barrier per step. Each invocation

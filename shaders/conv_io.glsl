@@ -4,7 +4,7 @@
 // a second time as floats (Vulkan lets variables alias one binding), so that a convolution with
 // bias and residual binds 4 storage buffers, the Vulkan 1.1 minimum per stage, not 5.
 // Define CONV_VEC4_IO first for vec4 input, output and residual (conv1x1.comp), CONV_RUNTIME_SHAPE
-// for the kernel size and stride as push constants (conv2d_compact.comp).
+// for the kernel size and stride as push constants (conv2d_at_once.comp).
 #ifdef CONV_VEC4_IO
 VKC_READ4(0, x)  // 4 pixels of one channel per element (rgba32f / rgba16f as texels)
 #define CONV_OUT ACT4

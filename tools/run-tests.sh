@@ -55,7 +55,7 @@ TSAN_MIN=4
 #   the op variants whose host code another variant runs (they differ in shaders only), each
 #   name anchored at its end so that no other variant matches: __texel_fp32_large (50),
 #   __storage_fp32_large (50), __storage_fp16 (41), __minimum_limits_fp32 (61),
-#   __uniform_texel_fp16 (41), __texel_fp32_compact_2px (41), __igemm_fp16 (30),
+#   __uniform_texel_fp16 (41), __texel_fp32_at_once_2px (41), __igemm_fp16 (30),
 #   __igemm_fp32_minimum_limits (29), __regtile_storage_fp16 (33),
 #   __regtile_fp32_minimum_limits (32), and the igemm and regtile networks at the minimum limits
 #   (Models/SmallNetwork{Igemm,Regtile}Test.*_minimum_limits, 4 each: igemm_fp32, regtile_fp32
@@ -64,7 +64,7 @@ TSAN_MIN=4
 ASAN_EXCLUDE='^Models/(Golden(Fp16)?|MinimumLimits)Test\.|^WeightsFileTest\.LoadsGoldenWeights'
 ASAN_EXCLUDE+='|^minimum_limits\.|^storage_reads\.|^cli\.minimum_limits\.|^Profiles/'
 ASAN_EXCLUDE+='|^Ops/.*__(texel_fp32_large|storage_fp32_large|storage_fp16|minimum_limits_fp32'
-ASAN_EXCLUDE+='|uniform_texel_fp16|texel_fp32_compact_2px|igemm_fp16|igemm_fp32_minimum_limits'
+ASAN_EXCLUDE+='|uniform_texel_fp16|texel_fp32_at_once_2px|igemm_fp16|igemm_fp32_minimum_limits'
 ASAN_EXCLUDE+='|regtile_storage_fp16|regtile_fp32_minimum_limits)( |$)'
 ASAN_EXCLUDE+='|^Models/SmallNetwork(Igemm|Regtile)Test\..*_minimum_limits( |$)'
 CHECK=tools/check-test-report.py

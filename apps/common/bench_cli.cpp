@@ -26,7 +26,7 @@ const char* kUsage =
     "  --top N            slowest nodes and pipelines listed by --profile (default 10)\n"
     "  --no-first-result  skip timing the first result (two extra loads, cold and warm cache)\n"
     "  --no-winograd      direct fp32 convolutions only (NetworkOptions::winograd)\n"
-    "  --start MODE       specialised (default) or at-once kernels (NetworkOptions::start)\n"
+    "  --start MODE       specialized (default) or at-once kernels (NetworkOptions::start)\n"
     "  --conv-kernel K    the direct convolutions' kernels: auto (default: the device's, or\n"
     "                     VKC_CONV_KERNEL), blocked, igemm or regtile\n"
     "                     (ContextOptions::convKernel)\n"
@@ -43,7 +43,7 @@ int parseBenchArgs(int argc, char** argv, BenchOptions& o) {
   args.text("--model", &o.model);
   args.text("--weights", &o.weights);
   args.choice("--precision", &o.precision, {"fp32", "fp16"});
-  args.choice("--start", &o.start, {"specialised", "at-once"});
+  args.choice("--start", &o.start, {"specialized", "at-once"});
   args.choice("--conv-kernel", &o.convKernel, {"auto", "blocked", "igemm", "regtile"});
   args.positiveInt("--batch", &o.batch);
   args.positiveInt("--size", &o.size);

@@ -27,8 +27,8 @@ const char* kUsage =
     "  --input-tensor FILE  raw little-endian float32 NCHW input instead of images\n"
     "                       (batch = file size / (3 x S x S x 4))\n"
     "  --save-logits FILE   write raw float32 [N, classes] logits (before softmax)\n"
-    "  --start MODE         at-once: compact kernels that compile in seconds (slower to run);\n"
-    "                       specialised: kernels tuned per layer (a minute to compile on\n"
+    "  --start MODE         at-once: atOnce kernels that compile in seconds (slower to run);\n"
+    "                       specialized: kernels tuned per layer (a minute to compile on\n"
     "                       lavapipe); auto (default): at-once while the images amount to\n"
     "                       at most 16 Inception-v4 images of work\n"
     "  --help, --version\n"
@@ -46,7 +46,7 @@ int parseClassifyArgs(int argc, char** argv, ClassifyOptions& o) {
     args.text(flag, target);
   }
   args.choice("--precision", &o.precision, {"fp32", "fp16"});
-  args.choice("--start", &o.start, {"auto", "at-once", "specialised"});
+  args.choice("--start", &o.start, {"auto", "at-once", "specialized"});
   args.positiveInt("--top", &o.top);
   args.positiveInt("--batch", &o.batch);
   args.positiveInt("--size", &o.size);

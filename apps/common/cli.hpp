@@ -10,7 +10,7 @@ namespace vkc::app {
 
 struct ClassifyOptions {
   std::string model, weights, labels, inputTensor, saveLogits, precision = "fp32";
-  std::string start = "auto";  // "auto", "at-once" or "specialised" (NetworkOptions::start)
+  std::string start = "auto";  // "auto", "at-once" or "specialized" (NetworkOptions::start)
   int top = 5, batch = 8, size = 0, device = -1;
   bool json = false;
   // Decoding (image_inputs.hpp, classifyDecodeOptions): EXIF orientation applied and JPEGs
@@ -35,7 +35,7 @@ struct EvalOptions {
 int parseEvalArgs(int argc, char** argv, EvalOptions& o);
 
 struct BenchOptions {
-  std::string model, weights, precision = "fp32", start = "specialised";
+  std::string model, weights, precision = "fp32", start = "specialized";
   std::string convKernel = "auto";  // "auto", "blocked", "igemm", "regtile" (ContextOptions)
   // batch and runs: 1 and 5 for a network; with --layers 0 (every batch) and 3.
   int batch = 0, size = 0, warmup = 2, runs = 0, device = -1, top = 10;

@@ -11,7 +11,7 @@
 #     README's main command, Inception-v4 on 1 and 2 images and Inception-ResNet-v2 on 1 image
 #     (--input-tensor; vkc-classify picks the at-once start), then each build's logits against
 #     tests/golden's fp64 ones.
-#   START=at-once|specialised: vkc-bench --start START per network: cold and warm first result,
+#   START=at-once|specialized: vkc-bench --start START per network: cold and warm first result,
 #     pipelines and their warm creation time, the first run (MODELS: which networks).
 #   ROUNDS: alternating rounds (default 3).
 set -euo pipefail

@@ -104,24 +104,24 @@ class Context {
 };
 
 // How a Network reaches its first result. CPU drivers (lavapipe) compile each pipeline with LLVM
-// when it first runs, and the specialised kernels of a paper network take them far longer than the
-// compact ones (docs/performance.md, "Time to first result"); GPU drivers compile in pipeline
+// when it first runs, and the specialized kernels of a paper network take them far longer than the
+// at-once ones (docs/performance.md, "Time to first result"); GPU drivers compile in pipeline
 // creation, which the pipeline cache then saves.
 enum class StartMode {
-  // "Wait for fast kernels": pipelines specialised for each convolution's shape (register
+  // "Wait for fast kernels": pipelines specialized for each convolution's shape (register
   // blocks, unrolled taps, Winograd where NetworkOptions::winograd): the fastest inference.
-  Specialised,
-  // "Start at once": compact kernels that read each convolution's shape at run time, a handful
+  Specialized,
+  // "Start at once": at-once kernels that read each convolution's shape at run time, a handful
   // of pipelines, Winograd along one axis only (1x7, 7x1, 1x3, 3x1 with tiles of 4); the first
   // result in seconds on lavapipe, each inference slower (vkc-classify picks it for a few images;
   // for short-lived processes).
   AtOnce,
   // The library picks from the work announced: AtOnce when NetworkOptions::expectedImages
-  // images of this network cost at most kAtOnceWorkFlops, else Specialised.
+  // images of this network cost at most kAtOnceWorkFlops, else Specialized.
   Auto,
 };
 // StartMode::Auto's bound: 16 images of Inception-v4 at 299 (24.5 GFLOP each), the work below
-// which compiling specialised kernels on a CPU driver costs more than it saves
+// which compiling specialized kernels on a CPU driver costs more than it saves
 // (docs/performance.md, "Time to first result").
 inline constexpr double kAtOnceWorkFlops = 16 * 24.5e9;
 
@@ -144,7 +144,7 @@ struct NetworkOptions {
   int inputSize = 0;     // 0: the model's default (299, or the file's vkception.input_size)
   bool profile = false;  // per-node GPU timestamps (slower; see Network::profile)
   Precision precision = Precision::Fp32;
-  StartMode start = StartMode::Specialised;
+  StartMode start = StartMode::Specialized;
   int expectedImages = 0;  // StartMode::Auto: how many images this process will run
   // fp32 stride-1 convolutions with 3 or 7 taps along rows, columns or both (1x7, 7x1, 1x3,
   // 3x1, 3x3) through Winograd F(m, r) per axis: 2-5x fewer multiplies, rounding errors up to
@@ -186,7 +186,7 @@ struct NetworkStats {
 
 // One pipeline's creation (StartupTimings::pipelineTimes).
 struct PipelineTiming {
-  std::string kernel;  // shader build [workgroup size; specialisation constants]
+  std::string kernel;  // shader build [workgroup size; specialization constants]
   double ms = 0;       // its vkCreateComputePipelines (lavapipe: NIR; LLVM at its first dispatch)
 };
 
@@ -201,7 +201,7 @@ struct StartupTimings {
   double programMs = 0;          // first program: memory plan, buffers, recording; no pipelines
   double pipelineMs = 0;         // waiting for the pipelines it needed (several created at once)
   double pipelineCompileMs = 0;  // the same pipelines' creation summed over threads
-  int pipelines = 0;             // created for it (distinct shader + specialisation)
+  int pipelines = 0;             // created for it (distinct shader + specialization)
   int shaderModules = 0;         // distinct shader builds among all the device's pipelines
   uint64_t pipelineCacheBytes = 0;            // the device's VkPipelineCache after it
   std::vector<PipelineTiming> pipelineTimes;  // each of them, slowest first

@@ -10,7 +10,7 @@ namespace vkc {
 struct Ensemble::Impl {
   vk::Device* device = nullptr;
   ops::Precision precision = ops::Precision::Fp32;
-  bool compactKernels = false;  // the first member's (StartMode::AtOnce)
+  bool atOnce = false;  // the first member's (StartMode::AtOnce)
   int crops = 1;
   // Crops averaged per row of the program's output: all of an image's, or where they do not fit
   // one binding, an equal share of them (the shares' means are then averaged on the host).
@@ -32,7 +32,7 @@ struct Ensemble::Impl {
       options.imageInput = true;
       options.normalization = {{0.0f, 0.0f, 0.0f}, {1.0f, 1.0f, 1.0f}};  // members normalise
       options.precision = precision;
-      options.compactKernels = compactKernels;
+      options.atOnce = atOnce;
       programs[runs] =
           std::make_unique<graph::Program>(*device, graph, *weights, runs * cropsPerRun, options);
     }
@@ -54,7 +54,7 @@ Ensemble::Ensemble(const std::vector<EnsembleMember>& members, int cropsPerImage
     if (impl_->device == nullptr) {
       impl_->device = net.device;
       impl_->precision = net.precision;
-      impl_->compactKernels = net.compactKernels;
+      impl_->atOnce = net.atOnce;
     }
     if (net.device != impl_->device) {
       throw Error("ensemble members must share one Context", ErrorCode::BadArgument);

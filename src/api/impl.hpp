@@ -55,7 +55,7 @@ struct Network::Impl {
   graph::Program* lastRun = nullptr;
   bool profile = false;
   ops::Precision precision = ops::Precision::Fp32;
-  bool compactKernels = false;  // NetworkOptions::start == StartMode::AtOnce
+  bool atOnce = false;  // NetworkOptions::start == StartMode::AtOnce
   std::function<void(const StartupProgress&)> progress;  // NetworkOptions::progress
   // The self-test of the kernels this load takes (NetworkOptions::selfTest), before its plan;
   // may move `precision` from fp16 to fp32.

@@ -50,7 +50,7 @@ graph::Program& Network::Impl::program(int batch, bool images) {
     options.imageInput = images;
     options.normalization = normalization;
     options.precision = precision;
-    options.compactKernels = compactKernels;
+    options.atOnce = atOnce;
     if (progress && startup.programMs == 0) {
       options.pipelineProgress = [this](int done, int total) {
         report("creating pipelines", done, total);
@@ -114,7 +114,7 @@ void Network::Impl::testKernels(const NetworkOptions& options) {
   if (mode == SelfTestAtLoad::Off) return;
   auto test = [&](ops::Precision precision) {
     selftest::ensureTested(
-        *device, selftest::loadConfigurations(*device, precision, compactKernels, options.winograd),
+        *device, selftest::loadConfigurations(*device, precision, atOnce, options.winograd),
         mode == SelfTestAtLoad::Always,
         [this](int done, int total) { report("testing the kernels on this device", done, total); });
   };
@@ -153,7 +153,7 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   vk::Stopwatch step;
   impl->model = models::buildModel(model, *source, config);
   impl->startup.buildMs = step.ms();
-  impl->compactKernels =
+  impl->atOnce =
       options.start == StartMode::AtOnce ||
       (options.start == StartMode::Auto &&
        std::max(options.expectedImages, 1) * impl->model.graph.flopsPerImage() <= kAtOnceWorkFlops);
@@ -167,7 +167,7 @@ Network Network::Impl::load(vk::Device& device, const std::string& model,
   // fp16 keeps direct convolutions: Winograd's amplified rounding is measured for fp32 only.
   if (options.winograd && impl->precision == ops::Precision::Fp32) {
     if (const auto limits =
-            graph::winogradLimitsFor(impl->model.graph, device.policy(), impl->compactKernels)) {
+            graph::winogradLimitsFor(impl->model.graph, device.policy(), impl->atOnce)) {
       impl->startup.winogradConvolutions = graph::lowerToWinograd(impl->model.graph, *limits);
     }
   }

@@ -13,18 +13,18 @@
 namespace vkc::graph {
 namespace {
 
-// Compact kernels: networks under this many FLOP per image (the bundled Fashion-MNIST models,
-// ~0.01 GFLOP; the Inception networks at 299 take 11-25) get 2-pixel conv2d_compact blocks,
+// At-once kernels: networks under this many FLOP per image (the bundled Fashion-MNIST models,
+// ~0.01 GFLOP; the Inception networks at 299 take 11-25) get 2-pixel conv2d_at_once blocks,
 // which CPU drivers build sooner on a first start; the large networks keep 4 pixels, whose 3x3
 // layers run faster on every start (docs/performance.md, "Design choices, measured").
-constexpr double kTwoPixelCompactBelowFlops = 1e9;
+constexpr double kTwoPixelAtOnceBelowFlops = 1e9;
 
 // The register blocks of the graph's convolutions, the same for every frame.
-ops::ConvTiling tilingFor(const Graph& graph, const vk::DevicePolicy& policy, bool compact) {
-  ops::ConvTiling tiling = ops::convTilingFor(policy, compact);
-  if (tiling.compact) {
+ops::ConvTiling tilingFor(const Graph& graph, const vk::DevicePolicy& policy, bool atOnce) {
+  ops::ConvTiling tiling = ops::convTilingFor(policy, atOnce);
+  if (tiling.atOnce) {
     tiling.sevenTapSegments = manySevenTapLayers(graph);  // those left direct (fp16, no Winograd)
-    if (graph.flopsPerImage() < kTwoPixelCompactBelowFlops) tiling.compactPixels = 2;
+    if (graph.flopsPerImage() < kTwoPixelAtOnceBelowFlops) tiling.atOncePixels = 2;
   }
   return tiling;
 }
@@ -102,7 +102,7 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
       weights_(weights),
       batch_(batch),
       options_(options),
-      tiling_(tilingFor(graph, device.policy(), options.compactKernels)) {
+      tiling_(tilingFor(graph, device.policy(), options.atOnce)) {
   if (batch < 1) throw Error("batch size must be at least 1");
   if (options.imageInput && graph.tensors[graph.input].channels != 3) {
     throw Error("8-bit image input needs a 3-channel network input");

@@ -25,7 +25,7 @@ struct ProgramOptions {
   ops::Precision precision = ops::Precision::Fp32;  // of tensors; the weights' must match
   // Called per pipeline created for the program (done of total), perhaps from compile threads.
   std::function<void(int done, int total)> pipelineProgress;
-  bool compactKernels = false;  // ops::kCompactTiling (NetworkOptions::start, StartMode::AtOnce)
+  bool atOnce = false;  // ops::kAtOnceTiling (NetworkOptions::start, StartMode::AtOnce)
   // Nominal GFLOP per command buffer (vk::DevicePolicy::submitBudgetGflop); -1: the device
   // policy's, 0: one command buffer whatever the work.
   double submitBudgetGflop = -1;

@@ -69,7 +69,7 @@ std::vector<vk::Dispatch> Program::dispatchesOf(int index, VkBuffer arena, VkBuf
     }
     case OpKind::Pool:
       return {ops::pool2dDispatch(kernels, device_.info(), at(node.inputs[0]), node.pool,
-                                  node.poolMode, at(node.output), tiling.compact)};
+                                  node.poolMode, at(node.output), tiling.atOnce)};
     case OpKind::GlobalAvgPool: {
       // Where the self-test failed global_avgpool, a pool2d window over the whole (square) grid.
       const ops::TensorRef in = at(node.inputs[0]);
@@ -78,7 +78,7 @@ std::vector<vk::Dispatch> Program::dispatchesOf(int index, VkBuffer arena, VkBuf
       }
       return {ops::pool2dDispatch(kernels, device_.info(), in, {in.height, 1, 0},
                                   ops::PoolMode::AverageExcludePad, at(node.output),
-                                  tiling.compact)};
+                                  tiling.atOnce)};
     }
     case OpKind::CopyChannels: {
       // Where the self-test failed copy_channels, a 1x1 max pool: the identity.
@@ -87,7 +87,7 @@ std::vector<vk::Dispatch> Program::dispatchesOf(int index, VkBuffer arena, VkBuf
         return {ops::copyChannelsDispatch(kernels, in, at(node.output))};
       }
       return {ops::pool2dDispatch(kernels, device_.info(), in, {1, 1, 0}, ops::PoolMode::Max,
-                                  at(node.output), tiling.compact)};
+                                  at(node.output), tiling.atOnce)};
     }
     case OpKind::Softmax:
       return {ops::softmaxDispatch(kernels, at(node.inputs[0]), at(node.output))};

@@ -8,7 +8,7 @@ namespace vkc::graph {
 
 namespace {
 
-// manySevenTapLayers: from this many on. With compact kernels on CPU drivers, the 1x7 and 7x1
+// manySevenTapLayers: from this many on. With at-once kernels on CPU drivers, the 1x7 and 7x1
 // layers' own pipelines (one-axis Winograd, or line segments) shorten every start of the
 // networks that have many (v4, IR-v2), but lengthen the first start of those with fewer (IR-v1,
 // v3) for no gain on later ones (docs/performance.md, "Design choices, measured").
@@ -24,9 +24,8 @@ bool manySevenTapLayers(const Graph& graph) {
 }
 
 std::optional<ops::WinogradLimits> winogradLimitsFor(const Graph& graph,
-                                                     const vk::DevicePolicy& policy,
-                                                     bool compactKernels) {
-  if (compactKernels && !manySevenTapLayers(graph)) return std::nullopt;
+                                                     const vk::DevicePolicy& policy, bool atOnce) {
+  if (atOnce && !manySevenTapLayers(graph)) return std::nullopt;
   // Direct where the self-test failed every build of a transform on this device.
   for (const char* transform : {"winograd_input", "winograd_output"}) {
     bool usable = false;
@@ -38,10 +37,10 @@ std::optional<ops::WinogradLimits> winogradLimitsFor(const Graph& graph,
   }
   ops::WinogradLimits limits;
   limits.maxLiveFloats = policy.maxWinogradLiveFloats;
-  // Their 1x7 and 7x1 layers, a large share of the compact kernels' time, run several times faster
+  // Their 1x7 and 7x1 layers, a large share of the at-once kernels' time, run several times faster
   // through one-axis Winograd (docs/performance.md); the 2-D plans would add the builds of
   // F(6x6,3x3)'s transforms and its rounding error.
-  limits.oneAxisSmallTiles = compactKernels;
+  limits.oneAxisSmallTiles = atOnce;
   return limits;
 }
 

@@ -17,16 +17,15 @@ namespace vkc::graph {
 // Returns how many convolutions were rewritten. Call before the WeightStore is built.
 int lowerToWinograd(Graph& graph, const ops::WinogradLimits& limits = {});
 
-// The compact start (StartMode::AtOnce) gives the factorized 1x7 and 7x1 convolutions pipelines
+// The at-once start (StartMode::AtOnce) gives the factorized 1x7 and 7x1 convolutions pipelines
 // of their own where a network has many of them (v4: 46, IR-v2: 40, not IR-v1: 20, v3: 26):
 // one-axis Winograd (winogradLimitsFor), or where those stay direct (fp16, Winograd off) two
 // line-segment pipelines (graph::Program).
 bool manySevenTapLayers(const Graph& graph);
 
-// The plans a network takes, none if nullopt: those the device policy allows; with the compact
+// The plans a network takes, none if nullopt: those the device policy allows; with the at-once
 // kernels only the one-axis ones with small tiles, and only where manySevenTapLayers.
 std::optional<ops::WinogradLimits> winogradLimitsFor(const Graph& graph,
-                                                     const vk::DevicePolicy& policy,
-                                                     bool compactKernels);
+                                                     const vk::DevicePolicy& policy, bool atOnce);
 
 }  // namespace vkc::graph

@@ -50,13 +50,13 @@ namespace {
 
 constexpr int kSegmentChannels = 16;
 
-// shaders/conv_io.glsl's push constants: the tensors, (conv2d_compact only) the kernel's shape,
+// shaders/conv_io.glsl's push constants: the tensors, (conv2d_at_once only) the kernel's shape,
 // then the epilogue.
 struct ConvPush {
   ConvTensors tensors;
   EpiloguePush epilogue;
 };
-struct CompactConvPush {
+struct AtOnceConvPush {
   ConvTensors tensors;
   int kernelH, kernelW, strideH, strideW;
   EpiloguePush epilogue;
@@ -163,8 +163,8 @@ bool factorizedSevenTap(const ConvGeometry& g) {
          ((g.kernelH == 1 && g.kernelW == 7) || (g.kernelH == 7 && g.kernelW == 1));
 }
 
-ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool compact) {
-  if (compact) return kCompactTiling;
+ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool atOnce) {
+  if (atOnce) return kAtOnceTiling;
   return policy.largeConvBlocks ? kLargeTiling : kSmallTiling;
 }
 
@@ -279,7 +279,7 @@ ConvPlan convPlanFor(const vk::KernelCache& kernels, const vk::DeviceInfo& devic
                      const TensorRef& in, const ConvGeometry& g, const TensorRef& out,
                      const ConvTiling& tiling, const TensorRef* residual) {
   return planConv(convShapeOf(in, g, out, residual), device, kernels.policy(),
-                  {tiling.compact, tiling.sevenTapSegments});
+                  {tiling.atOnce, tiling.sevenTapSegments});
 }
 
 std::vector<vk::Dispatch> conv2dDispatches(vk::KernelCache& kernels, const vk::DeviceInfo& device,
@@ -305,7 +305,7 @@ std::vector<vk::Dispatch> conv2dDispatches(vk::KernelCache& kernels, const vk::D
       return {linearDispatch(kernels, device, in, packedWeights, bias, out, epilogue)};
     case ConvRoute::Pointwise:  // 4 pixels per vec4: every tensor starts on one
       return {conv1x1Dispatch(kernels, device, in, packedWeights, bias, out, epilogue, tiling)};
-    case ConvRoute::Compact:
+    case ConvRoute::AtOnce:
     case ConvRoute::Segments:
       break;
   }
@@ -319,22 +319,22 @@ std::vector<vk::Dispatch> conv2dDispatches(vk::KernelCache& kernels, const vk::D
                                                  {packedWeights.range, 4, precision}};
   const ReadPath reads =
       readPathFor(kernels, device, views,
-                  plan.route == ConvRoute::Compact ? "conv2d_compact" : "conv2d_segments");
-  if (plan.route == ConvRoute::Compact) {
-    // One pipeline for every shape: conv2d_compact.comp reads it from the push constants.
-    CompactConvPush push{convTensors(in, out, g),     g.kernelH, g.kernelW, g.strideH, g.strideW,
-                         epiloguePush(epilogue, true)};
+                  plan.route == ConvRoute::AtOnce ? "conv2d_at_once" : "conv2d_segments");
+  if (plan.route == ConvRoute::AtOnce) {
+    // One pipeline for every shape: conv2d_at_once.comp reads it from the push constants.
+    AtOnceConvPush push{convTensors(in, out, g),     g.kernelH, g.kernelW, g.strideH, g.strideW,
+                        epiloguePush(epilogue, true)};
     d.buffers = convBuffers(reads == ReadPath::StorageBuffers, x, packedWeights, bias, out,
                             residual, push.epilogue);
     d.setPush(push);
-    d.kernel = &kernels.get({shaderFor("conv2d_compact", precision, reads),
+    d.kernel = &kernels.get({shaderFor("conv2d_at_once", precision, reads),
                              {lanes, 1, 1},
-                             {uint32_t(tiling.compactPixels)},
+                             {uint32_t(tiling.atOncePixels)},
                              uint32_t(d.buffers.size()),
-                             sizeof(CompactConvPush),
+                             sizeof(AtOnceConvPush),
                              readFormats(reads, views),
                              texelDescriptorType(reads)});
-    const uint64_t segments = uint64_t(out.batch) * outH * vk::divUp(outW, tiling.compactPixels);
+    const uint64_t segments = uint64_t(out.batch) * outH * vk::divUp(outW, tiling.atOncePixels);
     d.groups = vk::foldedGroups(vk::divUp(segments, lanes),
                                 vk::divUp(out.channels, kSegmentChannels), 1, *d.kernel, 2);
     return {d};

@@ -52,7 +52,7 @@ void scaleOutputChannels(std::vector<float>& weights, const std::vector<double>&
 // Register blocks per invocation. CPU drivers (lavapipe) want large ones: a fetch costs about 24
 // FMAs there and spilled accumulators stay in L1 (docs/performance.md). GPUs have at most 255
 // registers per invocation and spill to memory, so they get small blocks of 64 accumulators (a size
-// not tuned on a GPU). Compact: spatial convolutions through conv2d_compact.comp, whose shape is a
+// not tuned on a GPU). At-once: spatial convolutions through conv2d_at_once.comp, whose shape is a
 // push constant and whose tap loops are not unrolled (but 1x7 and 7x1 through small line segments,
 // ops/conv2d.cpp), and 1x1s with small blocks: a few pipelines that CPU drivers build in seconds,
 // for the first result (NetworkOptions::start, StartMode::AtOnce).
@@ -64,19 +64,19 @@ struct ConvTiling {
   // 2 TN + 1 inputs per line for TN pixels, so more channels share them: 32 pays on CPU drivers
   // for strided layers, where stride 1 gains nothing from it (docs/performance.md).
   int stridedChannels;
-  bool compact = false;
-  // Compact, and 1x7 and 7x1 (factorizedSevenTap) through line segments of 4 pixels: two
+  bool atOnce = false;
+  // At-once, and 1x7 and 7x1 (factorizedSevenTap) through line segments of 4 pixels: two
   // pipelines serving all those layers, which graph::Program asks for where a network has
   // enough of them to pay for building the two.
   bool sevenTapSegments = false;
-  // Compact: output pixels per conv2d_compact invocation (x 16 channels), 4 or 2. 2 halves the
+  // At-once: output pixels per conv2d_at_once invocation (x 16 channels), 4 or 2. 2 halves the
   // accumulators, so CPU drivers build the kernel sooner on a first start, but runs 3x3 layers
   // slower: graph::Program takes 2 for networks too small for that to matter.
-  int compactPixels = 4;
+  int atOncePixels = 4;
 };
 constexpr ConvTiling kLargeTiling{3, 32, 12, 32}, kSmallTiling{1, 16, 4, 16},
-    kCompactTiling{1, 16, 4, 16, true};
-ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool compact = false);
+    kAtOnceTiling{1, 16, 4, 16, true};
+ConvTiling convTilingFor(const vk::DevicePolicy& policy, bool atOnce = false);
 // 1x7 or 7x1 with stride 1: the factorized convolutions of the Inception 17x17 blocks.
 bool factorizedSevenTap(const ConvGeometry& g);
 

@@ -40,8 +40,8 @@ ConvPlan blockedPlan(const ConvShape& s, const ConvStart& start) {
     plan.route = ConvRoute::Linear;
   } else if (pointwise(s.geometry) && s.vec4Aligned) {
     plan.route = ConvRoute::Pointwise;
-  } else if (start.compact && !(start.sevenTapSegments && factorizedSevenTap(s.geometry))) {
-    plan.route = ConvRoute::Compact;
+  } else if (start.atOnce && !(start.sevenTapSegments && factorizedSevenTap(s.geometry))) {
+    plan.route = ConvRoute::AtOnce;
   } else {
     plan.route = ConvRoute::Segments;
   }
@@ -138,8 +138,8 @@ const char* convRouteName(ConvRoute r) {
       return "conv1x1";
     case ConvRoute::Segments:
       return "segments";
-    case ConvRoute::Compact:
-      return "compact";
+    case ConvRoute::AtOnce:
+      return "at-once";
     case ConvRoute::Igemm:
       return "igemm";
     case ConvRoute::Regtile:
@@ -194,8 +194,8 @@ bool routeUsable(ConvRoute route, Precision p, const vk::DevicePolicy& policy) {
     case ConvRoute::Segments:
       shader = "conv2d_segments";
       break;
-    case ConvRoute::Compact:
-      shader = "conv2d_compact";
+    case ConvRoute::AtOnce:
+      shader = "conv2d_at_once";
       break;
     case ConvRoute::Regtile:
       shader = "conv2d_regtile";
@@ -213,7 +213,7 @@ bool routeUsable(ConvRoute route, Precision p, const vk::DevicePolicy& policy) {
 // The plan of the policy's family, as if every build were correct.
 ConvPlan familyPlan(const ConvShape& s, const vk::DeviceInfo& device,
                     const vk::DevicePolicy& policy, const ConvStart& start, bool splitAllowed) {
-  if (start.compact || longFullyConnected(s)) return blockedPlan(s, start);
+  if (start.atOnce || longFullyConnected(s)) return blockedPlan(s, start);
   if (policy.convKernel == vk::ConvKernel::Regtile) return regtilePlan(s, device, policy);
   if (policy.convKernel == vk::ConvKernel::Igemm) {
     if (auto plan = igemmPlan(s, device, policy, splitAllowed)) return *plan;

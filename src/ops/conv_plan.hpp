@@ -74,17 +74,17 @@ constexpr int kDefaultShaderCores = 16;
 enum class ConvRoute {
   Linear,     // linear.comp: long fully connected layers, their sums in blocks (every family)
   Pointwise,  // conv1x1.comp: 1x1 stride 1 unpadded (Blocked)
-  Segments,   // conv2d_segments.comp: the other shapes (Blocked; also the compact start's 1x7
+  Segments,   // conv2d_segments.comp: the other shapes (Blocked; also the at-once start's 1x7
               // and 7x1 where ConvTiling::sevenTapSegments)
-  Compact,    // conv2d_compact.comp: the compact start (ConvTiling::compact)
+  AtOnce,     // conv2d_at_once.comp: the at-once start (ConvTiling::at-once)
   Igemm,      // conv2d_igemm.comp, and conv2d_igemm_reduce.comp after it where K is split
   Regtile,    // conv2d_regtile.comp: register tiles, no shared memory
 };
 const char* convRouteName(ConvRoute r);
 
-// How the plan reads the start mode: ConvTiling::compact and sevenTapSegments (ops/conv2d.hpp).
+// How the plan reads the start mode: ConvTiling::at-once and sevenTapSegments (ops/conv2d.hpp).
 struct ConvStart {
-  bool compact = false;
+  bool atOnce = false;
   bool sevenTapSegments = false;
 };
 
@@ -100,9 +100,9 @@ struct ConvPlan {
   uint64_t workspaceBytes = 0;  // splitK x M x N floats where splitK > 1
 };
 
-// Blocked: the register-blocked kernels (Linear, Pointwise, Segments; Compact for the compact
+// Blocked: the register-blocked kernels (Linear, Pointwise, Segments; At-once for the at-once
 // start). Igemm (policy.convKernel): every layer but the long fully connected ones (Linear)
-// and the compact start's, on the largest tile of igemmTilesFor that gives at least two tiles
+// and the at-once start's, on the largest tile of igemmTilesFor that gives at least two tiles
 // per shader core; where none does, the smallest tile with K split into enough slices to reach
 // that (at most 8, each at least 8 steps of BK, the workspace within maxStorageBufferRange), or
 // policy.convSplitK slices (tests; as many as K has steps of BK at most). A device whose driver

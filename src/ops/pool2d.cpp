@@ -29,15 +29,15 @@ int poolOutputSize(int in, const PoolGeometry& g) {
 
 vk::Dispatch pool2dDispatch(vk::KernelCache& kernels, const vk::DeviceInfo& device,
                             const TensorRef& in, const PoolGeometry& g, PoolMode mode,
-                            const TensorRef& out, bool compact) {
+                            const TensorRef& out, bool atOnce) {
   if (out.height != poolOutputSize(in.height, g) || out.width != poolOutputSize(in.width, g) ||
       out.channels != in.channels || out.batch != in.batch) {
     throw Error("pool2d: output shape does not match the pooling of the input");
   }
-  // One accumulator per output. Compact: 4 for every row, one pipeline per window and mode: a
+  // One accumulator per output. At-once: 4 for every row, one pipeline per window and mode: a
   // pipeline per row width would cost a CPU driver an LLVM build each on the first start, for
   // layers that take a small share of the time (docs/performance.md, "Design choices, measured").
-  const int segmentLength = compact ? 4 : lineSegmentLength(out.width, 12);
+  const int segmentLength = atOnce ? 4 : lineSegmentLength(out.width, 12);
   vk::Dispatch d;
   const vk::BufferSlice x = readSlice(in, 1);
   const ReadView view{x.range, 1, in.precision};

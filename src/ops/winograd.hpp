@@ -45,7 +45,7 @@ struct WinogradLimits {
   int maxLiveFloats = 0;  // DevicePolicy::maxWinogradLiveFloats; 0: any
   // Along one axis only (1x3, 3x1, 1x7, 7x1), with tiles of at most 4 outputs: transforms that
   // CPU drivers build in a fraction of the 2-D ones' time, and F(4,7)'s rounding error half
-  // F(6,7)'s (tools/gen-winograd.py). The compact kernels' start (graph/winograd_lowering.hpp).
+  // F(6,7)'s (tools/gen-winograd.py). The at-once kernels' start (graph/winograd_lowering.hpp).
   bool oneAxisSmallTiles = false;
 };
 

@@ -272,10 +272,9 @@ void CaseRunner::addPool(const PoolCase& c) {
                              : c.mode == RefPool::AvgExcludePad ? ops::PoolMode::AverageExcludePad
                                                                 : ops::PoolMode::AverageIncludePad;
   try {
-    p.dispatches = {
-        ops::pool2dDispatch(kernels_, device_.info(), in, {c.kernel, c.stride, c.pad}, mode,
-                            tensorRef(yb, c.batch, c.channels, oh, ow, c.outCOffset, precision),
-                            setup_.tiling.compact)};
+    p.dispatches = {ops::pool2dDispatch(
+        kernels_, device_.info(), in, {c.kernel, c.stride, c.pad}, mode,
+        tensorRef(yb, c.batch, c.channels, oh, ow, c.outCOffset, precision), setup_.tiling.atOnce)};
   } catch (const Error& e) {
     if (e.code() != ErrorCode::UnsupportedDevice) throw;
     p.result.ok = p.result.planned = false;

@@ -34,7 +34,7 @@ RunSetup setupOf(const vk::DevicePolicy& policy, const Configuration& c) {
   setup.tiling = c.tiling;
   // The plans graph::winogradLimitsFor gives the start the tiling belongs to.
   setup.winograd.maxLiveFloats = policy.maxWinogradLiveFloats;
-  setup.winograd.oneAxisSmallTiles = c.tiling.compact;
+  setup.winograd.oneAxisSmallTiles = c.tiling.atOnce;
   return setup;
 }
 
@@ -124,17 +124,17 @@ std::vector<Configuration> everyConfiguration(const vk::Device& device) {
     c.tiling = ops::convTilingFor(policy);
     c.winograd = true;
     c.smallOps = true;
-    add("specialised", c);
+    add("specialized", c);
     c.smallOps = false;
-    c.tiling = ops::kCompactTiling;
-    add("compact", c);
+    c.tiling = ops::kAtOnceTiling;
+    add("at-once", c);
     // Storage-buffer reads, which any dispatch takes where a view is over
     // maxTexelBufferElements (large batches).
     if (policy.storageReadPath && !policy.storageReads) {
       c.tiling = ops::convTilingFor(policy);
       c.storageReads = true;
       c.readPathOnly = true;
-      add("specialised storage reads", c);
+      add("specialized storage reads", c);
       c.storageReads = false;
       c.readPathOnly = false;
     }
@@ -150,11 +150,11 @@ std::vector<Configuration> everyConfiguration(const vk::Device& device) {
 }
 
 std::vector<Configuration> loadConfigurations(const vk::Device& device, ops::Precision precision,
-                                              bool compact, bool winograd) {
+                                              bool atOnce, bool winograd) {
   Configuration c;
-  c.name = std::string(ops::precisionName(precision)) + (compact ? " compact" : "") + " load";
+  c.name = std::string(ops::precisionName(precision)) + (atOnce ? " at-once" : "") + " load";
   c.precision = precision;
-  c.tiling = compact ? ops::kCompactTiling : ops::convTilingFor(device.policy());
+  c.tiling = atOnce ? ops::kAtOnceTiling : ops::convTilingFor(device.policy());
   c.winograd = winograd && precision == ops::Precision::Fp32;
   c.smallOps = true;
   return {c};
@@ -219,9 +219,9 @@ void runConfiguration(vk::Device& device, const Configuration& config,
 }
 
 // The relative cost of a configuration's first run on a CPU driver, which compiles each
-// pipeline at its first dispatch: the specialised register blocks the most, fp16 more than fp32.
+// pipeline at its first dispatch: the specialized register blocks the most, fp16 more than fp32.
 double costOf(const Configuration& c) {
-  const double kernels = c.tiling.compact ? 0.25 : c.readPathOnly ? 0.5 : 1.0;
+  const double kernels = c.tiling.atOnce ? 0.25 : c.readPathOnly ? 0.5 : 1.0;
   return kernels * (c.precision == ops::Precision::Fp16 ? 1.4 : 1.0);
 }
 

@@ -39,10 +39,10 @@ struct Configuration {
 // reads of large views, split K where the family is the implicit GEMM. Fallbacks (another read
 // path, family, Winograd off) are tested where a failure makes the plan take them.
 std::vector<Configuration> everyConfiguration(const vk::Device& device);
-// What one network load uses: the device's own policy at `precision`, with the compact start's
-// kernels or the specialised ones, Winograd where the load takes it.
+// What one network load uses: the device's own policy at `precision`, with the at-once start's
+// kernels or the specialized ones, Winograd where the load takes it.
 std::vector<Configuration> loadConfigurations(const vk::Device& device, ops::Precision precision,
-                                              bool compact, bool winograd);
+                                              bool atOnce, bool winograd);
 
 enum class Status { Passed, Failed, NotRun };
 const char* statusName(Status s);  // "passed", "failed", "not run"

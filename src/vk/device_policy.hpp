@@ -29,7 +29,7 @@ enum class DeviceClass {
 
 // The kernels that run a network's direct convolutions (ops::planConv decides per layer within
 // the family): Blocked, the register-blocked kernels shaped on lavapipe (conv1x1, conv2d_segments,
-// conv2d_compact); Igemm, the shared-memory implicit GEMM for desktop GPUs (conv2d_igemm);
+// conv2d_at_once); Igemm, the shared-memory implicit GEMM for desktop GPUs (conv2d_igemm);
 // Regtile, the register-tiled implicit GEMM without shared memory for mobile GPUs
 // (conv2d_regtile). Every family runs on every device (VKC_CONV_KERNEL, DeviceOptions::convKernel,
 // ContextOptions). A new family is a value here and a row in device_policy.cpp's name table.

@@ -81,7 +81,7 @@ std::vector<char> readCacheFile(const std::string& path, const DeviceInfo& devic
 // Every kernel within the device's limits as the library reads them (clamped to the Vulkan 1.1
 // minimum in VKC_LIMITS=minimum mode): a kernel that would need more is an error, not an
 // invalid pipeline on some device.
-// `sharedBytes`: the workgroup memory of the shader as `key` specialises it.
+// `sharedBytes`: the workgroup memory of the shader as `key` specializes it.
 void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>& types,
                        uint64_t sharedBytes, const DeviceInfo& d) {
   const auto storage = std::count(types.begin(), types.end(), VK_DESCRIPTOR_TYPE_STORAGE_BUFFER);

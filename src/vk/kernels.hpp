@@ -58,7 +58,7 @@ struct PipelineCreation {
 
 // What a cache has made: for the time-to-first-result breakdown (vkc-bench).
 struct KernelCacheStats {
-  int pipelines = 0;      // distinct shader + specialisation combinations
+  int pipelines = 0;      // distinct shader + specialization combinations
   int shaderModules = 0;  // distinct shader builds
   double compileMs = 0;   // summed over vkCreateComputePipelines calls (on several threads)
   double wallMs = 0;      // the time callers waited for them

@@ -86,7 +86,7 @@ class Module {
   }
 
   // The shader's default, or the value given for its constant_id.
-  std::optional<uint64_t> specialised(uint32_t id, uint64_t defaultValue) const {
+  std::optional<uint64_t> specialized(uint32_t id, uint64_t defaultValue) const {
     auto it = specIds_.find(id);
     if (it != specIds_.end() && it->second < specValues_.size()) return specValues_[it->second];
     return defaultValue;
@@ -202,7 +202,7 @@ class Module {
       case OpSpecConstantTrue:
       case OpSpecConstantFalse:
         need(3);
-        constants_[w[2]].value = specialised(w[2], op == OpSpecConstantTrue ? 1 : 0);
+        constants_[w[2]].value = specialized(w[2], op == OpSpecConstantTrue ? 1 : 0);
         break;
       case OpConstant:
         need(4);
@@ -210,7 +210,7 @@ class Module {
         break;
       case OpSpecConstant:
         need(4);
-        constants_[w[2]].value = specialised(w[2], literal(w, length, 3));
+        constants_[w[2]].value = specialized(w[2], literal(w, length, 3));
         break;
       case OpConstantComposite:
       case OpSpecConstantComposite:

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Runs an example (examples/classify.*) on every sample image and checks that it prints the
 same top-5 as vkc-classify --json: the same classes and labels in the same order, probabilities
-within 1e-5 (vkc-classify runs a few images on compact kernels, StartMode::AtOnce, which lower
+within 1e-5 (vkc-classify runs a few images on at-once kernels, StartMode::AtOnce, which lower
 nothing of this small model to Winograd, so its float sums run in another order: ~1e-7 apart,
 far below 1e-5).
 

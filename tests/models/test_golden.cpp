@@ -2,8 +2,8 @@
 // model is built from detweights under the upstream state-dict names, run at 299x299 batch 2,
 // and its logits and every recorded block output are compared with the float64 reference;
 // with direct convolutions only, lowered to Winograd where it pays (the default of the library's
-// fp32 networks, graph/winograd_lowering.hpp), and with the compact kernels of
-// StartMode::AtOnce (ops::kCompactTiling), directly and with the one-axis Winograd plans that
+// fp32 networks, graph/winograd_lowering.hpp), and with the at-once kernels of
+// StartMode::AtOnce (ops::kAtOnceTiling), directly and with the one-axis Winograd plans that
 // start takes by default (graph::winogradLimitsFor); and directly through the implicit GEMM.
 #include <gtest/gtest.h>
 
@@ -21,17 +21,17 @@ namespace vkc::test {
 namespace {
 
 // Igemm: direct convolutions through the implicit GEMM (ops/conv_plan.hpp), forced.
-enum class Kernels { Direct, Winograd, Compact, CompactWinograd, Igemm };
+enum class Kernels { Direct, Winograd, AtOnce, AtOnceWinograd, Igemm };
 const char* kernelsName(Kernels k) {
   switch (k) {
     case Kernels::Direct:
       return "direct";
     case Kernels::Winograd:
       return "winograd";
-    case Kernels::Compact:
-      return "compact";
-    case Kernels::CompactWinograd:
-      return "compact_winograd";
+    case Kernels::AtOnce:
+      return "at_once";
+    case Kernels::AtOnceWinograd:
+      return "at_once_winograd";
     case Kernels::Igemm:
       return "igemm";
   }
@@ -42,8 +42,8 @@ class GoldenTest : public testing::TestWithParam<std::tuple<std::string, Kernels
 
 TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   const auto& [name, kernels] = GetParam();
-  const bool compact = kernels == Kernels::Compact || kernels == Kernels::CompactWinograd;
-  const bool winograd = kernels == Kernels::Winograd || kernels == Kernels::CompactWinograd;
+  const bool atOnce = kernels == Kernels::AtOnce || kernels == Kernels::AtOnceWinograd;
+  const bool winograd = kernels == Kernels::Winograd || kernels == Kernels::AtOnceWinograd;
   const std::string dir = goldenDir(name);
   auto weights = goldenWeights(name);
   models::ModelConfig config;  // 299x299, 1000 classes: the goldens' setting
@@ -52,7 +52,7 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
                            ? sharedDevice(false, false, false, vk::ConvKernel::Igemm)
                            : sharedDevice();
   if (winograd) {
-    const auto limits = graph::winogradLimitsFor(model.graph, device.policy(), compact);
+    const auto limits = graph::winogradLimitsFor(model.graph, device.policy(), atOnce);
     ASSERT_TRUE(limits) << name << ": the library would not lower it (goldenCases)";
     const int lowered = graph::lowerToWinograd(model.graph, *limits);
     std::printf("[ golden ] %s: %d convolutions through Winograd\n", name.c_str(), lowered);
@@ -64,7 +64,7 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   // The logits come from the production path (memory reuse on); the block outputs from a
   // second run without reuse, where every tensor can still be read back afterwards.
   graph::ProgramOptions options;
-  options.compactKernels = compact;
+  options.atOnce = atOnce;
   graph::Program program(device, model.graph, store, batch, options);
   auto input = io::detweightsInput({batch, 3, 299, 299});
   std::vector<float> logits(program.outputCount());
@@ -142,17 +142,17 @@ TEST_P(GoldenTest, LogitsAndBlocksMatchReference) {
   EXPECT_GT(checked, 5);
 }
 
-// Every network directly, through Winograd, on compact kernels and through the implicit GEMM
-// (which splits K in its 8x8 layers: batch 2 gives them too few tiles); on compact kernels with
-// Winograd those whose compact start lowers their 1x7 and 7x1 layers (graph::manySevenTapLayers,
-// which the test asserts; IR-v1 and v3 start on the compact kernels alone).
+// Every network directly, through Winograd, on at-once kernels and through the implicit GEMM
+// (which splits K in its 8x8 layers: batch 2 gives them too few tiles); on at-once kernels with
+// Winograd those whose at-once start lowers their 1x7 and 7x1 layers (graph::manySevenTapLayers,
+// which the test asserts; IR-v1 and v3 start on the at-once kernels alone).
 std::vector<std::tuple<std::string, Kernels>> goldenCases() {
   std::vector<std::tuple<std::string, Kernels>> cases;
   for (const std::string& name : models::modelNames()) {
-    for (Kernels k : {Kernels::Direct, Kernels::Winograd, Kernels::Compact, Kernels::Igemm})
+    for (Kernels k : {Kernels::Direct, Kernels::Winograd, Kernels::AtOnce, Kernels::Igemm})
       cases.emplace_back(name, k);
     if (name == "inception_v4" || name == "inception_resnet_v2")
-      cases.emplace_back(name, Kernels::CompactWinograd);
+      cases.emplace_back(name, Kernels::AtOnceWinograd);
   }
   return cases;
 }

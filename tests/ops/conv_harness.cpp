@@ -76,7 +76,7 @@ PackedWeights uploadWeights(vk::Device& device, const std::vector<float>& packed
 }
 
 ops::WinogradLimits winogradLimitsOf(const OpVariant& variant) {
-  return variant.tiling.compact ? kCompactWinogradLimits : ops::WinogradLimits{};
+  return variant.tiling.atOnce ? kAtOnceWinogradLimits : ops::WinogradLimits{};
 }
 
 ops::WinogradPlan winogradPlanOf(const ConvCase& tc, const ops::WinogradLimits& limits) {

@@ -27,7 +27,6 @@ void PrintTo(const ConvCase& c, std::ostream* os);
 // What an output tensor holds before a run, where nothing may write: exact in fp16 as in fp32.
 constexpr float kSentinel = -12288.0f;
 
-
 enum class Algorithm { Direct, Winograd };
 
 // A layer's packed weights, then its fp32 bias at the next binding alignment, in one buffer, as
@@ -41,7 +40,7 @@ PackedWeights uploadWeights(vk::Device& device, const std::vector<float>& packed
 
 // The plans the library takes for a variant's kernels (graph::winogradLimitsFor; the variants
 // keep no live-float bound).
-inline const ops::WinogradLimits kCompactWinogradLimits{0, true};
+inline const ops::WinogradLimits kAtOnceWinogradLimits{0, true};
 ops::WinogradLimits winogradLimitsOf(const OpVariant& variant);
 // The Winograd plan of a case's layer.
 ops::WinogradPlan winogradPlanOf(const ConvCase& tc, const ops::WinogradLimits& limits = {});
@@ -66,7 +65,7 @@ std::string nameOf(const testing::TestParamInfo<ConvVariantCase>& info);
 const std::vector<ConvCase>& convCases();
 // The cases of convCases() the library runs through Winograd, and layers of the networks' sizes.
 std::vector<ConvCase> winogradCases();
-// Those of winogradCases() that the compact kernels' start runs through Winograd.
+// Those of winogradCases() that the at-once kernels' start runs through Winograd.
 std::vector<ConvCase> oneAxisWinogradCases();
 
 }  // namespace vkc::test::conv

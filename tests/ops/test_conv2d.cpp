@@ -37,7 +37,7 @@ TEST_P(Conv2dTest, MatchesCpuReference) {
   // Tolerance per element: 2 * (K + 4) * 2^-24 * sum|x_i w_i| (fp32 accumulation of K products
   // plus the bias/scale/residual roundings; see tests/support/cpu_reference.hpp), and for fp16
   // variants fp16Share. Every variant (support/op_variants.hpp) runs every case: texel and
-  // storage reads, fp32 and fp16, large (CPU drivers) and small (GPUs) register blocks, compact
+  // storage reads, fp32 and fp16, large (CPU drivers) and small (GPUs) register blocks, at-once
   // kernels (StartMode::AtOnce), the Vulkan 1.1 minimum limits.
   // And over all outputs: RMS error below kRmsMargin times the statistical scale of the
   // roundings (statisticalErrorScale), which the worst case per element far exceeds in long fp16

@@ -19,7 +19,7 @@
 namespace vkc::test {
 namespace {
 
-using conv::kCompactWinogradLimits;
+using conv::kAtOnceWinogradLimits;
 
 // The transforms split a pixel index into (image, tile row, tile column) by multiply-and-shift
 // reciprocals of the tile counts (shaders/winograd_tiles.glsl): exact for every n < 2^31, which
@@ -89,11 +89,11 @@ TEST(WinogradPlanChoice, FewestProductsOnAFullEnoughPlane) {
   EXPECT_FALSE(pays(16, 512, 147));
 }
 
-// The compact kernels' start (graph::winogradLimitsFor): one-axis plans only, tiles of 4.
-TEST(WinogradPlanChoice, CompactStartTakesOneAxisSmallTiles) {
+// The at-once kernels' start (graph::winogradLimitsFor): one-axis plans only, tiles of 4.
+TEST(WinogradPlanChoice, AtOnceStartTakesOneAxisSmallTiles) {
   auto planName = [](int kh, int kw, int outH, int outW) {
     const ops::WinogradPlan plan =
-        ops::winogradPlanFor(ops::validGeometry(kh, kw, 1), outH, outW, kCompactWinogradLimits);
+        ops::winogradPlanFor(ops::validGeometry(kh, kw, 1), outH, outW, kAtOnceWinogradLimits);
     return plan.enabled() ? plan.name() : std::string("none");
   };
   EXPECT_EQ(planName(1, 7, 17, 17), "F(4,7)");  // F(6,7) without the limits

@@ -193,7 +193,7 @@ TEST(ConvPlan, ChoosesPerLayerAndDevice) {
   EXPECT_EQ(plan(4, 6, 32), "64x64/128");
 }
 
-// The compact start, the blocked family, long fully connected layers and drivers that cannot
+// The at-once start, the blocked family, long fully connected layers and drivers that cannot
 // alias a binding keep the register-blocked kernels.
 TEST(ConvPlan, BlockedRoutes) {
   const vk::DeviceInfo nvidia = devices()[0];
@@ -201,7 +201,7 @@ TEST(ConvPlan, BlockedRoutes) {
   ASSERT_EQ(policy.convKernel, vk::ConvKernel::Igemm);
   const ops::ConvShape pointwise = shapeOf(kLayers[6], 1), sevenTap = shapeOf(kLayers[7], 1);
   EXPECT_EQ(planName(ops::planConv(pointwise, nvidia, policy, {true, false})), "conv1x1");
-  EXPECT_EQ(planName(ops::planConv(sevenTap, nvidia, policy, {true, false})), "compact");
+  EXPECT_EQ(planName(ops::planConv(sevenTap, nvidia, policy, {true, false})), "at-once");
   EXPECT_EQ(planName(ops::planConv(sevenTap, nvidia, policy, {true, true})), "segments");
   EXPECT_EQ(planName(ops::planConv(shapeOf(kLayers[11], 1), nvidia, policy)), "linear");
   vk::DevicePolicy noAlias = policy;
@@ -221,7 +221,7 @@ TEST(ConvPlan, BlockedRoutes) {
 }
 
 // Every tile is valid for the shader, and its shared memory is what conv2d_igemm.comp declares
-// under those specialisation constants (the figure the kernel cache holds to the device's).
+// under those specialization constants (the figure the kernel cache holds to the device's).
 TEST(ConvPlan, TileSharedMemoryMatchesTheShader) {
   const vk::SpirvBinary& spirv = vk::embeddedShaders().at("conv2d_igemm");
   for (const ops::IgemmTile& t : ops::igemmTiles()) {
@@ -263,7 +263,7 @@ ops::ConvShape smallLayer() {
 // The mobile classes' default: the register tiles, on their class's largest tile where the
 // layer gives at least two workgroups per shader core (16 assumed: 32 workgroups), in
 // workgroups of the policy's width (the subgroup within 8..64). Long fully connected layers keep
-// linear.comp, the compact start its kernels.
+// linear.comp, the at-once start its kernels.
 TEST(ConvPlan, MobileGpusRunTheRegisterTiles) {
   const std::vector<vk::DeviceInfo> all = devices();
   auto plan = [&](const char* device, const ops::ConvShape& s) {
@@ -295,7 +295,7 @@ TEST(ConvPlan, MobileGpusRunTheRegisterTiles) {
     EXPECT_EQ(plan(device, fc), "linear") << device;
     const vk::DeviceInfo& d = deviceNamed(all, device);
     EXPECT_EQ(regtileName(ops::planConv(b1x1, d, defaultPolicy(d), {true, false})), "conv1x1");
-    EXPECT_EQ(regtileName(ops::planConv(stem, d, defaultPolicy(d), {true, false})), "compact");
+    EXPECT_EQ(regtileName(ops::planConv(stem, d, defaultPolicy(d), {true, false})), "at-once");
   }
 }
 

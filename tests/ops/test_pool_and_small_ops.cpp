@@ -19,7 +19,7 @@ namespace {
 constexpr float kSentinel = -777.0f;  // exact in fp16 as in fp32
 
 // The variants that apply to ops without register blocks: pooling reads through texel (both
-// kinds) or storage buffers, and the compact start gives it one segment length for every row;
+// kinds) or storage buffers, and the at-once start gives it one segment length for every row;
 // the other small ops read storage buffers in every variant, so only the precision and the
 // limits vary.
 std::vector<OpVariant> poolVariants() {
@@ -29,7 +29,7 @@ std::vector<OpVariant> poolVariants() {
 std::vector<OpVariant> smallOpVariants() {
   return opVariantsWhere([](const OpVariant& v) {
     return !v.storageReads && !v.uniformTexels && v.tiling.maxQuads == ops::kSmallTiling.maxQuads &&
-           !v.tiling.compact;
+           !v.tiling.atOnce;
   });
 }
 // The fp16 variants' share of a bound: the result is stored in fp16, by at most one fp16 ulp
@@ -101,7 +101,7 @@ TEST_P(Pool2dTest, MatchesCpuReference) {
                             tensorRef(xb, tc.batch, tc.channels, tc.size, tc.size, 0, precision),
                             {tc.kernel, tc.stride, tc.pad}, tc.mode,
                             tensorRef(yb, tc.batch, tc.channels, oh, ow, tc.outCOffset, precision),
-                            variant.tiling.compact)});
+                            variant.tiling.atOnce)});
   auto y = fromDevice(downloadTensor(device, yb, deviceCount(tc.batch, total, oh * ow), precision),
                       tc.batch, total, oh * ow);
   // Max is exact. An average of <= 9 fp32 values in [-1, 1): 9 additions and a division,

@@ -32,16 +32,16 @@ INSTANTIATE_TEST_SUITE_P(Ops, WinogradConvTest,
                          testing::Combine(testing::ValuesIn(winogradCases()),
                                           testing::ValuesIn(opVariantsWhere([](const OpVariant& v) {
                                             return v.precision == ops::Precision::Fp32 &&
-                                                   !v.tiling.compact && !v.convKernel;
+                                                   !v.tiling.atOnce && !v.convKernel;
                                           }))),
                          nameOf);
 
-// The compact kernels' start takes the one-axis plans with small tiles (F(4,3), F(4,7)), the
-// products through the compact 1x1 blocks; their 2-pixel variant differs in conv2d_compact only.
-INSTANTIATE_TEST_SUITE_P(OpsCompact, WinogradConvTest,
+// The at-once kernels' start takes the one-axis plans with small tiles (F(4,3), F(4,7)), the
+// products through the at-once 1x1 blocks; their 2-pixel variant differs in conv2d_at_once only.
+INSTANTIATE_TEST_SUITE_P(OpsAtOnce, WinogradConvTest,
                          testing::Combine(testing::ValuesIn(oneAxisWinogradCases()),
                                           testing::ValuesIn(opVariantsWhere([](const OpVariant& v) {
-                                            return v.id == "texel_fp32_compact";
+                                            return v.id == "texel_fp32_at_once";
                                           }))),
                          nameOf);
 

@@ -34,7 +34,7 @@ FaultCase bundledModel() {
   return {"bundled", "inception_resnet_v2", o};
 }
 
-// A paper network at a small input size (the smallest its valid-padding chain allows); compact
+// A paper network at a small input size (the smallest its valid-padding chain allows); at-once
 // kernels (StartMode::AtOnce) keep lavapipe's compile times down.
 FaultCase paperNetwork() {
   NetworkOptions o;

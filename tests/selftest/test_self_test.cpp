@@ -68,7 +68,7 @@ TEST_F(SelfTest, EveryVariantPassesOnAnHonestDevice) {
     EXPECT_NE(v.status, VariantStatus::Failed) << v.name << ": " << v.reason;
     passed += v.status == VariantStatus::Passed;
   }
-  // At least the policy's conv1x1, segments, compact, linear, Winograd and small-op builds.
+  // At least the policy's conv1x1, segments, at-once, linear, Winograd and small-op builds.
   EXPECT_GE(passed, 12);
   EXPECT_TRUE(report.passed());
 }

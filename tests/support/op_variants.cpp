@@ -14,9 +14,9 @@ const std::vector<OpVariant>& opVariants() {
   using ops::Precision;
   constexpr vk::ConvKernel kIgemm = vk::ConvKernel::Igemm;
   constexpr vk::ConvKernel kRegtile = vk::ConvKernel::Regtile;
-  const ops::ConvTiling kCompactTwoPixels = [] {  // what graph::Program gives small networks
-    ops::ConvTiling tiling = ops::kCompactTiling;
-    tiling.compactPixels = 2;
+  const ops::ConvTiling kAtOnceTwoPixels = [] {  // what graph::Program gives small networks
+    ops::ConvTiling tiling = ops::kAtOnceTiling;
+    tiling.atOncePixels = 2;
     return tiling;
   }();
   static const std::vector<OpVariant> variants = {
@@ -27,9 +27,9 @@ const std::vector<OpVariant>& opVariants() {
       {"minimum_limits_fp32", Precision::Fp32, false, true, ops::kSmallTiling},
       {"texel_fp16", Precision::Fp16, false, false, ops::kSmallTiling},
       {"storage_fp16", Precision::Fp16, true, false, ops::kSmallTiling},
-      {"texel_fp32_compact", Precision::Fp32, false, false, ops::kCompactTiling},
-      {"storage_fp16_compact", Precision::Fp16, true, false, ops::kCompactTiling},
-      {"texel_fp32_compact_2px", Precision::Fp32, false, false, kCompactTwoPixels},
+      {"texel_fp32_at_once", Precision::Fp32, false, false, ops::kAtOnceTiling},
+      {"storage_fp16_at_once", Precision::Fp16, true, false, ops::kAtOnceTiling},
+      {"texel_fp32_at_once_2px", Precision::Fp32, false, false, kAtOnceTwoPixels},
       {"uniform_texel_fp32", Precision::Fp32, false, false, ops::kSmallTiling, true},
       {"uniform_texel_fp16", Precision::Fp16, false, false, ops::kSmallTiling, true},
       // The implicit GEMM (ops/conv_plan.hpp), which reads storage buffers whatever the policy:

@@ -72,7 +72,7 @@ TEST_F(KernelCache, AGroupLeftUnfinishedCreatesNothingAndLaterUseCreatesThem) {
 }
 
 // A validated context with no pipeline cache (every pipeline is new), and the bundled model on
-// compact kernels (quick to build).
+// at-once kernels (quick to build).
 ContextOptions freshContext() {
   ContextOptions co;
   co.validation = true;
@@ -95,15 +95,15 @@ TEST(StartupTimings, ReportWhereTheFirstResultsTimeWent) {
   const std::vector<float> x = io::detweightsInput({1, 3, 75, 75});
   net.run(x.data(), 1);
   const StartupTimings t = net.startup();
-  // Compact start: conv2d_compact, conv1x1, one pipeline per pool window whatever the rows'
+  // At-once start: conv2d_at_once, conv1x1, one pipeline per pool window whatever the rows'
   // widths (max 3x3/2, average 3x3/1), the global average pool.
   EXPECT_EQ(t.pipelines, 5);
-  EXPECT_EQ(t.winogradConvolutions, 0);  // a small model: its compact start lowers nothing
+  EXPECT_EQ(t.winogradConvolutions, 0);  // a small model: its at-once start lowers nothing
   EXPECT_LE(t.shaderModules, t.pipelines);
   EXPECT_GT(t.pipelineCompileMs, 0.0);
   EXPECT_GT(t.firstRunMs, 0.0);
   EXPECT_GE(t.programMs, 0.0);
-  // Each pipeline once, slowest first, named by its shader build and specialisation; their
+  // Each pipeline once, slowest first, named by its shader build and specialization; their
   // times are the ones pipelineCompileMs sums (in another order: 1e-9 relative for rounding).
   ASSERT_EQ(t.pipelineTimes.size(), size_t(t.pipelines));
   std::set<std::string> kernels;

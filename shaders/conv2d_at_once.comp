@@ -6,7 +6,7 @@
 // (NetworkOptions::start = StartMode::AtOnce, the first result in seconds). Its time is the
 // taps' multiply-adds, not their fetches (docs/performance.md).
 // Each invocation computes 16 output channels (half a packed block of 32) for TN (4 or 2,
-// ops::ConvTiling::compactPixels) consecutive output pixels of one row; per tap it fetches TN
+// ops::ConvTiling::atOncePixels) consecutive output pixels of one row; per tap it fetches TN
 // inputs and 4 weight texels for 4 TN vec4 FMAs.
 // Epilogue (epilogue.glsl): out = act(residual + scale * (acc + bias)).
 #extension GL_GOOGLE_include_directive : require

@@ -51,7 +51,7 @@ ConvLayerTiming Context::benchmarkConvolution(const ConvLayer& layer, int batch,
   const int node = g.tensors[y].producer;
   graph::WeightStore weights(device, g);
   graph::ProgramOptions po;
-  po.profile = device.info().timestampsSupported;
+  po.profile = device.info().timestamps;
   graph::Program program(device, g, weights, batch, po);
 
   ConvLayerTiming t;

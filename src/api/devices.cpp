@@ -53,26 +53,7 @@ DeviceDescription describeDevice(const vk::DeviceInfo& d, const vk::DevicePolicy
   out.memoryBytes = d.largestDeviceLocalHeap();
   out.minimumLimits = d.minimumLimits;
   out.computeQueueFamily = d.computeQueueFamily;
-  DeviceLimits& l = out.limits;
-  l.subgroupSize = d.subgroupSize;
-  l.maxSharedMemoryBytes = d.maxSharedMemoryBytes;
-  l.maxWorkgroupInvocations = d.maxWorkgroupInvocations;
-  for (int i = 0; i < 3; ++i) {
-    l.maxWorkgroupSize[i] = d.maxWorkgroupSize[i];
-    l.maxWorkgroupCount[i] = d.maxWorkgroupCount[i];
-  }
-  l.maxStorageBufferRange = d.maxStorageBufferRange;
-  l.maxMemoryAllocationCount = d.maxMemoryAllocationCount;
-  l.maxMemoryAllocationSize = d.maxMemoryAllocationSize;
-  l.minStorageBufferOffsetAlignment = d.minStorageBufferOffsetAlignment;
-  l.maxPushConstantsBytes = d.maxPushConstantsSize;
-  l.nonCoherentAtomSize = d.nonCoherentAtomSize;
-  l.maxTexelBufferElements = d.maxTexelBufferElements;
-  l.maxPerStageStorageBuffers = d.maxPerStageStorageBuffers;
-  l.timestamps = d.timestampsSupported;
-  l.storageBuffer16BitAccess = d.storageBuffer16BitAccess;
-  l.shaderFloat16 = d.shaderFloat16;
-  l.shaderInt8 = d.shaderInt8;
+  out.limits = d;  // vk::DeviceInfo is the public limits and more
   out.fp16 = policy.fp16;
   out.policy = vk::describePolicy(policy);
   for (const auto& h : d.heaps)

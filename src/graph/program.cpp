@@ -153,7 +153,7 @@ Program::Program(vk::Device& device, const Graph& graph, const WeightStore& weig
     VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     VKC_CHECK(vkCreateFence(device.handle(), &fenceInfo, nullptr, &frame->fence));
     if (options.profile) {
-      if (!device.info().timestampsSupported) throw Error("this device has no GPU timestamps");
+      if (!device.info().timestamps) throw Error("this device has no GPU timestamps");
       VkQueryPoolCreateInfo q{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
       q.queryType = VK_QUERY_TYPE_TIMESTAMP;
       q.queryCount = 2 * static_cast<uint32_t>(graph.nodes.size());

@@ -133,7 +133,7 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
   }
   info.maxStorageBufferRange = limits.maxStorageBufferRange;
   info.maxMemoryAllocationCount = limits.maxMemoryAllocationCount;
-  info.maxPushConstantsSize = limits.maxPushConstantsSize;
+  info.maxPushConstantsBytes = limits.maxPushConstantsSize;
   info.minStorageBufferOffsetAlignment = limits.minStorageBufferOffsetAlignment;
   info.minTexelBufferOffsetAlignment = limits.minTexelBufferOffsetAlignment;
   info.maxTexelBufferElements = limits.maxTexelBufferElements;
@@ -187,7 +187,7 @@ DeviceInfo query(VkPhysicalDevice device, uint32_t index) {
       bool graphics = families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT;
       if (compute && (pass == 1 || !graphics)) {
         info.computeQueueFamily = static_cast<int>(i);
-        info.timestampsSupported = families[i].timestampValidBits > 0;
+        info.timestamps = families[i].timestampValidBits > 0;
         break;
       }
     }
@@ -208,7 +208,7 @@ void clampToVulkan11Minimum(DeviceInfo& d) {
   atMost(d.maxPerStageStorageImages, 4u);
   atMost(d.maxMemoryAllocationSize, uint64_t{1} << 30);
   atMost(d.maxMemoryAllocationCount, 4096u);
-  atMost(d.maxPushConstantsSize, 128u);
+  atMost(d.maxPushConstantsBytes, 128u);
   atMost(d.maxSharedMemoryBytes, 16384u);
   atMost(d.maxWorkgroupInvocations, 128u);
   const uint32_t size[3] = {128, 128, 64};

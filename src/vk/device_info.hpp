@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "vkception/devices.hpp"
+
 namespace vkc::vk {
 
 struct MemoryHeapInfo {
@@ -14,7 +16,9 @@ struct MemoryHeapInfo {
   bool deviceLocal = false;
 };
 
-struct DeviceInfo {
+// The public limits (vkc::DeviceLimits, what vkc::devices() reports) under the same names, and
+// what the library needs besides.
+struct DeviceInfo : DeviceLimits {
   uint32_t index = 0;
   VkPhysicalDevice handle = VK_NULL_HANDLE;
   std::string name;
@@ -23,35 +27,18 @@ struct DeviceInfo {
   std::string driverName, driverInfo;
   uint32_t driverVersion = 0;
   uint32_t apiVersion = 0;
-  uint32_t subgroupSize = 0;
   // Shader cores (NVIDIA SMs, AMD compute units, Arm shader cores) where the device reports them
   // (VK_NV_shader_sm_builtins, VK_AMD_shader_core_properties, VK_ARM_shader_core_builtins); 0
   // where it does not.
   uint32_t shaderCores = 0;
-  uint32_t maxSharedMemoryBytes = 0;
-  uint32_t maxWorkgroupInvocations = 0;
-  uint32_t maxWorkgroupSize[3] = {0, 0, 0};
-  uint32_t maxWorkgroupCount[3] = {0, 0, 0};
-  uint64_t maxStorageBufferRange = 0;
-  uint32_t maxMemoryAllocationCount = 0;
-  uint32_t maxPushConstantsSize = 0;
-  uint64_t minStorageBufferOffsetAlignment = 0;
   uint64_t minTexelBufferOffsetAlignment = 0;
-  uint32_t maxTexelBufferElements = 0;
-  uint32_t maxPerStageStorageBuffers = 0;  // maxPerStageDescriptorStorageBuffers
-  uint32_t maxPerStageSampledImages = 0;   // uniform texel buffers count against it
-  uint32_t maxPerStageStorageImages = 0;   // storage texel buffers count against it
-  uint64_t maxMemoryAllocationSize = 0;    // VkPhysicalDeviceMaintenance3Properties (core 1.1)
-  bool minimumLimits = false;              // clamped by clampToVulkan11Minimum
-  uint64_t nonCoherentAtomSize = 0;
+  uint32_t maxPerStageSampledImages = 0;  // uniform texel buffers count against it
+  uint32_t maxPerStageStorageImages = 0;  // storage texel buffers count against it
+  bool minimumLimits = false;             // clamped by clampToVulkan11Minimum
   float timestampPeriodNs = 0;
-  bool timestampsSupported = false;
-  bool storageBuffer16BitAccess = false;
-  bool shaderFloat16 = false;
   bool fp16TexelBuffers = false;  // r16f and rgba16f uniform texel buffers
   // r32f, rgba32f, r16f and rgba16f storage texel buffers (the first three are core; r16f not)
   bool storageTexelBuffers = false;
-  bool shaderInt8 = false;
   std::vector<MemoryHeapInfo> heaps;
   int computeQueueFamily = -1;
   uint8_t pipelineCacheUUID[VK_UUID_SIZE] = {};

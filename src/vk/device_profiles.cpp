@@ -32,7 +32,7 @@ const std::vector<DeviceProfile>& deviceProfiles() {
     v3d.gpu.maxWorkgroupInvocations = 256;
     v3d.gpu.maxWorkgroupSize[0] = v3d.gpu.maxWorkgroupSize[1] = v3d.gpu.maxWorkgroupSize[2] = 256;
     v3d.gpu.maxStorageBufferRange = uint64_t{1} << 30;  // V3D_MAX_BUFFER_RANGE
-    v3d.gpu.maxPushConstantsSize = 128;
+    v3d.gpu.maxPushConstantsBytes = 128;
     v3d.gpu.maxTexelBufferElements = 1u << 28;
     v3d.gpu.maxPerStageStorageBuffers = 12;  // MAX_STORAGE_BUFFERS
     v3d.gpu.minStorageBufferOffsetAlignment = 32;
@@ -48,7 +48,7 @@ const std::vector<DeviceProfile>& deviceProfiles() {
     adreno.gpu.maxWorkgroupSize[0] = adreno.gpu.maxWorkgroupSize[1] =
         adreno.gpu.maxWorkgroupSize[2] = 1024;
     adreno.gpu.maxStorageBufferRange = 0x20000000;  // MAX_STORAGE_BUFFER_RANGE
-    adreno.gpu.maxPushConstantsSize = 128;
+    adreno.gpu.maxPushConstantsBytes = 128;
     adreno.gpu.maxTexelBufferElements = 1u << 27;
     adreno.gpu.maxPerStageStorageBuffers = 4096;  // max_descriptor_set_size: no practical bound
     adreno.gpu.minStorageBufferOffsetAlignment = 4;
@@ -67,7 +67,7 @@ const std::vector<DeviceProfile>& deviceProfiles() {
     mali.gpu.maxWorkgroupSize[0] = mali.gpu.maxWorkgroupSize[1] = mali.gpu.maxWorkgroupSize[2] =
         512;
     mali.gpu.maxStorageBufferRange = UINT32_MAX;  // a 32-bit size in the storage descriptor
-    mali.gpu.maxPushConstantsSize = 256;
+    mali.gpu.maxPushConstantsBytes = 256;
     mali.gpu.maxTexelBufferElements = 1u << 16;     // bound by the 1-D texture size
     mali.gpu.maxPerStageStorageBuffers = 1u << 20;  // Valhall MAX_DESCRIPTORS
     mali.gpu.minStorageBufferOffsetAlignment = 4;
@@ -86,7 +86,7 @@ const std::vector<DeviceProfile>& deviceProfiles() {
     powervr.gpu.maxWorkgroupSize[0] = powervr.gpu.maxWorkgroupSize[1] = 128;
     powervr.gpu.maxWorkgroupSize[2] = 64;
     powervr.gpu.maxStorageBufferRange = uint64_t{1} << 27;
-    powervr.gpu.maxPushConstantsSize = 128;
+    powervr.gpu.maxPushConstantsBytes = 128;
     powervr.gpu.maxTexelBufferElements = 1u << 16;
     powervr.gpu.maxPerStageStorageBuffers = 4;
     powervr.gpu.minStorageBufferOffsetAlignment = 4;
@@ -108,7 +108,7 @@ const std::vector<DeviceProfile>& deviceProfiles() {
     // min(MTLDevice.maxBufferLength, 4 GiB), read at run time and not published per family:
     // the Vulkan 1.1 minimum.
     apple.gpu.maxStorageBufferRange = uint64_t{1} << 27;
-    apple.gpu.maxPushConstantsSize = 4096;
+    apple.gpu.maxPushConstantsBytes = 4096;
     apple.gpu.maxTexelBufferElements = 1u << 26;  // maxImageDimension2D (16384) x 4096
     apple.gpu.maxPerStageStorageBuffers = 31;     // Metal's buffer argument table
     apple.gpu.minStorageBufferOffsetAlignment = 16;
@@ -141,7 +141,7 @@ void applyDeviceProfile(DeviceInfo& d, const DeviceProfile& p, uint32_t subgroup
   for (int i = 0; i < 3; ++i)
     atMost(d.maxWorkgroupSize[i], p.gpu.maxWorkgroupSize[i]);
   atMost(d.maxStorageBufferRange, p.gpu.maxStorageBufferRange);
-  atMost(d.maxPushConstantsSize, p.gpu.maxPushConstantsSize);
+  atMost(d.maxPushConstantsBytes, p.gpu.maxPushConstantsBytes);
   atMost(d.maxTexelBufferElements, p.gpu.maxTexelBufferElements);
   atMost(d.maxPerStageStorageBuffers, p.gpu.maxPerStageStorageBuffers);
   d.minStorageBufferOffsetAlignment =

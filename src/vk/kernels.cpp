@@ -101,7 +101,7 @@ void checkWithinLimits(const KernelKey& key, const std::vector<VkDescriptorType>
     problem = std::to_string(storageTexel) +
               " storage texel buffers (maxPerStageDescriptorStorageImages " +
               std::to_string(d.maxPerStageStorageImages) + ")";
-  } else if (key.pushBytes > d.maxPushConstantsSize) {
+  } else if (key.pushBytes > d.maxPushConstantsBytes) {
     problem = std::to_string(key.pushBytes) + " bytes of push constants";
   } else if (invocations > d.maxWorkgroupInvocations || key.localSize[0] > d.maxWorkgroupSize[0] ||
              key.localSize[1] > d.maxWorkgroupSize[1] || key.localSize[2] > d.maxWorkgroupSize[2]) {

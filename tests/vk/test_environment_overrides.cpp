@@ -69,7 +69,7 @@ TEST(Environment, LimitsOverrideTookEffect) {
     EXPECT_EQ(info.maxTexelBufferElements, 65536u);
     EXPECT_EQ(info.maxStorageBufferRange, uint64_t{1} << 27);
     EXPECT_EQ(info.maxPerStageStorageBuffers, 4u);
-    EXPECT_EQ(info.maxPushConstantsSize, 128u);
+    EXPECT_EQ(info.maxPushConstantsBytes, 128u);
     EXPECT_FALSE(info.shaderFloat16);
     EXPECT_FALSE(device.policy().fp16);
   } else if (const vk::DeviceProfile* profile = vk::findDeviceProfile(limits)) {

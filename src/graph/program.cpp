@@ -6,6 +6,7 @@
 #include "graph/winograd_lowering.hpp"
 #include "io/half.hpp"
 #include "ops/elementwise.hpp"
+#include "tuning.hpp"
 #include "vk/check.hpp"
 #include "vk/fault_injection.hpp"
 #include "vkception/error.hpp"
@@ -13,18 +14,12 @@
 namespace vkc::graph {
 namespace {
 
-// At-once kernels: networks under this many FLOP per image (the bundled Fashion-MNIST models,
-// ~0.01 GFLOP; the Inception networks at 299 take 11-25) get 2-pixel conv2d_at_once blocks,
-// which CPU drivers build sooner on a first start; the large networks keep 4 pixels, whose 3x3
-// layers run faster on every start (docs/performance.md, "Design choices, measured").
-constexpr double kTwoPixelAtOnceBelowFlops = 1e9;
-
 // The register blocks of the graph's convolutions, the same for every frame.
 ops::ConvTiling tilingFor(const Graph& graph, const vk::DevicePolicy& policy, bool atOnce) {
   ops::ConvTiling tiling = ops::convTilingFor(policy, atOnce);
   if (tiling.atOnce) {
     tiling.sevenTapSegments = manySevenTapLayers(graph);  // those left direct (fp16, no Winograd)
-    if (graph.flopsPerImage() < kTwoPixelAtOnceBelowFlops) tiling.atOncePixels = 2;
+    if (graph.flopsPerImage() < tuning::kTwoPixelAtOnceBelowFlops) tiling.atOncePixels = 2;
   }
   return tiling;
 }

@@ -5,16 +5,13 @@
 
 #include "io/half.hpp"
 #include "ops/conv2d.hpp"
+#include "tuning.hpp"
 #include "util/parallel_for.hpp"
 #include "vk/stopwatch.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::graph {
 namespace {
-
-// Buffers of at most 64 MiB: below every device's maxStorageBufferRange (>= 128 MiB) and
-// small enough to fit mobile heaps' allocation limits.
-constexpr uint64_t kBufferBytes = 64ull << 20;
 
 uint64_t alignUp(uint64_t v, uint64_t a) {
   return (v + a - 1) / a * a;
@@ -44,7 +41,7 @@ void checkFits(const vk::DeviceInfo& info, const Graph& graph, uint64_t elementB
   uint64_t total = 0;
   for (const ConvWeights& w : graph.weights) {
     const uint64_t bytes = packedBytes(w, elementBytes);
-    if (bytes + 2 * kMaxAlignment > kBufferBytes) {
+    if (bytes + 2 * kMaxAlignment > tuning::kWeightBufferBytes) {
       throw Error("weights of layer '" + w.name + "' need " + std::to_string(bytes >> 20) +
                       " MiB packed, over the 64 MiB a weight buffer may hold",
                   ErrorCode::OutOfMemory);
@@ -78,7 +75,8 @@ WeightStore::WeightStore(vk::Device& device, const Graph& graph, ops::Precision 
   for (size_t i = 0; i < graph.weights.size(); ++i) {
     const ConvWeights& w = graph.weights[i];
     if (bufferBytes.empty() ||
-        alignUp(bufferBytes.back(), align) + packedBytes(w, elementBytes) + align > kBufferBytes) {
+        alignUp(bufferBytes.back(), align) + packedBytes(w, elementBytes) + align >
+            tuning::kWeightBufferBytes) {
       bufferBytes.push_back(0);
       firstLayer.push_back(i);
     }

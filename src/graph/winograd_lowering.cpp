@@ -3,24 +3,15 @@
 #include <algorithm>
 
 #include "ops/tensor_ref.hpp"
+#include "tuning.hpp"
 
 namespace vkc::graph {
-
-namespace {
-
-// manySevenTapLayers: from this many on. With at-once kernels on CPU drivers, the 1x7 and 7x1
-// layers' own pipelines (one-axis Winograd, or line segments) shorten every start of the
-// networks that have many (v4, IR-v2), but lengthen the first start of those with fewer (IR-v1,
-// v3) for no gain on later ones (docs/performance.md, "Design choices, measured").
-constexpr long kManySevenTapFrom = 32;
-
-}  // namespace
 
 bool manySevenTapLayers(const Graph& graph) {
   const auto sevenTap = std::count_if(graph.nodes.begin(), graph.nodes.end(), [](const Node& n) {
     return n.kind == OpKind::Conv && ops::factorizedSevenTap(n.geometry);
   });
-  return sevenTap >= kManySevenTapFrom;
+  return sevenTap >= tuning::kManySevenTapFrom;
 }
 
 std::optional<ops::WinogradLimits> winogradLimitsFor(const Graph& graph,

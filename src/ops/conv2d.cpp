@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ops/conv_bindings.hpp"
+#include "tuning.hpp"
 #include "vk/device_policy.hpp"
 #include "vkception/error.hpp"
 
@@ -47,8 +48,6 @@ ConvShape convShapeOf(const TensorRef& in, const ConvGeometry& g, const TensorRe
 }
 
 namespace {
-
-constexpr int kSegmentChannels = 16;
 
 // shaders/conv_io.glsl's push constants: the tensors, (conv2d_at_once only) the kernel's shape,
 // then the epilogue.
@@ -336,7 +335,7 @@ std::vector<vk::Dispatch> conv2dDispatches(vk::KernelCache& kernels, const vk::D
                              texelDescriptorType(reads)});
     const uint64_t segments = uint64_t(out.batch) * outH * vk::divUp(outW, tiling.atOncePixels);
     d.groups = vk::foldedGroups(vk::divUp(segments, lanes),
-                                vk::divUp(out.channels, kSegmentChannels), 1, *d.kernel, 2);
+                                vk::divUp(out.channels, tuning::kSegmentChannels), 1, *d.kernel, 2);
     return {d};
   }
   ConvPush push{convTensors(in, out, g), epiloguePush(epilogue, true)};
@@ -350,8 +349,9 @@ std::vector<vk::Dispatch> conv2dDispatches(vk::KernelCache& kernels, const vk::D
   const int along = vertical ? outH : outW, across = vertical ? outW : outH;
   const int segmentLength = lineSegmentLength(along, tiling.maxSegment);
   const bool strided = g.strideH > 1 || g.strideW > 1;
-  const int segmentChannels =
-      strided && out.channels > kSegmentChannels ? tiling.stridedChannels : kSegmentChannels;
+  const int segmentChannels = strided && out.channels > tuning::kSegmentChannels
+                                  ? tiling.stridedChannels
+                                  : tuning::kSegmentChannels;
   d.kernel = &kernels.get(
       {shaderFor("conv2d_segments", precision, reads),
        {lanes, 1, 1},

@@ -4,15 +4,10 @@
 #include <optional>
 
 #include "ops/conv2d.hpp"
+#include "tuning.hpp"
 
 namespace vkc::ops {
 namespace {
-
-// At most this many K slices, each of at least kMinSliceSteps steps of BK: the reduce reads
-// splitK partial sums per output, and a short slice spends more on its tile's loads and stores
-// than on its products.
-constexpr int kMaxSplitK = 8;
-constexpr int kMinSliceSteps = 8;
 
 // 1x1, stride 1, no padding: a GEMM over the pixels as they lie.
 bool pointwise(const ConvGeometry& g) {
@@ -20,14 +15,8 @@ bool pointwise(const ConvGeometry& g) {
   return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && !padded;
 }
 
-// A pointwise convolution over a 1x1 grid with sums of at least kLongSum products: a fully
-// connected layer whose rounding shows in the logits (the classifiers, 1536-2048 inputs, and
-// IR-v1's 512-wide embedding layers): linear.comp adds its products in blocks. Shorter ones stay
-// with the convolution kernels, sparing small models (the bundled one's 192-input classifier
-// and its 1x1 grids at 75x75) one more pipeline to build.
-constexpr int kLongSum = 512;
 bool longFullyConnected(const ConvShape& s) {
-  return pointwise(s.geometry) && s.inH == 1 && s.inW == 1 && s.inC >= kLongSum;
+  return pointwise(s.geometry) && s.inH == 1 && s.inW == 1 && s.inC >= tuning::kLongSum;
 }
 
 int64_t tileCount(const ConvShape& s, const IgemmTile& t) {
@@ -68,7 +57,7 @@ ConvPlan regtilePlan(const ConvShape& s, const vk::DeviceInfo& device,
       std::max<uint32_t>(std::min({policy.convWorkgroupWidth, device.maxWorkgroupInvocations,
                                    device.maxWorkgroupSize[0]}),
                          1);
-  const int64_t cores = device.shaderCores > 0 ? device.shaderCores : kDefaultShaderCores;
+  const int64_t cores = device.shaderCores > 0 ? device.shaderCores : tuning::kDefaultShaderCores;
   const std::vector<RegtileTile> tiles = regtileTiles(policy.deviceClass);
   for (const RegtileTile& t : tiles) {
     plan.regtile = {t.tm, t.tn, int(threads)};
@@ -158,7 +147,7 @@ std::optional<ConvPlan> igemmPlan(const ConvShape& s, const vk::DeviceInfo& devi
   if (!policy.storageReadPath || tiles.empty()) return std::nullopt;
   ConvPlan plan;
   plan.route = ConvRoute::Igemm;
-  const int64_t cores = device.shaderCores > 0 ? device.shaderCores : kDefaultShaderCores;
+  const int64_t cores = device.shaderCores > 0 ? device.shaderCores : tuning::kDefaultShaderCores;
   const int64_t wanted = 2 * cores;
   auto enough = std::find_if(tiles.begin(), tiles.end(),
                              [&](const IgemmTile& t) { return tileCount(s, t) >= wanted; });
@@ -169,8 +158,8 @@ std::optional<ConvPlan> igemmPlan(const ConvShape& s, const vk::DeviceInfo& devi
     slices = int(std::min<int64_t>(policy.convSplitK, steps));
   } else if (enough == tiles.end()) {
     const int64_t count = tileCount(s, plan.tile);
-    slices = int(std::clamp<int64_t>((wanted + count - 1) / count, 1, kMaxSplitK));
-    slices = int(std::min<int64_t>(slices, std::max<int64_t>(steps / kMinSliceSteps, 1)));
+    slices = int(std::clamp<int64_t>((wanted + count - 1) / count, 1, tuning::kMaxSplitK));
+    slices = int(std::min<int64_t>(slices, std::max<int64_t>(steps / tuning::kMinSliceSteps, 1)));
   }
   if (!splitAllowed) slices = 1;
   // The workspace is one binding.

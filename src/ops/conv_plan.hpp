@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ops/precision.hpp"
+#include "tuning.hpp"
 #include "vk/device_info.hpp"
 #include "vk/device_policy.hpp"
 
@@ -66,10 +67,6 @@ bool regtileTileValid(const RegtileTile& t);
 // each valid: Adreno up to 64 (8 x 8), Mali and Apple 32, PowerVR and V3D 16 (4 x 4: their
 // register files per thread are the smallest), every other class 32. Not tuned on any GPU.
 std::vector<RegtileTile> regtileTiles(vk::DeviceClass c);
-
-// Shader cores assumed where the device does not report them (DeviceInfo::shaderCores): the
-// figure is only used to want at least two tiles per core.
-constexpr int kDefaultShaderCores = 16;
 
 enum class ConvRoute {
   Linear,     // linear.comp: long fully connected layers, their sums in blocks (every family)

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ops/winograd_matrices.hpp"
+#include "tuning.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::ops {
@@ -10,16 +11,6 @@ namespace {
 
 // Transform workgroups: 8 pixel quads x 8 channels (shaders/winograd_input.comp).
 constexpr uint32_t kQuadsPerGroup = 8, kChannelsPerGroup = 8;
-
-// The bounds within which Winograd beats direct convolution on CPU drivers (the Inception-v4
-// and -ResNet-v2 layers, docs/performance.md). Small products planes pay, since conv1x1 wastes
-// no lanes on them (8x8's 1x3 and 3x1 through F(4,3), 16 tiles; untested below 16). Narrow
-// layers pay too with one transform per 2-D tile (untested below 32 channels). But each point's
-// GEMM needs work enough: IR-v2's 35x35 blocks (36 tiles of F(6x6,3x3)) at 32 -> 48 channels,
-// 55k products per point, run faster directly; at 48 -> 64, 110k, through Winograd.
-constexpr int kMinPlanePixels = 16;
-constexpr int kMinChannels = 32;              // of inC and of outC
-constexpr long kMinProductsPerPoint = 65536;  // tiles x inC x outC
 
 // One axis's F(m, r); the axis of a one-tap kernel is the identity F(1, 1).
 struct Variant {
@@ -137,7 +128,7 @@ WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW,
   for (const Variant* h : variantsFor(g.kernelH)) {
     for (const Variant* w : variantsFor(g.kernelW)) {
       const WinogradPlan plan{h->tile, w->tile, h->taps, w->taps};
-      if (plan.tilesH(outH) * plan.tilesW(outW) < kMinPlanePixels) continue;
+      if (plan.tilesH(outH) * plan.tilesW(outW) < tuning::kWinogradMinPlanePixels) continue;
       if (limits.maxLiveFloats > 0 && winogradLiveFloats(plan) > limits.maxLiveFloats) continue;
       if (limits.oneAxisSmallTiles && std::max(plan.tileH, plan.tileW) > 4) continue;
       const long products = long(plan.points()) * plan.tilesH(outH) * plan.tilesW(outW);
@@ -152,8 +143,9 @@ WinogradPlan winogradPlanFor(const ConvGeometry& g, int outH, int outW,
 }
 
 bool winogradPays(const WinogradPlan& plan, int inC, int outC, int outH, int outW) {
-  return plan.enabled() && std::min(inC, outC) >= kMinChannels &&
-         long(plan.tilesH(outH)) * plan.tilesW(outW) * inC * outC >= kMinProductsPerPoint;
+  return plan.enabled() && std::min(inC, outC) >= tuning::kWinogradMinChannels &&
+         long(plan.tilesH(outH)) * plan.tilesW(outW) * inC * outC >=
+             tuning::kWinogradMinProductsPerPoint;
 }
 
 size_t packedWinogradWeightCount(int outC, int inC, const WinogradPlan& plan) {

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 
+#include "tuning.hpp"
 #include "vk/check.hpp"
 #include "vk/fault_injection.hpp"
 #include "vkception/error.hpp"
 
 namespace vkc::vk {
 namespace {
-
-constexpr VkDeviceSize kBlockSize = 64ull << 20;  // small enough for mobile heaps
 
 VkDeviceSize alignUp(VkDeviceSize value, VkDeviceSize alignment) {
   return (value + alignment - 1) / alignment * alignment;
@@ -168,7 +167,7 @@ Buffer MemoryAllocator::createBuffer(VkDeviceSize size, MemoryUsage usage) {
 MemoryAllocator::Block MemoryAllocator::newBlock(uint32_t type, VkDeviceSize atLeast) {
   Block block;
   block.memoryType = type;
-  block.size = std::max(kBlockSize, alignUp(atLeast, 1 << 20));
+  block.size = std::max(VkDeviceSize(tuning::kMemoryBlockBytes), alignUp(atLeast, 1 << 20));
   if (allocations_ >= maxAllocations_) {
     throw Error("cannot allocate " + std::to_string(block.size >> 20) +
                     " MiB more of Vulkan memory: all " + std::to_string(maxAllocations_) +

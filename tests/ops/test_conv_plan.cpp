@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ops/conv2d.hpp"
+#include "tuning.hpp"
 #include "vk/device_policy.hpp"
 #include "vk/device_profiles.hpp"
 #include "vk/shader_registry.hpp"
@@ -124,7 +125,7 @@ TEST(ConvPlan, TilesFitEveryDeviceAndSplitKWhereTilesAreFew) {
   for (const vk::DeviceInfo& d : devices()) {
     vk::DevicePolicy policy = defaultPolicy(d);
     policy.convKernel = vk::ConvKernel::Igemm;
-    const int64_t wanted = 2 * (d.shaderCores ? d.shaderCores : ops::kDefaultShaderCores);
+    const int64_t wanted = 2 * (d.shaderCores ? d.shaderCores : tuning::kDefaultShaderCores);
     for (const Layer& l : kLayers) {
       for (int batch : {1, 8, 32}) {
         const ops::ConvShape s = shapeOf(l, batch);

@@ -9,6 +9,12 @@
 #include "support/cpu_reference.hpp"
 #include "support/gpu_runner.hpp"
 
+namespace vkc::selftest {
+void PrintTo(const ConvCase& c, std::ostream* os) {
+  *os << c.name;
+}
+}  // namespace vkc::selftest
+
 namespace vkc::test::conv {
 namespace {
 
@@ -44,10 +50,6 @@ double statisticalErrorScale(const RefResult& ref, ops::Precision precision, int
 }
 
 }  // namespace
-
-void PrintTo(const ConvCase& c, std::ostream* os) {
-  *os << c.name;
-}
 
 PackedWeights uploadWeights(vk::Device& device, const std::vector<float>& packed,
                             const std::vector<float>& bias, int outC, ops::Precision precision) {

@@ -16,13 +16,16 @@
 #include "support/op_variants.hpp"
 #include "vk/memory.hpp"
 
+namespace vkc::selftest {
+// A case by its name in test parameters (gtest finds it by argument-dependent lookup).
+void PrintTo(const ConvCase& c, std::ostream* os);
+}  // namespace vkc::selftest
+
 namespace vkc::test::conv {
 
 // The self-test's case (src/selftest/cases.hpp): the op tests run its list and their own.
 using ConvCase = selftest::ConvCase;
 using selftest::geometryOf;
-
-void PrintTo(const ConvCase& c, std::ostream* os);
 
 // What an output tensor holds before a run, where nothing may write: exact in fp16 as in fp32.
 constexpr float kSentinel = -12288.0f;

@@ -50,7 +50,7 @@ const std::vector<ConvCase>& convCases() {
        1,
        3,
        9,
-       13,
+       5,
        4,
        3,
        3,

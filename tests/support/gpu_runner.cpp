@@ -34,30 +34,6 @@ ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, i
   return ops::sliceRef(buffer.handle(), 0, 256, n, c, h, w, cOffset, precision);
 }
 
-size_t deviceCount(int n, int c, int hw) {
-  return size_t(c) * ops::planeElements(n, 1, hw);
-}
-
-std::vector<float> toDevice(const std::vector<float>& nchw, int n, int c, int hw) {
-  const size_t plane = ops::planeElements(n, 1, hw);
-  std::vector<float> out(deviceCount(n, c, hw), 0.0f);
-  for (int b = 0; b < n; ++b)
-    for (int ch = 0; ch < c; ++ch)
-      for (int i = 0; i < hw; ++i)
-        out[ch * plane + size_t(b) * hw + i] = nchw[(size_t(b) * c + ch) * hw + i];
-  return out;
-}
-
-std::vector<float> fromDevice(const std::vector<float>& device, int n, int c, int hw) {
-  const size_t plane = ops::planeElements(n, 1, hw);
-  std::vector<float> out(size_t(n) * c * hw);
-  for (int b = 0; b < n; ++b)
-    for (int ch = 0; ch < c; ++ch)
-      for (int i = 0; i < hw; ++i)
-        out[(size_t(b) * c + ch) * hw + i] = device[ch * plane + size_t(b) * hw + i];
-  return out;
-}
-
 void runDispatches(vk::Device& device, const std::vector<vk::Dispatch>& dispatches) {
   vk::DescriptorArena arena(device.handle());
   vk::OneShotCommands commands(device);
@@ -66,16 +42,6 @@ void runDispatches(vk::Device& device, const std::vector<vk::Dispatch>& dispatch
     vk::recordDispatch(commands.handle(), arena.allocate(dispatches[i]), dispatches[i]);
   }
   commands.submitAndWait();
-}
-
-std::vector<float> randomVector(size_t count, uint32_t seed, float lo, float hi) {
-  std::vector<float> v(count);
-  uint32_t state = seed * 2654435761u + 12345u;
-  for (auto& x : v) {
-    state = state * 1664525u + 1013904223u;
-    x = lo + (hi - lo) * static_cast<float>(state >> 8) / 16777216.0f;
-  }
-  return v;
 }
 
 }  // namespace vkc::test

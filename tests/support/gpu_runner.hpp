@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "ops/tensor_ref.hpp"
+#include "selftest/reference.hpp"
+#include "selftest/runner_internal.hpp"
 #include "vk/device.hpp"
 
 namespace vkc::test {
@@ -16,16 +18,16 @@ vk::BufferSlice whole(const vk::Buffer& buffer);
 ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset = 0,
                          ops::Precision precision = ops::Precision::Fp32);
 
-// Floats a [n, c, hw] tensor takes on the device (padded channel planes, ops/tensor_ref.hpp).
-size_t deviceCount(int n, int c, int hw);
-// The device order from and to the NCHW order of the references.
-std::vector<float> toDevice(const std::vector<float>& nchw, int n, int c, int hw);
-std::vector<float> fromDevice(const std::vector<float>& cnhw, int n, int c, int hw);
+// The self-test's (src/selftest/runner_internal.hpp): floats a [n, c, hw] tensor takes on the
+// device (padded channel planes), and the device order from and to the references' NCHW.
+using selftest::detail::deviceCount;
+using selftest::detail::fromDevice;
+using selftest::detail::toDevice;
 
 // Records the dispatches in order with a full barrier between consecutive ones, submits, waits.
 void runDispatches(vk::Device& device, const std::vector<vk::Dispatch>& dispatches);
 
-// Deterministic values in [lo, hi) for test inputs (a small LCG; not detweights).
-std::vector<float> randomVector(size_t count, uint32_t seed, float lo = -1.0f, float hi = 1.0f);
+// Deterministic values in [lo, hi) for test inputs (the self-test's LCG; not detweights).
+using selftest::randomVector;
 
 }  // namespace vkc::test

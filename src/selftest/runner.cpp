@@ -96,13 +96,19 @@ ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, i
 void compareSlice(CaseResult& result, const std::vector<float>& got,
                   const std::vector<double>& want, int n, int channels, int hw, int total,
                   int offset, const std::function<double(size_t)>& bound) {
+  compareSlice(result, got, want, n, channels, hw, total, offset, kSentinel, bound);
+}
+
+void compareSlice(CaseResult& result, const std::vector<float>& got,
+                  const std::vector<double>& want, int n, int channels, int hw, int total,
+                  int offset, float sentinel, const std::function<double(size_t)>& bound) {
   for (int b = 0; b < n; ++b)
     for (int c = 0; c < total; ++c)
       for (int i = 0; i < hw; ++i) {
         const float value = got[(size_t(b) * total + c) * hw + i];
         const int local = c - offset;
         if (local < 0 || local >= channels) {
-          if (value != kSentinel && result.ok) {
+          if (value != sentinel && result.ok) {
             result.ok = false;
             result.failure =
                 "wrote outside its channels at n=" + std::to_string(b) + " c=" + std::to_string(c);
@@ -114,12 +120,14 @@ void compareSlice(CaseResult& result, const std::vector<float>& got,
         // NaN and infinity count as an infinite error.
         const double counted = std::isfinite(error) ? error : HUGE_VAL;
         result.maxError = std::max(result.maxError, counted);
-        if (!(error <= bound(index)) && result.ok) {
+        const double limit = bound(index);
+        if (limit > 0) result.maxRatio = std::max(result.maxRatio, counted / limit);
+        if (!(error <= limit) && result.ok) {
           result.ok = false;
           result.failure = "n=" + std::to_string(b) + " c=" + std::to_string(local) +
                            " pixel=" + std::to_string(i) + ": " + std::to_string(value) +
                            " where the reference is " + std::to_string(want[index]) + " (bound " +
-                           std::to_string(bound(index)) + ")";
+                           std::to_string(limit) + ")";
         }
       }
 }

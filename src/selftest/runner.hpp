@@ -22,6 +22,7 @@ struct CaseResult {
   bool ok = true;
   bool planned = true;  // false: no correct kernel was left for it (see failure)
   double maxError = 0;  // the largest |device - reference|
+  double maxRatio = 0;  // the largest |device - reference| / bound
   std::string failure;  // the first element out of bounds, or the error
 };
 

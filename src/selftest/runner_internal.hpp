@@ -41,6 +41,10 @@ ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, i
 void compareSlice(CaseResult& result, const std::vector<float>& got,
                   const std::vector<double>& want, int n, int channels, int hw, int total,
                   int offset, const std::function<double(size_t)>& bound);
+// The same with another sentinel (the op tests').
+void compareSlice(CaseResult& result, const std::vector<float>& got,
+                  const std::vector<double>& want, int n, int channels, int hw, int total,
+                  int offset, float sentinel, const std::function<double(size_t)>& bound);
 
 }  // namespace detail
 }  // namespace vkc::selftest

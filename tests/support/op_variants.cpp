@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "io/half.hpp"
+#include "selftest/runner_internal.hpp"
 #include "support/gpu_runner.hpp"
 #include "support/vulkan_env.hpp"
 
@@ -119,34 +120,11 @@ std::vector<float> sliceOf(const std::vector<float>& got, int n, int channels, i
 Comparison compareSlice(const std::string& what, const std::vector<float>& got,
                         const std::vector<double>& want, int n, int channels, int hw, int total,
                         int offset, float sentinel, const std::function<double(size_t)>& bound) {
-  Comparison result;
-  for (int b = 0; b < n; ++b)
-    for (int c = 0; c < total; ++c)
-      for (int i = 0; i < hw; ++i) {
-        const float value = got[(size_t(b) * total + c) * hw + i];
-        const int local = c - offset;
-        if (local < 0 || local >= channels) {
-          // Channels outside this op's slice belong to its siblings: untouched.
-          if (value != sentinel) {
-            ADD_FAILURE() << what << ": wrote outside its slice at n=" << b << " c=" << c;
-            result.ok = false;
-            return result;
-          }
-          continue;
-        }
-        const size_t index = (size_t(b) * channels + local) * hw + i;
-        const double error = std::fabs(double(value) - want[index]);
-        const double limit = bound(index);
-        result.maxError = std::max(result.maxError, error);
-        if (limit > 0) result.maxRatio = std::max(result.maxRatio, error / limit);
-        if (!(error <= limit)) {
-          ADD_FAILURE() << what << ": n=" << b << " c=" << local << " pixel=" << i
-                        << " gpu=" << value << " ref=" << want[index] << " bound=" << limit;
-          result.ok = false;
-          return result;
-        }
-      }
-  return result;
+  // The self-test's comparison (src/selftest/runner.cpp), its first violation a test failure.
+  selftest::CaseResult r;
+  selftest::detail::compareSlice(r, got, want, n, channels, hw, total, offset, sentinel, bound);
+  if (!r.ok) ADD_FAILURE() << what << ": " << r.failure;
+  return {r.maxError, r.maxRatio, r.ok};
 }
 
 }  // namespace vkc::test

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <string>
 #include <tuple>
+#include <vector>
 
 #include "graph/program.hpp"
 #include "graph/winograd_lowering.hpp"
@@ -65,6 +67,15 @@ INSTANTIATE_TEST_SUITE_P(Models, SmallNetworkTest,
                          testing::Values("inception_v4", "inception_resnet_v2",
                                          "inception_resnet_v1", "inception_v3"));
 
+// The four networks, each on lavapipe's limits and at the Vulkan 1.1 minimum, for the forced
+// families' tests; named "<network>" or "<network>_minimum_limits".
+const std::vector<std::string> kNetworks = {"inception_v4", "inception_resnet_v2",
+                                            "inception_resnet_v1", "inception_v3"};
+std::string networkAndLimitsName(
+    const testing::TestParamInfo<std::tuple<std::string, bool>>& info) {
+  return std::get<0>(info.param) + (std::get<1>(info.param) ? "_minimum_limits" : "");
+}
+
 // The implicit GEMM (ops/conv_plan.hpp) forced for every convolution, none lowered to Winograd:
 // the four networks, on lavapipe's limits and at the Vulkan 1.1 minimum (16 KiB of shared
 // memory, 128 invocations), whose tiles differ.
@@ -77,13 +88,8 @@ TEST_P(SmallNetworkIgemmTest, LogitsMatchUpstream) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, SmallNetworkIgemmTest,
-                         testing::Combine(testing::Values("inception_v4", "inception_resnet_v2",
-                                                          "inception_resnet_v1", "inception_v3"),
-                                          testing::Bool()),
-                         [](const auto& info) {
-                           return std::get<0>(info.param) +
-                                  (std::get<1>(info.param) ? "_minimum_limits" : "");
-                         });
+                         testing::Combine(testing::ValuesIn(kNetworks), testing::Bool()),
+                         networkAndLimitsName);
 
 // The register-tiled implicit GEMM (ops/conv_plan.hpp, the mobile GPUs' family) forced for every
 // convolution, none lowered to Winograd: the four networks on lavapipe (storage texel reads) and
@@ -98,13 +104,8 @@ TEST_P(SmallNetworkRegtileTest, LogitsMatchUpstream) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, SmallNetworkRegtileTest,
-                         testing::Combine(testing::Values("inception_v4", "inception_resnet_v2",
-                                                          "inception_resnet_v1", "inception_v3"),
-                                          testing::Bool()),
-                         [](const auto& info) {
-                           return std::get<0>(info.param) +
-                                  (std::get<1>(info.param) ? "_minimum_limits" : "");
-                         });
+                         testing::Combine(testing::ValuesIn(kNetworks), testing::Bool()),
+                         networkAndLimitsName);
 
 // The GPUs no one here can run (vk/device_profiles.hpp), emulated: their limits, device class
 // (so their policy: workgroup width, Winograd bound, submit budget, driver-bug workarounds) and

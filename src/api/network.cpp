@@ -122,7 +122,7 @@ void Network::Impl::testKernels(const NetworkOptions& options) {
   if (precision != ops::Precision::Fp16) return;
   // fp16 -> fp32 where the self-test failed an fp16 build: proven fp32 kernels instead.
   for (const auto& [build, why] : device->policy().verdicts->failures()) {
-    if (build.size() < 5 || build.compare(build.size() - 5, 5, "_fp16") != 0) continue;
+    if (!ops::isFp16Build(build)) continue;
     std::fprintf(stderr, "vkception: %s failed the self-test on %s (%s); running fp32\n",
                  build.c_str(), device->info().name.c_str(), why.c_str());
     precision = ops::Precision::Fp32;

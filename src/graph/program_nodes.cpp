@@ -38,13 +38,6 @@ void Program::planWorkspace() {
   }
 }
 
-namespace {
-// Whether the self-test failed the one build of `shader` at `precision` on this device.
-bool failedHere(const vk::KernelCache& kernels, const char* shader, ops::Precision precision) {
-  return kernels.policy().verdicts->failed(ops::shaderFor(shader, precision));
-}
-}  // namespace
-
 std::vector<vk::Dispatch> Program::dispatchesOf(int index, VkBuffer arena, VkBuffer workspace) {
   const Node& node = graph_.nodes[index];
   auto& kernels = device_.kernels();
@@ -73,7 +66,8 @@ std::vector<vk::Dispatch> Program::dispatchesOf(int index, VkBuffer arena, VkBuf
     case OpKind::GlobalAvgPool: {
       // Where the self-test failed global_avgpool, a pool2d window over the whole (square) grid.
       const ops::TensorRef in = at(node.inputs[0]);
-      if (!failedHere(kernels, "global_avgpool", in.precision) || in.height != in.width) {
+      if (ops::buildUsable(kernels.policy(), "global_avgpool", in.precision) ||
+          in.height != in.width) {
         return {ops::globalAvgPoolDispatch(kernels, in, at(node.output))};
       }
       return {ops::pool2dDispatch(kernels, device_.info(), in, {in.height, 1, 0},
@@ -83,7 +77,7 @@ std::vector<vk::Dispatch> Program::dispatchesOf(int index, VkBuffer arena, VkBuf
     case OpKind::CopyChannels: {
       // Where the self-test failed copy_channels, a 1x1 max pool: the identity.
       const ops::TensorRef in = at(node.inputs[0]);
-      if (!failedHere(kernels, "copy_channels", in.precision)) {
+      if (ops::buildUsable(kernels.policy(), "copy_channels", in.precision)) {
         return {ops::copyChannelsDispatch(kernels, in, at(node.output))};
       }
       return {ops::pool2dDispatch(kernels, device_.info(), in, {1, 1, 0}, ops::PoolMode::Max,

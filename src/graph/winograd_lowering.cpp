@@ -19,12 +19,7 @@ std::optional<ops::WinogradLimits> winogradLimitsFor(const Graph& graph,
   if (atOnce && !manySevenTapLayers(graph)) return std::nullopt;
   // Direct where the self-test failed every build of a transform on this device.
   for (const char* transform : {"winograd_input", "winograd_output"}) {
-    bool usable = false;
-    for (ops::ReadPath path : {ops::ReadPath::UniformTexels, ops::ReadPath::StorageTexels,
-                               ops::ReadPath::StorageBuffers}) {
-      usable = usable || ops::buildUsable(policy, transform, ops::Precision::Fp32, path);
-    }
-    if (!usable) return std::nullopt;
+    if (!ops::anyBuildUsable(policy, transform, ops::Precision::Fp32)) return std::nullopt;
   }
   ops::WinogradLimits limits;
   limits.maxLiveFloats = policy.maxWinogradLiveFloats;

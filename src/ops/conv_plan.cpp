@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "ops/conv2d.hpp"
+#include "ops/tensor_ref.hpp"
 #include "tuning.hpp"
 
 namespace vkc::ops {
@@ -190,13 +191,9 @@ bool routeUsable(ConvRoute route, Precision p, const vk::DevicePolicy& policy) {
       shader = "conv2d_regtile";
       break;
     case ConvRoute::Igemm:
-      return !policy.verdicts->failed(shaderFor("conv2d_igemm", p));
+      return buildUsable(policy, "conv2d_igemm", p);
   }
-  for (ReadPath path :
-       {ReadPath::UniformTexels, ReadPath::StorageTexels, ReadPath::StorageBuffers}) {
-    if (!policy.verdicts->failed(shaderFor(shader, p, path))) return true;
-  }
-  return false;
+  return anyBuildUsable(policy, shader, p);
 }
 
 // The plan of the policy's family, as if every build were correct.
@@ -214,7 +211,7 @@ ConvPlan familyPlan(const ConvShape& s, const vk::DeviceInfo& device,
 
 ConvPlan planConv(const ConvShape& s, const vk::DeviceInfo& device, const vk::DevicePolicy& policy,
                   const ConvStart& start) {
-  const bool splitAllowed = !policy.verdicts->failed(shaderFor("conv2d_igemm_reduce", s.precision));
+  const bool splitAllowed = buildUsable(policy, "conv2d_igemm_reduce", s.precision);
   const ConvPlan chosen = familyPlan(s, device, policy, start, splitAllowed);
   if (routeUsable(chosen.route, s.precision, policy)) return chosen;
   ConvPlan segments;

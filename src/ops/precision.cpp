@@ -15,6 +15,10 @@ std::string shaderFor(const char* shader, Precision p, ReadPath reads) {
   return std::string(shader) + path + (p == Precision::Fp16 ? "_fp16" : "");
 }
 
+bool isFp16Build(const std::string& build) {
+  return build.size() > 5 && build.compare(build.size() - 5, 5, "_fp16") == 0;
+}
+
 VkFormat texelFormat(Precision p, int components) {
   if (p == Precision::Fp16) {
     return components == 4 ? VK_FORMAT_R16G16B16A16_SFLOAT : VK_FORMAT_R16_SFLOAT;

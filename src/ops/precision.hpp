@@ -28,6 +28,8 @@ enum class ReadPath { UniformTexels, StorageTexels, StorageBuffers };
 // The build of `shader` for tensors of precision `p` and the read path (shaders without VKC_READ
 // bindings have only the plain one): "<shader>[_st|_sr][_fp16]".
 std::string shaderFor(const char* shader, Precision p, ReadPath reads = ReadPath::UniformTexels);
+// Whether a build name is one of shaderFor's fp16 builds ("..._fp16").
+bool isFp16Build(const std::string& build);
 // The texel-buffer view format of `components` (1 or 4) elements.
 VkFormat texelFormat(Precision p, int components);
 // Throws vkc::Error naming the device and why not (a missing feature, a driver bug) unless its

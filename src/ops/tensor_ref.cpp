@@ -65,6 +65,14 @@ bool buildUsable(const vk::DevicePolicy& policy, const char* shader, Precision p
   return !policy.verdicts->failed(shaderFor(shader, precision, path));
 }
 
+bool anyBuildUsable(const vk::DevicePolicy& policy, const char* shader, Precision precision) {
+  for (ReadPath path :
+       {ReadPath::UniformTexels, ReadPath::StorageTexels, ReadPath::StorageBuffers}) {
+    if (buildUsable(policy, shader, precision, path)) return true;
+  }
+  return false;
+}
+
 void throwNoCorrectKernel(const vk::DeviceInfo& device, const vk::DevicePolicy& policy,
                           const std::string& what, const std::vector<std::string>& builds) {
   std::string failed;

@@ -56,7 +56,9 @@ ReadPath readPathFor(const vk::KernelCache& kernels, const vk::DeviceInfo& devic
                      std::initializer_list<ReadView> views, const char* shader = nullptr);
 // Whether the build `shaderFor(shader, precision, path)` is usable: not failed by the self-test.
 bool buildUsable(const vk::DevicePolicy& policy, const char* shader, Precision precision,
-                 ReadPath path);
+                 ReadPath path = ReadPath::UniformTexels);
+// Whether any read path's build of `shader` at `precision` is usable.
+bool anyBuildUsable(const vk::DevicePolicy& policy, const char* shader, Precision precision);
 // shaderFor(shader, precision) for a kernel with one build per precision, or the no-correct-kernel
 // error where the self-test failed it on this device.
 std::string usableBuild(const vk::KernelCache& kernels, const char* shader, Precision precision);

@@ -31,20 +31,19 @@ Report merged(const Report& a, const Report& b) {
   return out;
 }
 
-// The stored results applied to the device's verdicts, once per device. Returns them.
-std::optional<Stored> applyStored(vk::Device& device) {
+// The stored results applied to the device's verdicts, read once per device.
+void applyStored(vk::Device& device) {
   vk::KernelVerdicts& verdicts = *device.policy().verdicts;
-  std::optional<Stored> stored = loadStored(device);
-  if (verdicts.tested(kStoredApplied)) return stored;
+  if (verdicts.tested(kStoredApplied)) return;
   verdicts.markTested(kStoredApplied);
-  if (!stored) return stored;
+  const std::optional<Stored> stored = loadStored(device);
+  if (!stored) return;
   for (const Variant& v : stored->report.variants) {
     if (v.status == Status::Failed) verdicts.fail(v.name, v.reason);
   }
   if (stored->complete) verdicts.markTested("*");
   for (const std::string& c : stored->configurations)
     verdicts.markTested(c);
-  return stored;
 }
 
 }  // namespace
@@ -53,13 +52,15 @@ void ensureTested(vk::Device& device, const std::vector<Configuration>& configur
                   const std::function<void(int done, int total)>& progress) {
   vk::KernelVerdicts& verdicts = *device.policy().verdicts;
   std::lock_guard<std::mutex> lock(verdicts.testing());
-  std::optional<Stored> stored = applyStored(device);
+  applyStored(device);
   std::vector<Configuration> missing;
   for (const Configuration& c : configurations) {
     if (force || !verdicts.tested(c.name)) missing.push_back(c);
   }
   if (missing.empty()) return;
   const Report report = runSelfTest(device, missing, device.policy().verdicts, progress);
+  // Merged into what is stored now (another process may have added to it since).
+  const std::optional<Stored> stored = loadStored(device);
   Stored next = stored.value_or(Stored{});
   next.report = stored ? merged(stored->report, report) : report;
   for (const Configuration& c : missing) {

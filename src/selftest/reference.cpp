@@ -149,6 +149,10 @@ double fp16Share(ops::Precision precision, double magnitude) {
              : 0.0;
 }
 
+double storedShare(ops::Precision precision, double value) {
+  return fp16Share(precision, value) / 2;
+}
+
 std::vector<float> roundedTo(ops::Precision precision, std::vector<float> values) {
   if (precision == ops::Precision::Fp16) {
     for (float& v : values)

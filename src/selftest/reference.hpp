@@ -52,6 +52,9 @@ double unitRoundoff(ops::Precision precision);
 // rounding of fp16 arithmetic and conversions to the device): 4 * 2^-11 of the magnitude of the
 // terms. 0 for fp32.
 double fp16Share(ops::Precision precision, double magnitude);
+// fp16's share of a bound on a value that is only stored in fp16 (copied, averaged, normalised):
+// one fp16 ulp, 2 * 2^-11 of its magnitude; 0 for fp32.
+double storedShare(ops::Precision precision, double value);
 // Values as tensors of `precision` hold them: fp16 rounds to nearest even on the host.
 std::vector<float> roundedTo(ops::Precision precision, std::vector<float> values);
 

@@ -32,8 +32,8 @@ std::vector<float> downloadTensor(vk::Device& device, const vk::Buffer& buffer, 
                                   ops::Precision precision);
 // A tensor at channel offset `cOffset` of `buffer`, bound at an alignment of 256 (the largest
 // minStorageBufferOffsetAlignment Vulkan allows), so the shaders' element offsets are used.
-ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset,
-                         ops::Precision precision);
+ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset = 0,
+                         ops::Precision precision = ops::Precision::Fp32);
 
 // Checks channels [offset, offset + channels) of `got` ([n, total, hw], NCHW) against `want`
 // ([n, channels, hw]) within bound(i) of element i, and that the other channels hold kSentinel;

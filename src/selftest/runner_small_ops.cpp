@@ -15,11 +15,6 @@ using namespace detail;
 
 namespace {
 constexpr double kFp32Roundoff = 1.0 / 16777216.0;  // 2^-24
-// The fp16 tensors' share of a bound: a result stored in fp16 is off by at most one fp16 ulp,
-// 2 * 2^-11 of its value (inputs are rounded to fp16 before the reference sees them).
-double storedShare(ops::Precision precision, double value) {
-  return fp16Share(precision, value) / 2;
-}
 }  // namespace
 
 void CaseRunner::addSmallOps() {

@@ -74,13 +74,10 @@ std::set<std::string> blamed(const CaseResult& failed, const std::set<std::strin
   return unproven.empty() ? failed.kernels : unproven;
 }
 
-bool isFp16(const std::string& build) {
-  return build.size() > 5 && build.compare(build.size() - 5, 5, "_fp16") == 0;
-}
-
 std::string notRunReason(const std::string& build, const vk::Device& device) {
   const vk::DevicePolicy& policy = device.policy();
-  if (isFp16(build) && !policy.fp16) return "no fp16 on this device: " + policy.noFp16Reason;
+  if (ops::isFp16Build(build) && !policy.fp16)
+    return "no fp16 on this device: " + policy.noFp16Reason;
   if (build.find("_st") != std::string::npos && !device.info().storageTexelBuffers) {
     return "the device has no storage texel buffers of these formats";
   }

@@ -18,17 +18,6 @@ void PrintTo(const ConvCase& c, std::ostream* os) {
 namespace vkc::test::conv {
 namespace {
 
-// The fp16 variants' share of the bound, on top of the fp32 accumulation's: inputs, weights and
-// residual are rounded to fp16 before the reference sees them, but each product is rounded to
-// fp16 and the output is stored in fp16, each by at most one fp16 ulp, 2 * 2^-11 relative
-// (Vulkan leaves the rounding of fp16 arithmetic and conversions to the device): 4 * 2^-11 of
-// the magnitude of the terms.
-double fp16Share(const OpVariant& variant, double magnitude) {
-  return variant.precision == ops::Precision::Fp16
-             ? 4 * unitRoundoff(ops::Precision::Fp16) * magnitude
-             : 0.0;
-}
-
 // The statistical scale of a direct convolution's rounding error over a tensor: the root mean
 // square over its outputs of sigma, where per output y = sum of the terms p_i (bias, then K
 // products; ref.squares = sum p_i^2), with u the storage format's unit roundoff and u32 fp32's,
@@ -209,7 +198,7 @@ ConvOutcome runConvCase(const ConvCase& tc, const OpVariant& variant, Algorithm 
   outcome.elements = compareSlice(tc.name + " " + variant.id, y, ref.value, tc.batch, tc.outC, ohw,
                                   outCTotal, tc.outCOffset, kSentinel, [&](size_t o) {
                                     return fp32Bound(ref.magnitude[o], ref.terms[o]) +
-                                           fp16Share(variant, ref.magnitude[o]);
+                                           selftest::fp16Share(variant.precision, ref.magnitude[o]);
                                   });
   outcome.errors =
       compareTensors(ref.value, sliceOf(y, tc.batch, tc.outC, ohw, outCTotal, tc.outCOffset));

@@ -28,7 +28,8 @@ using namespace conv;
 // outputs (k3x3_s2_explicit_pad). 1.5 is 3.3x over the largest. A product missing from every sum
 // errs by its |p| where the relu passes the output: about sqrt(sum p_i^2 / K) against a bound of
 // 1.5 u sqrt(sum p_i^2 + y^2), so it shows by a factor that falls as 1 / sqrt(K): 17x at K = 2080
-// (1x1) and 13x at K = 3456 (3x3) in fp16, where the per-element bound (fp16Share) hides it.
+// (1x1) and 13x at K = 3456 (3x3) in fp16, where the per-element bound (selftest::fp16Share) hides
+// it.
 constexpr double kRmsMargin = 1.5;
 
 class Conv2dTest : public testing::TestWithParam<ConvVariantCase> {};
@@ -36,8 +37,8 @@ class Conv2dTest : public testing::TestWithParam<ConvVariantCase> {};
 TEST_P(Conv2dTest, MatchesCpuReference) {
   // Tolerance per element: 2 * (K + 4) * 2^-24 * sum|x_i w_i| (fp32 accumulation of K products
   // plus the bias/scale/residual roundings; see tests/support/cpu_reference.hpp), and for fp16
-  // variants fp16Share. Every variant (support/op_variants.hpp) runs every case: texel and
-  // storage reads, fp32 and fp16, large (CPU drivers) and small (GPUs) register blocks, at-once
+  // variants selftest::fp16Share. Every variant (support/op_variants.hpp) runs every case: texel
+  // and storage reads, fp32 and fp16, large (CPU drivers) and small (GPUs) register blocks, at-once
   // kernels (StartMode::AtOnce), the Vulkan 1.1 minimum limits.
   // And over all outputs: RMS error below kRmsMargin times the statistical scale of the
   // roundings (statisticalErrorScale), which the worst case per element far exceeds in long fp16

@@ -32,13 +32,6 @@ std::vector<OpVariant> smallOpVariants() {
            !v.tiling.atOnce;
   });
 }
-// The fp16 variants' share of a bound: the result is stored in fp16, by at most one fp16 ulp
-// (2 * 2^-11 relative; Vulkan leaves the rounding of conversions to the device). The inputs are
-// rounded to fp16 before the reference sees them.
-double storedShare(const OpVariant& v, double value) {
-  return v.precision == ops::Precision::Fp16 ? 2 * unitRoundoff(v.precision) * std::fabs(value)
-                                             : 0.0;
-}
 std::string nameOf(const testing::TestParamInfo<OpVariant>& info) {
   return info.param.id;
 }
@@ -106,13 +99,13 @@ TEST_P(Pool2dTest, MatchesCpuReference) {
                       tc.batch, total, oh * ow);
   // Max is exact. An average of <= 9 fp32 values in [-1, 1): 9 additions and a division,
   // each off by at most half an ulp of a value <= 9: 10 * 9 * 2^-24; plus storedShare.
-  const Comparison o =
-      compareSlice(tc.name + " " + variant.id, y, ref, tc.batch, tc.channels, oh * ow, total,
-                   tc.outCOffset, kSentinel, [&](size_t i) {
-                     return tc.mode == ops::PoolMode::Max
-                                ? 0.0
-                                : 10 * 9 * std::ldexp(1.0, -24) + storedShare(variant, ref[i]);
-                   });
+  const Comparison o = compareSlice(tc.name + " " + variant.id, y, ref, tc.batch, tc.channels,
+                                    oh * ow, total, tc.outCOffset, kSentinel, [&](size_t i) {
+                                      return tc.mode == ops::PoolMode::Max
+                                                 ? 0.0
+                                                 : 10 * 9 * std::ldexp(1.0, -24) +
+                                                       storedShare(variant.precision, ref[i]);
+                                    });
   std::printf("[ pool ] %-28s %-20s out %dx%d max |err| %.3g\n", tc.name.c_str(),
               variant.id.c_str(), oh, ow, o.maxError);
 }
@@ -161,7 +154,7 @@ TEST_P(GlobalAvgPoolTest, MatchesMeanOverGrid) {
     want /= hw;
     // 64 sequential fp32 additions of values in [-1, 1): |err| <= 64 * 64 * 2^-24 / 64; plus
     // storedShare.
-    EXPECT_NEAR(y[i], want, 64 * std::ldexp(1.0, -24) + storedShare(v, want)) << i;
+    EXPECT_NEAR(y[i], want, 64 * std::ldexp(1.0, -24) + storedShare(v.precision, want)) << i;
   }
 }
 
@@ -220,13 +213,14 @@ TEST_P(SoftmaxTest, RowsSumToOneAndMatchReference) {
       // exp in fp32 is accurate to a few ulp on GPUs (Vulkan allows 3 + 2|x| ulp); the sum of
       // 1000 terms adds up to 1000 * 2^-24 relative: 1e-4 relative covers both with margin;
       // plus storedShare and the fp16 subnormals' spacing.
-      ASSERT_NEAR(y[r * classes + i], want, 1e-4 * want + 1e-12 + storedShare(v, want) + subnormal)
+      ASSERT_NEAR(y[r * classes + i], want,
+                  1e-4 * want + 1e-12 + storedShare(v.precision, want) + subnormal)
           << r << "," << i;
       sum += y[r * classes + i];
     }
     // The sum of the stored probabilities: 1e-4 as above, and each of the 1000 within its fp16
     // share: 2 * 2^-11 of their sum, 1, plus 1000 subnormal spacings.
-    EXPECT_NEAR(sum, 1.0, 1e-4 + storedShare(v, 1.0) + classes * subnormal);
+    EXPECT_NEAR(sum, 1.0, 1e-4 + storedShare(v.precision, 1.0) + classes * subnormal);
   }
 }
 
@@ -257,7 +251,7 @@ TEST_P(PreprocessTest, BytesToNormalisedNchw) {
             (pixels[(size_t(b) * h * w + i) * 3 + c] / 255.0 - norm.mean[c]) / norm.std[c];
         // Three fp32 operations on values below 5 in magnitude: a few ulp of 5; plus
         // storedShare.
-        ASSERT_NEAR(y[(size_t(b) * 3 + c) * h * w + i], want, 1e-6 + storedShare(v, want))
+        ASSERT_NEAR(y[(size_t(b) * 3 + c) * h * w + i], want, 1e-6 + storedShare(v.precision, want))
             << "n=" << b << " c=" << c << " i=" << i;
       }
 }

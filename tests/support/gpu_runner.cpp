@@ -27,13 +27,6 @@ vk::BufferSlice whole(const vk::Buffer& buffer) {
   return {buffer.handle(), 0, buffer.size()};
 }
 
-ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset,
-                         ops::Precision precision) {
-  // Alignment 256 is the largest minStorageBufferOffsetAlignment Vulkan allows, so the
-  // element-offset path of the shaders is exercised on every device.
-  return ops::sliceRef(buffer.handle(), 0, 256, n, c, h, w, cOffset, precision);
-}
-
 void runDispatches(vk::Device& device, const std::vector<vk::Dispatch>& dispatches) {
   vk::DescriptorArena arena(device.handle());
   vk::OneShotCommands commands(device);

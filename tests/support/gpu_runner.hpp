@@ -14,9 +14,9 @@ vk::Buffer uploadBytes(vk::Device& device, const std::vector<uint8_t>& data);
 std::vector<float> download(vk::Device& device, const vk::Buffer& buffer, size_t count);
 vk::BufferSlice whole(const vk::Buffer& buffer);
 
-// Channels [cOffset, cOffset + c) of a tensor stored (CNHW) from the start of `buffer`.
-ops::TensorRef tensorRef(const vk::Buffer& buffer, int n, int c, int h, int w, int cOffset = 0,
-                         ops::Precision precision = ops::Precision::Fp32);
+// Channels [cOffset, cOffset + c) of a tensor stored (CNHW) from the start of `buffer`, bound at
+// 256 bytes (the self-test's).
+using selftest::detail::tensorRef;
 
 // The self-test's (src/selftest/runner_internal.hpp): floats a [n, c, hw] tensor takes on the
 // device (padded channel planes), and the device order from and to the references' NCHW.

@@ -76,18 +76,6 @@ std::string unavailable(const OpVariant& variant) {
   return policy.fp16 ? "" : "no fp16 on this device: " + policy.noFp16Reason;
 }
 
-std::vector<float> roundedTo(ops::Precision precision, std::vector<float> values) {
-  if (precision == ops::Precision::Fp16) {
-    for (float& v : values)
-      v = io::halfToFloat(io::floatToHalf(v));
-  }
-  return values;
-}
-
-double unitRoundoff(ops::Precision precision) {
-  return std::ldexp(1.0, precision == ops::Precision::Fp16 ? -11 : -24);
-}
-
 vk::Buffer uploadTensor(vk::Device& device, const std::vector<float>& values,
                         ops::Precision precision) {
   if (precision == ops::Precision::Fp32) return upload(device, values);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ops/conv2d.hpp"
+#include "selftest/reference.hpp"
 #include "vk/device.hpp"
 
 namespace vkc::test {
@@ -44,10 +45,11 @@ std::string variantTestName(const std::string& caseName, const OpVariant& varian
 vk::Device& deviceFor(const OpVariant& variant);
 std::string unavailable(const OpVariant& variant);
 
-// Values as the variant's tensors hold them: fp16 rounds to nearest even on the host.
-std::vector<float> roundedTo(ops::Precision precision, std::vector<float> values);
-// The unit roundoff of the variant's storage format: 2^-24 (fp32), 2^-11 (fp16).
-double unitRoundoff(ops::Precision precision);
+// Values as the variant's tensors hold them, and the unit roundoff of its storage format: the
+// self-test's (src/selftest/reference.hpp).
+using selftest::roundedTo;
+using selftest::storedShare;
+using selftest::unitRoundoff;
 // Tensor data in the variant's format, and back as floats.
 vk::Buffer uploadTensor(vk::Device& device, const std::vector<float>& values,
                         ops::Precision precision);
